@@ -1,0 +1,55 @@
+/**
+ * The only reader of `process.env`: parsed and validated once, on first use,
+ * failing with one clear message naming every missing or invalid variable.
+ */
+import { z } from 'zod';
+
+const Env = z.object({
+  TABLE_NAME: z.string().min(1),
+  USER_POOL_ID: z.string().min(1),
+  USER_POOL_CLIENT_ID: z.string().min(1),
+  MAIL_FROM: z.string().email(),
+  APP_URL: z.string().url(),
+  INVITATION_TTL_SECONDS: z.coerce.number().int().positive().default(604_800),
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().positive().default(365),
+});
+
+export type Config = {
+  tableName: string;
+  userPoolId: string;
+  userPoolClientId: string;
+  mailFrom: string;
+  appUrl: string;
+  invitationTtlSeconds: number;
+  auditRetentionDays: number;
+};
+
+let cached: Config | undefined;
+
+export function config(): Config {
+  if (cached) return cached;
+  const parsed = Env.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid Roster configuration (${problems})`);
+  }
+  const env = parsed.data;
+  cached = {
+    tableName: env.TABLE_NAME,
+    userPoolId: env.USER_POOL_ID,
+    userPoolClientId: env.USER_POOL_CLIENT_ID,
+    mailFrom: env.MAIL_FROM,
+    appUrl: env.APP_URL.replace(/\/+$/, ''),
+    invitationTtlSeconds: env.INVITATION_TTL_SECONDS,
+    auditRetentionDays: env.AUDIT_RETENTION_DAYS,
+  };
+  return cached;
+}
+
+/** Tests that change the environment call this to re-read it. */
+export function resetConfig(): void {
+  cached = undefined;
+}
+
+/** Names of the variables every function receives (the stack sets them). */
+export const CONFIG_VARIABLES = Object.keys(Env.shape) as (keyof z.infer<typeof Env>)[];

@@ -1,0 +1,25 @@
+/**
+ * Plans and seat arithmetic (DESIGN §1). A `null` limit means unlimited.
+ */
+export const PLANS = { trial: 1, starter: 3, growth: 5, scale: 10, enterprise: null } as const;
+export type Plan = keyof typeof PLANS;
+export const PLAN_NAMES = Object.keys(PLANS) as Plan[];
+
+export interface Seats {
+  used: number;
+  limit: number | null;
+  available: number | null;
+}
+
+/** The seat limit in force: the tenant's own override, else the plan's. */
+export function seatLimitFor(plan: Plan, override?: number | null): number | null {
+  return override ?? PLANS[plan];
+}
+
+export function seatsView(used: number, limit: number | null): Seats {
+  return { used, limit, available: limit === null ? null : Math.max(0, limit - used) };
+}
+
+export function hasFreeSeat(used: number, limit: number | null, wanted = 1): boolean {
+  return limit === null || used + wanted <= limit;
+}

@@ -1,0 +1,222 @@
+/**
+ * The route table: plain data driving the CDK API, the local gateway and the
+ * OpenAPI document. Adding an operation = one handler file + one row here.
+ */
+import type { Permission } from '../domain/permissions.ts';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+/** public: no auth · user: Cognito JWT · platform: IAM in AWS, `x-platform-key` locally. */
+export type AuthKind = 'public' | 'user' | 'platform';
+
+/** Cognito admin actions a function may call; the stack grants exactly these. */
+export type IdentityAction =
+  | 'AdminGetUser'
+  | 'AdminCreateUser'
+  | 'AdminSetUserPassword'
+  | 'AdminUpdateUserAttributes'
+  | 'AdminDeleteUser'
+  | 'AdminUserGlobalSignOut'
+  | 'AdminInitiateAuth';
+
+export interface Uses {
+  /** DynamoDB access: read-only or read-write. */
+  table?: 'read' | 'readWrite';
+  /** Cognito admin API calls (the public auth flows need no IAM). */
+  identity?: readonly IdentityAction[];
+  /** Calls the public Cognito auth API (login, refresh, forgot password): needs the client id. */
+  authFlows?: true;
+  /** Sends email through SES. */
+  mail?: true;
+}
+
+export interface RouteDef {
+  /** Stable operation id: function name, OpenAPI operationId, log field. */
+  id: string;
+  method: HttpMethod;
+  /** API Gateway path with `{param}` placeholders. */
+  path: string;
+  /** Handler module, relative to the repository root; it exports `handler`. */
+  entry: string;
+  auth: AuthKind;
+  /**
+   * For user routes under `/v1/tenants/{tenantId}`: the permission the caller's
+   * membership must hold. `null` = any active member of the tenant.
+   */
+  permission?: Permission | null;
+  summary: string;
+  uses: Uses;
+}
+
+export const ROUTES = [
+  {
+    id: 'health',
+    method: 'GET',
+    path: '/v1/health',
+    entry: 'functions/meta/health.ts',
+    auth: 'public',
+    summary: 'Liveness',
+    uses: {},
+  },
+  // ── platform (operator) ──────────────────────────────────────────────
+  {
+    id: 'platformCreateTenant',
+    method: 'POST',
+    path: '/v1/platform/tenants',
+    entry: 'functions/platform/create-tenant.ts',
+    auth: 'platform',
+    summary: 'Create a tenant and invite its owner',
+    uses: { table: 'readWrite', identity: ['AdminGetUser', 'AdminCreateUser'], mail: true },
+  },
+  {
+    id: 'platformListTenants',
+    method: 'GET',
+    path: '/v1/platform/tenants',
+    entry: 'functions/platform/list-tenants.ts',
+    auth: 'platform',
+    summary: 'List tenants, newest first',
+    uses: { table: 'read' },
+  },
+  {
+    id: 'platformGetTenant',
+    method: 'GET',
+    path: '/v1/platform/tenants/{tenantId}',
+    entry: 'functions/platform/get-tenant.ts',
+    auth: 'platform',
+    summary: 'Read a tenant',
+    uses: { table: 'read' },
+  },
+  {
+    id: 'platformUpdateTenant',
+    method: 'PATCH',
+    path: '/v1/platform/tenants/{tenantId}',
+    entry: 'functions/platform/update-tenant.ts',
+    auth: 'platform',
+    summary: 'Rename or re-plan a tenant',
+    uses: { table: 'readWrite' },
+  },
+  // ── invitations (public, by token) ──────────────────────────────────
+  {
+    id: 'previewInvitation',
+    method: 'POST',
+    path: '/v1/invitations/preview',
+    entry: 'functions/invitations/preview.ts',
+    auth: 'public',
+    summary: 'Show the tenant, role and expiry of an invitation',
+    uses: { table: 'read' },
+  },
+  {
+    id: 'acceptInvitation',
+    method: 'POST',
+    path: '/v1/invitations/accept',
+    entry: 'functions/invitations/accept.ts',
+    auth: 'public',
+    summary: 'Accept an invitation: set name and password, become active',
+    uses: { table: 'readWrite', identity: ['AdminGetUser', 'AdminSetUserPassword', 'AdminUpdateUserAttributes'] },
+  },
+  // ── auth (public) ───────────────────────────────────────────────────
+  {
+    id: 'login',
+    method: 'POST',
+    path: '/v1/auth/login',
+    entry: 'functions/auth/login.ts',
+    auth: 'public',
+    summary: 'Sign in with email and password',
+    uses: { authFlows: true },
+  },
+  {
+    id: 'refresh',
+    method: 'POST',
+    path: '/v1/auth/refresh',
+    entry: 'functions/auth/refresh.ts',
+    auth: 'public',
+    summary: 'Exchange a refresh token for new tokens',
+    uses: { authFlows: true },
+  },
+  {
+    id: 'newPassword',
+    method: 'POST',
+    path: '/v1/auth/new-password',
+    entry: 'functions/auth/new-password.ts',
+    auth: 'public',
+    summary: 'Answer the first-sign-in new-password challenge',
+    uses: { authFlows: true },
+  },
+  {
+    id: 'forgotPassword',
+    method: 'POST',
+    path: '/v1/auth/forgot-password',
+    entry: 'functions/auth/forgot-password.ts',
+    auth: 'public',
+    summary: 'Send a password reset code (always 202)',
+    uses: { authFlows: true },
+  },
+  {
+    id: 'confirmForgotPassword',
+    method: 'POST',
+    path: '/v1/auth/confirm-forgot-password',
+    entry: 'functions/auth/confirm-forgot-password.ts',
+    auth: 'public',
+    summary: 'Set a new password with the emailed code',
+    uses: { authFlows: true },
+  },
+  // ── the caller ──────────────────────────────────────────────────────
+  {
+    id: 'getMe',
+    method: 'GET',
+    path: '/v1/me',
+    entry: 'functions/auth/me.ts',
+    auth: 'user',
+    summary: 'The caller’s identity and memberships',
+    uses: { table: 'read' },
+  },
+  // ── tenant (member view) ────────────────────────────────────────────
+  {
+    id: 'getTenant',
+    method: 'GET',
+    path: '/v1/tenants/{tenantId}',
+    entry: 'functions/tenants/get.ts',
+    auth: 'user',
+    permission: null,
+    summary: 'The tenant with its seat usage',
+    uses: { table: 'read' },
+  },
+  {
+    id: 'updateTenant',
+    method: 'PATCH',
+    path: '/v1/tenants/{tenantId}',
+    entry: 'functions/tenants/update.ts',
+    auth: 'user',
+    permission: 'settings:manage',
+    summary: 'Rename the tenant',
+    uses: { table: 'readWrite' },
+  },
+  {
+    id: 'getMyMembership',
+    method: 'GET',
+    path: '/v1/tenants/{tenantId}/me',
+    entry: 'functions/tenants/my-membership.ts',
+    auth: 'user',
+    permission: null,
+    summary: 'The caller’s membership and effective permissions',
+    uses: { table: 'read' },
+  },
+] as const satisfies readonly RouteDef[];
+
+export type RouteId = (typeof ROUTES)[number]['id'];
+
+export function routeById(id: RouteId): RouteDef {
+  const found = ROUTES.find((r) => r.id === id);
+  if (!found) throw new Error(`Unknown route ${id}`);
+  return found;
+}
+
+/** Scheduled functions (not HTTP routes); the stack and the local stack run these too. */
+export interface JobDef {
+  id: string;
+  entry: string;
+  /** EventBridge schedule expression in AWS; locally every job runs every minute. */
+  schedule: string;
+  uses: Uses;
+}
+
+export const JOBS: readonly JobDef[] = [];

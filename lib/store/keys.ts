@@ -1,0 +1,53 @@
+/**
+ * The key scheme (DESIGN §4): the one authority for how items are addressed.
+ */
+export const INVITE_SHARDS = 4;
+
+export const keys = {
+  tenant: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: '#TENANT' }),
+  tenantList: (createdAt: string, tenantId: string) => ({
+    gsi2pk: 'TENANTS',
+    gsi2sk: `${createdAt}#${tenantId}`,
+  }),
+  member: (tenantId: string, memberId: string) => ({
+    pk: `TENANT#${tenantId}`,
+    sk: `MEMBER#${memberId}`,
+  }),
+  memberPrefix: 'MEMBER#',
+  /** GSI1: every membership of one identity. */
+  identityMembership: (memberId: string, tenantId: string) => ({
+    gsi1pk: `IDENTITY#${memberId}`,
+    gsi1sk: `TENANT#${tenantId}`,
+  }),
+  identityPartition: (memberId: string) => `IDENTITY#${memberId}`,
+  /** GSI2 (sparse, only while invited): pending invitations ordered by expiry. */
+  pendingInvite: (tenantId: string, memberId: string, expiresAt: string) => ({
+    gsi2pk: `INVITES#${inviteShard(memberId)}`,
+    gsi2sk: `${expiresAt}#${tenantId}#${memberId}`,
+  }),
+  inviteShardPartition: (shard: number) => `INVITES#${shard}`,
+  emailClaim: (tenantId: string, email: string) => ({
+    pk: `TENANT#${tenantId}`,
+    sk: `EMAIL#${normaliseEmail(email)}`,
+  }),
+  /** Invitation token lookup: the hash of the link's token locates the membership. */
+  invitationToken: (tokenHash: string) => ({ pk: `INVITATION#${tokenHash}`, sk: '#INVITATION' }),
+  role: (tenantId: string, roleId: string) => ({ pk: `TENANT#${tenantId}`, sk: `ROLE#${roleId}` }),
+  team: (tenantId: string, teamId: string) => ({ pk: `TENANT#${tenantId}`, sk: `TEAM#${teamId}` }),
+  audit: (tenantId: string, at: string, eventId: string) => ({
+    pk: `TENANT#${tenantId}#AUDIT`,
+    sk: `${at}#${eventId}`,
+  }),
+  auditPartition: (tenantId: string) => `TENANT#${tenantId}#AUDIT`,
+} as const;
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** Stable shard of a member id, spreading the invitation index over a few partitions. */
+export function inviteShard(memberId: string): number {
+  let hash = 0;
+  for (let i = 0; i < memberId.length; i++) hash = (hash * 31 + memberId.charCodeAt(i)) >>> 0;
+  return hash % INVITE_SHARDS;
+}

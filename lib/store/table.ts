@@ -1,0 +1,25 @@
+/**
+ * The single table's shape: key attributes and global secondary indexes.
+ * Imported by the CDK stack, the local stack and the repositories, so the
+ * infrastructure is generated from the same definition the code queries.
+ */
+export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
+
+export const INDEXES = {
+  /** identity → memberships; team membership; assignee queues. */
+  gsi1: { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  /** platform tenant list; sparse index of pending invitations by expiry. */
+  gsi2: { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+} as const;
+
+export type IndexName = keyof typeof INDEXES;
+
+/** Attribute holding the epoch-seconds TTL (audit retention, idempotency records). */
+export const TTL_ATTRIBUTE = 'expiresAtEpoch';
+
+/** Every key attribute is a string. */
+export const KEY_ATTRIBUTES = [
+  TABLE_KEYS.partitionKey,
+  TABLE_KEYS.sortKey,
+  ...Object.values(INDEXES).flatMap((index) => [index.partitionKey, index.sortKey]),
+] as const;

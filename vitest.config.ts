@@ -1,0 +1,26 @@
+import { defineConfig } from 'vitest/config';
+
+const emulated = {
+  globalSetup: ['test/support/global-setup.ts'],
+  setupFiles: ['test/support/emulator-env.ts'],
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+};
+
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], ...emulated } },
+      { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], ...emulated } },
+      {
+        test: {
+          name: 'infra',
+          include: ['test/infra/**/*.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+        },
+      },
+    ],
+  },
+});
