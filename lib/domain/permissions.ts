@@ -56,8 +56,8 @@ export type Permission = {
   [R in Resource]: `${R}:${Extract<keyof Catalogue[R], string>}`;
 }[Resource];
 
-export const ALL_PERMISSIONS: readonly Permission[] = Object.entries(CATALOGUE).flatMap(
-  ([resource, actions]) => Object.keys(actions).map((action) => `${resource}:${action}` as Permission),
+export const ALL_PERMISSIONS: readonly Permission[] = Object.entries(CATALOGUE).flatMap(([resource, actions]) =>
+  Object.keys(actions).map((action) => `${resource}:${action}` as Permission),
 );
 
 const PERMISSION_SET: ReadonlySet<string> = new Set(ALL_PERMISSIONS);

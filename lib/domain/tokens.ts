@@ -32,3 +32,27 @@ export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 export function expiryFrom(now: Date, ttlSeconds: number): string {
   return new Date(now.getTime() + ttlSeconds * 1000).toISOString();
 }
+
+/**
+ * The invitation link's token names its membership and carries the secret:
+ * `<tenantId>.<memberId>.<secret>`. Only `hashToken(secret)` is stored, on the
+ * member item, so a lookup is one read and a leaked table reveals no link.
+ */
+export interface InvitationToken {
+  tenantId: string;
+  memberId: string;
+  secret: string;
+}
+
+const INVITATION_TOKEN = /^([a-z0-9][a-z0-9-]{0,63})\.([A-Za-z0-9-]{1,64})\.([A-Za-z0-9_-]{43})$/;
+
+export function issueInvitationToken(tenantId: string, memberId: string): IssuedToken {
+  const { token: secret, hash } = issueToken();
+  return { token: `${tenantId}.${memberId}.${secret}`, hash };
+}
+
+export function parseInvitationToken(token: string): InvitationToken | undefined {
+  const match = INVITATION_TOKEN.exec(token);
+  if (!match?.[1] || !match[2] || !match[3]) return undefined;
+  return { tenantId: match[1], memberId: match[2], secret: match[3] };
+}

@@ -30,8 +30,6 @@ export const keys = {
     pk: `TENANT#${tenantId}`,
     sk: `EMAIL#${normaliseEmail(email)}`,
   }),
-  /** Invitation token lookup: the hash of the link's token locates the membership. */
-  invitationToken: (tokenHash: string) => ({ pk: `INVITATION#${tokenHash}`, sk: '#INVITATION' }),
   role: (tenantId: string, roleId: string) => ({ pk: `TENANT#${tenantId}`, sk: `ROLE#${roleId}` }),
   team: (tenantId: string, teamId: string) => ({ pk: `TENANT#${tenantId}`, sk: `TEAM#${teamId}` }),
   audit: (tenantId: string, at: string, eventId: string) => ({

@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { signIn } from '../../lib/aws/identity.ts';
+import { ok } from '../../lib/http/reply.ts';
+import { route } from '../../lib/http/route.ts';
+import { Email } from '../../lib/http/schemas.ts';
+
+const Body = z.object({ email: Email, password: z.string().min(1).max(256) }).strict();
+
+export const handler = route('login', {
+  body: Body,
+  run: async ({ body }) => ok(await signIn(body.email, body.password)),
+});

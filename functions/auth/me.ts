@@ -1,0 +1,24 @@
+import { DomainError } from '../../lib/domain/errors.ts';
+import { ok } from '../../lib/http/reply.ts';
+import { route } from '../../lib/http/route.ts';
+import { membershipsOf } from '../../lib/store/members.ts';
+
+export const handler = route('getMe', {
+  run: async ({ caller }) => {
+    if (caller.kind !== 'user') throw new DomainError('unauthenticated', 'Sign in to continue.');
+    const memberships = await membershipsOf(caller.id);
+    return ok({
+      id: caller.id,
+      email: caller.email ?? memberships[0]?.member.email ?? null,
+      memberships: memberships
+        .filter(({ tenant }) => tenant?.status === 'active')
+        .map(({ member, tenant }) => ({
+          tenant: { id: member.tenantId, name: tenant?.name ?? null },
+          role: member.role,
+          ...(member.roleId ? { roleId: member.roleId } : {}),
+          status: member.status,
+          owner: tenant?.ownerId === member.id,
+        })),
+    });
+  },
+});

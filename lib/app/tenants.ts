@@ -1,0 +1,134 @@
+/**
+ * Tenant use cases: provisioning (platform route, CDK custom resource, CLI),
+ * re-planning and renaming. Orchestrates Cognito, the store and SES.
+ */
+import { ulid } from 'ulid';
+import { ensureIdentity } from '../aws/identity.ts';
+import { invitationLink, sendInvitation } from '../aws/mail.ts';
+import { config } from '../config.ts';
+import { DomainError } from '../domain/errors.ts';
+import { type MemberRecord, memberView, type TenantRecord, tenantView } from '../domain/records.ts';
+import { type Plan, seatLimitFor } from '../domain/seats.ts';
+import { expiryFrom, issueInvitationToken } from '../domain/tokens.ts';
+import { logger } from '../http/log.ts';
+import type { Actor } from '../store/audit.ts';
+import { markDeliveryFailed } from '../store/members.ts';
+import { createTenantWithOwner, requireTenant, saveTenant } from '../store/tenants.ts';
+
+export interface ProvisionTenant {
+  id?: string;
+  name: string;
+  plan: Plan;
+  seatLimit?: number | null;
+  owner: { email: string; name: string };
+}
+
+/** Creates the tenant with its owner invited (holding the first seat) and emails the invitation. */
+export async function provisionTenant(input: ProvisionTenant, actor: Actor, now: Date) {
+  const at = now.toISOString();
+  const id = input.id ?? ulid(now.getTime()).toLowerCase();
+  const seatLimit = seatLimitFor(input.plan, input.seatLimit ?? null);
+  const identity = await ensureIdentity(input.owner.email);
+  const { token, hash } = issueInvitationToken(id, identity.id);
+  const expiresAt = expiryFrom(now, config().invitationTtlSeconds);
+  const tenant: TenantRecord = {
+    id,
+    name: input.name,
+    plan: input.plan,
+    seatLimitOverride: input.seatLimit ?? null,
+    ...(seatLimit === null ? {} : { seatLimit }),
+    seatsUsed: 1,
+    ownerId: identity.id,
+    status: 'active',
+    rolePermissions: {},
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+  };
+  const owner: MemberRecord = {
+    tenantId: id,
+    id: identity.id,
+    email: input.owner.email,
+    name: input.owner.name,
+    status: 'invited',
+    role: 'admin',
+    grants: [],
+    crmAccess: true,
+    availability: 'online',
+    openAssignments: 0,
+    teamIds: [],
+    lastLoginAt: null,
+    invitedAt: at,
+    invitedBy: null,
+    invitation: { tokenHash: hash, expiresAt, sendCount: 1, lastSentAt: at },
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+  };
+  await createTenantWithOwner({ tenant, owner, actor });
+  const delivered = await deliver(owner, {
+    to: owner.email,
+    tenantName: tenant.name,
+    inviterName: `${tenant.name} on Roster`,
+    role: 'Admin (owner)',
+    link: invitationLink(token),
+    expiresAt,
+  });
+  return {
+    ...tenantView(tenant),
+    owner: memberView(delivered ? owner : withDeliveryFailure(owner, at)),
+  };
+}
+
+function withDeliveryFailure(member: MemberRecord, at: string): MemberRecord {
+  return member.invitation ? { ...member, invitation: { ...member.invitation, deliveryFailedAt: at } } : member;
+}
+
+/**
+ * Hands the invitation to SES. A failure never undoes the invitation (the seat
+ * and member stay; an admin sees the failure and resends): it is recorded.
+ */
+async function deliver(member: MemberRecord, mail: Parameters<typeof sendInvitation>[0]): Promise<boolean> {
+  try {
+    await sendInvitation(mail);
+    return true;
+  } catch (error) {
+    logger.warn('invitation email not sent', { memberId: member.id, error: error as Error });
+    if (member.invitation) await markDeliveryFailed(member, member.invitation.tokenHash, new Date().toISOString());
+    return false;
+  }
+}
+
+export interface TenantChanges {
+  name?: string;
+  plan?: Plan;
+  seatLimit?: number | null;
+}
+
+/** Applies changes to a tenant; `expectedVersion` (from If-Match) guards against lost updates. */
+export async function changeTenant(
+  current: TenantRecord,
+  changes: TenantChanges,
+  actor: Actor,
+  now: Date,
+  expectedVersion?: number,
+) {
+  if (expectedVersion !== undefined && expectedVersion !== current.version) {
+    throw new DomainError('precondition-failed', 'The tenant changed since you read it (ETag mismatch).');
+  }
+  const plan = changes.plan ?? current.plan;
+  const override = changes.seatLimit === undefined ? current.seatLimitOverride : changes.seatLimit;
+  const limit = seatLimitFor(plan, override);
+  const next: TenantRecord = {
+    ...current,
+    name: changes.name ?? current.name,
+    plan,
+    seatLimitOverride: override,
+    seatLimit: limit ?? undefined,
+    updatedAt: now.toISOString(),
+    version: current.version + 1,
+  };
+  return (await saveTenant(current, next, actor)) ? next : current;
+}
+
+export { requireTenant };

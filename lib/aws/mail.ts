@@ -1,0 +1,54 @@
+/** SES adapter: the invitation email, as text and HTML. */
+import { SendEmailCommand } from '@aws-sdk/client-ses';
+import { config } from '../config.ts';
+import { ses } from './clients.ts';
+
+export interface InvitationMail {
+  to: string;
+  tenantName: string;
+  inviterName: string;
+  role: string;
+  link: string;
+  expiresAt: string;
+}
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+
+export function invitationMessage(mail: InvitationMail) {
+  const expires = new Date(mail.expiresAt).toUTCString();
+  const subject = `${mail.inviterName} invited you to ${mail.tenantName}`;
+  const text = [
+    `${mail.inviterName} invited you to join ${mail.tenantName} as ${mail.role}.`,
+    '',
+    `Accept the invitation: ${mail.link}`,
+    '',
+    `The link works once and expires on ${expires}.`,
+    'If you did not expect this invitation, ignore this email.',
+  ].join('\n');
+  const html = `<!doctype html><html><body style="font-family:sans-serif">
+<p>${escapeHtml(mail.inviterName)} invited you to join <strong>${escapeHtml(mail.tenantName)}</strong> as ${escapeHtml(mail.role)}.</p>
+<p><a href="${escapeHtml(mail.link)}">Accept the invitation</a></p>
+<p>The link works once and expires on ${escapeHtml(expires)}.</p>
+<p style="color:#666">If you did not expect this invitation, ignore this email.</p>
+</body></html>`;
+  return { subject, text, html };
+}
+
+export async function sendInvitation(mail: InvitationMail): Promise<void> {
+  const { subject, text, html } = invitationMessage(mail);
+  await ses().send(
+    new SendEmailCommand({
+      Source: config().mailFrom,
+      Destination: { ToAddresses: [mail.to] },
+      Message: {
+        Subject: { Data: subject, Charset: 'UTF-8' },
+        Body: { Text: { Data: text, Charset: 'UTF-8' }, Html: { Data: html, Charset: 'UTF-8' } },
+      },
+    }),
+  );
+}
+
+export function invitationLink(token: string): string {
+  return `${config().appUrl}/accept-invitation?token=${encodeURIComponent(token)}`;
+}

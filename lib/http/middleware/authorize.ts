@@ -1,0 +1,64 @@
+/**
+ * Caller resolution and live authorisation. The JWT was verified by API
+ * Gateway (or the local gateway); here the caller's membership and its tenant
+ * are read in one consistent round trip, so suspensions and role changes
+ * apply on the very next request.
+ */
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { DomainError, forbidden, notFound } from '../../domain/errors.ts';
+import { effectivePermissions, hasPermission, type Permission } from '../../domain/permissions.ts';
+import type { MemberRecord, TenantRecord } from '../../domain/records.ts';
+import { loadAccess } from '../../store/members.ts';
+import type { RouteDef } from '../routes.ts';
+
+export type Caller =
+  | { kind: 'anonymous' }
+  | { kind: 'platform'; principal: string }
+  | { kind: 'user'; id: string; email: string | undefined };
+
+export interface TenantAccess {
+  tenant: TenantRecord;
+  member: MemberRecord;
+  permissions: Permission[];
+}
+
+interface AuthorizerContext {
+  jwt?: { claims?: Record<string, string | number | boolean | string[]> };
+  iam?: { userArn?: string; callerId?: string };
+}
+
+export function resolveCaller(route: RouteDef, event: APIGatewayProxyEventV2): Caller {
+  const authorizer = (event.requestContext as { authorizer?: AuthorizerContext }).authorizer;
+  if (route.auth === 'public') return { kind: 'anonymous' };
+  if (route.auth === 'platform') {
+    const principal = authorizer?.iam?.userArn ?? authorizer?.iam?.callerId;
+    if (!principal) throw new DomainError('unauthenticated', 'Platform credentials are required.');
+    return { kind: 'platform', principal };
+  }
+  const claims = authorizer?.jwt?.claims;
+  const sub = claims?.sub;
+  if (typeof sub !== 'string' || sub === '') throw new DomainError('unauthenticated', 'Sign in to continue.');
+  const email = typeof claims?.email === 'string' ? claims.email : undefined;
+  return { kind: 'user', id: sub, email };
+}
+
+export async function authorizeTenant(
+  caller: Extract<Caller, { kind: 'user' }>,
+  tenantId: string,
+  needed: Permission | null,
+): Promise<TenantAccess> {
+  const { tenant, member } = await loadAccess(tenantId, caller.id);
+  // Not a member (or never joined): the tenant does not exist for this caller.
+  if (!tenant || !member || tenant.status !== 'active' || member.status === 'invited' || member.status === 'expired') {
+    throw notFound('The tenant');
+  }
+  if (member.status !== 'active') throw forbidden(`Your membership of this tenant is ${member.status}.`);
+  const permissions = effectivePermissions(
+    member,
+    member.role === 'custom' && member.roleId ? tenant.rolePermissions[member.roleId] : [],
+  );
+  if (needed && !hasPermission(permissions, needed)) {
+    throw forbidden(`This action needs the permission ${needed}.`);
+  }
+  return { tenant, member, permissions };
+}

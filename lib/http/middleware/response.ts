@@ -1,0 +1,52 @@
+/**
+ * Response shaping, middy-style: security and correlation headers on every
+ * response, and every error turned into an RFC 9457 problem — the message is
+ * exposed only for known 4xx codes; 5xx say nothing internal and are logged.
+ */
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { logger } from '../log.ts';
+import { toProblem } from '../problems.ts';
+import { correlationIdOf } from './request.ts';
+
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'referrer-policy': 'no-referrer',
+  'strict-transport-security': 'max-age=63072000; includeSubDomains',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+};
+
+export function httpResponse(
+  routeId: string,
+): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
+  const headersFor = (event: APIGatewayProxyEventV2) => ({
+    ...SECURITY_HEADERS,
+    'x-correlation-id': correlationIdOf(event),
+  });
+  return {
+    name: 'httpResponse',
+    before: function tagLogs(request) {
+      logger.appendKeys({ correlationId: correlationIdOf(request.event), routeId });
+    },
+    after: function secure(request) {
+      const response = request.response ?? { statusCode: 204 };
+      request.response = { ...response, headers: { ...response.headers, ...headersFor(request.event) } };
+    },
+    onError: function problem(request) {
+      const body = toProblem(request.error, correlationIdOf(request.event));
+      if (body.status >= 500) logger.error('request failed', { status: body.status, error: request.error as Error });
+      else logger.info('request refused', { status: body.status, code: body.code, detail: body.detail });
+      request.response = {
+        statusCode: body.status,
+        headers: {
+          'content-type': 'application/problem+json',
+          ...(body.status === 503 ? { 'retry-after': '1' } : {}),
+          ...headersFor(request.event),
+        },
+        body: JSON.stringify(body),
+      };
+    },
+  };
+}

@@ -1,0 +1,21 @@
+/** What a route's `run` returns: status, JSON body and optional headers. */
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export const ok = (body: unknown, headers?: Record<string, string>): Reply => ({ status: 200, body, headers });
+export const created = (body: unknown, headers?: Record<string, string>): Reply => ({ status: 201, body, headers });
+export const accepted = (body?: unknown): Reply => ({ status: 202, body });
+export const noContent = (): Reply => ({ status: 204 });
+
+/** A strong entity tag from an item's version counter. */
+export const etagOf = (version: number) => `"v${version}"`;
+
+/** Reads `If-Match` into the version it names: undefined when absent or `*`. */
+export function versionFromIfMatch(header: string | undefined): number | undefined | 'invalid' {
+  if (header === undefined || header.trim() === '*') return undefined;
+  const match = /^\s*(?:W\/)?"v(\d{1,15})"\s*$/.exec(header);
+  return match?.[1] ? Number(match[1]) : 'invalid';
+}

@@ -1,0 +1,102 @@
+/**
+ * The handler factory. Every route handler is `route(id, { schemas, run })`;
+ * this owns the pipeline, in order: normalise → authenticate → validate path →
+ * authorise (one consistent read) → validate query and body → run → respond,
+ * with every failure an RFC 9457 problem.
+ */
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { z } from 'zod';
+import { authorizeTenant, type Caller, resolveCaller, type TenantAccess } from './middleware/authorize.ts';
+import { correlationIdOf, httpRequest, type ParsedEvent } from './middleware/request.ts';
+import { httpResponse } from './middleware/response.ts';
+import { validatePart } from './middleware/validate.ts';
+import type { Reply } from './reply.ts';
+import { type ROUTES, type RouteDef, type RouteId, routeById } from './routes.ts';
+
+export interface RouteInput<P, Q, B, A> {
+  params: P;
+  query: Q;
+  body: B;
+  headers: Record<string, string>;
+  caller: Caller;
+  /** On tenant routes (`/v1/tenants/{tenantId}…`): the caller's live membership, tenant and permissions. */
+  access: A;
+  correlationId: string;
+  route: RouteDef;
+  /** The request's clock, read once. */
+  now: Date;
+}
+
+type AnySchema = z.ZodType;
+const NoParams = z.object({}).strict();
+const NoQuery = z.object({}).strict();
+const NoBody = z.undefined({ message: 'This operation takes no request body' });
+
+export interface RouteSpec<P extends AnySchema, Q extends AnySchema, B extends AnySchema, A> {
+  params?: P;
+  query?: Q;
+  body?: B;
+  run: (input: RouteInput<z.output<P>, z.output<Q>, z.output<B>, A>) => Promise<Reply>;
+}
+
+const TenantPath = z.object({ tenantId: z.string() }).passthrough();
+
+export function isTenantRoute(def: RouteDef): boolean {
+  return def.auth === 'user' && def.path.startsWith('/v1/tenants/{tenantId}');
+}
+
+function toResult(reply: Reply): APIGatewayProxyStructuredResultV2 {
+  if (reply.body === undefined) return { statusCode: reply.status, headers: { ...reply.headers } };
+  return {
+    statusCode: reply.status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...reply.headers },
+    body: JSON.stringify(reply.body),
+  };
+}
+
+type RouteOf<I extends RouteId> = Extract<(typeof ROUTES)[number], { id: I }>;
+/** Tenant routes get `access: TenantAccess`; others `undefined` — decided by the route table's row. */
+type AccessOf<I extends RouteId> =
+  RouteOf<I> extends { auth: 'user'; path: `/v1/tenants/{tenantId}${string}` } ? TenantAccess : undefined;
+
+export function route<
+  I extends RouteId,
+  P extends AnySchema = typeof NoParams,
+  Q extends AnySchema = typeof NoQuery,
+  B extends AnySchema = typeof NoBody,
+>(id: I, spec: RouteSpec<P, Q, B, AccessOf<I>>) {
+  const def = routeById(id);
+  const tenantScoped = isTenantRoute(def);
+
+  async function runRoute(raw: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+    const event = raw as unknown as ParsedEvent;
+    const now = new Date();
+    const caller = resolveCaller(def, raw);
+    const params = validatePart('path', (spec.params ?? NoParams) as P, event.pathParameters ?? {});
+    let access: TenantAccess | undefined;
+    if (tenantScoped && caller.kind === 'user') {
+      const { tenantId } = TenantPath.parse(params);
+      access = await authorizeTenant(caller, tenantId, def.permission ?? null);
+    }
+    const query = validatePart('query', (spec.query ?? NoQuery) as Q, event.queryStringParameters ?? {});
+    const body = validatePart('body', (spec.body ?? NoBody) as B, event.body);
+    const reply = await spec.run({
+      params,
+      query,
+      body,
+      headers: event.headers,
+      caller,
+      access: access as AccessOf<I>,
+      correlationId: correlationIdOf(event),
+      route: def,
+      now,
+    });
+    return toResult(reply);
+  }
+
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
+    .use(httpResponse(def.id))
+    .use(httpRequest())
+    .handler(runRoute);
+}

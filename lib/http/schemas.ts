@@ -1,0 +1,33 @@
+/** Shared zod schemas for request parts; handlers compose these. */
+import { z } from 'zod';
+import { PLAN_NAMES, type Plan as PlanName } from '../domain/seats.ts';
+
+export const TenantId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'Must be 1–64 lower-case letters, digits or -');
+export const Email = z
+  .string()
+  .trim()
+  .max(254)
+  .email('Must be an email address')
+  .transform((e) => e.toLowerCase());
+export const PersonName = z.string().trim().min(1, 'Must not be empty').max(200);
+/** The user pool's policy, checked here so a weak password is a 400 naming the field. */
+export const Password = z
+  .string()
+  .min(12, 'Must be at least 12 characters')
+  .max(256)
+  .regex(/[a-z]/, 'Must contain a lower-case letter')
+  .regex(/[A-Z]/, 'Must contain an upper-case letter')
+  .regex(/[0-9]/, 'Must contain a digit');
+export const Plan = z.enum(PLAN_NAMES as [PlanName, ...PlanName[]]);
+export const SeatLimit = z.number().int().min(1).max(100_000);
+
+export const TenantPath = z.object({ tenantId: TenantId }).strict();
+
+export const Pagination = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(100).default(25),
+    cursor: z.string().min(1).max(2048).optional(),
+  })
+  .strict();
+
+export const Token = z.string().min(1).max(512);

@@ -1,0 +1,12 @@
+/** Item ⇄ record mapping: key and bookkeeping attributes never leave the store. */
+import type { MemberRecord, TenantRecord } from '../domain/records.ts';
+import { KEY_ATTRIBUTES, TTL_ATTRIBUTE } from './table.ts';
+
+const HIDDEN = new Set<string>([...KEY_ATTRIBUTES, TTL_ATTRIBUTE, 'entity']);
+
+function strip<T>(item: Record<string, unknown>): T {
+  return Object.fromEntries(Object.entries(item).filter(([k]) => !HIDDEN.has(k))) as T;
+}
+
+export const tenantFromItem = (item: Record<string, unknown>) => strip<TenantRecord>(item);
+export const memberFromItem = (item: Record<string, unknown>) => strip<MemberRecord>(item);
