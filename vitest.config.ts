@@ -11,6 +11,7 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { test: { name: 'sdk', include: ['test/sdk/**/*.test.ts'], setupFiles: ['test/sdk/env.ts'] } },
       { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], ...emulated } },
       { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], ...emulated } },
       {
