@@ -148,6 +148,8 @@ export async function signIn(email: string, password: string): Promise<SignIn> {
     if (out.ChallengeName) throw new Error(`Unsupported Cognito challenge ${out.ChallengeName}`);
     return tokens(out.AuthenticationResult);
   } catch (error) {
+    // A wrong password is never a policy problem at sign-in (cognito-local says InvalidPasswordException).
+    if (nameOf(error) === 'InvalidPasswordException') throw badCredentials();
     throw authProblem(error) ?? error;
   }
 }
