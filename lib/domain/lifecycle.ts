@@ -69,7 +69,7 @@ export function transition(from: MemberStatus, action: LifecycleAction): Transit
   const step = findTransition(from, action);
   if (!step) {
     throw new DomainError('invalid-transition', `A member who is ${from} cannot be ${pastTense(action)}.`, {
-      status: from,
+      currentStatus: from,
       action,
     });
   }

@@ -32,6 +32,21 @@ export const keys = {
   }),
   role: (tenantId: string, roleId: string) => ({ pk: `TENANT#${tenantId}`, sk: `ROLE#${roleId}` }),
   team: (tenantId: string, teamId: string) => ({ pk: `TENANT#${tenantId}`, sk: `TEAM#${teamId}` }),
+  teamMember: (tenantId: string, teamId: string, memberId: string) => ({
+    pk: `TENANT#${tenantId}`,
+    sk: `TEAM#${teamId}#MEMBER#${memberId}`,
+    gsi1pk: `TENANT#${tenantId}#MEMBER#${memberId}`,
+    gsi1sk: `TEAM#${teamId}`,
+  }),
+  assignment: (tenantId: string, conversationId: string) => ({
+    pk: `TENANT#${tenantId}`,
+    sk: `CONVERSATION#${conversationId}`,
+  }),
+  /** GSI1: one assignee's open conversations, oldest first. */
+  assigneeQueue: (tenantId: string, assigneeId: string, assignedAt: string, conversationId: string) => ({
+    gsi1pk: `TENANT#${tenantId}#ASSIGNEE#${assigneeId}`,
+    gsi1sk: `${assignedAt}#${conversationId}`,
+  }),
   audit: (tenantId: string, at: string, eventId: string) => ({
     pk: `TENANT#${tenantId}#AUDIT`,
     sk: `${at}#${eventId}`,
