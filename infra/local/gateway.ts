@@ -1,0 +1,262 @@
+/**
+ * The local API Gateway: a node:http server that routes by the same route
+ * table as the CDK API, runs the authorizers API Gateway runs, builds a
+ * payload 2.0 event and invokes the route's handler in-process (its module
+ * imported once, like a warm Lambda). Handlers see the emulators only through
+ * the environment set here.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { PROBLEM_STATUS, problemType } from '../../lib/http/problems.ts';
+import { ROUTES, type RouteDef } from '../../lib/http/routes.ts';
+import { LocalStackError } from './emulators.ts';
+import { type CognitoAuthConfig, jwtAuthorizer, platformAuthorizer } from './gateway-auth.ts';
+import { type AuthorizerContext, buildEvent, type HttpResult, lambdaContext, toHttpResult } from './gateway-event.ts';
+
+export { buildEvent, type GatewayEvent } from './gateway-event.ts';
+
+/** The repository root: route entries are relative to it. */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** API Gateway's payload limit for HTTP APIs. */
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** API Gateway's integration timeout for HTTP APIs. */
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+export interface GatewayOptions {
+  port: number;
+  host?: string;
+  routes?: readonly RouteDef[];
+  /** Set on process.env before any handler is imported (the emulators' env). */
+  env: Record<string, string>;
+  platformKey: string;
+  cognito: CognitoAuthConfig;
+  timeoutMs?: number;
+  /** One line per request (method, path, status, ms) when given. */
+  accessLog?: (line: string) => void;
+  /** Handler failures (default: console.error); rejected tokens go to the access log. */
+  log?: (line: string) => void;
+}
+
+export interface Gateway {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+
+interface CompiledRoute {
+  route: RouteDef;
+  pattern: RegExp;
+  params: string[];
+  /** Sorts more specific templates first: literal segments beat parameters. */
+  rank: string;
+}
+
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const host = options.host ?? '127.0.0.1';
+  const log = options.log ?? ((line: string) => console.error(`[gateway] ${line}`));
+  Object.assign(process.env, options.env);
+  const compiled = (options.routes ?? ROUTES).map(compile).sort((a, b) => a.rank.localeCompare(b.rank));
+  const verifyJwt = jwtAuthorizer(options.cognito);
+  const verifyPlatformKey = platformAuthorizer(options.platformKey);
+  const modules = new Map<string, Promise<Handler>>();
+  const region = options.env.AWS_REGION ?? 'us-east-1';
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+
+  function loadHandler(entry: string): Promise<Handler> {
+    let loading = modules.get(entry);
+    if (!loading) {
+      loading = import(pathToFileURL(join(REPO_ROOT, entry)).href).then((module: { handler?: unknown }) => {
+        if (typeof module.handler !== 'function') throw new Error(`${entry} does not export a handler function`);
+        return module.handler as Handler;
+      });
+      // A module that failed to load is retried on the next request, like a Lambda init failure.
+      loading.catch(() => modules.delete(entry));
+      modules.set(entry, loading);
+    }
+    return loading;
+  }
+
+  async function handle(request: IncomingMessage, port: number): Promise<HttpResult & { note?: string }> {
+    const method = request.method ?? 'GET';
+    const url = request.url ?? '/';
+    const path = url.split('?')[0] ?? '/';
+    const matches = compiled.flatMap((c) => {
+      const m = c.pattern.exec(path);
+      return m ? [{ compiled: c, values: m.slice(1) }] : [];
+    });
+    if (matches.length === 0) return problem('not-found', `No route matches ${path}.`);
+    const match = matches.find((m) => m.compiled.route.method === method);
+    if (!match) {
+      const allow = [...new Set(matches.map((m) => m.compiled.route.method))].join(', ');
+      return problem('method-not-allowed', `${path} does not accept ${method}; it accepts ${allow}.`, { allow });
+    }
+    const { route } = match.compiled;
+
+    const length = Number(request.headers['content-length'] ?? 0);
+    if (length > MAX_BODY_BYTES) return gatewayMessage(413, 'Request Entity Too Large');
+    const body = await readBody(request);
+    if (!body) return gatewayMessage(413, 'Request Entity Too Large');
+
+    let authorizer: AuthorizerContext | undefined;
+    if (route.auth === 'user') {
+      const verdict = await verifyJwt(request.headers.authorization);
+      if ('rejected' in verdict) {
+        const result = gatewayMessage(401, 'Unauthorized', { 'www-authenticate': 'Bearer error="invalid_token"' });
+        return { ...result, note: verdict.rejected };
+      }
+      authorizer = verdict.context;
+    } else if (route.auth === 'platform') {
+      authorizer = verifyPlatformKey(request.headers['x-platform-key'] as string | undefined);
+      if (!authorizer) return gatewayMessage(403, 'Forbidden');
+    }
+
+    const pathParameters: Record<string, string> = {};
+    match.compiled.params.forEach((name, i) => {
+      pathParameters[name] = safeDecode(match.values[i] ?? '');
+    });
+    const event = buildEvent(
+      route,
+      { method, url, headers: request.headersDistinct, body, sourceIp: clientIp(request), port },
+      pathParameters,
+      authorizer,
+    );
+
+    const deadline = Date.now() + timeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const handler = await loadHandler(route.entry);
+      const timeout = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), timeoutMs);
+      });
+      const result = await Promise.race([handler(event, lambdaContext(route.id, deadline, region)), timeout]);
+      if (result === 'timeout') {
+        log(`${route.id} timed out after ${timeoutMs} ms`);
+        return gatewayMessage(503, 'Service Unavailable');
+      }
+      const http = toHttpResult(result);
+      http.headers['apigw-requestid'] = event.requestContext.requestId;
+      return http;
+    } catch (error) {
+      log(
+        `${route.id} (${route.entry}) failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
+      return gatewayMessage(500, 'Internal Server Error');
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    const started = performance.now();
+    const port = (server.address() as AddressInfo).port;
+    handle(request, port)
+      .catch((error: unknown): HttpResult & { note?: string } => {
+        log(`gateway error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        return gatewayMessage(500, 'Internal Server Error');
+      })
+      .then((result) => {
+        response.writeHead(result.statusCode, { ...result.headers, 'content-length': result.body.length });
+        response.end(result.body);
+        const ms = Math.round(performance.now() - started);
+        options.accessLog?.(
+          `${request.method} ${request.url} ${result.statusCode} ${ms}ms${result.note ? ` (${result.note})` : ''}`,
+        );
+      });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new LocalStackError(
+              `Port ${options.port} for the API is already in use: stop whatever uses it or set PORT to a free port.`,
+            )
+          : error,
+      ),
+    );
+    server.listen(options.port, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function compile(route: RouteDef): CompiledRoute {
+  const params: string[] = [];
+  const segments = route.path.split('/').slice(1);
+  const parts = segments.map((segment) => {
+    const param = /^\{(\w+)(\+?)\}$/.exec(segment);
+    if (!param) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    params.push(param[1] as string);
+    return param[2] ? '(.+)' : '([^/]+)';
+  });
+  const rank = segments.map((s) => (s.endsWith('+}') ? '2' : s.startsWith('{') ? '1' : '0')).join('');
+  return { route, pattern: new RegExp(`^/${parts.join('/')}$`), params, rank };
+}
+
+function problem(
+  code: 'not-found' | 'method-not-allowed',
+  detail: string,
+  headers: Record<string, string> = {},
+): HttpResult {
+  const { status, title } = PROBLEM_STATUS[code];
+  const body = { type: problemType(code), title, status, code, detail };
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/problem+json', ...headers },
+    body: Buffer.from(JSON.stringify(body)),
+  };
+}
+
+/** API Gateway's own responses: `{"message": "..."}`. */
+function gatewayMessage(statusCode: number, message: string, headers: Record<string, string> = {}): HttpResult {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: Buffer.from(JSON.stringify({ message })),
+  };
+}
+
+/** The request body, or undefined once it passes API Gateway's limit (the rest is drained and dropped). */
+function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        chunks.length = 0;
+        resolve(undefined);
+      } else {
+        chunks.push(chunk);
+      }
+    });
+    request.once('end', () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks)));
+    request.once('error', reject);
+  });
+}
+
+function clientIp(request: IncomingMessage): string {
+  const address = request.socket.remoteAddress ?? '127.0.0.1';
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
