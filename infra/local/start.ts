@@ -1,0 +1,160 @@
+/**
+ * `npm start`: the whole product on one machine. Starts the emulators and the
+ * local gateway, runs every scheduled job each minute, seeds a demo tenant
+ * through the API itself (the owner's invitation read from SES local and
+ * accepted), prints a banner, and stops everything on Ctrl-C.
+ * State is in memory: every start is fresh.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { JOBS } from '../../lib/http/routes.ts';
+import { assertPortFree, type LocalEmulators, LocalStackError, startEmulators } from './emulators.ts';
+import { type Gateway, REPO_ROOT, startGateway } from './gateway.ts';
+import { ACCOUNT_ID, lambdaContext } from './gateway-event.ts';
+import { DEMO, seedDemo } from './seed.ts';
+
+const JOB_INTERVAL_MS = 60_000;
+
+function port(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 65_535) {
+    throw new LocalStackError(`${name} must be a port number between 1 and 65535, not "${raw}".`);
+  }
+  return value;
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const apiPort = port('PORT', 3000);
+  const platformKey = process.env.ROSTER_PLATFORM_KEY || randomBytes(24).toString('base64url');
+  const generatedKey = !process.env.ROSTER_PLATFORM_KEY;
+  const ttl = process.env.INVITATION_TTL_SECONDS;
+
+  let emulators: LocalEmulators | undefined;
+  let gateway: Gateway | undefined;
+  let jobTimer: NodeJS.Timeout | undefined;
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping the local stack…');
+    clearInterval(jobTimer);
+    await gateway?.close();
+    await emulators?.stop();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  try {
+    await assertPortFree(apiPort, 'the API', 'PORT', '127.0.0.1');
+    console.log('Starting DynamoDB Local, cognito-local and SES local…');
+    emulators = await startEmulators({
+      dynamodbPort: port('DYNAMODB_PORT', 8000),
+      cognitoPort: port('COGNITO_PORT', 9229),
+      sesPort: port('SES_PORT', 8005),
+      appUrl: process.env.APP_URL || 'http://localhost:3000',
+      invitationTtlSeconds: ttl ? Number(ttl) : undefined,
+      onLog: cognitoConsole(),
+    });
+    console.log(`Emulators ready in ${(emulators.startupMs / 1000).toFixed(1)} s.`);
+    gateway = await startGateway({
+      port: apiPort,
+      env: emulators.env,
+      platformKey,
+      cognito: emulators.cognito,
+      accessLog: (line) => console.log(`[api] ${line}`),
+    });
+  } catch (error) {
+    await emulators?.stop();
+    if (error instanceof LocalStackError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+
+  jobTimer = startJobs(emulators.env.AWS_REGION);
+  const demo = await seedDemo(gateway.url, emulators.urls.sesStore, platformKey).catch((error: unknown) => {
+    console.error(
+      `Demo seeding failed: ${error instanceof Error ? error.message : String(error)} (the stack keeps running).`,
+    );
+    return undefined;
+  });
+
+  const { urls } = emulators;
+  const lines = [
+    `Roster local stack ready in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    '',
+    `API              ${gateway.url}`,
+    `Health           ${gateway.url}/v1/health`,
+    `DynamoDB Local   ${urls.dynamodb}   (table ${emulators.env.TABLE_NAME})`,
+    `cognito-local    ${urls.cognito}   (pool ${emulators.cognito.userPoolId}, client ${emulators.cognito.clientId})`,
+    `Sent mail        ${urls.ses}   (JSON: ${urls.sesStore})`,
+    '',
+    `Platform key     x-platform-key: ${platformKey}${generatedKey ? '   (generated; set ROSTER_PLATFORM_KEY to fix it)' : ''}`,
+    demo
+      ? `Demo login       ${DEMO.email} / ${DEMO.password}   (tenant ${demo.tenantId})`
+      : 'Demo login       not seeded (see the message above)',
+    '',
+    'Ctrl-C stops everything.',
+  ];
+  const width = Math.max(...lines.map((l) => l.length));
+  const rule = '─'.repeat(width + 2);
+  console.log(`\n┌${rule}┐\n${lines.map((l) => `│ ${l.padEnd(width)} │`).join('\n')}\n└${rule}┘\n`);
+}
+
+/**
+ * cognito-local's console shows the codes it would email (forgot password) and
+ * its unsupported-feature errors: pass those on. Its warnings are the expected
+ * refusals (unknown user, wrong password), so they stay muted. An entry starts
+ * with `[<epoch ms>]` and may continue on further lines.
+ */
+function cognitoConsole(): (source: string, line: string) => void {
+  let muted = true;
+  return (source, line) => {
+    if (source !== 'cognito') return;
+    if (/^\[\d+\]/.test(line)) muted = /WARN|DEBUG|Cognito Local running/.test(line);
+    if (!muted) console.log(`[cognito-local] ${line}`);
+  };
+}
+
+/** Every job of JOBS, every minute, one run at a time each, with an EventBridge-like event. */
+function startJobs(region: string): NodeJS.Timeout | undefined {
+  if (JOBS.length === 0) return undefined;
+  const running = new Set<string>();
+  const runAll = () => {
+    for (const job of JOBS) {
+      if (running.has(job.id)) continue;
+      running.add(job.id);
+      const event = {
+        version: '0',
+        id: randomUUID(),
+        'detail-type': 'Scheduled Event',
+        source: 'aws.events',
+        account: ACCOUNT_ID,
+        time: new Date().toISOString(),
+        region,
+        resources: [`arn:aws:events:${region}:${ACCOUNT_ID}:rule/${job.id}`],
+        detail: {},
+      };
+      import(pathToFileURL(join(REPO_ROOT, job.entry)).href)
+        .then((module: { handler: (e: unknown, c: unknown) => Promise<unknown> }) =>
+          module.handler(event, lambdaContext(job.id, Date.now() + 900_000, region)),
+        )
+        .catch((error: unknown) =>
+          console.error(`[job ${job.id}] failed: ${error instanceof Error ? error.message : String(error)}`),
+        )
+        .finally(() => running.delete(job.id));
+    }
+  };
+  return setInterval(runAll, JOB_INTERVAL_MS);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof LocalStackError ? error.message : error);
+  process.exit(1);
+});
