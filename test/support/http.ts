@@ -1,0 +1,43 @@
+/**
+ * HTTP helpers for e2e tests: the local gateway on a free port with the
+ * emulators' env, and the mail SES local has received.
+ */
+
+import { startGateway } from '../../infra/local/gateway.ts';
+import type { RouteDef } from '../../lib/http/routes.ts';
+import { localStack } from './local-stack.ts';
+
+export interface TestGateway {
+  baseUrl: string;
+  platformKey: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The gateway over the real route table (or `routes`), on 127.0.0.1 and a free
+ * port; handler failures go to `log` (default: stderr).
+ */
+export async function startTestGateway(
+  options: { routes?: readonly RouteDef[]; log?: (line: string) => void } = {},
+): Promise<TestGateway> {
+  const { env, platformKey, cognito } = localStack();
+  const gateway = await startGateway({ port: 0, env, platformKey, cognito, ...options });
+  return { baseUrl: gateway.url, platformKey, close: gateway.close };
+}
+
+/** An email as SES local stores it (`GET /store`). */
+export interface SentEmail {
+  messageId: string;
+  from: string;
+  destination: { to: string[]; cc: string[]; bcc: string[] };
+  subject: string;
+  body: { text?: string; html?: string };
+  at: number;
+}
+
+/** Every email SES local has received, oldest first; only those to `to` when given. */
+export async function sesMessages(sesUrl = localStack().urls.ses, to?: string): Promise<SentEmail[]> {
+  const response = await fetch(`${sesUrl.replace(/\/store$/, '')}/store`);
+  const { emails } = (await response.json()) as { emails: SentEmail[] };
+  return to ? emails.filter((e) => e.destination.to.some((address) => address.includes(to))) : emails;
+}

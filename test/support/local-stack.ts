@@ -1,0 +1,40 @@
+/**
+ * What the global setup hands to test workers (vitest `provide`/`inject`):
+ * the emulators' env, their URLs, the Cognito pool and a platform key.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+import type { CognitoInfo, LocalEmulators, LocalEnv } from '../../infra/local/emulators.ts';
+
+export interface LocalStackInfo {
+  env: LocalEnv;
+  urls: LocalEmulators['urls'];
+  cognito: CognitoInfo;
+  cognitoDir: string;
+  platformKey: string;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    localStack: LocalStackInfo;
+  }
+}
+
+export const localStack = (): LocalStackInfo => inject('localStack');
+
+/**
+ * The code cognito-local last issued to `email` (ForgotPassword): in AWS it is
+ * emailed by Cognito; cognito-local only prints it and keeps it in its files.
+ */
+export async function cognitoCode(email: string): Promise<string | undefined> {
+  const { cognitoDir, cognito } = localStack();
+  const file = join(cognitoDir, '.cognito', 'db', `${cognito.userPoolId}.json`);
+  const db = JSON.parse(await readFile(file, 'utf8')) as {
+    Users?: Record<string, { Attributes: { Name: string; Value: string }[]; ConfirmationCode?: string }>;
+  };
+  const user = Object.values(db.Users ?? {}).find((u) =>
+    u.Attributes.some((a) => a.Name === 'email' && a.Value === email),
+  );
+  return user?.ConfirmationCode;
+}
