@@ -1,0 +1,123 @@
+/**
+ * The HTTP API, generated from the route table: one function per route, the
+ * route's auth kind mapped to an authorizer, a throttled `$default` stage with
+ * JSON access logs.
+ */
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  HttpRoute,
+  HttpRouteKey,
+  HttpStage,
+  type IHttpRouteAuthorizer,
+  LogGroupLogDestination,
+  type ThrottleSettings,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { AuthKind, RouteDef } from '../../lib/http/routes.ts';
+import { type FunctionResources, RosterFunction } from './functions.ts';
+
+export interface ApiProps {
+  readonly routes: readonly RouteDef[];
+  readonly resources: FunctionResources;
+  /** Cognito issuer URL and the app client id tokens must be issued to. */
+  readonly jwt: { readonly issuer: string; readonly audience: string };
+  /** Browser origins allowed to call the API (the web app). */
+  readonly corsOrigins: readonly string[];
+  /** @default 50 requests/s steady, bursts of 100 */
+  readonly throttle?: ThrottleSettings;
+}
+
+/** What API Gateway logs per request ($context variables of HTTP APIs). */
+const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  time: '$context.requestTime',
+  ip: '$context.identity.sourceIp',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  latency: '$context.responseLatency',
+  integrationLatency: '$context.integrationLatency',
+  integrationError: '$context.integrationErrorMessage',
+  authorizerError: '$context.authorizer.error',
+  userAgent: '$context.identity.userAgent',
+};
+
+export class RosterApi extends Construct {
+  readonly httpApi: HttpApi;
+  readonly stage: HttpStage;
+  readonly functions: ReadonlyMap<string, RosterFunction>;
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      description: 'Roster: tenants, members, roles, teams, assignment, audit',
+      createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins: [...props.corsOrigins],
+        allowMethods: [CorsHttpMethod.ANY],
+        allowHeaders: ['authorization', 'content-type', 'if-match', 'idempotency-key'],
+        exposeHeaders: ['etag', 'location'],
+        maxAge: Duration.hours(1),
+      },
+    });
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      autoDeploy: true,
+      throttle: props.throttle ?? { rateLimit: 50, burstLimit: 100 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+      },
+    });
+
+    const authorizers: Record<AuthKind, IHttpRouteAuthorizer> = {
+      public: new HttpNoneAuthorizer(),
+      user: new HttpJwtAuthorizer('CognitoJwt', props.jwt.issuer, { jwtAudience: [props.jwt.audience] }),
+      platform: new HttpIamAuthorizer(),
+    };
+
+    const functions = new Map<string, RosterFunction>();
+    for (const route of props.routes) {
+      const fn = new RosterFunction(this, route.id, {
+        entry: route.entry,
+        uses: route.uses,
+        resources: props.resources,
+        description: `${route.method} ${route.path}: ${route.summary}`,
+      });
+      functions.set(route.id, fn);
+      const httpRoute = new HttpRoute(this, `${route.id}Route`, {
+        httpApi: this.httpApi,
+        routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
+        integration: new HttpLambdaIntegration(`${route.id}Integration`, fn.fn),
+        authorizer: authorizers[route.auth],
+      });
+      if (route.auth === 'public') {
+        Validations.of(httpRoute).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: `${route.method} ${route.path} is public by design (liveness, sign-in, invitation by token): it authenticates by its body where it must, and the stage throttles it.`,
+        });
+      }
+    }
+    this.functions = functions;
+  }
+
+  get url(): string {
+    // A `$default` stage always has a URL.
+    return this.stage.url;
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * Cognito: one identity per person (username = email, user id = `sub`), no
+ * self sign-up — people arrive by invitation or direct creation only.
+ */
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AccountRecovery, FeaturePlan, UserPool, type UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import { Construct } from 'constructs';
+
+export interface AuthProps {
+  /**
+   * Allow the server-side ADMIN_USER_PASSWORD_AUTH flow on the app client
+   * (only when a function calls `AdminInitiateAuth`).
+   */
+  readonly adminAuthFlow?: boolean;
+}
+
+export class RosterAuth extends Construct {
+  readonly userPool: UserPool;
+  readonly client: UserPoolClient;
+
+  constructor(scope: Construct, id: string, props: AuthProps = {}) {
+    super(scope, id);
+
+    this.userPool = new UserPool(this, 'UserPool', {
+      signInAliases: { email: true },
+      signInCaseSensitive: false,
+      autoVerify: { email: true },
+      selfSignUpEnabled: false,
+      standardAttributes: {
+        email: { required: true, mutable: true },
+        fullname: { required: false, mutable: true },
+      },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: false,
+        tempPasswordValidity: Duration.days(7),
+      },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      featurePlan: FeaturePlan.ESSENTIALS,
+      deletionProtection: true,
+      // Every person's login lives here; never delete it with the stack.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    Validations.of(this.userPool).acknowledge(
+      {
+        id: 'AwsSolutions-COG1',
+        reason:
+          'Minimum length is 12 (the rule asks for 8) with upper, lower and digits; symbols are not forced, following NIST SP 800-63B, which favours length over composition rules.',
+      },
+      {
+        id: 'AwsSolutions-COG2',
+        reason:
+          'MFA is not required yet: POST /v1/auth/login only answers the NEW_PASSWORD_REQUIRED challenge. Turn MFA on together with MFA challenge support in the login route.',
+      },
+      {
+        id: 'AwsSolutions-COG8',
+        reason:
+          'Threat protection (Plus plan) is billed per active user and not required for this product; sign-in is by invitation only, with no self sign-up and no account enumeration.',
+      },
+    );
+
+    this.client = this.userPool.addClient('AppClient', {
+      generateSecret: false,
+      // Sign-in goes through the API's auth routes, not the Cognito hosted UI.
+      disableOAuth: true,
+      // ALLOW_REFRESH_TOKEN_AUTH is always added by CDK.
+      authFlows: { userPassword: true, userSrp: true, adminUserPassword: props.adminAuthFlow ?? false },
+      // Unknown email and wrong password look the same (no account enumeration).
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+    });
+  }
+
+  /** The JWT issuer API Gateway checks tokens against. */
+  get issuer(): string {
+    return `https://cognito-idp.${this.userPool.stack.region}.amazonaws.com/${this.userPool.userPoolId}`;
+  }
+}

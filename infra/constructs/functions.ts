@@ -1,0 +1,128 @@
+/**
+ * One Lambda function for one operation (a route or a job): the shared
+ * NodejsFunction defaults, its own role and log group, and exactly the grants
+ * its `uses` declares in the route table.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type CfnResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { type BundlingOptions, LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IEmailIdentity } from 'aws-cdk-lib/aws-ses';
+import { Construct } from 'constructs';
+import type { Uses } from '../../lib/http/routes.ts';
+
+/** The repository root: handler entries in the route table are relative to it. */
+export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export const RUNTIME = Runtime.NODEJS_24_X;
+
+const BUNDLING: BundlingOptions = {
+  // esbuild from devDependencies, never Docker.
+  forceDockerBundling: false,
+  format: OutputFormat.ESM,
+  target: 'node24',
+  minify: true,
+  sourceMap: true,
+  // Stack traces only need the mappings; leaving the sources out keeps the map small.
+  sourcesContent: false,
+  // Prefer the ESM build of every package so esbuild can tree-shake it.
+  mainFields: ['module', 'main'],
+  // Bundled CommonJS dependencies still call `require` for Node built-ins.
+  banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  // Bundle AWS SDK v3 too instead of using the runtime's copy: only the
+  // commands a handler imports end up in its bundle (smaller, faster cold
+  // start than loading the runtime's full clients), and the SDK version is the
+  // one the tests ran against rather than whatever the runtime ships.
+  externalModules: [],
+  logLevel: LogLevel.WARNING,
+};
+
+/** What a function's `uses` can be granted on. */
+export interface FunctionResources {
+  readonly table: Table;
+  readonly userPool: IUserPool;
+  readonly mail: IEmailIdentity;
+  /** Every variable of `CONFIG_VARIABLES`. */
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+export interface RosterFunctionProps {
+  /** Handler module relative to the repository root; it exports `handler`. */
+  readonly entry: string;
+  readonly uses: Uses;
+  readonly resources: FunctionResources;
+  readonly description?: string;
+  /** @default 10 seconds (API Gateway gives up after 30) */
+  readonly timeout?: Duration;
+}
+
+export class RosterFunction extends Construct {
+  readonly fn: NodejsFunction;
+  readonly role: Role;
+
+  /** `id` is the operation id: the construct id and the function name suffix. */
+  constructor(scope: Construct, id: string, props: RosterFunctionProps) {
+    super(scope, id);
+    const functionName = `${Stack.of(this).stackName}-${id}`;
+    if (functionName.length > 64) throw new Error(`Function name ${functionName} is longer than 64 characters`);
+
+    const logGroup = new LogGroup(this, 'Logs', {
+      logGroupName: `/aws/lambda/${functionName}`,
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // Own role instead of AWSLambdaBasicExecutionRole: it may write to its own log group only.
+    this.role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    logGroup.grantWrite(this.role);
+
+    this.fn = new NodejsFunction(this, 'Function', {
+      functionName,
+      description: props.description,
+      entry: join(PROJECT_ROOT, props.entry),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      runtime: RUNTIME,
+      architecture: Architecture.ARM_64,
+      memorySize: 1024,
+      timeout: props.timeout ?? Duration.seconds(10),
+      role: this.role,
+      logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      environment: { ...props.resources.environment, NODE_OPTIONS: '--enable-source-maps' },
+      bundling: BUNDLING,
+    });
+
+    grantUses(this, props.uses, props.resources);
+  }
+}
+
+function grantUses(fn: RosterFunction, uses: Uses, resources: FunctionResources): void {
+  if (uses.table === 'read') resources.table.grantReadData(fn.role);
+  if (uses.table === 'readWrite') resources.table.grantReadWriteData(fn.role);
+  if (uses.table) {
+    const stack = Stack.of(fn);
+    const tableId = stack.resolve((resources.table.node.defaultChild as CfnResource).logicalId);
+    Validations.of(fn.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
+      reason:
+        'Handlers query the GSIs of the Roster table; `<table ARN>/index/*` is the form DynamoDB grants take for indexes and covers the indexes of this one table only.',
+    });
+  }
+  if (uses.identity?.length) {
+    fn.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: uses.identity.map((action) => `cognito-idp:${action}`),
+        resources: [resources.userPool.userPoolArn],
+      }),
+    );
+  }
+  if (uses.mail) resources.mail.grantSendEmail(fn.role);
+  // `authFlows` needs no IAM: InitiateAuth, ForgotPassword & co. are the public
+  // Cognito API, called with the app client id from the environment.
+}

@@ -1,0 +1,69 @@
+/**
+ * The Roster stack: table, user pool, mail identity, and the API and jobs
+ * generated from the route table. Environment-agnostic: it synthesizes
+ * offline, and the account/region are those of the deployment.
+ */
+import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { CONFIG_VARIABLES } from '../lib/config.ts';
+import { JOBS, ROUTES, type Uses } from '../lib/http/routes.ts';
+import { RosterApi } from './constructs/api.ts';
+import { RosterAuth } from './constructs/auth.ts';
+import { RosterJobs } from './constructs/jobs.ts';
+import { RosterMail } from './constructs/mail.ts';
+import { RosterTable } from './constructs/table.ts';
+
+export interface RosterStackProps extends StackProps {
+  /** Sender address of invitation and welcome emails. */
+  readonly mailFrom: string;
+  /** Verify this whole domain in SES instead of the single sender address. */
+  readonly mailDomain?: string;
+  /** Base URL of the web app: links in emails, and the API's CORS origin. */
+  readonly appUrl: string;
+  /** @default 604800 (7 days) */
+  readonly invitationTtlSeconds?: number;
+  /** @default 365 */
+  readonly auditRetentionDays?: number;
+}
+
+type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
+
+export class RosterStack extends Stack {
+  constructor(scope: Construct, id: string, props: RosterStackProps) {
+    super(scope, id, props);
+    Tags.of(this).add('project', 'roster');
+
+    const operations: readonly { uses: Uses }[] = [...ROUTES, ...JOBS];
+    const { table } = new RosterTable(this, 'Data');
+    const auth = new RosterAuth(this, 'Auth', {
+      adminAuthFlow: operations.some((op) => op.uses.identity?.includes('AdminInitiateAuth')),
+    });
+    const mail = new RosterMail(this, 'Mail', { from: props.mailFrom, domain: props.mailDomain });
+
+    // A Record over the config type: adding a variable to lib/config.ts fails
+    // the typecheck here until the stack provides it.
+    const environment: Record<ConfigVariable, string> = {
+      TABLE_NAME: table.tableName,
+      USER_POOL_ID: auth.userPool.userPoolId,
+      USER_POOL_CLIENT_ID: auth.client.userPoolClientId,
+      MAIL_FROM: mail.from,
+      APP_URL: props.appUrl,
+      INVITATION_TTL_SECONDS: String(props.invitationTtlSeconds ?? 604_800),
+      AUDIT_RETENTION_DAYS: String(props.auditRetentionDays ?? 365),
+    };
+    const resources = { table, userPool: auth.userPool, mail: mail.identity, environment };
+
+    const api = new RosterApi(this, 'Api', {
+      routes: ROUTES,
+      resources,
+      jwt: { issuer: auth.issuer, audience: auth.client.userPoolClientId },
+      corsOrigins: [new URL(props.appUrl).origin],
+    });
+    new RosterJobs(this, 'Jobs', { jobs: JOBS, resources });
+
+    new CfnOutput(this, 'ApiUrl', { value: api.url });
+    new CfnOutput(this, 'UserPoolId', { value: auth.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: auth.client.userPoolClientId });
+    new CfnOutput(this, 'TableName', { value: table.tableName });
+  }
+}
