@@ -5,6 +5,8 @@ const emulated = {
   setupFiles: ['test/support/emulator-env.ts'],
   testTimeout: 30_000,
   hookTimeout: 60_000,
+  // Handlers log refused requests at INFO; tests only want warnings and errors.
+  env: { POWERTOOLS_LOG_LEVEL: 'WARN' },
 };
 
 export default defineConfig({
