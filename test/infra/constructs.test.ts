@@ -1,0 +1,102 @@
+/**
+ * Constructs the route table does not exercise yet: the jobs mechanism (JOBS
+ * is still empty) and the mail identity options. Small stacks, bundling
+ * skipped — the stack test bundles every real function.
+ */
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { describe, expect, it } from 'vitest';
+import { RosterAuth } from '../../infra/constructs/auth.ts';
+import { RosterJobs } from '../../infra/constructs/jobs.ts';
+import { RosterMail } from '../../infra/constructs/mail.ts';
+import { RosterTable } from '../../infra/constructs/table.ts';
+import { type JobDef, ROUTES } from '../../lib/http/routes.ts';
+
+/** A stack whose assets are not bundled (the `cdk synth --exclusively` mechanism). */
+function bareStack(): Stack {
+  return new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Test', { stackName: 'test' });
+}
+
+describe('RosterJobs', () => {
+  const job: JobDef = {
+    id: 'expireInvitations',
+    // Any existing module: only the wiring is under test.
+    entry: ROUTES[0].entry,
+    schedule: 'rate(1 hour)',
+    uses: { table: 'readWrite', mail: true },
+  };
+  const stack = bareStack();
+  const { table } = new RosterTable(stack, 'Data');
+  const { userPool } = new RosterAuth(stack, 'Auth');
+  const mail = new RosterMail(stack, 'Mail', { from: 'no-reply@example.com' });
+  new RosterJobs(stack, 'Jobs', { jobs: [job], resources: { table, userPool, mail: mail.identity, environment: {} } });
+  const template = Template.fromStack(stack);
+
+  it('creates one function per job, invoked by an EventBridge rule on its schedule', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 1);
+    const [functionId] = Object.keys(template.findResources('AWS::Lambda::Function'));
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'test-expireInvitations',
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Timeout: 300,
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 hour)',
+      State: 'ENABLED',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [functionId, 'Arn'] } })],
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [functionId, 'Arn'] },
+    });
+  });
+
+  it('grants the job what its `uses` declares and nothing from Cognito', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[] }[],
+    );
+    const actions = statements.flatMap((s) => s.Action);
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'ses:SendEmail']));
+    expect(actions.filter((a) => a.startsWith('cognito-idp:'))).toEqual([]);
+  });
+
+  it('passes cdk-nag AwsSolutions', () => {
+    const report = new AwsSolutionsChecks().validateScope(stack);
+    expect(report.violations.map((v) => v.ruleName)).toEqual([]);
+  });
+});
+
+describe('RosterMail', () => {
+  it('verifies the single sender address by default', () => {
+    const stack = bareStack();
+    new RosterMail(stack, 'Mail', { from: 'no-reply@example.com' });
+    Template.fromStack(stack).hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: 'no-reply@example.com',
+    });
+  });
+
+  it('verifies the whole domain when one is given', () => {
+    const stack = bareStack();
+    new RosterMail(stack, 'Mail', { from: 'no-reply@acme.test', domain: 'acme.test' });
+    Template.fromStack(stack).hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'acme.test' });
+  });
+
+  it('refuses a sender outside the verified domain', () => {
+    expect(() => new RosterMail(bareStack(), 'Mail', { from: 'no-reply@other.test', domain: 'acme.test' })).toThrow(
+      /must be an address in mailDomain/,
+    );
+  });
+});
+
+describe('RosterAuth', () => {
+  it('allows the admin password flow only when asked to', () => {
+    const stack = bareStack();
+    new RosterAuth(stack, 'Auth', { adminAuthFlow: true });
+    Template.fromStack(stack).hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      ExplicitAuthFlows: Match.arrayWith(['ALLOW_ADMIN_USER_PASSWORD_AUTH']),
+    });
+  });
+});

@@ -1,0 +1,302 @@
+/**
+ * Template assertions on the whole stack, synthesized once (bundling every
+ * function is the slow part) with the same feature flags as `cdk synth`.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { RosterStack } from '../../infra/stack.ts';
+import { CONFIG_VARIABLES } from '../../lib/config.ts';
+import { JOBS, ROUTES, type RouteDef } from '../../lib/http/routes.ts';
+import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../lib/store/table.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: synthesized CloudFormation is untyped JSON; the assertions are its type check.
+type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+
+const routes: readonly RouteDef[] = ROUTES;
+const { context } = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'));
+const STACK_NAME = 'roster-test';
+const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+
+let app: App;
+let stack: RosterStack;
+let template: Template;
+let assemblyDir: string;
+let resources: Record<string, Resource>;
+
+beforeAll(() => {
+  app = new App({ context });
+  stack = new RosterStack(app, 'Roster', {
+    stackName: STACK_NAME,
+    mailFrom: 'no-reply@example.com',
+    appUrl: 'https://app.example.com/',
+  });
+  template = Template.fromStack(stack);
+  assemblyDir = app.synth().directory;
+  resources = template.toJSON().Resources;
+});
+
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const ref = (logicalId: string) => ({ Ref: logicalId });
+const routeKey = (route: RouteDef) => `${route.method} ${route.path}`;
+
+function functionOf(operationId: string): [string, Resource] {
+  const found = ofType('AWS::Lambda::Function').find(
+    ([, fn]) => fn.Properties.FunctionName === `${STACK_NAME}-${operationId}`,
+  );
+  if (!found) throw new Error(`No function for ${operationId}`);
+  return found;
+}
+
+/** Every statement of every policy attached to the operation's role. */
+function statementsOf(operationId: string): Statement[] {
+  const [, fn] = functionOf(operationId);
+  const roleId: string = fn.Properties.Role['Fn::GetAtt'][0];
+  return ofType('AWS::IAM::Policy')
+    .filter(([, policy]) => JSON.stringify(policy.Properties.Roles).includes(JSON.stringify(ref(roleId))))
+    .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Statement[]);
+}
+
+const actionsOf = (operationId: string) =>
+  statementsOf(operationId).flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+
+describe('functions', () => {
+  it('has exactly one function per route and per job, and no CDK helper functions', () => {
+    template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + JOBS.length);
+    for (const op of [...ROUTES, ...JOBS]) expect(() => functionOf(op.id)).not.toThrow();
+  });
+
+  it('runs every function on nodejs24.x, arm64, with the whole configuration and source maps', () => {
+    for (const [, fn] of ofType('AWS::Lambda::Function')) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+      });
+      const variables = Object.keys(fn.Properties.Environment.Variables);
+      expect(variables).toEqual(expect.arrayContaining([...CONFIG_VARIABLES, 'NODE_OPTIONS']));
+      expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    }
+  });
+
+  it('gives every function its own log group with a retention', () => {
+    for (const [, fn] of ofType('AWS::Lambda::Function')) {
+      const logGroupId: string = fn.Properties.LoggingConfig.LogGroup.Ref;
+      expect(resources[logGroupId]?.Type).toBe('AWS::Logs::LogGroup');
+      expect(resources[logGroupId]?.Properties.RetentionInDays).toBeGreaterThan(0);
+    }
+  });
+
+  it('bundles every function as minified ESM with the AWS SDK inside (no runtime SDK import)', () => {
+    for (const [, fn] of ofType('AWS::Lambda::Function')) {
+      const assetHash = String(fn.Properties.Code.S3Key).replace(/\.zip$/, '');
+      const bundle = join(assemblyDir, `asset.${assetHash}`, 'index.mjs');
+      const code = readFileSync(bundle, 'utf8');
+      expect(code.startsWith("import { createRequire } from 'node:module';")).toBe(true);
+      expect(code).not.toMatch(/from\s*["']@aws-sdk\//);
+      expect(existsSync(`${bundle}.map`)).toBe(true);
+    }
+  });
+});
+
+describe('routes', () => {
+  const expectedAuth = { public: 'NONE', user: 'JWT', platform: 'AWS_IAM' } as const;
+
+  it('has one API route per route table row', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', ROUTES.length);
+  });
+
+  it.each(routes.map((r) => [routeKey(r), r] as const))('%s: authorizer and integration', (key, route) => {
+    const [, apiRoute] = ofType('AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === key) ?? [];
+    expect(apiRoute?.Properties.AuthorizationType).toBe(expectedAuth[route.auth]);
+
+    // The route invokes the function generated for this row, not another one.
+    const integrationId: string = apiRoute?.Properties.Target['Fn::Join'][1][1].Ref;
+    const [functionId] = functionOf(route.id);
+    expect(resources[integrationId]?.Properties.IntegrationUri).toEqual({ 'Fn::GetAtt': [functionId, 'Arn'] });
+  });
+
+  it('checks user tokens against the Cognito user pool and its app client', () => {
+    const [poolId] = ofType('AWS::Cognito::UserPool')[0] ?? [];
+    const [clientId] = ofType('AWS::Cognito::UserPoolClient')[0] ?? [];
+    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Audience: [ref(clientId ?? '')],
+        Issuer: {
+          'Fn::Join': ['', ['https://cognito-idp.', ref('AWS::Region'), '.amazonaws.com/', ref(poolId ?? '')]],
+        },
+      },
+    });
+  });
+
+  it('throttles the default stage and writes JSON access logs to a log group with retention', () => {
+    const [, stage] = ofType('AWS::ApiGatewayV2::Stage')[0] ?? [];
+    expect(stage?.Properties).toMatchObject({
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingBurstLimit: expect.any(Number), ThrottlingRateLimit: expect.any(Number) },
+    });
+    const logGroupId: string = stage?.Properties.AccessLogSettings.DestinationArn['Fn::GetAtt'][0];
+    expect(resources[logGroupId]?.Properties.RetentionInDays).toBeGreaterThan(0);
+    expect(JSON.parse(stage?.Properties.AccessLogSettings.Format)).toMatchObject({
+      requestId: '$context.requestId',
+      status: '$context.status',
+    });
+  });
+
+  it('allows the web app origin only for CORS', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.objectLike({ AllowOrigins: ['https://app.example.com'] }),
+    });
+  });
+});
+
+describe('least privilege', () => {
+  it('uses no managed policies (AWSLambdaBasicExecutionRole included)', () => {
+    for (const [, role] of ofType('AWS::IAM::Role')) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+  });
+
+  it.each(routes.map((r) => [r.id, r] as const))('%s: grants exactly what `uses` declares', (id, route) => {
+    const actions = actionsOf(id);
+    const dynamodb = actions.filter((a) => a.startsWith('dynamodb:'));
+    if (route.uses.table === 'read') {
+      expect(dynamodb).toContain('dynamodb:Query');
+      expect(dynamodb.filter((a) => WRITE_ACTIONS.includes(a))).toEqual([]);
+    } else if (route.uses.table === 'readWrite') {
+      expect(dynamodb).toEqual(expect.arrayContaining(WRITE_ACTIONS));
+    } else {
+      expect(dynamodb).toEqual([]);
+    }
+
+    const cognito = actions.filter((a) => a.startsWith('cognito-idp:')).sort();
+    expect(cognito).toEqual((route.uses.identity ?? []).map((a) => `cognito-idp:${a}`).sort());
+
+    const ses = actions.filter((a) => a.startsWith('ses:')).sort();
+    expect(ses).toEqual(route.uses.mail ? ['ses:SendEmail', 'ses:SendRawEmail'] : []);
+
+    // Nothing else but writing its own logs.
+    const others = actions.filter((a) => !/^(dynamodb|cognito-idp|ses):/.test(a)).sort();
+    expect(others).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+  });
+
+  it('scopes Cognito admin actions to the user pool', () => {
+    const [poolId] = ofType('AWS::Cognito::UserPool')[0] ?? [];
+    for (const route of routes.filter((r) => r.uses.identity?.length)) {
+      for (const s of statementsOf(route.id).filter((st) => JSON.stringify(st.Action).includes('cognito-idp:'))) {
+        expect(s.Resource).toEqual({ 'Fn::GetAtt': [poolId, 'Arn'] });
+      }
+    }
+  });
+});
+
+describe('table', () => {
+  it('is generated from lib/store/table.ts and kept safe', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        DeletionProtectionEnabled: true,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+        TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+        KeySchema: [
+          { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
+          { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: Object.values(INDEXES).map((index) =>
+          Match.objectLike({
+            IndexName: index.name,
+            KeySchema: [
+              { AttributeName: index.partitionKey, KeyType: 'HASH' },
+              { AttributeName: index.sortKey, KeyType: 'RANGE' },
+            ],
+          }),
+        ),
+      }),
+    });
+  });
+
+  it('declares every key attribute as a string', () => {
+    const [, table] = ofType('AWS::DynamoDB::Table')[0] ?? [];
+    const names = [TABLE_KEYS, ...Object.values(INDEXES)].flatMap((k) => [k.partitionKey, k.sortKey]);
+    expect(table?.Properties.AttributeDefinitions).toEqual(
+      expect.arrayContaining(names.map((AttributeName) => ({ AttributeName, AttributeType: 'S' }))),
+    );
+  });
+});
+
+describe('user pool', () => {
+  it('signs in by email, by invitation only, with a strong password policy', () => {
+    template.hasResource('AWS::Cognito::UserPool', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        UsernameAttributes: ['email'],
+        AdminCreateUserConfig: Match.objectLike({ AllowAdminCreateUserOnly: true }),
+        AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] },
+        DeletionProtection: 'ACTIVE',
+        Policies: {
+          PasswordPolicy: Match.objectLike({
+            MinimumLength: 12,
+            RequireLowercase: true,
+            RequireUppercase: true,
+            RequireNumbers: true,
+          }),
+        },
+      }),
+    });
+  });
+
+  it('has a public app client with password, SRP and refresh flows and no hosted-UI OAuth', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      ExplicitAuthFlows: Match.arrayEquals([
+        'ALLOW_USER_PASSWORD_AUTH',
+        'ALLOW_USER_SRP_AUTH',
+        'ALLOW_REFRESH_TOKEN_AUTH',
+      ]),
+      PreventUserExistenceErrors: 'ENABLED',
+      AllowedOAuthFlows: Match.absent(),
+    });
+  });
+});
+
+describe('outputs', () => {
+  it.each(['ApiUrl', 'UserPoolId', 'UserPoolClientId', 'TableName'])('exports %s', (name) => {
+    template.hasOutput(name, { Value: Match.anyValue() });
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it('reports no errors and no warnings', () => {
+    const report = new AwsSolutionsChecks(app).validateScope(stack);
+    const findings = report.violations.map(
+      (v) => `${v.severity} ${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
+    );
+    expect(findings).toEqual([]);
+  });
+
+  it('gives every acknowledged rule a real reason', () => {
+    const acknowledgements: [string, string][] = [];
+    const visit = (node: IConstruct) => {
+      for (const entry of node.node.metadata) {
+        if (entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY) {
+          acknowledgements.push(...Object.entries(entry.data as Record<string, string>));
+        }
+      }
+      node.node.children.forEach(visit);
+    };
+    visit(stack);
+    expect(acknowledgements.length).toBeGreaterThan(0);
+    for (const [id, reason] of acknowledgements) expect(reason.length, id).toBeGreaterThanOrEqual(60);
+  });
+});
