@@ -5,7 +5,7 @@ import { findIdentity, setName, setPassword } from '../aws/identity.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { MemberRecord, TenantRecord } from '../domain/records.ts';
 import { parseInvitationToken, tokenMatches } from '../domain/tokens.ts';
-import { activateInvitation, loadAccess } from '../store/members.ts';
+import { loadAccess, writeMemberChange } from '../store/members.ts';
 
 const invalid = () =>
   new DomainError('invitation-invalid', 'This invitation link is no longer valid: it was used, replaced or expired.');
@@ -13,7 +13,6 @@ const invalid = () =>
 interface OpenInvitation {
   tenant: TenantRecord;
   member: MemberRecord;
-  secretHash: string;
 }
 
 /** The live invitation a link names — one read — or 410 for anything else. */
@@ -25,7 +24,7 @@ async function openInvitation(token: string, now: Date): Promise<OpenInvitation>
   if (tenant?.status !== 'active' || !member || member.status !== 'invited' || !invitation) throw invalid();
   if (!tokenMatches(parsed.secret, invitation.tokenHash)) throw invalid();
   if (Date.parse(invitation.expiresAt) <= now.getTime()) throw invalid();
-  return { tenant, member, secretHash: invitation.tokenHash };
+  return { tenant, member };
 }
 
 /** A person "has a login" once a password was set anywhere (Cognito status CONFIRMED). */
@@ -59,7 +58,7 @@ export interface Acceptance {
  * and the same link can be used again.
  */
 export async function acceptInvitation(input: Acceptance, now: Date) {
-  const { member, secretHash } = await openInvitation(input.token, now);
+  const { member } = await openInvitation(input.token, now);
   const existing = await hasLogin(member.email);
   const name = input.name ?? member.name;
   if (!existing) {
@@ -72,7 +71,18 @@ export async function acceptInvitation(input: Acceptance, now: Date) {
     await setPassword(member.email, input.password as string, true);
     await setName(member.email, name);
   }
-  const active = await activateInvitation({ member, tokenHash: secretHash, name, at: now.toISOString() });
+  const at = now.toISOString();
+  const active: MemberRecord = { ...member, status: 'active', name, updatedAt: at, version: member.version + 1 };
+  delete active.invitation;
+  await writeMemberChange({
+    current: member,
+    next: active,
+    actor: { type: 'invitee', id: member.id },
+    action: 'member.activated',
+    at,
+    // Resent (token rotated), expired or accepted meanwhile: this link is dead.
+    onStale: invalid,
+  });
   return {
     tenantId: active.tenantId,
     memberId: active.id,

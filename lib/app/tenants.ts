@@ -38,6 +38,7 @@ export async function provisionTenant(input: ProvisionTenant, actor: Actor, now:
     seatLimitOverride: input.seatLimit ?? null,
     ...(seatLimit === null ? {} : { seatLimit }),
     seatsUsed: 1,
+    activeAdmins: 0,
     ownerId: identity.id,
     status: 'active',
     rolePermissions: {},

@@ -88,3 +88,18 @@ function pastTense(action: LifecycleAction): string {
   };
   return words[action];
 }
+
+/** Who counts towards "there is always one active admin". */
+export function isActiveAdmin(member: { role: string; status: MemberStatus } | undefined): boolean {
+  return member?.role === 'admin' && member.status === 'active';
+}
+
+/** Change to the tenant's active-admin count when a member goes from `before` to `after` (undefined = deleted). */
+export function activeAdminDelta(
+  before: { role: string; status: MemberStatus } | undefined,
+  after: { role: string; status: MemberStatus } | undefined,
+): -1 | 0 | 1 {
+  const was = isActiveAdmin(before);
+  const is = isActiveAdmin(after);
+  return was === is ? 0 : is ? 1 : -1;
+}

@@ -15,6 +15,8 @@ export interface TenantRecord {
   /** The limit in force; absent = unlimited. */
   seatLimit?: number;
   seatsUsed: number;
+  /** Members who are `active` admins; never allowed to drop to zero once reached. */
+  activeAdmins: number;
   ownerId: string;
   status: 'active' | 'closed';
   /** Custom role id → permissions, kept here so authorisation stays one read. */

@@ -2,7 +2,7 @@
 import type { MemberRecord, TenantRecord } from '../domain/records.ts';
 import { KEY_ATTRIBUTES, TTL_ATTRIBUTE } from './table.ts';
 
-const HIDDEN = new Set<string>([...KEY_ATTRIBUTES, TTL_ATTRIBUTE, 'entity']);
+const HIDDEN = new Set<string>([...KEY_ATTRIBUTES, TTL_ATTRIBUTE, 'entity', 'searchName']);
 
 function strip<T>(item: Record<string, unknown>): T {
   return Object.fromEntries(Object.entries(item).filter(([k]) => !HIDDEN.has(k))) as T;

@@ -2,7 +2,7 @@
  * Member repository: membership items, the identity index, invitation tokens
  * and the one-round-trip access read used by authorisation.
  */
-import { BatchGetCommand, type BatchGetCommandOutput, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../aws/clients.ts';
 import { config } from '../config.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -11,7 +11,11 @@ import { type Actor, auditPut } from './audit.ts';
 import { memberFromItem, tenantFromItem } from './items.ts';
 import { keys } from './keys.ts';
 import { INDEXES } from './table.ts';
-import { transact, update } from './transact.ts';
+import { activeAdminDelta, holdsSeat } from '../domain/lifecycle.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import { versionedUpdate } from './diff.ts';
+import { tenantCounters } from './tenants.ts';
+import { put, remove, type TxItem, transact, update } from './transact.ts';
 
 export function memberItem(member: MemberRecord) {
   return {
@@ -22,6 +26,7 @@ export function memberItem(member: MemberRecord) {
       : {}),
     entity: 'member',
     ...member,
+    searchName: member.name.toLowerCase(),
   };
 }
 
@@ -94,55 +99,6 @@ export async function membershipsOf(
   return members.map((member) => ({ member, tenant: tenants.get(member.tenantId) }));
 }
 
-const invitationInvalid = () =>
-  new DomainError('invitation-invalid', 'This invitation link is no longer valid: it was used, replaced or expired.');
-
-/**
- * Accepting: the token hash is removed (the link dies), the member becomes active with its name — only if
- * the member is still invited with this very token and it has not expired.
- */
-export async function activateInvitation(input: {
-  member: MemberRecord;
-  tokenHash: string;
-  name: string;
-  at: string;
-}): Promise<MemberRecord> {
-  const { member, tokenHash, name, at } = input;
-  const activated: MemberRecord = { ...member, status: 'active', name, updatedAt: at, version: member.version + 1 };
-  delete activated.invitation;
-  const actor: Actor = { type: 'invitee', id: member.id };
-  await transact([
-    update(
-      {
-        Key: keys.member(member.tenantId, member.id),
-        UpdateExpression:
-          'SET #status = :active, #name = :name, updatedAt = :at, version = version + :one REMOVE invitation, gsi2pk, gsi2sk',
-        ConditionExpression: '#status = :invited AND invitation.tokenHash = :hash AND invitation.expiresAt > :at',
-        ExpressionAttributeNames: { '#status': 'status', '#name': 'name' },
-        ExpressionAttributeValues: {
-          ':active': 'active',
-          ':invited': 'invited',
-          ':name': name,
-          ':at': at,
-          ':hash': tokenHash,
-          ':one': 1,
-        },
-      },
-      invitationInvalid,
-    ),
-    auditPut({
-      tenantId: member.tenantId,
-      actor,
-      action: 'member.activated',
-      target: { type: 'member', id: member.id },
-      before: { status: member.status },
-      after: { status: 'active', name },
-      at,
-    }),
-  ]);
-  return activated;
-}
-
 /** Records that the invitation email for this token could not be sent (shown to admins; resend fixes it). */
 export async function markDeliveryFailed(member: MemberRecord, tokenHash: string, at: string): Promise<void> {
   await dynamo()
@@ -159,4 +115,213 @@ export async function markDeliveryFailed(member: MemberRecord, tokenHash: string
       // The invitation was replaced or accepted meanwhile: nothing left to mark.
       if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
     });
+}
+
+export async function getMember(tenantId: string, memberId: string): Promise<MemberRecord | undefined> {
+  const { Item } = await dynamo().send(
+    new GetCommand({ TableName: config().tableName, Key: keys.member(tenantId, memberId), ConsistentRead: true }),
+  );
+  return Item ? memberFromItem(Item) : undefined;
+}
+
+const emailTaken = (email: string) => () =>
+  new DomainError('email-taken', `${email} is already a member of this tenant (or invited).`);
+
+/** What an audit item may show of a member: never the invitation's token hash. */
+function auditable(member: MemberRecord | undefined, fields: readonly string[]) {
+  if (!member) return null;
+  const shown: Record<string, unknown> = {};
+  for (const field of fields) {
+    const value = (member as unknown as Record<string, unknown>)[field];
+    shown[field] =
+      field === 'invitation' && member.invitation
+        ? { expiresAt: member.invitation.expiresAt, sendCount: member.invitation.sendCount }
+        : (value ?? null);
+  }
+  return shown;
+}
+
+const AUDIT_HIDDEN = new Set(['updatedAt', 'version', 'searchName', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk']);
+
+/** A new member (invited or created active): takes a seat, claims the email, audited — all or nothing. */
+export async function insertMember(input: {
+  member: MemberRecord;
+  actor: Actor;
+  action: string;
+  extra?: TxItem[];
+}): Promise<void> {
+  const { member, actor, action } = input;
+  const counters = tenantCounters(member.tenantId, {
+    seats: holdsSeat(member.status) ? 1 : 0,
+    admins: activeAdminDelta(undefined, member),
+  });
+  await transact([
+    ...(counters ? [counters] : []),
+    put({ Item: memberItem(member), ConditionExpression: 'attribute_not_exists(pk)' }, emailTaken(member.email)),
+    put(
+      {
+        Item: { ...keys.emailClaim(member.tenantId, member.email), entity: 'emailClaim', memberId: member.id },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+      emailTaken(member.email),
+    ),
+    auditPut({
+      tenantId: member.tenantId,
+      actor,
+      action,
+      target: { type: 'member', id: member.id },
+      after: auditable(member, ['email', 'name', 'role', 'roleId', 'grants', 'crmAccess', 'status', 'invitation']),
+      at: member.createdAt,
+    }),
+    ...(input.extra ?? []),
+  ]);
+}
+
+export interface MemberChange {
+  current: MemberRecord;
+  /** undefined deletes the member (and its email claim). */
+  next: MemberRecord | undefined;
+  actor: Actor;
+  action: string;
+  at: string;
+  /** The error when the member changed since it was read (version moved). */
+  onStale?: () => DomainError;
+  extra?: TxItem[];
+}
+
+const changedMeanwhile = () =>
+  new DomainError('conflict', 'The member changed meanwhile; read it again and retry.');
+
+/**
+ * Any change to an existing member, as ONE transaction: the member item
+ * (version-checked), the tenant's seat and admin counters, the email claim when
+ * the email changes or the member goes, and the audit item with before/after.
+ */
+export async function writeMemberChange(change: MemberChange): Promise<void> {
+  const { current, next, actor, action, at } = change;
+  const onStale = change.onStale ?? changedMeanwhile;
+  const key = keys.member(current.tenantId, current.id);
+  const items: TxItem[] = [];
+  let fields: string[];
+  if (next) {
+    const update_ = versionedUpdate(memberItem(current), memberItem(next));
+    if (!update_) return;
+    const { changed, ...expression } = update_;
+    fields = changed.filter((f) => !AUDIT_HIDDEN.has(f));
+    items.push(update({ Key: key, ...expression }, onStale));
+    if (next.email !== current.email) {
+      items.push(
+        remove({
+          Key: keys.emailClaim(current.tenantId, current.email),
+          ConditionExpression: 'memberId = :id',
+          ExpressionAttributeValues: { ':id': current.id },
+        }),
+        put(
+          {
+            Item: { ...keys.emailClaim(next.tenantId, next.email), entity: 'emailClaim', memberId: next.id },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+          emailTaken(next.email),
+        ),
+      );
+    }
+  } else {
+    fields = ['email', 'name', 'role', 'status'];
+    items.push(
+      remove(
+        {
+          Key: key,
+          ConditionExpression: 'version = :expected',
+          ExpressionAttributeValues: { ':expected': current.version },
+        },
+        onStale,
+      ),
+      remove({ Key: keys.emailClaim(current.tenantId, current.email) }),
+    );
+  }
+  const counters = tenantCounters(current.tenantId, {
+    seats: Number(next !== undefined && holdsSeat(next.status)) - Number(holdsSeat(current.status)),
+    admins: activeAdminDelta(current, next),
+  });
+  if (counters) items.push(counters);
+  items.push(
+    auditPut({
+      tenantId: current.tenantId,
+      actor,
+      action,
+      target: { type: 'member', id: current.id },
+      before: auditable(current, fields),
+      after: auditable(next, fields),
+      at,
+    }),
+    ...(change.extra ?? []),
+  );
+  await transact(items);
+}
+
+export interface MemberFilter {
+  status?: string;
+  role?: string;
+  team?: string;
+  /** Prefix of the email or the name, case-insensitive. */
+  q?: string;
+}
+
+/** How many items one filtered page may examine: one round trip, bounded cost whatever the tenant size. */
+const FILTERED_READ_BUDGET = 500;
+
+/**
+ * One page of a tenant's members in ONE query. Without filters it reads
+ * exactly `limit` items; with filters it examines a bounded slice and may
+ * return a short page with a cursor (keep following `nextCursor`).
+ */
+export async function listMembers(
+  tenantId: string,
+  page: { limit: number; cursor?: string },
+  filter: MemberFilter,
+): Promise<{ items: MemberRecord[]; nextCursor: string | null }> {
+  const scope = `MEMBERS#${tenantId}`;
+  const partition = keys.tenant(tenantId).pk;
+  const start = decodeCursor(scope, page.cursor, { attribute: 'pk', value: partition });
+  const conditions: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ':pk': partition, ':prefix': keys.memberPrefix };
+  if (filter.status) {
+    conditions.push('#status = :status');
+    names['#status'] = 'status';
+    values[':status'] = filter.status;
+  }
+  if (filter.role) {
+    conditions.push('#role = :role');
+    names['#role'] = 'role';
+    values[':role'] = filter.role;
+  }
+  if (filter.team) {
+    conditions.push('contains(teamIds, :team)');
+    values[':team'] = filter.team;
+  }
+  if (filter.q) {
+    conditions.push('(begins_with(email, :q) OR begins_with(searchName, :q))');
+    values[':q'] = filter.q.toLowerCase();
+  }
+  const filtered = conditions.length > 0;
+  const out = await dynamo().send(
+    new QueryCommand({
+      TableName: config().tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ...(filtered ? { FilterExpression: conditions.join(' AND '), ExpressionAttributeNames: names } : {}),
+      ExpressionAttributeValues: values,
+      Limit: filtered ? FILTERED_READ_BUDGET : page.limit,
+      ExclusiveStartKey: start,
+    }),
+  );
+  const found = out.Items ?? [];
+  const items = found.slice(0, page.limit);
+  const last = items.at(-1);
+  const more = found.length > page.limit || out.LastEvaluatedKey !== undefined;
+  const resumeFrom =
+    found.length > page.limit && last
+      ? { pk: String(last.pk), sk: String(last.sk) }
+      : (out.LastEvaluatedKey as Record<string, string> | undefined);
+  return { items: items.map(memberFromItem), nextCursor: more ? encodeCursor(scope, resumeFrom) : null };
 }

@@ -7,13 +7,15 @@ import { dynamo } from '../aws/clients.ts';
 import { config } from '../config.ts';
 import { DomainError, notFound } from '../domain/errors.ts';
 import type { MemberRecord, TenantRecord } from '../domain/records.ts';
+import { seatsView } from '../domain/seats.ts';
 import { type Actor, auditPut } from './audit.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
+import { auditDiff, versionedUpdate } from './diff.ts';
 import { tenantFromItem } from './items.ts';
 import { keys, normaliseEmail } from './keys.ts';
 import { memberItem } from './members.ts';
 import { INDEXES } from './table.ts';
-import { put, transact, update } from './transact.ts';
+import { put, type TxItem, transact, update } from './transact.ts';
 
 export function tenantItem(tenant: TenantRecord) {
   return {
@@ -104,38 +106,16 @@ export async function listTenants(limit: number, cursor?: string): Promise<Page<
 /**
  * Writes `next` over `current` if nobody changed the tenant meanwhile
  * (version check), with an audit item carrying the changed fields.
+ * Returns false when nothing changed (and writes nothing).
  */
 export async function saveTenant(current: TenantRecord, next: TenantRecord, actor: Actor): Promise<boolean> {
-  const changed = (Object.keys(next) as (keyof TenantRecord)[]).filter(
-    (k) => k !== 'version' && k !== 'updatedAt' && JSON.stringify(current[k]) !== JSON.stringify(next[k]),
-  );
-  if (changed.length === 0) return false;
-  const names: Record<string, string> = { '#version': 'version', '#updatedAt': 'updatedAt' };
-  const values: Record<string, unknown> = {
-    ':expected': current.version,
-    ':version': current.version + 1,
-    ':updatedAt': next.updatedAt,
-  };
-  const sets = ['#version = :version', '#updatedAt = :updatedAt'];
-  const removes: string[] = [];
-  for (const [i, field] of changed.entries()) {
-    names[`#f${i}`] = field;
-    if (next[field] === undefined) removes.push(`#f${i}`);
-    else {
-      values[`:f${i}`] = next[field];
-      sets.push(`#f${i} = :f${i}`);
-    }
-  }
-  const pick = (t: TenantRecord) => Object.fromEntries(changed.map((k) => [k, t[k] ?? null]));
+  const change = versionedUpdate(tenantItem(current), tenantItem(next));
+  if (!change) return false;
+  const { changed, ...expression } = change;
+  const fields = changed.filter((f) => f in next || f in current).filter((f) => !f.startsWith('gsi') && f !== 'updatedAt');
   await transact([
     update(
-      {
-        Key: keys.tenant(current.id),
-        UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-        ConditionExpression: '#version = :expected',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      },
+      { Key: keys.tenant(current.id), ...expression },
       () => new DomainError('precondition-failed', 'The tenant changed meanwhile; read it again and retry.'),
     ),
     auditPut({
@@ -143,10 +123,47 @@ export async function saveTenant(current: TenantRecord, next: TenantRecord, acto
       actor,
       action: 'tenant.updated',
       target: { type: 'tenant', id: current.id },
-      before: pick(current),
-      after: pick(next),
+      ...auditDiff(current, next, fields),
       at: next.updatedAt,
     }),
   ]);
   return true;
+}
+
+/**
+ * The tenant's counters moving with a member change, inside the same
+ * transaction: taking a seat needs a free one (409 `seat-limit-reached` with
+ * the exact usage); losing an active admin needs another (409 `last-admin`).
+ */
+export function tenantCounters(tenantId: string, delta: { seats: number; admins: number }): TxItem | undefined {
+  if (delta.seats === 0 && delta.admins === 0) return undefined;
+  const conditions = ['attribute_exists(pk)'];
+  if (delta.seats > 0) conditions.push('(attribute_not_exists(seatLimit) OR seatsUsed + :seats <= seatLimit)');
+  if (delta.admins < 0) conditions.push('activeAdmins + :admins >= :one');
+  return update(
+    {
+      Key: keys.tenant(tenantId),
+      UpdateExpression: 'ADD seatsUsed :seats, activeAdmins :admins',
+      ConditionExpression: conditions.join(' AND '),
+      ExpressionAttributeValues: {
+        ':seats': delta.seats,
+        ':admins': delta.admins,
+        ...(delta.admins < 0 ? { ':one': 1 } : {}),
+      },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    },
+    (old) => {
+      if (!old) return notFound('The tenant');
+      const used = Number(old.seatsUsed ?? 0);
+      const limit = old.seatLimit === undefined ? null : Number(old.seatLimit);
+      if (delta.seats > 0 && limit !== null && used + delta.seats > limit) {
+        return new DomainError(
+          'seat-limit-reached',
+          `All ${limit} seats of the ${String(old.plan)} plan are in use (${used} of ${limit}). Free a seat or upgrade the plan.`,
+          { seats: seatsView(used, limit) },
+        );
+      }
+      return new DomainError('last-admin', 'This would leave the tenant without an active admin.');
+    },
+  );
 }

@@ -20,6 +20,7 @@ const tenant = {
   seatLimitOverride: null,
   seatLimit: 5,
   seatsUsed: 2,
+  activeAdmins: 1,
   ownerId: 'u-owner',
   status: 'active',
   rolePermissions: { sales: ['contacts:view', 'contacts:create'] },
