@@ -4,16 +4,14 @@
  */
 import { ulid } from 'ulid';
 import { ensureIdentity } from '../aws/identity.ts';
-import { invitationLink, sendInvitation } from '../aws/mail.ts';
 import { config } from '../config.ts';
 import { DomainError } from '../domain/errors.ts';
 import { type MemberRecord, memberView, type TenantRecord, tenantView } from '../domain/records.ts';
 import { type Plan, seatLimitFor } from '../domain/seats.ts';
 import { expiryFrom, issueInvitationToken } from '../domain/tokens.ts';
-import { logger } from '../http/log.ts';
 import type { Actor } from '../store/audit.ts';
-import { markDeliveryFailed } from '../store/members.ts';
 import { createTenantWithOwner, requireTenant, saveTenant } from '../store/tenants.ts';
+import { deliverInvitation } from './delivery.ts';
 
 export interface ProvisionTenant {
   id?: string;
@@ -67,37 +65,8 @@ export async function provisionTenant(input: ProvisionTenant, actor: Actor, now:
     version: 1,
   };
   await createTenantWithOwner({ tenant, owner, actor });
-  const delivered = await deliver(owner, {
-    to: owner.email,
-    tenantName: tenant.name,
-    inviterName: `${tenant.name} on Roster`,
-    role: 'Admin (owner)',
-    link: invitationLink(token),
-    expiresAt,
-  });
-  return {
-    ...tenantView(tenant),
-    owner: memberView(delivered ? owner : withDeliveryFailure(owner, at)),
-  };
-}
-
-function withDeliveryFailure(member: MemberRecord, at: string): MemberRecord {
-  return member.invitation ? { ...member, invitation: { ...member.invitation, deliveryFailedAt: at } } : member;
-}
-
-/**
- * Hands the invitation to SES. A failure never undoes the invitation (the seat
- * and member stay; an admin sees the failure and resends): it is recorded.
- */
-async function deliver(member: MemberRecord, mail: Parameters<typeof sendInvitation>[0]): Promise<boolean> {
-  try {
-    await sendInvitation(mail);
-    return true;
-  } catch (error) {
-    logger.warn('invitation email not sent', { memberId: member.id, error: error as Error });
-    if (member.invitation) await markDeliveryFailed(member, member.invitation.tokenHash, new Date().toISOString());
-    return false;
-  }
+  const delivered = await deliverInvitation(owner, token, tenant.name, `${tenant.name} on Roster`);
+  return { ...tenantView(tenant), owner: memberView(delivered) };
 }
 
 export interface TenantChanges {

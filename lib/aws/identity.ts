@@ -4,9 +4,11 @@
  */
 import {
   AdminCreateUserCommand,
+  AdminDeleteUserCommand,
   AdminGetUserCommand,
   AdminSetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
+  AdminUserGlobalSignOutCommand,
   type AuthenticationResultType,
   ConfirmForgotPasswordCommand,
   ForgotPasswordCommand,
@@ -15,6 +17,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { config } from '../config.ts';
 import { DomainError } from '../domain/errors.ts';
+import { logger } from '../http/log.ts';
 import { cognito } from './clients.ts';
 
 const nameOf = (error: unknown) => (error as { name?: string } | null)?.name ?? '';
@@ -225,5 +228,49 @@ export async function confirmPasswordReset(email: string, code: string, password
       });
     }
     throw authProblem(error) ?? error;
+  }
+}
+
+/** Changes the login's email (and so its sign-in name); the new address counts as verified. */
+export async function setEmail(currentEmail: string, nextEmail: string): Promise<void> {
+  try {
+    await cognito().send(
+      new AdminUpdateUserAttributesCommand({
+        UserPoolId: config().userPoolId,
+        Username: currentEmail,
+        UserAttributes: [
+          { Name: 'email', Value: nextEmail },
+          { Name: 'email_verified', Value: 'true' },
+        ],
+      }),
+    );
+  } catch (error) {
+    if (nameOf(error) === 'AliasExistsException' || nameOf(error) === 'UsernameExistsException') {
+      throw new DomainError('email-taken', `${nextEmail} already belongs to another login.`);
+    }
+    throw error;
+  }
+}
+
+export async function deleteIdentity(email: string): Promise<void> {
+  try {
+    await cognito().send(new AdminDeleteUserCommand({ UserPoolId: config().userPoolId, Username: email }));
+  } catch (error) {
+    if (nameOf(error) !== 'UserNotFoundException') throw error;
+  }
+}
+
+/**
+ * Revokes the login's refresh tokens. Best effort: access is checked live on
+ * every request anyway, and cognito-local does not implement the call.
+ */
+export async function signOutEverywhere(email: string): Promise<boolean> {
+  try {
+    await cognito().send(new AdminUserGlobalSignOutCommand({ UserPoolId: config().userPoolId, Username: email }));
+    return true;
+  } catch (error) {
+    if (nameOf(error) === 'UserNotFoundException') return false;
+    logger.warn('refresh tokens not revoked', { error: error as Error });
+    return false;
   }
 }

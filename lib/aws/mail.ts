@@ -37,18 +37,64 @@ export function invitationMessage(mail: InvitationMail) {
 
 export async function sendInvitation(mail: InvitationMail): Promise<void> {
   const { subject, text, html } = invitationMessage(mail);
+  await send(mail.to, subject, text, html);
+}
+
+export function invitationLink(token: string): string {
+  return `${config().appUrl}/accept-invitation?token=${encodeURIComponent(token)}`;
+}
+
+export interface WelcomeMail {
+  to: string;
+  name: string;
+  tenantName: string;
+  inviterName: string;
+  role: string;
+  /** True when the person signs in with a login they already have. */
+  existingLogin: boolean;
+  /** True when the first sign-in asks for a new password. */
+  temporaryPassword: boolean;
+}
+
+export function welcomeMessage(mail: WelcomeMail) {
+  const signIn = `${config().appUrl}/login`;
+  const subject = `Your ${mail.tenantName} account is ready`;
+  const how = mail.existingLogin
+    ? 'Sign in with the email and password you already use.'
+    : mail.temporaryPassword
+      ? `Sign in with this email and the password ${mail.inviterName} gave you; you will choose your own at first sign-in.`
+      : `Sign in with this email and the password ${mail.inviterName} gave you.`;
+  const text = [
+    `Hello ${mail.name},`,
+    '',
+    `${mail.inviterName} added you to ${mail.tenantName} as ${mail.role}.`,
+    how,
+    '',
+    `Sign in: ${signIn}`,
+  ].join('\n');
+  const html = `<!doctype html><html><body style="font-family:sans-serif">
+<p>Hello ${escapeHtml(mail.name)},</p>
+<p>${escapeHtml(mail.inviterName)} added you to <strong>${escapeHtml(mail.tenantName)}</strong> as ${escapeHtml(mail.role)}.</p>
+<p>${escapeHtml(how)}</p>
+<p><a href="${escapeHtml(signIn)}">Sign in</a></p>
+</body></html>`;
+  return { subject, text, html };
+}
+
+export async function sendWelcome(mail: WelcomeMail): Promise<void> {
+  const { subject, text, html } = welcomeMessage(mail);
+  await send(mail.to, subject, text, html);
+}
+
+async function send(to: string, subject: string, text: string, html: string): Promise<void> {
   await ses().send(
     new SendEmailCommand({
       Source: config().mailFrom,
-      Destination: { ToAddresses: [mail.to] },
+      Destination: { ToAddresses: [to] },
       Message: {
         Subject: { Data: subject, Charset: 'UTF-8' },
         Body: { Text: { Data: text, Charset: 'UTF-8' }, Html: { Data: html, Charset: 'UTF-8' } },
       },
     }),
   );
-}
-
-export function invitationLink(token: string): string {
-  return `${config().appUrl}/accept-invitation?token=${encodeURIComponent(token)}`;
 }

@@ -19,3 +19,9 @@ export function versionFromIfMatch(header: string | undefined): number | undefin
   const match = /^\s*(?:W\/)?"v(\d{1,15})"\s*$/.exec(header);
   return match?.[1] ? Number(match[1]) : 'invalid';
 }
+
+/** A stored `{status, body}` (e.g. an idempotent replay) as a reply. */
+export const reply = (stored: { status: number; body: unknown }): Reply => ({
+  status: stored.status,
+  body: stored.body,
+});

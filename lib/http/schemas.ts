@@ -31,3 +31,19 @@ export const Pagination = z
   .strict();
 
 export const Token = z.string().min(1).max(512);
+
+export const MemberPath = z.object({ tenantId: TenantId, userId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/) }).strict();
+export const RoleName = z.enum(['admin', 'manager', 'agent', 'custom']);
+export const RoleId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/);
+export const Grants = z.array(z.string().max(64)).max(64);
+export const IdempotencyKey = z.string().regex(/^[A-Za-z0-9._:-]{8,128}$/, '8–128 letters, digits or ._:-');
+
+/** A member's role, custom role, grants and CRM access, as invite and create take them. */
+export const MemberFields = {
+  email: Email,
+  name: PersonName.optional(),
+  role: RoleName,
+  roleId: RoleId.optional(),
+  grants: Grants.optional(),
+  crmAccess: z.boolean().optional(),
+};

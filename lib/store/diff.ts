@@ -59,9 +59,7 @@ export function versionedUpdate(
 export function auditDiff<T extends object>(current: T, next: T, fields: readonly string[]) {
   const pick = (record: T) =>
     Object.fromEntries(
-      fields
-        .filter((f) => f in current || f in next)
-        .map((f) => [f, (record as Record<string, unknown>)[f] ?? null]),
+      fields.filter((f) => f in current || f in next).map((f) => [f, (record as Record<string, unknown>)[f] ?? null]),
     );
   return { before: pick(current), after: pick(next) };
 }

@@ -47,6 +47,10 @@ export const keys = {
     gsi1pk: `TENANT#${tenantId}#ASSIGNEE#${assigneeId}`,
     gsi1sk: `${assignedAt}#${conversationId}`,
   }),
+  idempotency: (tenantId: string, operation: string, key: string) => ({
+    pk: `TENANT#${tenantId}`,
+    sk: `IDEMPOTENCY#${operation}#${key}`,
+  }),
   audit: (tenantId: string, at: string, eventId: string) => ({
     pk: `TENANT#${tenantId}#AUDIT`,
     sk: `${at}#${eventId}`,

@@ -2,18 +2,24 @@
  * Member repository: membership items, the identity index, invitation tokens
  * and the one-round-trip access read used by authorisation.
  */
-import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  GetCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../aws/clients.ts';
 import { config } from '../config.ts';
 import { DomainError } from '../domain/errors.ts';
+import { activeAdminDelta, holdsSeat } from '../domain/lifecycle.ts';
 import type { MemberRecord, TenantRecord } from '../domain/records.ts';
 import { type Actor, auditPut } from './audit.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import { versionedUpdate } from './diff.ts';
 import { memberFromItem, tenantFromItem } from './items.ts';
 import { keys } from './keys.ts';
 import { INDEXES } from './table.ts';
-import { activeAdminDelta, holdsSeat } from '../domain/lifecycle.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
-import { versionedUpdate } from './diff.ts';
 import { tenantCounters } from './tenants.ts';
 import { put, remove, type TxItem, transact, update } from './transact.ts';
 
@@ -189,8 +195,7 @@ export interface MemberChange {
   extra?: TxItem[];
 }
 
-const changedMeanwhile = () =>
-  new DomainError('conflict', 'The member changed meanwhile; read it again and retry.');
+const changedMeanwhile = () => new DomainError('conflict', 'The member changed meanwhile; read it again and retry.');
 
 /**
  * Any change to an existing member, as ONE transaction: the member item

@@ -112,7 +112,9 @@ export async function saveTenant(current: TenantRecord, next: TenantRecord, acto
   const change = versionedUpdate(tenantItem(current), tenantItem(next));
   if (!change) return false;
   const { changed, ...expression } = change;
-  const fields = changed.filter((f) => f in next || f in current).filter((f) => !f.startsWith('gsi') && f !== 'updatedAt');
+  const fields = changed
+    .filter((f) => f in next || f in current)
+    .filter((f) => !f.startsWith('gsi') && f !== 'updatedAt');
   await transact([
     update(
       { Key: keys.tenant(current.id), ...expression },

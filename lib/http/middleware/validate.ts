@@ -2,7 +2,7 @@
 import type { z } from 'zod';
 import { DomainError, type FieldError } from '../../domain/errors.ts';
 
-export type Part = 'path' | 'query' | 'body';
+export type Part = 'path' | 'query' | 'body' | 'headers';
 
 export function validatePart<S extends z.ZodType>(part: Part, schema: S, value: unknown): z.infer<S> {
   const result = schema.safeParse(value);

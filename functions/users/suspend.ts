@@ -1,0 +1,13 @@
+import { changeStatus } from '../../lib/app/lifecycle.ts';
+import { memberView } from '../../lib/domain/records.ts';
+import { etagOf, ok } from '../../lib/http/reply.ts';
+import { route } from '../../lib/http/route.ts';
+import { MemberPath } from '../../lib/http/schemas.ts';
+
+export const handler = route('suspendMember', {
+  params: MemberPath,
+  run: async ({ access, params, now }) => {
+    const member = await changeStatus(access, params.userId, 'suspend', now);
+    return ok(memberView(member), { etag: etagOf(member.version) });
+  },
+});

@@ -1,0 +1,31 @@
+/** Mail delivery for member use cases: SES failures are recorded, never undo a change. */
+import { invitationLink, sendInvitation } from '../aws/mail.ts';
+import type { MemberRecord } from '../domain/records.ts';
+import { logger } from '../http/log.ts';
+import type { TenantAccess } from '../http/middleware/authorize.ts';
+import { markDeliveryFailed } from '../store/members.ts';
+import { roleLabel } from './access.ts';
+
+/** Hands mail to SES; a failure never undoes the change, it is recorded and shown. */
+export async function deliverInvitation(member: MemberRecord, token: string, tenantName: string, inviterName: string) {
+  const invitation = member.invitation;
+  if (!invitation) return member;
+  try {
+    await sendInvitation({
+      to: member.email,
+      tenantName,
+      inviterName,
+      role: roleLabel(member),
+      link: invitationLink(token),
+      expiresAt: invitation.expiresAt,
+    });
+    return member;
+  } catch (error) {
+    logger.warn('invitation email not sent', { memberId: member.id, error: error as Error });
+    const at = new Date().toISOString();
+    await markDeliveryFailed(member, invitation.tokenHash, at);
+    return { ...member, invitation: { ...invitation, deliveryFailedAt: at } };
+  }
+}
+
+export const inviterName = (access: TenantAccess) => access.member.name || access.member.email;
