@@ -314,7 +314,8 @@ export async function listMembers(
     new QueryCommand({
       TableName: config().tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ...(filtered ? { FilterExpression: conditions.join(' AND '), ExpressionAttributeNames: names } : {}),
+      ...(filtered ? { FilterExpression: conditions.join(' AND ') } : {}),
+      ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
       ExpressionAttributeValues: values,
       Limit: filtered ? FILTERED_READ_BUDGET : page.limit,
       ExclusiveStartKey: start,

@@ -140,8 +140,9 @@ export async function saveTenant(current: TenantRecord, next: TenantRecord, acto
 export function tenantCounters(tenantId: string, delta: { seats: number; admins: number }): TxItem | undefined {
   if (delta.seats === 0 && delta.admins === 0) return undefined;
   const conditions = ['attribute_exists(pk)'];
-  if (delta.seats > 0) conditions.push('(attribute_not_exists(seatLimit) OR seatsUsed + :seats <= seatLimit)');
-  if (delta.admins < 0) conditions.push('activeAdmins + :admins >= :one');
+  // Deltas are ±1 (one member per change); conditions have no arithmetic.
+  if (delta.seats > 0) conditions.push('(attribute_not_exists(seatLimit) OR seatsUsed < seatLimit)');
+  if (delta.admins < 0) conditions.push('activeAdmins > :one');
   return update(
     {
       Key: keys.tenant(tenantId),
