@@ -47,6 +47,7 @@ const TRANSIENT = new Set([
   'TooManyRequestsException',
   'ServiceUnavailable',
   'InternalServerError',
+  'InternalErrorException',
 ]);
 
 export function isTransient(error: unknown): boolean {
