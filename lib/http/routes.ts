@@ -315,6 +315,17 @@ export const ROUTES = [
     summary: 'Set a password; by default it must be changed at next sign-in',
     uses: { table: 'readWrite', identity: ['AdminSetUserPassword'] },
   },
+  // ── audit ───────────────────────────────────────────────────────────
+  {
+    id: 'listAuditEvents',
+    method: 'GET',
+    path: '/v1/tenants/{tenantId}/audit-events',
+    entry: 'functions/audit/list.ts',
+    auth: 'user',
+    permission: 'audit:view',
+    summary: 'The audit trail, newest first, filtered by actor, target, action and time',
+    uses: { table: 'read' },
+  },
 ] as const satisfies readonly RouteDef[];
 
 export type RouteId = (typeof ROUTES)[number]['id'];

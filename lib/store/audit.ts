@@ -2,8 +2,11 @@
  * Audit items: who did what to whom, before/after, when — always written in
  * the same transaction as the change they describe.
  */
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
+import { dynamo } from '../aws/clients.ts';
 import { config } from '../config.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
 import { keys } from './keys.ts';
 import { put, type TxItem } from './transact.ts';
 
@@ -42,4 +45,96 @@ export function auditPut(entry: AuditEntry): TxItem {
       expiresAtEpoch: Math.floor(Date.parse(entry.at) / 1000) + retentionSeconds,
     },
   });
+}
+
+export interface AuditFilter {
+  actorId?: string;
+  targetId?: string;
+  action?: string;
+  /** Inclusive lower bound, ISO time. */
+  since?: string;
+  /** Exclusive upper bound, ISO time. */
+  until?: string;
+}
+
+export interface AuditEvent {
+  id: string;
+  at: string;
+  actor: Actor;
+  action: string;
+  target: { type: string; id: string };
+  before: unknown;
+  after: unknown;
+}
+
+const AUDIT_READ_BUDGET = 500;
+
+/**
+ * One page of a tenant's audit trail, newest first, in ONE query: the time
+ * window is the key condition; actor/target/action filter a bounded slice
+ * (a filtered page may come back short, with a cursor to continue).
+ */
+export async function listAuditEvents(
+  tenantId: string,
+  page: { limit: number; cursor?: string },
+  filter: AuditFilter,
+): Promise<{ items: AuditEvent[]; nextCursor: string | null }> {
+  const partition = keys.auditPartition(tenantId);
+  const scope = `AUDIT#${tenantId}`;
+  const start = decodeCursor(scope, page.cursor, { attribute: 'pk', value: partition });
+  const values: Record<string, unknown> = {
+    ':pk': partition,
+    ':from': filter.since ?? '0',
+    // ULIDs sort after '#', so `until#` excludes events at exactly `until`; '~' sorts after every ISO time.
+    ':to': filter.until ? `${filter.until}#` : '~',
+  };
+  const names: Record<string, string> = {};
+  const conditions: string[] = [];
+  if (filter.actorId) {
+    conditions.push('actor.id = :actor');
+    values[':actor'] = filter.actorId;
+  }
+  if (filter.targetId) {
+    conditions.push('#target.id = :target');
+    names['#target'] = 'target';
+    values[':target'] = filter.targetId;
+  }
+  if (filter.action) {
+    conditions.push('#action = :action');
+    names['#action'] = 'action';
+    values[':action'] = filter.action;
+  }
+  const filtered = conditions.length > 0;
+  const out = await dynamo().send(
+    new QueryCommand({
+      TableName: config().tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ...(filtered ? { FilterExpression: conditions.join(' AND ') } : {}),
+      ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+      ExpressionAttributeValues: values,
+      ScanIndexForward: false,
+      Limit: filtered ? AUDIT_READ_BUDGET : page.limit,
+      ExclusiveStartKey: start,
+    }),
+  );
+  const found = out.Items ?? [];
+  const items = found.slice(0, page.limit);
+  const last = items.at(-1);
+  const more = found.length > page.limit || out.LastEvaluatedKey !== undefined;
+  const resumeFrom =
+    found.length > page.limit && last
+      ? { pk: String(last.pk), sk: String(last.sk) }
+      : (out.LastEvaluatedKey as Record<string, string> | undefined);
+  return {
+    items: items.map((i) => ({
+      id: String(i.id),
+      at: String(i.at),
+      actor: i.actor as Actor,
+      action: String(i.action),
+      target: i.target as AuditEvent['target'],
+      before: i.before ?? null,
+      after: i.after ?? null,
+    })),
+    nextCursor: more ? encodeCursor(scope, resumeFrom) : null,
+  };
 }
