@@ -95,8 +95,19 @@ export function route<
     return toResult(reply);
   }
 
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
+  const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
     .use(httpResponse(def.id))
     .use(httpRequest())
     .handler(runRoute);
+  // The request schemas travel with the handler, so the OpenAPI document is generated from them.
+  const schemas: RouteSchemas = { route: def, params: spec.params, query: spec.query, body: spec.body };
+  return Object.assign(handler, { schemas });
+}
+
+/** What a handler module exposes about its request shapes (read by the OpenAPI generator). */
+export interface RouteSchemas {
+  route: RouteDef;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
 }
