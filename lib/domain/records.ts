@@ -3,7 +3,7 @@
  * (DESIGN §8 "Shapes clients rely on").
  */
 import type { MemberStatus } from './lifecycle.ts';
-import type { Role } from './permissions.ts';
+import type { Permission, Role } from './permissions.ts';
 import { type Plan, type Seats, seatsView } from './seats.ts';
 
 export interface TenantRecord {
@@ -121,5 +121,38 @@ export function memberView(m: MemberRecord): MemberView {
     invitationExpiresAt: pending ? (m.invitation?.expiresAt ?? null) : null,
     invitationDelivery: pending && m.invitation ? (m.invitation.deliveryFailedAt ? 'failed' : 'sent') : null,
     createdAt: m.createdAt,
+  };
+}
+
+/** A tenant's custom role; its permissions are mirrored in `TenantRecord.rolePermissions`. */
+export interface RoleRecord {
+  tenantId: string;
+  id: string;
+  name: string;
+  description: string;
+  permissions: Permission[];
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+export interface RoleView {
+  id: string;
+  name: string;
+  description: string;
+  permissions: Permission[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function roleView(r: RoleRecord): RoleView {
+  return {
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    permissions: r.permissions,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
   };
 }

@@ -1,6 +1,8 @@
 /**
  * The key scheme (DESIGN §4): the one authority for how items are addressed.
  */
+import { normaliseRoleName } from '../domain/roles.ts';
+
 export const INVITE_SHARDS = 4;
 
 export const keys = {
@@ -31,6 +33,12 @@ export const keys = {
     sk: `EMAIL#${normaliseEmail(email)}`,
   }),
   role: (tenantId: string, roleId: string) => ({ pk: `TENANT#${tenantId}`, sk: `ROLE#${roleId}` }),
+  rolePrefix: 'ROLE#',
+  /** Uniqueness of a custom role's name per tenant (case-insensitive), like the email claim. */
+  roleName: (tenantId: string, name: string) => ({
+    pk: `TENANT#${tenantId}`,
+    sk: `ROLE_NAME#${normaliseRoleName(name)}`,
+  }),
   team: (tenantId: string, teamId: string) => ({ pk: `TENANT#${tenantId}`, sk: `TEAM#${teamId}` }),
   teamMember: (tenantId: string, teamId: string, memberId: string) => ({
     pk: `TENANT#${tenantId}`,

@@ -1,0 +1,217 @@
+/**
+ * Custom role repository. A role is a `ROLE#id` item (name, description,
+ * permissions), a `ROLE_NAME#normalised` claim (unique name per tenant) and
+ * its entry in the tenant item's `rolePermissions` map — the copy
+ * authorisation reads in its one round trip. Every change writes all of them
+ * and its audit item in ONE transaction, so the map never disagrees with the
+ * roles and a role edit reaches every holder on their next request.
+ */
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../aws/clients.ts';
+import { config } from '../config.ts';
+import { conflict, DomainError, notFound } from '../domain/errors.ts';
+import type { RoleRecord } from '../domain/records.ts';
+import { MAX_CUSTOM_ROLES, normaliseRoleName } from '../domain/roles.ts';
+import { type Actor, auditPut } from './audit.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import { auditDiff, versionedUpdate } from './diff.ts';
+import { roleFromItem } from './items.ts';
+import { keys } from './keys.ts';
+import { put, remove, type TxItem, transact, update } from './transact.ts';
+
+export function roleItem(role: RoleRecord) {
+  return { ...keys.role(role.tenantId, role.id), entity: 'role', ...role };
+}
+
+const changedMeanwhile = () =>
+  new DomainError('precondition-failed', 'The role changed meanwhile; read it again and retry.');
+
+const nameTaken = (name: string) => () => conflict(`A role named “${name}” already exists in this tenant.`);
+
+function claimName(role: RoleRecord): TxItem {
+  return put(
+    {
+      Item: { ...keys.roleName(role.tenantId, role.name), entity: 'roleName', roleId: role.id },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+    nameTaken(role.name),
+  );
+}
+
+function releaseName(role: RoleRecord): TxItem {
+  return remove(
+    {
+      Key: keys.roleName(role.tenantId, role.name),
+      ConditionExpression: 'roleId = :id',
+      ExpressionAttributeValues: { ':id': role.id },
+    },
+    () => changedMeanwhile(),
+  );
+}
+
+/** The role's entry in the tenant's `rolePermissions` map: set (with the tenant's role cap when new) or removed. */
+function tenantRoleEntry(role: RoleRecord, change: 'create' | 'update' | 'delete'): TxItem {
+  const conditions = ['attribute_exists(rolePermissions)'];
+  const values: Record<string, unknown> = {};
+  if (change !== 'delete') values[':permissions'] = role.permissions;
+  if (change === 'create') {
+    conditions.push('size(rolePermissions) < :max');
+    values[':max'] = MAX_CUSTOM_ROLES;
+  }
+  return update(
+    {
+      Key: keys.tenant(role.tenantId),
+      UpdateExpression:
+        change === 'delete' ? 'REMOVE rolePermissions.#role' : 'SET rolePermissions.#role = :permissions',
+      ConditionExpression: conditions.join(' AND '),
+      ExpressionAttributeNames: { '#role': role.id },
+      ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    },
+    (old) =>
+      old
+        ? conflict(`A tenant can have at most ${MAX_CUSTOM_ROLES} custom roles; delete one first.`)
+        : notFound('The tenant'),
+  );
+}
+
+export async function getRole(tenantId: string, roleId: string): Promise<RoleRecord | undefined> {
+  const { Item } = await dynamo().send(
+    new GetCommand({ TableName: config().tableName, Key: keys.role(tenantId, roleId), ConsistentRead: true }),
+  );
+  return Item ? roleFromItem(Item) : undefined;
+}
+
+/** One page of the tenant's custom roles, oldest first (ids are ULIDs), in one query. */
+export async function listRoles(
+  tenantId: string,
+  page: { limit: number; cursor?: string },
+): Promise<{ items: RoleRecord[]; nextCursor: string | null }> {
+  const scope = `ROLES#${tenantId}`;
+  const partition = keys.tenant(tenantId).pk;
+  const out = await dynamo().send(
+    new QueryCommand({
+      TableName: config().tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': partition, ':prefix': keys.rolePrefix },
+      Limit: page.limit,
+      ExclusiveStartKey: decodeCursor(scope, page.cursor, { attribute: 'pk', value: partition }),
+    }),
+  );
+  return {
+    items: (out.Items ?? []).map(roleFromItem),
+    nextCursor: encodeCursor(scope, out.LastEvaluatedKey as Record<string, string> | undefined),
+  };
+}
+
+/**
+ * How many members (of any status) hold the custom role. A strongly
+ * consistent query over the tenant's members with a filter: it reads every
+ * member item, which is acceptable for the rare deletion of a role.
+ */
+export async function countRoleHolders(tenantId: string, roleId: string): Promise<number> {
+  let count = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo().send(
+      new QueryCommand({
+        TableName: config().tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        FilterExpression: '#role = :custom AND roleId = :roleId',
+        ExpressionAttributeNames: { '#role': 'role' },
+        ExpressionAttributeValues: {
+          ':pk': keys.tenant(tenantId).pk,
+          ':prefix': keys.memberPrefix,
+          ':custom': 'custom',
+          ':roleId': roleId,
+        },
+        Select: 'COUNT',
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    count += out.Count ?? 0;
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return count;
+}
+
+const SHOWN = ['name', 'description', 'permissions'] as const;
+const shown = (role: RoleRecord) => Object.fromEntries(SHOWN.map((f) => [f, role[f]]));
+
+/** Role item + name claim + tenant map entry + audit, all or nothing. */
+export async function insertRole(role: RoleRecord, actor: Actor, extra: TxItem[] = []): Promise<void> {
+  await transact([
+    put({ Item: roleItem(role), ConditionExpression: 'attribute_not_exists(pk)' }, () =>
+      conflict(`A role with id ${role.id} already exists.`),
+    ),
+    claimName(role),
+    tenantRoleEntry(role, 'create'),
+    auditPut({
+      tenantId: role.tenantId,
+      actor,
+      action: 'role.created',
+      target: { type: 'role', id: role.id },
+      after: shown(role),
+      at: role.createdAt,
+    }),
+    ...extra,
+  ]);
+}
+
+/**
+ * Writes `next` over `current` if the role is still the version that was read;
+ * moves the name claim on a rename and the tenant's map entry on a permission
+ * change. Returns false (writing nothing) when nothing changed.
+ */
+export async function writeRoleChange(current: RoleRecord, next: RoleRecord, actor: Actor): Promise<boolean> {
+  const change = versionedUpdate(roleItem(current), roleItem(next));
+  if (!change) return false;
+  const { changed, ...expression } = change;
+  const items: TxItem[] = [update({ Key: keys.role(current.tenantId, current.id), ...expression }, changedMeanwhile)];
+  if (normaliseRoleName(next.name) !== normaliseRoleName(current.name)) {
+    items.push(releaseName(current), claimName(next));
+  }
+  if (changed.includes('permissions')) items.push(tenantRoleEntry(next, 'update'));
+  items.push(
+    auditPut({
+      tenantId: current.tenantId,
+      actor,
+      action: 'role.updated',
+      target: { type: 'role', id: current.id },
+      ...auditDiff(
+        current,
+        next,
+        changed.filter((f) => (SHOWN as readonly string[]).includes(f)),
+      ),
+      at: next.updatedAt,
+    }),
+  );
+  await transact(items);
+  return true;
+}
+
+/** Role item (version-checked) + name claim + tenant map entry removed, audited. */
+export async function deleteRoleItems(role: RoleRecord, actor: Actor, at: string): Promise<void> {
+  await transact([
+    remove(
+      {
+        Key: keys.role(role.tenantId, role.id),
+        ConditionExpression: 'version = :expected',
+        ExpressionAttributeValues: { ':expected': role.version },
+      },
+      changedMeanwhile,
+    ),
+    releaseName(role),
+    tenantRoleEntry(role, 'delete'),
+    auditPut({
+      tenantId: role.tenantId,
+      actor,
+      action: 'role.deleted',
+      target: { type: 'role', id: role.id },
+      before: shown(role),
+      after: null,
+      at,
+    }),
+  ]);
+}
