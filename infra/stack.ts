@@ -1,17 +1,18 @@
 /**
- * The Roster stack: table, user pool, mail identity, and the API and jobs
- * generated from the route table. Environment-agnostic: it synthesizes
+ * The Roster stack: table, user pool, mail identity, and the API, jobs and
+ * user pool triggers generated from the route table. Environment-agnostic: it synthesizes
  * offline, and the account/region are those of the deployment.
  */
 import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { CONFIG_VARIABLES } from '../lib/config.ts';
-import { JOBS, ROUTES, type Uses } from '../lib/http/routes.ts';
+import { JOBS, ROUTES, TRIGGERS, type Uses } from '../lib/http/routes.ts';
 import { RosterApi } from './constructs/api.ts';
 import { RosterAuth } from './constructs/auth.ts';
 import { RosterJobs } from './constructs/jobs.ts';
 import { RosterMail } from './constructs/mail.ts';
 import { RosterTable } from './constructs/table.ts';
+import { RosterTriggers } from './constructs/triggers.ts';
 
 export interface RosterStackProps extends StackProps {
   /** Sender address of invitation and welcome emails. */
@@ -33,7 +34,7 @@ export class RosterStack extends Stack {
     super(scope, id, props);
     Tags.of(this).add('project', 'roster');
 
-    const operations: readonly { uses: Uses }[] = [...ROUTES, ...JOBS];
+    const operations: readonly { uses: Uses }[] = [...ROUTES, ...JOBS, ...TRIGGERS];
     const { table } = new RosterTable(this, 'Data');
     const auth = new RosterAuth(this, 'Auth', {
       adminAuthFlow: operations.some((op) => op.uses.identity?.includes('AdminInitiateAuth')),
@@ -60,6 +61,7 @@ export class RosterStack extends Stack {
       corsOrigins: [new URL(props.appUrl).origin],
     });
     new RosterJobs(this, 'Jobs', { jobs: JOBS, resources });
+    new RosterTriggers(this, 'Triggers', { triggers: TRIGGERS, userPool: auth.userPool, resources });
 
     new CfnOutput(this, 'ApiUrl', { value: api.url });
     new CfnOutput(this, 'UserPoolId', { value: auth.userPool.userPoolId });

@@ -6,8 +6,10 @@ import { z } from 'zod';
 
 const Env = z.object({
   TABLE_NAME: z.string().min(1),
-  USER_POOL_ID: z.string().min(1),
-  USER_POOL_CLIENT_ID: z.string().min(1),
+  // Optional only for Cognito triggers: the pool invokes them, so they cannot
+  // reference it (a CloudFormation cycle); read lazily below, failing on use.
+  USER_POOL_ID: z.string().min(1).optional(),
+  USER_POOL_CLIENT_ID: z.string().min(1).optional(),
   MAIL_FROM: z.string().email(),
   APP_URL: z.string().url(),
   INVITATION_TTL_SECONDS: z.coerce.number().int().positive().default(604_800),
@@ -36,8 +38,12 @@ export function config(): Config {
   const env = parsed.data;
   cached = {
     tableName: env.TABLE_NAME,
-    userPoolId: env.USER_POOL_ID,
-    userPoolClientId: env.USER_POOL_CLIENT_ID,
+    get userPoolId() {
+      return env.USER_POOL_ID ?? missing('USER_POOL_ID');
+    },
+    get userPoolClientId() {
+      return env.USER_POOL_CLIENT_ID ?? missing('USER_POOL_CLIENT_ID');
+    },
     mailFrom: env.MAIL_FROM,
     appUrl: env.APP_URL.replace(/\/+$/, ''),
     invitationTtlSeconds: env.INVITATION_TTL_SECONDS,
@@ -46,10 +52,14 @@ export function config(): Config {
   return cached;
 }
 
+function missing(name: string): never {
+  throw new Error(`Invalid Roster configuration (${name}: required by this function but not set)`);
+}
+
 /** Tests that change the environment call this to re-read it. */
 export function resetConfig(): void {
   cached = undefined;
 }
 
-/** Names of the variables every function receives (the stack sets them). */
+/** Names of the variables every function receives (the stack sets them; triggers get all but the pool's). */
 export const CONFIG_VARIABLES = Object.keys(Env.shape) as (keyof z.infer<typeof Env>)[];

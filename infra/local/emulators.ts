@@ -46,23 +46,32 @@
  * - State lives in files under its working directory (`.cognito/`); each start
  *   here gets a fresh temporary directory.
  *
+ * Cognito triggers: cognito-local invokes the functions named in
+ * `.cognito/config.json` `TriggerFunctions` through the Lambda API at its
+ * `LambdaClient.endpoint`, and awaits them before answering (a failing trigger
+ * is logged and ignored, where Cognito would refuse the sign-in). Here that
+ * endpoint is the local Lambda service (`lambda.ts`), a child process running
+ * the TRIGGERS handlers with the environment the stack gives a trigger.
+ *
  * DynamoDB Local has no bind-address option and listens on all interfaces;
  * clients use 127.0.0.1. It runs in memory with `-sharedDb`, so every
  * credential/region sees the same tables.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CreateTableCommand, DynamoDBClient, ProjectionType, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { TRIGGERS } from '../../lib/http/routes.ts';
 import { INDEXES, KEY_ATTRIBUTES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../lib/store/table.ts';
 
 const HOST = '127.0.0.1';
@@ -71,25 +80,29 @@ const REGION = 'us-east-1';
 /** DynamoDB Local 2.x accepts only letters and digits in credentials. */
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
-export type EmulatorName = 'dynamodb' | 'cognito' | 'ses';
+export type EmulatorName = 'dynamodb' | 'cognito' | 'ses' | 'lambda';
 
 /** The variable that overrides each emulator's port (named in port errors). */
 export const PORT_VARIABLES: Record<EmulatorName, string> = {
   dynamodb: 'DYNAMODB_PORT',
   cognito: 'COGNITO_PORT',
   ses: 'SES_PORT',
+  lambda: 'LAMBDA_PORT',
 };
 
 const LABELS: Record<EmulatorName, string> = {
   dynamodb: 'DynamoDB Local',
   cognito: 'cognito-local',
   ses: 'aws-ses-v2-local',
+  lambda: 'the local Lambda service',
 };
 
 export interface EmulatorOptions {
   dynamodbPort: number;
   cognitoPort: number;
   sesPort: number;
+  /** The local Lambda service cognito-local calls the triggers through; default: a free port. */
+  lambdaPort?: number;
   /** Working directory for emulator state; a fresh temporary one (removed by stop) when absent. */
   dataDir?: string;
   /** Base of links in emails. */
@@ -127,7 +140,7 @@ export interface CognitoInfo {
 
 export interface LocalEmulators {
   env: LocalEnv;
-  urls: { dynamodb: string; cognito: string; ses: string; sesStore: string };
+  urls: { dynamodb: string; cognito: string; ses: string; sesStore: string; lambda: string };
   cognito: CognitoInfo;
   /** Where cognito-local keeps its files (`.cognito/db/<poolId>.json`). */
   cognitoDir: string;
@@ -155,6 +168,7 @@ export async function startEmulators(options: EmulatorOptions): Promise<LocalEmu
     dynamodb: options.dynamodbPort,
     cognito: options.cognitoPort,
     ses: options.sesPort,
+    lambda: options.lambdaPort ?? (await freePort()),
   };
   const java = javaCommand();
   await Promise.all([
@@ -183,7 +197,30 @@ export async function startEmulators(options: EmulatorOptions): Promise<LocalEmu
     if (ownDir) await rm(dataDir, { recursive: true, force: true });
   };
 
+  const urls = {
+    dynamodb: `http://${HOST}:${ports.dynamodb}`,
+    cognito: `http://${HOST}:${ports.cognito}`,
+    ses: `http://${HOST}:${ports.ses}`,
+    sesStore: `http://${HOST}:${ports.ses}/store`,
+    lambda: `http://${HOST}:${ports.lambda}`,
+  };
+  const tableName = options.tableName ?? 'roster-local';
+  // What a trigger function gets in AWS: everything but the user pool's variables.
+  const triggerEnv = {
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: urls.dynamodb,
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: urls.cognito,
+    AWS_ENDPOINT_URL_SES: urls.ses,
+    TABLE_NAME: tableName,
+    MAIL_FROM: options.mailFrom ?? 'no-reply@roster.local',
+    APP_URL: options.appUrl ?? 'http://localhost:3000',
+    INVITATION_TTL_SECONDS: String(options.invitationTtlSeconds ?? 604_800),
+  };
+
   try {
+    await writeCognitoConfig(cognitoDir, urls.lambda);
     const dynamoJar = join(packageDir('amplify-dynamodb-simulator'), 'emulator');
     const childEnv: NodeJS.ProcessEnv = { ...process.env, AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1' };
     delete childEnv.NODE_OPTIONS;
@@ -224,37 +261,24 @@ export async function startEmulators(options: EmulatorOptions): Promise<LocalEmu
         { cwd: dataDir, env: childEnv },
         options.onLog,
       ),
+      launch(
+        'lambda',
+        process.execPath,
+        ['--import', pathToFileURL(require_.resolve('tsx')).href, join(LOCAL_DIR, 'lambda.ts'), String(ports.lambda)],
+        { cwd: dataDir, env: { ...childEnv, ...triggerEnv } },
+        options.onLog,
+      ),
     );
     watchdog = startWatchdog(children);
 
-    const urls = {
-      dynamodb: `http://${HOST}:${ports.dynamodb}`,
-      cognito: `http://${HOST}:${ports.cognito}`,
-      ses: `http://${HOST}:${ports.ses}`,
-      sesStore: `http://${HOST}:${ports.ses}/store`,
-    };
-    const [, [userPoolId, clientId], tableName] = await Promise.all([
+    const [, [userPoolId, clientId]] = await Promise.all([
       waitReady(children[2] as Child, `${urls.ses}/health-check`, ports.ses),
       waitReady(children[1] as Child, `${urls.cognito}/health`, ports.cognito).then(() => createUserPool(urls.cognito)),
-      waitReady(children[0] as Child, urls.dynamodb, ports.dynamodb).then(() =>
-        createTable(urls.dynamodb, options.tableName ?? 'roster-local'),
-      ),
+      waitReady(children[0] as Child, urls.dynamodb, ports.dynamodb).then(() => createTable(urls.dynamodb, tableName)),
+      waitReady(children[3] as Child, urls.lambda, ports.lambda),
     ]);
     const issuer = `${urls.cognito}/${userPoolId}`;
-    const env: LocalEnv = {
-      AWS_REGION: REGION,
-      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: urls.dynamodb,
-      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: urls.cognito,
-      AWS_ENDPOINT_URL_SES: urls.ses,
-      TABLE_NAME: tableName,
-      USER_POOL_ID: userPoolId,
-      USER_POOL_CLIENT_ID: clientId,
-      MAIL_FROM: options.mailFrom ?? 'no-reply@roster.local',
-      APP_URL: options.appUrl ?? 'http://localhost:3000',
-      INVITATION_TTL_SECONDS: String(options.invitationTtlSeconds ?? 604_800),
-    };
+    const env: LocalEnv = { ...triggerEnv, USER_POOL_ID: userPoolId, USER_POOL_CLIENT_ID: clientId };
     return {
       env,
       urls,
@@ -269,8 +293,44 @@ export async function startEmulators(options: EmulatorOptions): Promise<LocalEmu
   }
 }
 
+const require_ = createRequire(import.meta.url);
+const LOCAL_DIR = dirname(fileURLToPath(import.meta.url));
+
 function packageDir(name: string): string {
-  return dirname(createRequire(import.meta.url).resolve(`${name}/package.json`));
+  return dirname(require_.resolve(`${name}/package.json`));
+}
+
+/**
+ * cognito-local's config: every TRIGGERS row as its `TriggerFunctions` entry
+ * (`PostAuthentication: "postAuthentication"`), invoked through `endpoint`.
+ */
+async function writeCognitoConfig(cognitoDir: string, endpoint: string): Promise<void> {
+  const triggerFunctions = Object.fromEntries(
+    TRIGGERS.map((t) => [`${t.trigger.charAt(0).toUpperCase()}${t.trigger.slice(1)}`, t.id]),
+  );
+  const configDir = join(cognitoDir, '.cognito');
+  await mkdir(configDir, { recursive: true });
+  await writeFile(
+    join(configDir, 'config.json'),
+    JSON.stringify({
+      LambdaClient: { endpoint, region: REGION, credentials: CREDENTIALS },
+      TriggerFunctions: triggerFunctions,
+    }),
+  );
+}
+
+/** A port nothing listens on right now (a race with other processes is possible; callers retry on "in use"). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, HOST, () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
 }
 
 function javaCommand(): string {
@@ -407,7 +467,8 @@ async function killChild(child: Child): Promise<void> {
   signalGroup('SIGKILL');
 }
 
-async function createTable(endpoint: string, tableName: string): Promise<string> {
+/** The single table as the stack defines it (lib/store/table.ts), with its TTL. */
+export async function createTable(endpoint: string, tableName: string): Promise<string> {
   const client = new DynamoDBClient({ endpoint, region: REGION, credentials: CREDENTIALS });
   try {
     await client.send(

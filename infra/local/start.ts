@@ -1,5 +1,6 @@
 /**
- * `npm start`: the whole product on one machine. Starts the emulators and the
+ * `npm start`: the whole product on one machine. Starts the emulators (with
+ * the local Lambda service cognito-local calls the triggers through) and the
  * local gateway, runs every scheduled job each minute, seeds a demo tenant
  * through the API itself (the owner's invitation read from SES local and
  * accepted), prints a banner, and stops everything on Ctrl-C.
@@ -8,13 +9,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { JOBS } from '../../lib/http/routes.ts';
+import { JOBS, TRIGGERS } from '../../lib/http/routes.ts';
 import { assertPortFree, type LocalEmulators, LocalStackError, startEmulators } from './emulators.ts';
 import { type Gateway, REPO_ROOT, startGateway } from './gateway.ts';
 import { ACCOUNT_ID, lambdaContext } from './gateway-event.ts';
 import { DEMO, seedDemo } from './seed.ts';
 
 const JOB_INTERVAL_MS = 60_000;
+/** A job's time limit, as the stack gives it (infra/constructs/jobs.ts). */
+const JOB_TIMEOUT_MS = 300_000;
 
 function port(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -58,7 +61,8 @@ async function main(): Promise<void> {
       sesPort: port('SES_PORT', 8005),
       appUrl: process.env.APP_URL || 'http://localhost:3000',
       invitationTtlSeconds: ttl ? Number(ttl) : undefined,
-      onLog: cognitoConsole(),
+      lambdaPort: process.env.LAMBDA_PORT ? port('LAMBDA_PORT', 0) : undefined,
+      onLog: emulatorConsole(),
     });
     console.log(`Emulators ready in ${(emulators.startupMs / 1000).toFixed(1)} s.`);
     gateway = await startGateway({
@@ -94,6 +98,8 @@ async function main(): Promise<void> {
     `DynamoDB Local   ${urls.dynamodb}   (table ${emulators.env.TABLE_NAME})`,
     `cognito-local    ${urls.cognito}   (pool ${emulators.cognito.userPoolId}, client ${emulators.cognito.clientId})`,
     `Sent mail        ${urls.ses}   (JSON: ${urls.sesStore})`,
+    `Triggers         ${TRIGGERS.map((t) => t.id).join(', ')} via ${urls.lambda} (called by cognito-local)`,
+    `Jobs             ${JOBS.map((j) => j.id).join(', ') || 'none'} every minute (AWS: ${JOBS.map((j) => j.schedule).join(', ') || '-'})`,
     '',
     `Platform key     x-platform-key: ${platformKey}${generatedKey ? '   (generated; set ROSTER_PLATFORM_KEY to fix it)' : ''}`,
     demo
@@ -111,11 +117,13 @@ async function main(): Promise<void> {
  * cognito-local's console shows the codes it would email (forgot password) and
  * its unsupported-feature errors: pass those on. Its warnings are the expected
  * refusals (unknown user, wrong password), so they stay muted. An entry starts
- * with `[<epoch ms>]` and may continue on further lines.
+ * with `[<epoch ms>]` and may continue on further lines. The trigger handlers'
+ * own log lines (local Lambda service) are shown as they are.
  */
-function cognitoConsole(): (source: string, line: string) => void {
+function emulatorConsole(): (source: string, line: string) => void {
   let muted = true;
   return (source, line) => {
+    if (source === 'lambda') console.log(`[trigger] ${line}`);
     if (source !== 'cognito') return;
     if (/^\[\d+\]/.test(line)) muted = /WARN|DEBUG|Cognito Local running/.test(line);
     if (!muted) console.log(`[cognito-local] ${line}`);
@@ -141,9 +149,15 @@ function startJobs(region: string): NodeJS.Timeout | undefined {
         resources: [`arn:aws:events:${region}:${ACCOUNT_ID}:rule/${job.id}`],
         detail: {},
       };
+      const started = performance.now();
       import(pathToFileURL(join(REPO_ROOT, job.entry)).href)
         .then((module: { handler: (e: unknown, c: unknown) => Promise<unknown> }) =>
-          module.handler(event, lambdaContext(job.id, Date.now() + 900_000, region)),
+          module.handler(event, lambdaContext(job.id, Date.now() + JOB_TIMEOUT_MS, region)),
+        )
+        .then((result: unknown) =>
+          console.log(
+            `[job ${job.id}] ran in ${Math.round(performance.now() - started)} ms: ${JSON.stringify(result ?? null)}`,
+          ),
         )
         .catch((error: unknown) =>
           console.error(`[job ${job.id}] failed: ${error instanceof Error ? error.message : String(error)}`),

@@ -346,3 +346,27 @@ export interface JobDef {
 }
 
 export const JOBS: readonly JobDef[] = [];
+
+/** Cognito user pool triggers (lower camel case, as in the pool's LambdaConfig). */
+export type CognitoTrigger = 'postAuthentication';
+
+/**
+ * Functions the user pool invokes. The stack attaches each to the pool; the
+ * local stack has cognito-local call the same handler through a local Lambda
+ * endpoint. A trigger gets no pool variables (the pool depends on it).
+ */
+export interface TriggerDef {
+  id: string;
+  entry: string;
+  trigger: CognitoTrigger;
+  uses: Uses;
+}
+
+export const TRIGGERS: readonly TriggerDef[] = [
+  {
+    id: 'postAuthentication',
+    entry: 'functions/triggers/post-authentication.ts',
+    trigger: 'postAuthentication',
+    uses: { table: 'readWrite' },
+  },
+];

@@ -1,7 +1,7 @@
 /**
- * Constructs the route table does not exercise yet: the jobs mechanism (JOBS
- * is still empty) and the mail identity options. Small stacks, bundling
- * skipped — the stack test bundles every real function.
+ * Constructs on their own: the jobs and triggers mechanisms with a stand-in
+ * row, and the mail identity options. Small stacks, bundling skipped — the
+ * stack test bundles every real function.
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -11,7 +11,8 @@ import { RosterAuth } from '../../infra/constructs/auth.ts';
 import { RosterJobs } from '../../infra/constructs/jobs.ts';
 import { RosterMail } from '../../infra/constructs/mail.ts';
 import { RosterTable } from '../../infra/constructs/table.ts';
-import { type JobDef, ROUTES } from '../../lib/http/routes.ts';
+import { RosterTriggers } from '../../infra/constructs/triggers.ts';
+import { type JobDef, ROUTES, type TriggerDef } from '../../lib/http/routes.ts';
 
 /** A stack whose assets are not bundled (the `cdk synth --exclusively` mechanism). */
 function bareStack(): Stack {
@@ -66,6 +67,56 @@ describe('RosterJobs', () => {
   it('passes cdk-nag AwsSolutions', () => {
     const report = new AwsSolutionsChecks().validateScope(stack);
     expect(report.violations.map((v) => v.ruleName)).toEqual([]);
+  });
+});
+
+describe('RosterTriggers', () => {
+  const trigger: TriggerDef = {
+    id: 'postAuthentication',
+    // Any existing module: only the wiring is under test.
+    entry: ROUTES[0].entry,
+    trigger: 'postAuthentication',
+    uses: { table: 'readWrite' },
+  };
+  const environment = { TABLE_NAME: 't', USER_POOL_ID: 'p', USER_POOL_CLIENT_ID: 'c', MAIL_FROM: 'm' };
+
+  function withTriggers(triggers: TriggerDef[]) {
+    const stack = bareStack();
+    const { table } = new RosterTable(stack, 'Data');
+    const { userPool } = new RosterAuth(stack, 'Auth');
+    const mail = new RosterMail(stack, 'Mail', { from: 'no-reply@example.com' });
+    new RosterTriggers(stack, 'Triggers', {
+      triggers,
+      userPool,
+      resources: { table, userPool, mail: mail.identity, environment },
+    });
+    return stack;
+  }
+
+  it('attaches one function per trigger to the pool, with Cognito’s 5-second limit and no pool variables', () => {
+    const stack = withTriggers([trigger]);
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Lambda::Function', 1);
+    const [functionId] = Object.keys(template.findResources('AWS::Lambda::Function'));
+    const [poolId] = Object.keys(template.findResources('AWS::Cognito::UserPool'));
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'test-postAuthentication',
+      Timeout: 5,
+      Environment: { Variables: { TABLE_NAME: 't', MAIL_FROM: 'm', NODE_OPTIONS: '--enable-source-maps' } },
+    });
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      LambdaConfig: { PostAuthentication: { 'Fn::GetAtt': [functionId, 'Arn'] } },
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Principal: 'cognito-idp.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [poolId, 'Arn'] },
+    });
+    expect(new AwsSolutionsChecks().validateScope(stack).violations.map((v) => v.ruleName)).toEqual([]);
+  });
+
+  it('refuses a trigger that would call its own user pool (a dependency cycle)', () => {
+    expect(() => withTriggers([{ ...trigger, uses: { identity: ['AdminGetUser'] } }])).toThrow(/dependency cycle/);
+    expect(() => withTriggers([{ ...trigger, uses: { authFlows: true } }])).toThrow(/dependency cycle/);
   });
 });
 

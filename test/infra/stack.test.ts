@@ -9,9 +9,10 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { POOL_VARIABLES } from '../../infra/constructs/triggers.ts';
 import { RosterStack } from '../../infra/stack.ts';
 import { CONFIG_VARIABLES } from '../../lib/config.ts';
-import { JOBS, ROUTES, type RouteDef } from '../../lib/http/routes.ts';
+import { JOBS, ROUTES, type RouteDef, TRIGGERS, type Uses } from '../../lib/http/routes.ts';
 import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../lib/store/table.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: synthesized CloudFormation is untyped JSON; the assertions are its type check.
@@ -19,6 +20,8 @@ type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
 
 const routes: readonly RouteDef[] = ROUTES;
+/** Everything that becomes a function: routes, jobs, user pool triggers. */
+const operations: readonly { id: string; uses: Uses }[] = [...ROUTES, ...JOBS, ...TRIGGERS];
 const { context } = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'));
 const STACK_NAME = 'roster-test';
 const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
@@ -66,12 +69,13 @@ const actionsOf = (operationId: string) =>
   statementsOf(operationId).flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
 
 describe('functions', () => {
-  it('has exactly one function per route and per job, and no CDK helper functions', () => {
-    template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + JOBS.length);
-    for (const op of [...ROUTES, ...JOBS]) expect(() => functionOf(op.id)).not.toThrow();
+  it('has exactly one function per route, per job and per trigger, and no CDK helper functions', () => {
+    template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + JOBS.length + TRIGGERS.length);
+    for (const op of operations) expect(() => functionOf(op.id)).not.toThrow();
   });
 
   it('runs every function on nodejs24.x, arm64, with the whole configuration and source maps', () => {
+    const triggers = new Set(TRIGGERS.map((t) => `${STACK_NAME}-${t.id}`));
     for (const [, fn] of ofType('AWS::Lambda::Function')) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -79,7 +83,11 @@ describe('functions', () => {
         Handler: 'index.handler',
       });
       const variables = Object.keys(fn.Properties.Environment.Variables);
-      expect(variables).toEqual(expect.arrayContaining([...CONFIG_VARIABLES, 'NODE_OPTIONS']));
+      // A trigger gets everything but the pool's variables: the pool depends on it.
+      const expected = triggers.has(fn.Properties.FunctionName)
+        ? CONFIG_VARIABLES.filter((v) => !(POOL_VARIABLES as readonly string[]).includes(v))
+        : CONFIG_VARIABLES;
+      expect(variables).toEqual(expect.arrayContaining([...expected, 'NODE_OPTIONS']));
       expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
     }
   });
@@ -164,7 +172,7 @@ describe('least privilege', () => {
     for (const [, role] of ofType('AWS::IAM::Role')) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
   });
 
-  it.each(routes.map((r) => [r.id, r] as const))('%s: grants exactly what `uses` declares', (id, route) => {
+  it.each(operations.map((op) => [op.id, op] as const))('%s: grants exactly what `uses` declares', (id, route) => {
     const actions = actionsOf(id);
     const dynamodb = actions.filter((a) => a.startsWith('dynamodb:'));
     if (route.uses.table === 'read') {
@@ -267,6 +275,60 @@ describe('user pool', () => {
       PreventUserExistenceErrors: 'ENABLED',
       AllowedOAuthFlows: Match.absent(),
     });
+  });
+});
+
+describe('user pool triggers', () => {
+  it.each(TRIGGERS.map((t) => [t.id, t] as const))(
+    '%s: attached to the user pool, invocable by that pool only',
+    (id, trigger) => {
+      const [poolId] = ofType('AWS::Cognito::UserPool')[0] ?? [];
+      const [functionId] = functionOf(id);
+      const lambdaConfigKey = `${trigger.trigger.charAt(0).toUpperCase()}${trigger.trigger.slice(1)}`;
+      template.hasResourceProperties('AWS::Cognito::UserPool', {
+        LambdaConfig: { [lambdaConfigKey]: { 'Fn::GetAtt': [functionId, 'Arn'] } },
+      });
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        Principal: 'cognito-idp.amazonaws.com',
+        FunctionName: { 'Fn::GetAtt': [functionId, 'Arn'] },
+        SourceArn: { 'Fn::GetAtt': [poolId, 'Arn'] },
+      });
+    },
+  );
+
+  it('has no dependency cycle (a trigger must not reference the pool that invokes it)', () => {
+    const edges = new Map<string, Set<string>>();
+    for (const [id, resource] of Object.entries(resources)) {
+      const found = new Set<string>();
+      const visit = (node: unknown): void => {
+        if (Array.isArray(node)) node.forEach(visit);
+        else if (node && typeof node === 'object') {
+          for (const [key, value] of Object.entries(node)) {
+            if (key === 'Ref' && typeof value === 'string') found.add(value);
+            else if (key === 'Fn::GetAtt' && Array.isArray(value)) found.add(String(value[0]));
+            else visit(value);
+          }
+        }
+      };
+      visit(resource.Properties);
+      const dependsOn = (resource as { DependsOn?: string | string[] }).DependsOn ?? [];
+      for (const d of Array.isArray(dependsOn) ? dependsOn : [dependsOn]) found.add(d);
+      edges.set(id, new Set([...found].filter((target) => target in resources)));
+    }
+    const state = new Map<string, 'visiting' | 'done'>();
+    const cycleFrom = (id: string, path: string[]): string[] | undefined => {
+      if (state.get(id) === 'done') return undefined;
+      if (state.get(id) === 'visiting') return [...path, id];
+      state.set(id, 'visiting');
+      for (const next of edges.get(id) ?? []) {
+        const cycle = cycleFrom(next, [...path, id]);
+        if (cycle) return cycle;
+      }
+      state.set(id, 'done');
+      return undefined;
+    };
+    for (const id of edges.keys()) expect(cycleFrom(id, [])).toBeUndefined();
   });
 });
 
