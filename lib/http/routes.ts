@@ -345,7 +345,14 @@ export interface JobDef {
   uses: Uses;
 }
 
-export const JOBS: readonly JobDef[] = [];
+export const JOBS: readonly JobDef[] = [
+  {
+    id: 'expireInvitations',
+    entry: 'functions/jobs/expire-invitations.ts',
+    schedule: 'rate(1 hour)',
+    uses: { table: 'readWrite' },
+  },
+];
 
 /** Cognito user pool triggers (lower camel case, as in the pool's LambdaConfig). */
 export type CognitoTrigger = 'postAuthentication';
