@@ -36,6 +36,13 @@ export const MemberPath = z.object({ tenantId: TenantId, userId: z.string().rege
 export const RoleName = z.enum(['admin', 'manager', 'agent', 'custom']);
 export const RoleId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/);
 export const Grants = z.array(z.string().max(64)).max(64);
+export const RolePath = z.object({ tenantId: TenantId, roleId: RoleId }).strict();
+/** A custom role's fields; permission names are checked against the catalogue by the domain (400 naming each). */
+export const RoleFields = {
+  name: z.string().trim().min(1, 'Must not be empty').max(100),
+  description: z.string().trim().max(500).optional(),
+  permissions: z.array(z.string().max(64)).max(100),
+};
 export const IdempotencyKey = z.string().regex(/^[A-Za-z0-9._:-]{8,128}$/, '8–128 letters, digits or ._:-');
 
 /** A member's role, custom role, grants and CRM access, as invite and create take them. */

@@ -15,7 +15,7 @@ import { tenantFromItem } from './items.ts';
 import { keys, normaliseEmail } from './keys.ts';
 import { memberItem } from './members.ts';
 import { INDEXES } from './table.ts';
-import { put, type TxItem, transact, update } from './transact.ts';
+import { check, put, type TxItem, transact, update } from './transact.ts';
 
 export function tenantItem(tenant: TenantRecord) {
   return {
@@ -169,4 +169,48 @@ export function tenantCounters(tenantId: string, delta: { seats: number; admins:
       return new DomainError('last-admin', 'This would leave the tenant without an active admin.');
     },
   );
+}
+
+/**
+ * Hands the tenant to `newOwner` as ONE transaction: the tenant (version- and
+ * owner-checked), a check that the new owner is still an active admin, and
+ * the `ownership.transferred` audit item.
+ */
+export async function writeOwnershipTransfer(
+  current: TenantRecord,
+  next: TenantRecord,
+  newOwner: MemberRecord,
+  actor: Actor,
+): Promise<void> {
+  const change = versionedUpdate(tenantItem(current), tenantItem(next), {
+    expression: '#owner = :owner',
+    names: { '#owner': 'ownerId' },
+    values: { ':owner': current.ownerId },
+  });
+  if (!change) return;
+  const { changed: _changed, ...expression } = change;
+  await transact([
+    update(
+      { Key: keys.tenant(current.id), ...expression },
+      () => new DomainError('conflict', 'The tenant changed meanwhile; read it again and retry.'),
+    ),
+    check(
+      {
+        Key: keys.member(current.id, newOwner.id),
+        ConditionExpression: '#status = :active AND #role = :admin',
+        ExpressionAttributeNames: { '#status': 'status', '#role': 'role' },
+        ExpressionAttributeValues: { ':active': 'active', ':admin': 'admin' },
+      },
+      () => new DomainError('conflict', 'The new owner is no longer an active admin of this tenant.'),
+    ),
+    auditPut({
+      tenantId: current.id,
+      actor,
+      action: 'ownership.transferred',
+      target: { type: 'tenant', id: current.id },
+      before: { ownerId: current.ownerId },
+      after: { ownerId: next.ownerId },
+      at: next.updatedAt,
+    }),
+  ]);
 }

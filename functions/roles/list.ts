@@ -1,0 +1,10 @@
+import { listTenantRoles } from '../../lib/app/roles.ts';
+import { ok } from '../../lib/http/reply.ts';
+import { route } from '../../lib/http/route.ts';
+import { Pagination, TenantPath } from '../../lib/http/schemas.ts';
+
+export const handler = route('listRoles', {
+  params: TenantPath,
+  query: Pagination,
+  run: async ({ access, query }) => ok(await listTenantRoles(access, query)),
+});

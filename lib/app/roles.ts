@@ -1,0 +1,110 @@
+/**
+ * Custom role use cases behind "Settings → Roles": list, read, create, edit
+ * and delete. Permissions are checked against the catalogue and the editor's
+ * own; each change is one transaction with its audit (lib/store/roles.ts).
+ */
+import { ulid } from 'ulid';
+import { DomainError, notFound } from '../domain/errors.ts';
+import { type RoleRecord, roleView } from '../domain/records.ts';
+import { assertCanDefine, rolePermissionSet } from '../domain/roles.ts';
+import type { TenantAccess } from '../http/middleware/authorize.ts';
+import { type Idempotency, recordResponse, replay, type StoredResponse } from '../store/idempotency.ts';
+import { countRoleHolders, deleteRoleItems, getRole, insertRole, listRoles, writeRoleChange } from '../store/roles.ts';
+import { actorOf } from './access.ts';
+
+export interface RoleInput {
+  name: string;
+  description?: string;
+  permissions: string[];
+}
+
+export type RolePatch = Partial<RoleInput>;
+
+function assertVersion(role: RoleRecord, expectedVersion: number | undefined): void {
+  if (expectedVersion !== undefined && expectedVersion !== role.version) {
+    throw new DomainError('precondition-failed', 'The role changed since you read it (ETag mismatch).');
+  }
+}
+
+export async function requireRole(access: TenantAccess, roleId: string): Promise<RoleRecord> {
+  const role = await getRole(access.tenant.id, roleId);
+  if (!role) throw notFound('The role');
+  return role;
+}
+
+export async function listTenantRoles(access: TenantAccess, page: { limit: number; cursor?: string }) {
+  const result = await listRoles(access.tenant.id, page);
+  return { items: result.items.map(roleView), nextCursor: result.nextCursor };
+}
+
+export async function createRole(
+  access: TenantAccess,
+  input: RoleInput,
+  now: Date,
+  idempotency?: Idempotency,
+): Promise<StoredResponse> {
+  const earlier = idempotency ? await replay(idempotency) : undefined;
+  if (earlier) return earlier;
+  const permissions = rolePermissionSet(input.permissions);
+  assertCanDefine(access.permissions, { after: permissions });
+  const at = now.toISOString();
+  const role: RoleRecord = {
+    tenantId: access.tenant.id,
+    id: ulid(now.getTime()).toLowerCase(),
+    name: input.name,
+    description: input.description ?? '',
+    permissions,
+    createdBy: access.member.id,
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+  };
+  const response = { status: 201, body: roleView(role) };
+  await insertRole(role, actorOf(access), idempotency ? [recordResponse(idempotency, response, now)] : []);
+  return response;
+}
+
+export async function updateRole(
+  access: TenantAccess,
+  roleId: string,
+  patch: RolePatch,
+  now: Date,
+  expectedVersion?: number,
+): Promise<RoleRecord> {
+  const current = await requireRole(access, roleId);
+  assertVersion(current, expectedVersion);
+  const permissions = patch.permissions ? rolePermissionSet(patch.permissions) : current.permissions;
+  assertCanDefine(access.permissions, { before: current.permissions, after: permissions });
+  const next: RoleRecord = {
+    ...current,
+    name: patch.name ?? current.name,
+    description: patch.description ?? current.description,
+    permissions,
+    updatedAt: now.toISOString(),
+    version: current.version + 1,
+  };
+  return (await writeRoleChange(current, next, actorOf(access))) ? next : current;
+}
+
+/** Refused (409, with the count) while any member — whatever their status — still holds the role. */
+export async function deleteRole(
+  access: TenantAccess,
+  roleId: string,
+  now: Date,
+  expectedVersion?: number,
+): Promise<void> {
+  const [role, holders] = await Promise.all([requireRole(access, roleId), countRoleHolders(access.tenant.id, roleId)]);
+  assertVersion(role, expectedVersion);
+  assertCanDefine(access.permissions, { before: role.permissions });
+  if (holders > 0) {
+    const who = holders === 1 ? '1 member holds it' : `${holders} members hold it`;
+    throw new DomainError(
+      'conflict',
+      `The role “${role.name}” is still assigned: ${who}. Give them another role first.`,
+      {
+        holders,
+      },
+    );
+  }
+  await deleteRoleItems(role, actorOf(access), now.toISOString());
+}
