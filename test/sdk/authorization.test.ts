@@ -1,0 +1,226 @@
+/**
+ * Authorisation over the whole route table: every tenant route refuses a
+ * caller lacking its permission (before any business rule, after one read)
+ * and lets one holding it through; and authorisation is ONE DynamoDB round
+ * trip whatever the role, custom roles included.
+ */
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { SESClient } from '@aws-sdk/client-ses';
+import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { BUILT_IN_ROLE_PERMISSIONS, BUILT_IN_ROLES, type Permission } from '../../lib/domain/permissions.ts';
+import { ROUTES, type RouteDef } from '../../lib/http/routes.ts';
+import { invoke } from './events.ts';
+
+const db = mockClient(DynamoDBDocumentClient);
+const idp = mockClient(CognitoIdentityProviderClient);
+const mail = mockClient(SESClient);
+
+type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+const routes: readonly RouteDef[] = ROUTES;
+const tenantRoutes = routes.filter((r) => r.auth === 'user' && r.path.startsWith('/v1/tenants/{tenantId}'));
+const guarded = tenantRoutes.filter((r): r is RouteDef & { permission: Permission } => !!r.permission);
+const open = tenantRoutes.filter((r) => r.permission === null);
+
+/** A value each path parameter accepts; the caller is `u-1`, the target someone else. */
+const PARAM_VALUES: Record<string, string> = { tenantId: 'acme', userId: 'u-2', roleId: '01jrole00000000000000000000' };
+
+function request(route: RouteDef) {
+  const pathParameters: Record<string, string> = {};
+  const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    pathParameters[name] = PARAM_VALUES[name] ?? 'p-1';
+    return pathParameters[name];
+  });
+  return { method: route.method, path, pathParameters, claims: { sub: 'u-1', token_use: 'access' } };
+}
+
+const handlers = new Map<string, Handler>();
+async function handlerOf(route: RouteDef): Promise<Handler> {
+  let handler = handlers.get(route.entry);
+  if (!handler) {
+    const module = (await import(/* @vite-ignore */ `../../${route.entry}`)) as { handler: Handler };
+    handler = module.handler;
+    handlers.set(route.entry, handler);
+  }
+  return handler;
+}
+
+const tenant = (rolePermissions: Record<string, string[]>) => ({
+  entity: 'tenant',
+  pk: 'TENANT#acme',
+  sk: '#TENANT',
+  id: 'acme',
+  name: 'Acme',
+  plan: 'scale',
+  seatLimitOverride: null,
+  seatLimit: 10,
+  seatsUsed: 3,
+  activeAdmins: 1,
+  ownerId: 'u-owner',
+  status: 'active',
+  rolePermissions,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  version: 3,
+});
+
+const member = (overrides: Record<string, unknown>) => ({
+  entity: 'member',
+  pk: 'TENANT#acme',
+  sk: 'MEMBER#u-1',
+  tenantId: 'acme',
+  id: 'u-1',
+  email: 'ann@acme.test',
+  name: 'Ann',
+  status: 'active',
+  role: 'agent',
+  grants: [],
+  crmAccess: true,
+  availability: 'online',
+  openAssignments: 0,
+  teamIds: [],
+  lastLoginAt: null,
+  invitedAt: null,
+  invitedBy: null,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  version: 1,
+  ...overrides,
+});
+
+/** The caller holds exactly `permissions`, through a custom role. */
+function callerWith(permissions: readonly Permission[]) {
+  db.on(BatchGetCommand).resolves({
+    Responses: { 'roster-test': [tenant({ probe: [...permissions] }), member({ role: 'custom', roleId: 'probe' })] },
+  });
+}
+
+beforeEach(() => {
+  db.reset();
+  idp.reset();
+  mail.reset();
+  // Past authorisation, every other read finds nothing and every write succeeds.
+  db.onAnyCommand().resolves({});
+  idp.onAnyCommand().resolves({});
+  mail.onAnyCommand().resolves({});
+});
+
+describe('the route table', () => {
+  it('declares a permission (or null = any member) on every tenant route', () => {
+    expect(tenantRoutes.length).toBeGreaterThan(10);
+    for (const route of tenantRoutes) expect(route.permission, route.id).not.toBeUndefined();
+  });
+
+  it('covers the roles routes with roles:* and transfer with settings:manage', () => {
+    const byId = Object.fromEntries(routes.map((r) => [r.id, r.permission]));
+    expect(byId).toMatchObject({
+      listRoles: 'roles:view',
+      getRole: 'roles:view',
+      createRole: 'roles:create',
+      updateRole: 'roles:edit',
+      deleteRole: 'roles:delete',
+      transferOwnership: 'settings:manage',
+    });
+  });
+});
+
+describe.each(guarded.map((r) => [r.id, r] as const))('%s', (_id, route) => {
+  it(`refuses a caller without ${route.permission} after one read, before any business rule`, async () => {
+    callerWith([]);
+    const res = await invoke(await handlerOf(route), request(route));
+    expect(res.status).toBe(403);
+    expect(res.body).toMatchObject({ code: 'forbidden' });
+    expect(res.body.detail).toContain(route.permission);
+    expect(db.calls().map((c) => c.args[0].constructor.name)).toEqual(['BatchGetCommand']);
+    expect(idp.calls()).toHaveLength(0);
+    expect(mail.calls()).toHaveLength(0);
+  });
+
+  it(`lets a caller holding exactly ${route.permission} through`, async () => {
+    callerWith([route.permission]);
+    const res = await invoke(await handlerOf(route), request(route));
+    expect(res.status, JSON.stringify(res.body)).not.toBe(403);
+    expect(res.status).toBeLessThan(500);
+    expect(db.commandCalls(BatchGetCommand)).toHaveLength(1);
+  });
+
+  it('matches the built-in roles: refused exactly when the role lacks the permission', async () => {
+    for (const role of BUILT_IN_ROLES) {
+      db.on(BatchGetCommand).resolves({ Responses: { 'roster-test': [tenant({}), member({ role })] } });
+      const res = await invoke(await handlerOf(route), request(route));
+      const holds = BUILT_IN_ROLE_PERMISSIONS[role].includes(route.permission);
+      expect(res.status === 403, `${role} on ${route.id}: ${JSON.stringify(res.body)}`).toBe(!holds);
+    }
+  });
+});
+
+describe.each(open.map((r) => [r.id, r] as const))('%s (any active member)', (_id, route) => {
+  it('lets a member holding no permission at all through', async () => {
+    callerWith([]);
+    const res = await invoke(await handlerOf(route), request(route));
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+  });
+});
+
+describe('authorisation is one DynamoDB round trip', () => {
+  const me = routes.find((r) => r.id === 'getMyMembership') as RouteDef;
+  const custom = {
+    label: 'custom role',
+    item: member({ role: 'custom', roleId: 'sales', grants: ['audit:view'] }),
+    roles: { sales: ['contacts:view', 'contacts:edit'] },
+  };
+  const customWithoutCrm = {
+    label: 'custom role with CRM access off',
+    item: member({ role: 'custom', roleId: 'sales', crmAccess: false }),
+    roles: { sales: ['contacts:view', 'contacts:edit', 'analytics:view'] },
+  };
+  const cases = [
+    ...BUILT_IN_ROLES.map((role) => ({ label: role, item: member({ role }), roles: {} })),
+    custom,
+    customWithoutCrm,
+  ];
+
+  it.each(cases)('$label: one consistent BatchGetItem of tenant + member, nothing else', async ({ item, roles }) => {
+    db.on(BatchGetCommand).resolves({ Responses: { 'roster-test': [tenant(roles), item] } });
+    const res = await invoke(await handlerOf(me), request(me));
+    expect(res.status).toBe(200);
+    expect(db.calls()).toHaveLength(1);
+    expect(db.commandCalls(BatchGetCommand)[0]?.args[0].input).toEqual({
+      RequestItems: {
+        'roster-test': {
+          Keys: [
+            { pk: 'TENANT#acme', sk: '#TENANT' },
+            { pk: 'TENANT#acme', sk: 'MEMBER#u-1' },
+          ],
+          ConsistentRead: true,
+        },
+      },
+    });
+  });
+
+  it('reads a custom role’s permissions from the tenant item: no ROLE# read', async () => {
+    db.on(BatchGetCommand).resolves({ Responses: { 'roster-test': [tenant(custom.roles), custom.item] } });
+    const res = await invoke(await handlerOf(me), request(me));
+    expect(res.body.permissions).toEqual(['contacts:view', 'contacts:edit', 'audit:view']);
+    db.on(BatchGetCommand).resolves({
+      Responses: { 'roster-test': [tenant(customWithoutCrm.roles), customWithoutCrm.item] },
+    });
+    const off = await invoke(await handlerOf(me), request(me));
+    expect(off.body.permissions).toEqual(['analytics:view']);
+    expect(JSON.stringify(db.calls().map((c) => c.args[0].input))).not.toContain('ROLE#');
+  });
+
+  it('a refused request costs that one read too, for built-in and custom roles', async () => {
+    const listRoles = routes.find((r) => r.id === 'listRoles') as RouteDef;
+    for (const item of [member({ role: 'agent' }), member({ role: 'custom', roleId: 'sales' })]) {
+      db.resetHistory();
+      db.on(BatchGetCommand).resolves({ Responses: { 'roster-test': [tenant({ sales: ['contacts:view'] }), item] } });
+      const res = await invoke(await handlerOf(listRoles), request(listRoles));
+      expect(res.status).toBe(403);
+      expect(db.calls()).toHaveLength(1);
+    }
+  });
+});
