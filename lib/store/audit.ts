@@ -3,7 +3,7 @@
  * the same transaction as the change they describe.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ulid } from 'ulid';
+import { monotonicFactory } from 'ulid';
 import { dynamo } from '../aws/clients.ts';
 import { config } from '../config.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
@@ -26,6 +26,9 @@ export interface AuditEntry {
   after?: unknown;
   at: string;
 }
+
+/** Monotonic: audit items written in the same millisecond keep their order (ids sort as written). */
+const ulid = monotonicFactory();
 
 export function auditPut(entry: AuditEntry): TxItem {
   const id = ulid(Date.parse(entry.at));
