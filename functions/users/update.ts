@@ -4,7 +4,7 @@ import { memberView } from '../../lib/domain/records.ts';
 import { ifMatchVersion } from '../../lib/http/preconditions.ts';
 import { etagOf, ok } from '../../lib/http/reply.ts';
 import { route } from '../../lib/http/route.ts';
-import { Email, Grants, MemberPath, PersonName, RoleId, RoleName } from '../../lib/http/schemas.ts';
+import { Email, Grants, MemberPath, PersonName, RoleId, RoleName, TeamIds } from '../../lib/http/schemas.ts';
 
 const Body = z
   .object({
@@ -14,6 +14,7 @@ const Body = z
     roleId: RoleId.nullable().optional(),
     grants: Grants.optional(),
     crmAccess: z.boolean().optional(),
+    teamIds: TeamIds.optional(),
   })
   .strict();
 

@@ -11,14 +11,42 @@ import { type LifecycleAction, transition } from '../domain/lifecycle.ts';
 import type { MemberRecord } from '../domain/records.ts';
 import { expiryFrom, issueInvitationToken } from '../domain/tokens.ts';
 import type { TenantAccess } from '../http/middleware/authorize.ts';
+import { releaseTicketPut } from '../store/assignments.ts';
 import { auditPut } from '../store/audit.ts';
 import { membershipsOf, writeMemberChange } from '../store/members.ts';
+import { teamLinkItems } from '../store/teams.ts';
 import { transact } from '../store/transact.ts';
 import { actorOf, isOwner, targetMember } from './access.ts';
+import { type ReleaseSummary, releaseAssignments } from './assignments.ts';
 import { deliverInvitation, inviterName } from './delivery.ts';
 import { assertIdentityOwned } from './members.ts';
 
 type StatusAction = Extract<LifecycleAction, 'suspend' | 'deactivate' | 'reactivate'>;
+
+/** Stop releasing inline this long before the Lambda's time limit (revoking sessions and replying still fit). */
+export const RELEASE_MARGIN_MS = 3_000;
+
+/** When to stop releasing a departed member's conversations inline (the release job does the rest). */
+export interface Budget {
+  shouldStop?: () => boolean;
+}
+
+/** A member who could hold conversations (active or suspended) leaves: their queue must be released. */
+const mayHoldConversations = (member: MemberRecord) => member.status === 'active' || member.status === 'suspended';
+
+/**
+ * The departed member's open conversations go back to their team queues:
+ * the ticket was written with the lifecycle change, so what this run leaves
+ * (time ran short) the release job finishes.
+ */
+async function releaseInline(access: TenantAccess, member: MemberRecord, budget: Budget): Promise<ReleaseSummary> {
+  return releaseAssignments(access.tenant.id, member.id, {
+    now: () => new Date(),
+    shouldStop: budget.shouldStop,
+    actor: actorOf(access),
+    reason: 'assignee.left',
+  });
+}
 
 const PROTECTED: Partial<Record<LifecycleAction, string>> = {
   suspend: 'suspended',
@@ -48,6 +76,7 @@ export async function changeStatus(
   memberId: string,
   action: StatusAction,
   now: Date,
+  budget: Budget = {},
 ): Promise<MemberRecord> {
   const current = await targetMember(access, memberId);
   guard(access, current, action);
@@ -59,23 +88,46 @@ export async function changeStatus(
     updatedAt: at,
     version: current.version + 1,
   };
-  await writeMemberChange({ current, next, actor: actorOf(access), action: step.audit, at });
+  // Committing the status first takes the member out of every rotation at once.
+  const leaves = action === 'deactivate' && mayHoldConversations(current);
+  await writeMemberChange({
+    current,
+    next,
+    actor: actorOf(access),
+    action: step.audit,
+    at,
+    extra: leaves ? [releaseTicketPut(current.tenantId, current.id, at)] : [],
+  });
+  if (leaves) await releaseInline(access, next, budget);
   if (action !== 'reactivate') await revokeSessionsIfAlone(current);
   return next;
 }
 
 /** Delete (or revoke an invitation): permanent, frees the seat, keeps the audit trail. */
-export async function deleteMember(access: TenantAccess, memberId: string, now: Date): Promise<void> {
+export async function deleteMember(
+  access: TenantAccess,
+  memberId: string,
+  now: Date,
+  budget: Budget = {},
+): Promise<void> {
   const current = await targetMember(access, memberId);
   guard(access, current, 'delete');
   const step = transition(current.status, 'delete');
+  const at = now.toISOString();
+  // The member's team links go with them; a member who may hold conversations gets a release ticket.
+  const holds = mayHoldConversations(current) || current.status === 'deactivated';
   await writeMemberChange({
     current,
     next: undefined,
     actor: actorOf(access),
     action: step.audit,
-    at: now.toISOString(),
+    at,
+    extra: [
+      ...teamLinkItems(current.tenantId, current.id, { added: [], removed: current.teamIds ?? [] }, at),
+      ...(holds ? [releaseTicketPut(current.tenantId, current.id, at)] : []),
+    ],
   });
+  if (holds) await releaseInline(access, current, budget);
   // An identity that never signed in and now belongs to no tenant is removed from Cognito.
   const remaining = await membershipsOf(current.id);
   if (remaining.length === 0) {

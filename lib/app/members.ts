@@ -14,8 +14,21 @@ import { logger } from '../http/log.ts';
 import type { TenantAccess } from '../http/middleware/authorize.ts';
 import { type Idempotency, recordResponse, replay, type StoredResponse } from '../store/idempotency.ts';
 import { insertMember, listMembers, type MemberFilter, membershipsOf, writeMemberChange } from '../store/members.ts';
+import { teamLinkItems } from '../store/teams.ts';
 import { actorOf, grantorOf, isOwner, roleLabel, targetMember } from './access.ts';
 import { deliverInvitation, inviterName } from './delivery.ts';
+import { assertTeamCount, assertTeamsExist, teamDelta } from './teams.ts';
+
+/** The teams a new member joins must exist (400 naming the unknown ones). */
+async function assertNewTeams(access: TenantAccess, input: { teamIds?: string[] }): Promise<void> {
+  const teamIds = [...new Set(input.teamIds ?? [])];
+  assertTeamCount(teamIds);
+  await assertTeamsExist(access.tenant.id, teamIds);
+}
+
+/** The new member's team links, written in the member's own transaction. */
+const joinTeams = (member: MemberRecord) =>
+  teamLinkItems(member.tenantId, member.id, { added: member.teamIds, removed: [] }, member.createdAt);
 
 export interface MemberInput {
   email: string;
@@ -24,6 +37,7 @@ export interface MemberInput {
   roleId?: string;
   grants?: string[];
   crmAccess?: boolean;
+  teamIds?: string[];
 }
 
 function roleChoice(input: { role: Role; roleId?: string; grants?: readonly string[] }): RoleChoice {
@@ -55,7 +69,7 @@ function newMember(access: TenantAccess, input: MemberInput, id: string, at: str
     crmAccess,
     availability: 'online',
     openAssignments: 0,
-    teamIds: [],
+    teamIds: [...new Set(input.teamIds ?? [])],
     lastLoginAt: null,
     invitedAt: at,
     invitedBy: access.member.id,
@@ -84,6 +98,7 @@ export async function inviteMember(
     const at = now.toISOString();
     // Validate everything that needs no I/O before touching Cognito.
     newMember(access, input, 'pending', at);
+    await assertNewTeams(access, input);
     const identity = await ensureIdentity(input.email);
     const member = newMember(access, input, identity.id, at);
     const { token, hash } = issueInvitationToken(access.tenant.id, identity.id);
@@ -94,7 +109,7 @@ export async function inviteMember(
       member,
       actor: actorOf(access),
       action: 'member.invited',
-      extra: idempotency ? [recordResponse(idempotency, response, now)] : [],
+      extra: [...joinTeams(member), ...(idempotency ? [recordResponse(idempotency, response, now)] : [])],
     });
     const delivered = await deliverInvitation(member, token, access.tenant.name, inviterName(access));
     return { status: 201, body: memberView(delivered) };
@@ -121,6 +136,7 @@ export async function createMember(
   return once(idempotency, async () => {
     const at = now.toISOString();
     newMember(access, input, 'pending', at);
+    await assertNewTeams(access, input);
     const existing = await findIdentity(input.email);
     const hasLogin =
       existing !== undefined &&
@@ -148,7 +164,7 @@ export async function createMember(
       member,
       actor: actorOf(access),
       action: 'member.created',
-      extra: idempotency ? [recordResponse(idempotency, response, now)] : [],
+      extra: [...joinTeams(member), ...(idempotency ? [recordResponse(idempotency, response, now)] : [])],
     });
     try {
       await sendWelcome({
@@ -203,6 +219,7 @@ export interface MemberPatch {
   roleId?: string | null;
   grants?: string[];
   crmAccess?: boolean;
+  teamIds?: string[];
 }
 
 export async function updateMember(
@@ -232,6 +249,12 @@ export async function updateMember(
     });
   }
   const email = patch.email ?? current.email;
+  const teamIds = patch.teamIds ? [...new Set(patch.teamIds)] : current.teamIds;
+  const teams = teamDelta(current.teamIds, teamIds);
+  if (patch.teamIds) {
+    assertTeamCount(teamIds);
+    await assertTeamsExist(access.tenant.id, teams.added);
+  }
   const next: MemberRecord = {
     ...current,
     name: patch.name ?? current.name,
@@ -240,6 +263,7 @@ export async function updateMember(
     ...(roleId ? { roleId } : {}),
     grants,
     crmAccess,
+    teamIds,
     updatedAt: now.toISOString(),
     version: current.version + 1,
   };
@@ -252,7 +276,15 @@ export async function updateMember(
   const stale = () => new DomainError('precondition-failed', 'The member changed meanwhile; read it again and retry.');
   const actor = actorOf(access);
   const at = now.toISOString();
-  await writeMemberChange({ current, next, actor, action: 'member.updated', at, onStale: stale });
+  await writeMemberChange({
+    current,
+    next,
+    actor,
+    action: 'member.updated',
+    at,
+    onStale: stale,
+    extra: teamLinkItems(current.tenantId, current.id, teams, at),
+  });
   if (emailChanged) {
     try {
       await setEmail(current.email, email);

@@ -2,6 +2,7 @@
  * The shapes of what Roster stores, as plain data, and the views clients see
  * (DESIGN §8 "Shapes clients rely on").
  */
+import type { AssignmentStrategy } from './assignment.ts';
 import type { MemberStatus } from './lifecycle.ts';
 import type { Permission, Role } from './permissions.ts';
 import { type Plan, type Seats, seatsView } from './seats.ts';
@@ -154,5 +155,85 @@ export function roleView(r: RoleRecord): RoleView {
     permissions: r.permissions,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
+  };
+}
+
+/** A team: members share incoming conversations by its strategy. */
+export interface TeamRecord {
+  tenantId: string;
+  id: string;
+  name: string;
+  description: string;
+  assignmentStrategy: AssignmentStrategy;
+  /** Max open conversations per agent for automatic assignment; null = unlimited. */
+  capacity: number | null;
+  /** Team-member links; moved only by ADD in the transactions that add or remove one. */
+  memberCount: number;
+  /** The member the strategy picked last (round robin and fair load-balanced ties). */
+  rrCursor?: string | null;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+export interface TeamView {
+  id: string;
+  name: string;
+  description: string;
+  assignmentStrategy: AssignmentStrategy;
+  capacity: number | null;
+  memberCount: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function teamView(t: TeamRecord): TeamView {
+  return {
+    id: t.id,
+    name: t.name,
+    description: t.description,
+    assignmentStrategy: t.assignmentStrategy,
+    capacity: t.capacity,
+    memberCount: t.memberCount,
+    createdAt: t.createdAt,
+    updatedAt: t.updatedAt,
+  };
+}
+
+/** Who is responsible for one conversation of the inbox product. */
+export interface AssignmentRecord {
+  tenantId: string;
+  conversationId: string;
+  /** The person answering it; absent while it waits in its team's queue. */
+  assigneeId?: string;
+  /** The team it belongs to, if any. */
+  teamId?: string;
+  assignedAt?: string;
+  /** When it last went into the team queue unassigned. */
+  queuedAt?: string;
+  updatedAt: string;
+  version: number;
+}
+
+export interface AssignmentView {
+  conversationId: string;
+  assigneeId: string | null;
+  teamId: string | null;
+  /** assigned: a person answers it · queued: waits in its team's queue · unassigned: nobody. */
+  status: 'assigned' | 'queued' | 'unassigned';
+  assignedAt: string | null;
+  queuedAt: string | null;
+  updatedAt: string | null;
+}
+
+export function assignmentView(conversationId: string, a: AssignmentRecord | undefined): AssignmentView {
+  return {
+    conversationId,
+    assigneeId: a?.assigneeId ?? null,
+    teamId: a?.teamId ?? null,
+    status: a?.assigneeId ? 'assigned' : a?.teamId ? 'queued' : 'unassigned',
+    assignedAt: a?.assigneeId ? (a.assignedAt ?? null) : null,
+    queuedAt: !a?.assigneeId && a?.teamId ? (a.queuedAt ?? null) : null,
+    updatedAt: a?.updatedAt ?? null,
   };
 }

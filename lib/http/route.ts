@@ -26,6 +26,8 @@ export interface RouteInput<P, Q, B, A> {
   route: RouteDef;
   /** The request's clock, read once. */
   now: Date;
+  /** Milliseconds left before the Lambda's time limit (long-running use cases stop in time). */
+  remainingMs: () => number;
 }
 
 type AnySchema = z.ZodType;
@@ -40,7 +42,7 @@ export interface RouteSpec<P extends AnySchema, Q extends AnySchema, B extends A
   run: (input: RouteInput<z.output<P>, z.output<Q>, z.output<B>, A>) => Promise<Reply>;
 }
 
-const TenantPath = z.object({ tenantId: z.string() }).passthrough();
+const TenantPath = z.object({ tenantId: z.string(), userId: z.string().optional() }).passthrough();
 
 export function isTenantRoute(def: RouteDef): boolean {
   return def.auth === 'user' && def.path.startsWith('/v1/tenants/{tenantId}');
@@ -69,15 +71,17 @@ export function route<
   const def = routeById(id);
   const tenantScoped = isTenantRoute(def);
 
-  async function runRoute(raw: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  async function runRoute(raw: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> {
     const event = raw as unknown as ParsedEvent;
     const now = new Date();
     const caller = resolveCaller(def, raw);
     const params = validatePart('path', (spec.params ?? NoParams) as P, event.pathParameters ?? {});
     let access: TenantAccess | undefined;
     if (tenantScoped && caller.kind === 'user') {
-      const { tenantId } = TenantPath.parse(params);
-      access = await authorizeTenant(caller, tenantId, def.permission ?? null);
+      const { tenantId, userId } = TenantPath.parse(params);
+      // A `self` route: the member the path names acts on themselves without the permission.
+      const needed = def.self && userId === caller.id ? null : (def.permission ?? null);
+      access = await authorizeTenant(caller, tenantId, needed);
     }
     const query = validatePart('query', (spec.query ?? NoQuery) as Q, event.queryStringParameters ?? {});
     const body = validatePart('body', (spec.body ?? NoBody) as B, event.body);
@@ -91,6 +95,7 @@ export function route<
       correlationId: correlationIdOf(event),
       route: def,
       now,
+      remainingMs: () => context?.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY,
     });
     return toResult(reply);
   }

@@ -43,6 +43,11 @@ export interface RouteDef {
    * membership must hold. `null` = any active member of the tenant.
    */
   permission?: Permission | null;
+  /**
+   * On routes with `{userId}`: the member the path names may call it for
+   * themselves without `permission` (e.g. setting their own availability).
+   */
+  self?: true;
   summary: string;
   uses: Uses;
 }
@@ -396,6 +401,150 @@ export const ROUTES = [
     summary: 'Make another active admin the owner (owner only)',
     uses: { table: 'readWrite' },
   },
+  // ── teams & availability ────────────────────────────────────────────
+  {
+    id: 'listTeams',
+    method: 'GET',
+    path: '/v1/tenants/{tenantId}/teams',
+    entry: 'functions/teams/list.ts',
+    auth: 'user',
+    permission: 'teams:view',
+    summary: 'List the tenant’s teams by name',
+    uses: { table: 'read' },
+  },
+  {
+    id: 'createTeam',
+    method: 'POST',
+    path: '/v1/tenants/{tenantId}/teams',
+    entry: 'functions/teams/create.ts',
+    auth: 'user',
+    permission: 'teams:manage',
+    summary: 'Create a team (unique name, assignment strategy, capacity)',
+    uses: { table: 'readWrite' },
+  },
+  {
+    id: 'getTeam',
+    method: 'GET',
+    path: '/v1/tenants/{tenantId}/teams/{teamId}',
+    entry: 'functions/teams/get.ts',
+    auth: 'user',
+    permission: 'teams:view',
+    summary: 'Read a team',
+    uses: { table: 'read' },
+  },
+  {
+    id: 'updateTeam',
+    method: 'PATCH',
+    path: '/v1/tenants/{tenantId}/teams/{teamId}',
+    entry: 'functions/teams/update.ts',
+    auth: 'user',
+    permission: 'teams:manage',
+    summary: 'Rename a team or change its strategy or capacity',
+    uses: { table: 'readWrite' },
+  },
+  {
+    id: 'deleteTeam',
+    method: 'DELETE',
+    path: '/v1/tenants/{tenantId}/teams/{teamId}',
+    entry: 'functions/teams/delete.ts',
+    auth: 'user',
+    permission: 'teams:manage',
+    summary: 'Delete a team without members',
+    uses: { table: 'readWrite' },
+  },
+  {
+    id: 'listTeamMembers',
+    method: 'GET',
+    path: '/v1/tenants/{tenantId}/teams/{teamId}/members',
+    entry: 'functions/teams/list-members.ts',
+    auth: 'user',
+    permission: 'teams:view',
+    summary: 'List a team’s members',
+    uses: { table: 'read' },
+  },
+  {
+    id: 'addTeamMember',
+    method: 'PUT',
+    path: '/v1/tenants/{tenantId}/teams/{teamId}/members/{userId}',
+    entry: 'functions/teams/add-member.ts',
+    auth: 'user',
+    permission: 'teams:manage',
+    summary: 'Add a member to a team',
+    uses: { table: 'readWrite' },
+  },
+  {
+    id: 'removeTeamMember',
+    method: 'DELETE',
+    path: '/v1/tenants/{tenantId}/teams/{teamId}/members/{userId}',
+    entry: 'functions/teams/remove-member.ts',
+    auth: 'user',
+    permission: 'teams:manage',
+    summary: 'Remove a member from a team',
+    uses: { table: 'readWrite' },
+  },
+  {
+    id: 'setAvailability',
+    method: 'PUT',
+    path: '/v1/tenants/{tenantId}/users/{userId}/availability',
+    entry: 'functions/users/availability.ts',
+    auth: 'user',
+    permission: 'teams:manage',
+    self: true,
+    summary: 'Set online/away: the person themselves, or someone with teams:manage',
+    uses: { table: 'readWrite' },
+  },
+  // ── conversation assignment ─────────────────────────────────────────
+  {
+    id: 'getAssignment',
+    method: 'GET',
+    path: '/v1/tenants/{tenantId}/conversations/{conversationId}/assignment',
+    entry: 'functions/assignments/get.ts',
+    auth: 'user',
+    permission: 'conversations:view_assigned',
+    summary: 'Who is responsible for a conversation',
+    uses: { table: 'read' },
+  },
+  {
+    id: 'assignConversation',
+    method: 'PUT',
+    path: '/v1/tenants/{tenantId}/conversations/{conversationId}/assignment',
+    entry: 'functions/assignments/assign.ts',
+    auth: 'user',
+    permission: 'conversations:assign',
+    summary: 'Assign (or reassign) a conversation to a person or a team',
+    uses: { table: 'readWrite' },
+  },
+  {
+    id: 'unassignConversation',
+    method: 'DELETE',
+    path: '/v1/tenants/{tenantId}/conversations/{conversationId}/assignment',
+    entry: 'functions/assignments/unassign.ts',
+    auth: 'user',
+    permission: 'conversations:reply',
+    summary: 'Unassign: one’s own conversation, or anyone’s with conversations:assign',
+    uses: { table: 'readWrite' },
+  },
+  {
+    id: 'claimConversation',
+    method: 'POST',
+    path: '/v1/tenants/{tenantId}/conversations/{conversationId}/claim',
+    entry: 'functions/assignments/claim.ts',
+    auth: 'user',
+    permission: 'conversations:reply',
+    summary: 'Take an unassigned conversation (409 when someone has it)',
+    uses: { table: 'readWrite' },
+  },
+  {
+    id: 'listMemberAssignments',
+    method: 'GET',
+    path: '/v1/tenants/{tenantId}/users/{userId}/assignments',
+    entry: 'functions/assignments/list-for-member.ts',
+    auth: 'user',
+    permission: 'conversations:view',
+    self: true,
+    summary: 'A person’s open conversations (their own, or anyone’s with conversations:view)',
+    uses: { table: 'read' },
+  },
 ] as const satisfies readonly RouteDef[];
 
 export type RouteId = (typeof ROUTES)[number]['id'];
@@ -420,6 +569,12 @@ export const JOBS: readonly JobDef[] = [
     id: 'expireInvitations',
     entry: 'functions/jobs/expire-invitations.ts',
     schedule: 'rate(1 hour)',
+    uses: { table: 'readWrite' },
+  },
+  {
+    id: 'releaseAssignments',
+    entry: 'functions/jobs/release-assignments.ts',
+    schedule: 'rate(5 minutes)',
     uses: { table: 'readWrite' },
   },
 ];

@@ -1,5 +1,6 @@
 /** Shared zod schemas for request parts; handlers compose these. */
 import { z } from 'zod';
+import { AVAILABILITIES, CONVERSATION_ID, MAX_TEAMS_PER_MEMBER, STRATEGIES } from '../domain/assignment.ts';
 import { PLAN_NAMES, type Plan as PlanName } from '../domain/seats.ts';
 
 export const TenantId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'Must be 1–64 lower-case letters, digits or -');
@@ -45,8 +46,27 @@ export const RoleFields = {
 };
 export const IdempotencyKey = z.string().regex(/^[A-Za-z0-9._:-]{8,128}$/, '8–128 letters, digits or ._:-');
 
+export const TeamId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/);
+export const TeamIds = z.array(TeamId).max(MAX_TEAMS_PER_MEMBER);
+export const TeamPath = z.object({ tenantId: TenantId, teamId: TeamId }).strict();
+export const TeamMemberPath = z
+  .object({ tenantId: TenantId, teamId: TeamId, userId: MemberPath.shape.userId })
+  .strict();
+/** A team's fields; `capacity` = max open conversations per agent for automatic assignment (null = none). */
+export const TeamFields = {
+  name: z.string().trim().min(1, 'Must not be empty').max(100),
+  description: z.string().trim().max(500).optional(),
+  assignmentStrategy: z.enum(STRATEGIES).optional(),
+  capacity: z.number().int().min(1).max(10_000).nullable().optional(),
+};
+export const Availability = z.enum(AVAILABILITIES);
+/** Conversation ids belong to the inbox product: opaque, URL-safe, at most 128 characters. */
+export const ConversationId = z.string().regex(CONVERSATION_ID, 'Must be 1–128 letters, digits or ._:- (not first)');
+export const ConversationPath = z.object({ tenantId: TenantId, conversationId: ConversationId }).strict();
+
 /** A member's role, custom role, grants and CRM access, as invite and create take them. */
 export const MemberFields = {
+  teamIds: TeamIds.optional(),
   email: Email,
   name: PersonName.optional(),
   role: RoleName,

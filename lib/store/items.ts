@@ -1,5 +1,5 @@
 /** Item ⇄ record mapping: key and bookkeeping attributes never leave the store. */
-import type { MemberRecord, RoleRecord, TenantRecord } from '../domain/records.ts';
+import type { AssignmentRecord, MemberRecord, RoleRecord, TeamRecord, TenantRecord } from '../domain/records.ts';
 import { KEY_ATTRIBUTES, TTL_ATTRIBUTE } from './table.ts';
 
 const HIDDEN = new Set<string>([...KEY_ATTRIBUTES, TTL_ATTRIBUTE, 'entity', 'searchName']);
@@ -11,3 +11,5 @@ function strip<T>(item: Record<string, unknown>): T {
 export const tenantFromItem = (item: Record<string, unknown>) => strip<TenantRecord>(item);
 export const memberFromItem = (item: Record<string, unknown>) => strip<MemberRecord>(item);
 export const roleFromItem = (item: Record<string, unknown>) => strip<RoleRecord>(item);
+export const teamFromItem = (item: Record<string, unknown>) => strip<TeamRecord>(item);
+export const assignmentFromItem = (item: Record<string, unknown>) => strip<AssignmentRecord>(item);

@@ -1,6 +1,7 @@
 /**
  * The key scheme (DESIGN §4): the one authority for how items are addressed.
  */
+import { normaliseTeamName } from '../domain/assignment.ts';
 import { normaliseRoleName } from '../domain/roles.ts';
 
 export const INVITE_SHARDS = 4;
@@ -40,6 +41,19 @@ export const keys = {
     sk: `ROLE_NAME#${normaliseRoleName(name)}`,
   }),
   team: (tenantId: string, teamId: string) => ({ pk: `TENANT#${tenantId}`, sk: `TEAM#${teamId}` }),
+  /** Uniqueness of a team's name per tenant, like the email claim. */
+  teamName: (tenantId: string, name: string) => ({
+    pk: `TENANT#${tenantId}`,
+    sk: `TEAM_NAME#${normaliseTeamName(name)}`,
+  }),
+  /** GSI2: a tenant's teams by name (team items only; team-member items share the TEAM# prefix). */
+  teamList: (tenantId: string, name: string, teamId: string) => ({
+    gsi2pk: `TEAMS#${tenantId}`,
+    gsi2sk: `${normaliseTeamName(name)}#${teamId}`,
+  }),
+  teamListPartition: (tenantId: string) => `TEAMS#${tenantId}`,
+  /** sk prefix of one team's member links (same partition as the team). */
+  teamMemberPrefix: (teamId: string) => `TEAM#${teamId}#MEMBER#`,
   teamMember: (tenantId: string, teamId: string, memberId: string) => ({
     pk: `TENANT#${tenantId}`,
     sk: `TEAM#${teamId}#MEMBER#${memberId}`,
@@ -55,6 +69,17 @@ export const keys = {
     gsi1pk: `TENANT#${tenantId}#ASSIGNEE#${assigneeId}`,
     gsi1sk: `${assignedAt}#${conversationId}`,
   }),
+  assigneeQueuePartition: (tenantId: string, assigneeId: string) => `TENANT#${tenantId}#ASSIGNEE#${assigneeId}`,
+  /**
+   * A member who left (deactivated or deleted) and may still hold open
+   * conversations; GSI2 lists them for the release job until their queue is empty.
+   */
+  releaseTicket: (tenantId: string, memberId: string) => ({ pk: `TENANT#${tenantId}`, sk: `RELEASE#${memberId}` }),
+  releaseList: (tenantId: string, memberId: string, at: string) => ({
+    gsi2pk: 'RELEASES',
+    gsi2sk: `${at}#${tenantId}#${memberId}`,
+  }),
+  releasePartition: 'RELEASES',
   idempotency: (tenantId: string, operation: string, key: string) => ({
     pk: `TENANT#${tenantId}`,
     sk: `IDEMPOTENCY#${operation}#${key}`,

@@ -123,6 +123,16 @@ describe('the route table', () => {
       updateRole: 'roles:edit',
       deleteRole: 'roles:delete',
       transferOwnership: 'settings:manage',
+      listTeams: 'teams:view',
+      createTeam: 'teams:manage',
+      getTeam: 'teams:view',
+      updateTeam: 'teams:manage',
+      deleteTeam: 'teams:manage',
+      listTeamMembers: 'teams:view',
+      addTeamMember: 'teams:manage',
+      removeTeamMember: 'teams:manage',
+      assignConversation: 'conversations:assign',
+      claimConversation: 'conversations:reply',
     });
   });
 });
@@ -163,6 +173,28 @@ describe.each(open.map((r) => [r.id, r] as const))('%s (any active member)', (_i
     const res = await invoke(await handlerOf(route), request(route));
     expect(res.status, JSON.stringify(res.body)).toBe(200);
   });
+});
+
+const selfRoutes = guarded.filter((r) => r.self);
+
+describe.each(selfRoutes.map((r) => [r.id, r] as const))('%s (self or its permission)', (_id, route) => {
+  it('lets the member the path names act on themselves holding no permission, after one read', async () => {
+    callerWith([]);
+    const own = request(route);
+    own.pathParameters.userId = 'u-1';
+    own.path = own.path.replace('/users/u-2/', '/users/u-1/');
+    const res = await invoke(await handlerOf(route), own);
+    expect(res.status, JSON.stringify(res.body)).not.toBe(403);
+    expect(res.status).toBeLessThan(500);
+    expect(db.commandCalls(BatchGetCommand)).toHaveLength(1);
+  });
+});
+
+it('self routes are the availability and a person’s queue, each guarded by a permission for others', () => {
+  expect(selfRoutes.map((r) => [r.id, r.permission])).toEqual([
+    ['setAvailability', 'teams:manage'],
+    ['listMemberAssignments', 'conversations:view'],
+  ]);
 });
 
 describe('authorisation is one DynamoDB round trip', () => {

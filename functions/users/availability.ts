@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { setAvailability } from '../../lib/app/teams.ts';
+import { memberView } from '../../lib/domain/records.ts';
+import { etagOf, ok } from '../../lib/http/reply.ts';
+import { route } from '../../lib/http/route.ts';
+import { Availability, MemberPath } from '../../lib/http/schemas.ts';
+
+const Body = z.object({ availability: Availability }).strict();
+
+/** The person themselves (any active member), or someone with teams:manage — the route's `self` rule. */
+export const handler = route('setAvailability', {
+  params: MemberPath,
+  body: Body,
+  run: async ({ access, params, body, now }) => {
+    const member = await setAvailability(access, params.userId, body.availability, now);
+    return ok(memberView(member), { etag: etagOf(member.version) });
+  },
+});
