@@ -6,7 +6,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
 import { dynamo } from '../aws/clients.ts';
 import { config } from '../config.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { decodeCursor, pageOf } from './cursor.ts';
 import { keys } from './keys.ts';
 import { put, type TxItem } from './transact.ts';
 
@@ -120,14 +120,7 @@ export async function listAuditEvents(
       ExclusiveStartKey: start,
     }),
   );
-  const found = out.Items ?? [];
-  const items = found.slice(0, page.limit);
-  const last = items.at(-1);
-  const more = found.length > page.limit || out.LastEvaluatedKey !== undefined;
-  const resumeFrom =
-    found.length > page.limit && last
-      ? { pk: String(last.pk), sk: String(last.sk) }
-      : (out.LastEvaluatedKey as Record<string, string> | undefined);
+  const { items, nextCursor } = pageOf(scope, out.Items ?? [], page.limit, out.LastEvaluatedKey);
   return {
     items: items.map((i) => ({
       id: String(i.id),
@@ -138,6 +131,6 @@ export async function listAuditEvents(
       before: i.before ?? null,
       after: i.after ?? null,
     })),
-    nextCursor: more ? encodeCursor(scope, resumeFrom) : null,
+    nextCursor,
   };
 }

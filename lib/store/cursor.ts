@@ -37,3 +37,22 @@ export function decodeCursor(
   if (key[expectedPartition.attribute] !== expectedPartition.value) throw invalid();
   return key;
 }
+
+/**
+ * Cuts one query's items to a page. A filtered query reads a bounded slice
+ * that may hold more matches than the page: the cursor then resumes right
+ * after the last item returned (its table key), else where DynamoDB stopped.
+ */
+export function pageOf<T extends Record<string, unknown>>(
+  scope: string,
+  found: T[],
+  limit: number,
+  lastEvaluatedKey: Record<string, unknown> | undefined,
+): { items: T[]; nextCursor: string | null } {
+  const items = found.slice(0, limit);
+  const last = items.at(-1);
+  const cut = found.length > limit && last !== undefined;
+  if (!cut && lastEvaluatedKey === undefined) return { items, nextCursor: null };
+  const resumeFrom = cut ? { pk: String(last.pk), sk: String(last.sk) } : (lastEvaluatedKey as Key);
+  return { items, nextCursor: encodeCursor(scope, resumeFrom) };
+}

@@ -15,7 +15,7 @@ import { DomainError } from '../domain/errors.ts';
 import { activeAdminDelta, holdsSeat } from '../domain/lifecycle.ts';
 import type { MemberRecord, TenantRecord } from '../domain/records.ts';
 import { type Actor, auditPut } from './audit.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { decodeCursor, pageOf } from './cursor.ts';
 import { versionedUpdate } from './diff.ts';
 import { memberFromItem, tenantFromItem } from './items.ts';
 import { keys } from './keys.ts';
@@ -321,13 +321,6 @@ export async function listMembers(
       ExclusiveStartKey: start,
     }),
   );
-  const found = out.Items ?? [];
-  const items = found.slice(0, page.limit);
-  const last = items.at(-1);
-  const more = found.length > page.limit || out.LastEvaluatedKey !== undefined;
-  const resumeFrom =
-    found.length > page.limit && last
-      ? { pk: String(last.pk), sk: String(last.sk) }
-      : (out.LastEvaluatedKey as Record<string, string> | undefined);
-  return { items: items.map(memberFromItem), nextCursor: more ? encodeCursor(scope, resumeFrom) : null };
+  const { items, nextCursor } = pageOf(scope, out.Items ?? [], page.limit, out.LastEvaluatedKey);
+  return { items: items.map(memberFromItem), nextCursor };
 }
