@@ -13,6 +13,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { BUILT_IN_ROLE_PERMISSIONS, BUILT_IN_ROLES, type Permission } from '../../lib/domain/permissions.ts';
 import { ROUTES, type RouteDef } from '../../lib/http/routes.ts';
 import { invoke } from './events.ts';
+import { memberItem, tenantItem } from './fixtures.ts';
 
 const db = mockClient(DynamoDBDocumentClient);
 const idp = mockClient(CognitoIdentityProviderClient);
@@ -48,48 +49,10 @@ async function handlerOf(route: RouteDef): Promise<Handler> {
   return handler;
 }
 
-const tenant = (rolePermissions: Record<string, string[]>) => ({
-  entity: 'tenant',
-  pk: 'TENANT#acme',
-  sk: '#TENANT',
-  id: 'acme',
-  name: 'Acme',
-  plan: 'scale',
-  seatLimitOverride: null,
-  seatLimit: 10,
-  seatsUsed: 3,
-  activeAdmins: 1,
-  ownerId: 'u-owner',
-  status: 'active',
-  rolePermissions,
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  version: 3,
-});
+const tenant = (rolePermissions: Record<string, string[]>) =>
+  tenantItem({ plan: 'scale', seatLimit: 10, seatsUsed: 3, rolePermissions });
 
-const member = (overrides: Record<string, unknown>) => ({
-  entity: 'member',
-  pk: 'TENANT#acme',
-  sk: 'MEMBER#u-1',
-  tenantId: 'acme',
-  id: 'u-1',
-  email: 'ann@acme.test',
-  name: 'Ann',
-  status: 'active',
-  role: 'agent',
-  grants: [],
-  crmAccess: true,
-  availability: 'online',
-  openAssignments: 0,
-  teamIds: [],
-  lastLoginAt: null,
-  invitedAt: null,
-  invitedBy: null,
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  version: 1,
-  ...overrides,
-});
+const member = memberItem;
 
 /** The caller holds exactly `permissions`, through a custom role. */
 function callerWith(permissions: readonly Permission[]) {

@@ -15,47 +15,14 @@ import { handler as accept } from '../../functions/invitations/accept.ts';
 import { handler as invite } from '../../functions/invitations/invite.ts';
 import { hashToken } from '../../lib/domain/tokens.ts';
 import { invoke } from './events.ts';
+import { memberItem, tenantItem } from './fixtures.ts';
 
 const db = mockClient(DynamoDBDocumentClient);
 const idp = mockClient(CognitoIdentityProviderClient);
 const mail = mockClient(SESClient);
 
-const tenant = {
-  entity: 'tenant',
-  id: 'acme',
-  name: 'Acme',
-  plan: 'growth',
-  seatLimitOverride: null,
-  seatLimit: 5,
-  seatsUsed: 1,
-  activeAdmins: 1,
-  ownerId: 'u-owner',
-  status: 'active',
-  rolePermissions: {},
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  version: 1,
-};
-const admin = {
-  entity: 'member',
-  tenantId: 'acme',
-  id: 'u-owner',
-  email: 'owner@acme.test',
-  name: 'Olive',
-  status: 'active',
-  role: 'admin',
-  grants: [],
-  crmAccess: true,
-  availability: 'online',
-  openAssignments: 0,
-  teamIds: [],
-  lastLoginAt: null,
-  invitedAt: null,
-  invitedBy: null,
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  version: 1,
-};
+const tenant = tenantItem({ seatsUsed: 1, version: 1 });
+const admin = memberItem({ id: 'u-owner', email: 'owner@acme.test', name: 'Olive', role: 'admin' });
 
 beforeEach(() => {
   db.reset();

@@ -25,55 +25,24 @@ import { handler as transfer } from '../../functions/tenants/transfer-ownership.
 import { ALL_PERMISSIONS } from '../../lib/domain/permissions.ts';
 import { idempotencyOf } from '../../lib/store/idempotency.ts';
 import { invoke } from './events.ts';
+import { memberItem, tenantItem } from './fixtures.ts';
 
 const db = mockClient(DynamoDBDocumentClient);
 const TABLE = 'roster-test';
 const ROLE_ID = '01jsales0000000000000000000';
 
-const tenant = {
-  entity: 'tenant',
-  pk: 'TENANT#acme',
-  sk: '#TENANT',
-  id: 'acme',
-  name: 'Acme',
+const tenant = tenantItem({
   plan: 'scale',
-  seatLimitOverride: null,
   seatLimit: 10,
   seatsUsed: 3,
   activeAdmins: 2,
   ownerId: 'u-1',
-  status: 'active',
   rolePermissions: { [ROLE_ID]: ['contacts:view', 'contacts:edit'] },
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  version: 3,
-};
+});
 
 function member(overrides: Record<string, unknown> = {}) {
   const id = (overrides.id as string | undefined) ?? 'u-1';
-  return {
-    entity: 'member',
-    pk: 'TENANT#acme',
-    sk: `MEMBER#${id}`,
-    tenantId: 'acme',
-    id,
-    email: `${id}@acme.test`,
-    name: id,
-    status: 'active',
-    role: 'admin',
-    grants: [],
-    crmAccess: true,
-    availability: 'online',
-    openAssignments: 0,
-    teamIds: [],
-    lastLoginAt: null,
-    invitedAt: null,
-    invitedBy: null,
-    createdAt: '2026-01-01T00:00:00.000Z',
-    updatedAt: '2026-01-01T00:00:00.000Z',
-    version: 1,
-    ...overrides,
-  };
+  return memberItem({ email: `${id}@acme.test`, name: id, role: 'admin', ...overrides });
 }
 
 const salesRole = {

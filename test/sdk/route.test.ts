@@ -7,53 +7,13 @@ import { handler as getTenant } from '../../functions/tenants/get.ts';
 import { handler as myMembership } from '../../functions/tenants/my-membership.ts';
 import { handler as updateTenant } from '../../functions/tenants/update.ts';
 import { invoke } from './events.ts';
+import { memberItem, tenantItem } from './fixtures.ts';
 
 const db = mockClient(DynamoDBDocumentClient);
 
-const tenant = {
-  entity: 'tenant',
-  pk: 'TENANT#acme',
-  sk: '#TENANT',
-  id: 'acme',
-  name: 'Acme',
-  plan: 'growth',
-  seatLimitOverride: null,
-  seatLimit: 5,
-  seatsUsed: 2,
-  activeAdmins: 1,
-  ownerId: 'u-owner',
-  status: 'active',
-  rolePermissions: { sales: ['contacts:view', 'contacts:create'] },
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  version: 3,
-};
+const tenant = tenantItem({ rolePermissions: { sales: ['contacts:view', 'contacts:create'] } });
 
-function member(overrides: Record<string, unknown> = {}) {
-  return {
-    entity: 'member',
-    pk: 'TENANT#acme',
-    sk: 'MEMBER#u-1',
-    tenantId: 'acme',
-    id: 'u-1',
-    email: 'ann@acme.test',
-    name: 'Ann',
-    status: 'active',
-    role: 'agent',
-    grants: [],
-    crmAccess: true,
-    availability: 'online',
-    openAssignments: 0,
-    teamIds: [],
-    lastLoginAt: null,
-    invitedAt: null,
-    invitedBy: null,
-    createdAt: '2026-01-01T00:00:00.000Z',
-    updatedAt: '2026-01-01T00:00:00.000Z',
-    version: 1,
-    ...overrides,
-  };
-}
+const member = memberItem;
 
 const asAnn = { claims: { sub: 'u-1', token_use: 'access' } };
 const tenantPath = { path: '/v1/tenants/acme', pathParameters: { tenantId: 'acme' } };
