@@ -12,9 +12,9 @@ import { config } from '../config.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { AssignmentRecord, MemberRecord } from '../domain/records.ts';
 import { type Actor, auditPut } from './audit.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
 import { assignmentFromItem, memberFromItem } from './items.ts';
 import { keys } from './keys.ts';
+import { queryPage } from './query.ts';
 import { INDEXES } from './table.ts';
 import { put, remove, type TxItem, transact, update } from './transact.ts';
 
@@ -264,24 +264,13 @@ export async function listAssigneeQueue(
   memberId: string,
   page: { limit: number; cursor?: string },
 ): Promise<{ items: AssignmentRecord[]; nextCursor: string | null }> {
-  const { partitionKey } = INDEXES.gsi1;
-  const partition = keys.assigneeQueuePartition(tenantId, memberId);
-  const scope = `ASSIGNEE#${tenantId}#${memberId}`;
-  const out = await dynamo().send(
-    new QueryCommand({
-      TableName: config().tableName,
-      IndexName: INDEXES.gsi1.name,
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': partitionKey },
-      ExpressionAttributeValues: { ':pk': partition },
-      Limit: page.limit,
-      ExclusiveStartKey: decodeCursor(scope, page.cursor, { attribute: partitionKey, value: partition }),
-    }),
-  );
-  return {
-    items: (out.Items ?? []).map(assignmentFromItem),
-    nextCursor: encodeCursor(scope, out.LastEvaluatedKey as Record<string, string> | undefined),
-  };
+  const { items, nextCursor } = await queryPage({
+    scope: `ASSIGNEE#${tenantId}#${memberId}`,
+    index: 'gsi1',
+    partition: keys.assigneeQueuePartition(tenantId, memberId),
+    page,
+  });
+  return { items: items.map(assignmentFromItem), nextCursor };
 }
 
 /** A release ticket: this member left and their queue is drained until empty (written with the lifecycle change). */

@@ -13,10 +13,10 @@ import { conflict, DomainError, notFound } from '../domain/errors.ts';
 import type { RoleRecord } from '../domain/records.ts';
 import { MAX_CUSTOM_ROLES, normaliseRoleName } from '../domain/roles.ts';
 import { type Actor, auditPut } from './audit.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
 import { auditDiff, versionedUpdate } from './diff.ts';
 import { roleFromItem } from './items.ts';
 import { keys } from './keys.ts';
+import { queryPage } from './query.ts';
 import { put, remove, type TxItem, transact, update } from './transact.ts';
 
 export function roleItem(role: RoleRecord) {
@@ -87,21 +87,13 @@ export async function listRoles(
   tenantId: string,
   page: { limit: number; cursor?: string },
 ): Promise<{ items: RoleRecord[]; nextCursor: string | null }> {
-  const scope = `ROLES#${tenantId}`;
-  const partition = keys.tenant(tenantId).pk;
-  const out = await dynamo().send(
-    new QueryCommand({
-      TableName: config().tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': partition, ':prefix': keys.rolePrefix },
-      Limit: page.limit,
-      ExclusiveStartKey: decodeCursor(scope, page.cursor, { attribute: 'pk', value: partition }),
-    }),
-  );
-  return {
-    items: (out.Items ?? []).map(roleFromItem),
-    nextCursor: encodeCursor(scope, out.LastEvaluatedKey as Record<string, string> | undefined),
-  };
+  const { items, nextCursor } = await queryPage({
+    scope: `ROLES#${tenantId}`,
+    partition: keys.tenant(tenantId).pk,
+    sortPrefix: keys.rolePrefix,
+    page,
+  });
+  return { items: items.map(roleFromItem), nextCursor };
 }
 
 /**

@@ -12,11 +12,10 @@ import { normaliseTeamName } from '../domain/assignment.ts';
 import { conflict, DomainError } from '../domain/errors.ts';
 import type { TeamRecord } from '../domain/records.ts';
 import { type Actor, auditPut } from './audit.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
 import { auditDiff, versionedUpdate } from './diff.ts';
 import { teamFromItem } from './items.ts';
 import { keys } from './keys.ts';
-import { INDEXES } from './table.ts';
+import { queryPage } from './query.ts';
 import { put, remove, type TxItem, transact, update } from './transact.ts';
 
 export function teamItem(team: TeamRecord) {
@@ -83,24 +82,13 @@ export async function listTeams(
   tenantId: string,
   page: { limit: number; cursor?: string },
 ): Promise<{ items: TeamRecord[]; nextCursor: string | null }> {
-  const scope = `TEAMS#${tenantId}`;
-  const partition = keys.teamListPartition(tenantId);
-  const { partitionKey } = INDEXES.gsi2;
-  const out = await dynamo().send(
-    new QueryCommand({
-      TableName: config().tableName,
-      IndexName: INDEXES.gsi2.name,
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': partitionKey },
-      ExpressionAttributeValues: { ':pk': partition },
-      Limit: page.limit,
-      ExclusiveStartKey: decodeCursor(scope, page.cursor, { attribute: partitionKey, value: partition }),
-    }),
-  );
-  return {
-    items: (out.Items ?? []).map(teamFromItem),
-    nextCursor: encodeCursor(scope, out.LastEvaluatedKey as Record<string, string> | undefined),
-  };
+  const { items, nextCursor } = await queryPage({
+    scope: `TEAMS#${tenantId}`,
+    index: 'gsi2',
+    partition: keys.teamListPartition(tenantId),
+    page,
+  });
+  return { items: items.map(teamFromItem), nextCursor };
 }
 
 export interface TeamLink {
@@ -115,24 +103,15 @@ export async function listTeamLinks(
   teamId: string,
   page: { limit: number; cursor?: string },
 ): Promise<{ items: TeamLink[]; nextCursor: string | null }> {
-  const scope = `TEAM_MEMBERS#${tenantId}#${teamId}`;
-  const partition = keys.tenant(tenantId).pk;
-  const out = await dynamo().send(
-    new QueryCommand({
-      TableName: config().tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': partition, ':prefix': keys.teamMemberPrefix(teamId) },
-      Limit: page.limit,
-      ExclusiveStartKey: decodeCursor(scope, page.cursor, { attribute: 'pk', value: partition }),
-    }),
-  );
+  const { items, nextCursor } = await queryPage({
+    scope: `TEAM_MEMBERS#${tenantId}#${teamId}`,
+    partition: keys.tenant(tenantId).pk,
+    sortPrefix: keys.teamMemberPrefix(teamId),
+    page,
+  });
   return {
-    items: (out.Items ?? []).map((i) => ({
-      teamId: String(i.teamId),
-      memberId: String(i.memberId),
-      addedAt: String(i.addedAt),
-    })),
-    nextCursor: encodeCursor(scope, out.LastEvaluatedKey as Record<string, string> | undefined),
+    items: items.map((i) => ({ teamId: String(i.teamId), memberId: String(i.memberId), addedAt: String(i.addedAt) })),
+    nextCursor,
   };
 }
 

@@ -2,19 +2,18 @@
  * Tenant repository: creation with the owner's invitation, reads, the
  * platform list and updates — each change one transaction with its audit.
  */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../aws/clients.ts';
 import { config } from '../config.ts';
 import { DomainError, notFound } from '../domain/errors.ts';
 import type { MemberRecord, TenantRecord } from '../domain/records.ts';
 import { seatsView } from '../domain/seats.ts';
 import { type Actor, auditPut } from './audit.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
 import { auditDiff, versionedUpdate } from './diff.ts';
 import { tenantFromItem } from './items.ts';
 import { keys, normaliseEmail } from './keys.ts';
 import { memberItem } from './members.ts';
-import { INDEXES } from './table.ts';
+import { queryPage } from './query.ts';
 import { check, put, type TxItem, transact, update } from './transact.ts';
 
 export function tenantItem(tenant: TenantRecord) {
@@ -83,24 +82,14 @@ export interface Page<T> {
 }
 
 export async function listTenants(limit: number, cursor?: string): Promise<Page<TenantRecord>> {
-  const { partitionKey } = INDEXES.gsi2;
-  const start = decodeCursor('TENANTS', cursor, { attribute: partitionKey, value: 'TENANTS' });
-  const out = await dynamo().send(
-    new QueryCommand({
-      TableName: config().tableName,
-      IndexName: INDEXES.gsi2.name,
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': partitionKey },
-      ExpressionAttributeValues: { ':pk': 'TENANTS' },
-      ScanIndexForward: false,
-      Limit: limit,
-      ExclusiveStartKey: start,
-    }),
-  );
-  return {
-    items: (out.Items ?? []).map(tenantFromItem),
-    nextCursor: encodeCursor('TENANTS', out.LastEvaluatedKey as Record<string, string> | undefined),
-  };
+  const { items, nextCursor } = await queryPage({
+    scope: 'TENANTS',
+    index: 'gsi2',
+    partition: 'TENANTS',
+    newestFirst: true,
+    page: { limit, cursor },
+  });
+  return { items: items.map(tenantFromItem), nextCursor };
 }
 
 /**

@@ -258,7 +258,8 @@ describe('read and list', () => {
     expect(res.body.items.map((r: { name: string }) => r.name)).toEqual(['Sales Agent']);
     expect(res.body.nextCursor).toEqual(expect.any(String));
     expect(db.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+      ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
       ExpressionAttributeValues: { ':pk': 'TENANT#acme', ':prefix': 'ROLE#' },
       Limit: 1,
     });
