@@ -15,6 +15,7 @@ import { DomainError } from '../domain/errors.ts';
 import { activeAdminDelta, holdsSeat } from '../domain/lifecycle.ts';
 import type { MemberRecord, TenantRecord } from '../domain/records.ts';
 import { type Actor, auditPut } from './audit.ts';
+import { claim, release } from './claims.ts';
 import { decodeCursor, pageOf } from './cursor.ts';
 import { versionedUpdate } from './diff.ts';
 import { memberFromItem, tenantFromItem } from './items.ts';
@@ -133,6 +134,11 @@ export async function getMember(tenantId: string, memberId: string): Promise<Mem
 const emailTaken = (email: string) => () =>
   new DomainError('email-taken', `${email} is already a member of this tenant (or invited).`);
 
+/** The per-tenant claim that keeps one membership per email address. */
+export function emailClaim(member: MemberRecord, onTaken = emailTaken(member.email)): TxItem {
+  return claim(keys.emailClaim(member.tenantId, member.email), 'emailClaim', { memberId: member.id }, onTaken);
+}
+
 /** What an audit item may show of a member: never the invitation's token hash. */
 function auditable(member: MemberRecord | undefined, fields: readonly string[]) {
   if (!member) return null;
@@ -164,13 +170,7 @@ export async function insertMember(input: {
   await transact([
     ...(counters ? [counters] : []),
     put({ Item: memberItem(member), ConditionExpression: 'attribute_not_exists(pk)' }, emailTaken(member.email)),
-    put(
-      {
-        Item: { ...keys.emailClaim(member.tenantId, member.email), entity: 'emailClaim', memberId: member.id },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-      emailTaken(member.email),
-    ),
+    emailClaim(member),
     auditPut({
       tenantId: member.tenantId,
       actor,
@@ -215,20 +215,7 @@ export async function writeMemberChange(change: MemberChange): Promise<void> {
     fields = changed.filter((f) => !AUDIT_HIDDEN.has(f));
     items.push(update({ Key: key, ...expression }, onStale));
     if (next.email !== current.email) {
-      items.push(
-        remove({
-          Key: keys.emailClaim(current.tenantId, current.email),
-          ConditionExpression: 'memberId = :id',
-          ExpressionAttributeValues: { ':id': current.id },
-        }),
-        put(
-          {
-            Item: { ...keys.emailClaim(next.tenantId, next.email), entity: 'emailClaim', memberId: next.id },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-          emailTaken(next.email),
-        ),
-      );
+      items.push(release(keys.emailClaim(current.tenantId, current.email), { memberId: current.id }), emailClaim(next));
     }
   } else {
     fields = ['email', 'name', 'role', 'status'];

@@ -13,6 +13,7 @@ import { conflict, DomainError, notFound } from '../domain/errors.ts';
 import type { RoleRecord } from '../domain/records.ts';
 import { MAX_CUSTOM_ROLES, normaliseRoleName } from '../domain/roles.ts';
 import { type Actor, auditPut } from './audit.ts';
+import { claim, release } from './claims.ts';
 import { auditDiff, versionedUpdate } from './diff.ts';
 import { roleFromItem } from './items.ts';
 import { keys } from './keys.ts';
@@ -29,24 +30,11 @@ const changedMeanwhile = () =>
 const nameTaken = (name: string) => () => conflict(`A role named “${name}” already exists in this tenant.`);
 
 function claimName(role: RoleRecord): TxItem {
-  return put(
-    {
-      Item: { ...keys.roleName(role.tenantId, role.name), entity: 'roleName', roleId: role.id },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    },
-    nameTaken(role.name),
-  );
+  return claim(keys.roleName(role.tenantId, role.name), 'roleName', { roleId: role.id }, nameTaken(role.name));
 }
 
 function releaseName(role: RoleRecord): TxItem {
-  return remove(
-    {
-      Key: keys.roleName(role.tenantId, role.name),
-      ConditionExpression: 'roleId = :id',
-      ExpressionAttributeValues: { ':id': role.id },
-    },
-    () => changedMeanwhile(),
-  );
+  return release(keys.roleName(role.tenantId, role.name), { roleId: role.id }, changedMeanwhile);
 }
 
 /** The role's entry in the tenant's `rolePermissions` map: set (with the tenant's role cap when new) or removed. */

@@ -12,6 +12,7 @@ import { normaliseTeamName } from '../domain/assignment.ts';
 import { conflict, DomainError } from '../domain/errors.ts';
 import type { TeamRecord } from '../domain/records.ts';
 import { type Actor, auditPut } from './audit.ts';
+import { claim, release } from './claims.ts';
 import { auditDiff, versionedUpdate } from './diff.ts';
 import { teamFromItem } from './items.ts';
 import { keys } from './keys.ts';
@@ -32,24 +33,11 @@ const changedMeanwhile = () =>
 const nameTaken = (name: string) => () => conflict(`A team named “${name}” already exists in this tenant.`);
 
 function claimName(team: TeamRecord): TxItem {
-  return put(
-    {
-      Item: { ...keys.teamName(team.tenantId, team.name), entity: 'teamName', teamId: team.id },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    },
-    nameTaken(team.name),
-  );
+  return claim(keys.teamName(team.tenantId, team.name), 'teamName', { teamId: team.id }, nameTaken(team.name));
 }
 
 function releaseName(team: TeamRecord): TxItem {
-  return remove(
-    {
-      Key: keys.teamName(team.tenantId, team.name),
-      ConditionExpression: 'teamId = :id',
-      ExpressionAttributeValues: { ':id': team.id },
-    },
-    changedMeanwhile,
-  );
+  return release(keys.teamName(team.tenantId, team.name), { teamId: team.id }, changedMeanwhile);
 }
 
 export async function getTeam(tenantId: string, teamId: string): Promise<TeamRecord | undefined> {

@@ -12,7 +12,7 @@ import { type Actor, auditPut } from './audit.ts';
 import { auditDiff, versionedUpdate } from './diff.ts';
 import { tenantFromItem } from './items.ts';
 import { keys, normaliseEmail } from './keys.ts';
-import { memberItem } from './members.ts';
+import { emailClaim, memberItem } from './members.ts';
 import { queryPage } from './query.ts';
 import { check, put, type TxItem, transact, update } from './transact.ts';
 
@@ -37,13 +37,7 @@ export async function createTenantWithOwner({ tenant, owner, actor }: NewTenant)
   await transact([
     put({ Item: tenantItem(tenant), ConditionExpression: 'attribute_not_exists(pk)' }, exists),
     put({ Item: memberItem(owner), ConditionExpression: 'attribute_not_exists(pk)' }, exists),
-    put(
-      {
-        Item: { ...keys.emailClaim(tenant.id, owner.email), entity: 'emailClaim', memberId: owner.id },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-      exists,
-    ),
+    emailClaim(owner, exists),
     auditPut({
       tenantId: tenant.id,
       actor,

@@ -309,7 +309,9 @@ describe('edit a custom role', () => {
     expect(items.map((i) => Object.keys(i)[0])).toEqual(['Update', 'Delete', 'Put', 'Put']);
     expect(items[1]?.Delete).toMatchObject({
       Key: { pk: 'TENANT#acme', sk: 'ROLE_NAME#sales agent' },
-      ConditionExpression: 'roleId = :id',
+      ConditionExpression: '#owner = :owner',
+      ExpressionAttributeNames: { '#owner': 'roleId' },
+      ExpressionAttributeValues: { ':owner': ROLE_ID },
     });
     expect(items[2]?.Put?.Item).toMatchObject({ sk: 'ROLE_NAME#closer', roleId: ROLE_ID });
     expect(items[3]?.Put?.Item).toMatchObject({ before: { name: 'Sales Agent' }, after: { name: 'Closer' } });
