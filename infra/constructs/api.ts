@@ -98,6 +98,7 @@ export class RosterApi extends Construct {
         uses: route.uses,
         resources: props.resources,
         description: `${route.method} ${route.path}: ${route.summary}`,
+        packageFiles: route.packageFiles,
       });
       functions.set(route.id, fn);
       const httpRoute = new HttpRoute(this, `${route.id}Route`, {
@@ -109,7 +110,7 @@ export class RosterApi extends Construct {
       if (route.auth === 'public') {
         Validations.of(httpRoute).acknowledge({
           id: 'AwsSolutions-APIG4',
-          reason: `${route.method} ${route.path} is public by design (liveness, sign-in, invitation by token): it authenticates by its body where it must, and the stage throttles it.`,
+          reason: `${route.method} ${route.path} is public by design (liveness, API document and reference page, sign-in, invitation by token): it authenticates by its body where it must, and the stage throttles it.`,
         });
       }
     }

@@ -10,7 +10,13 @@ import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { type BundlingOptions, LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import {
+  type BundlingOptions,
+  type ICommandHooks,
+  LogLevel,
+  NodejsFunction,
+  OutputFormat,
+} from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IEmailIdentity } from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
@@ -59,6 +65,8 @@ export interface RosterFunctionProps {
   readonly description?: string;
   /** @default 10 seconds (API Gateway gives up after 30) */
   readonly timeout?: Duration;
+  /** Files of npm packages the handler reads at run time, shipped in the bundle's own node_modules. */
+  readonly packageFiles?: readonly string[];
 }
 
 export class RosterFunction extends Construct {
@@ -95,11 +103,31 @@ export class RosterFunction extends Construct {
       logGroup,
       loggingFormat: LoggingFormat.JSON,
       environment: { ...props.resources.environment, NODE_OPTIONS: '--enable-source-maps' },
-      bundling: BUNDLING,
+      bundling: props.packageFiles?.length
+        ? { ...BUNDLING, commandHooks: shipPackageFiles(props.packageFiles) }
+        : BUNDLING,
     });
 
     grantUses(this, props.uses, props.resources);
   }
+}
+
+/** Copies `<package>/<file>` from the project's node_modules into the bundle's, where the handler resolves it. */
+function shipPackageFiles(files: readonly string[]): ICommandHooks {
+  for (const file of files) {
+    if (!/^(@[\w.-]+\/)?[\w.-]+\/[\w./-]+$/.test(file) || file.includes('..')) {
+      throw new Error(`packageFiles entry ${file} must be <package>/<path inside it>`);
+    }
+  }
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir, outputDir) =>
+      files.flatMap((file) => [
+        `mkdir -p "${outputDir}/node_modules/${dirname(file)}"`,
+        `cp "${inputDir}/node_modules/${file}" "${outputDir}/node_modules/${file}"`,
+      ]),
+  };
 }
 
 function grantUses(fn: RosterFunction, uses: Uses, resources: FunctionResources): void {

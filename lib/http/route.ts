@@ -50,6 +50,15 @@ export function isTenantRoute(def: RouteDef): boolean {
 
 function toResult(reply: Reply): APIGatewayProxyStructuredResultV2 {
   if (reply.body === undefined) return { statusCode: reply.status, headers: { ...reply.headers } };
+  if (reply.contentType !== undefined) {
+    const text = typeof reply.body === 'string';
+    return {
+      statusCode: reply.status,
+      headers: { 'content-type': reply.contentType, ...reply.headers },
+      body: text ? (reply.body as string) : Buffer.from(reply.body as Uint8Array).toString('base64'),
+      isBase64Encoded: !text,
+    };
+  }
   return {
     statusCode: reply.status,
     headers: { 'content-type': 'application/json; charset=utf-8', ...reply.headers },

@@ -50,6 +50,12 @@ export interface RouteDef {
   self?: true;
   summary: string;
   uses: Uses;
+  /**
+   * Files of npm packages the handler reads at run time (resolved from
+   * node_modules, e.g. `swagger-ui-dist/swagger-ui.css`): the stack ships
+   * them in the function bundle's own node_modules.
+   */
+  packageFiles?: readonly string[];
 }
 
 export const ROUTES = [
@@ -61,6 +67,34 @@ export const ROUTES = [
     auth: 'public',
     summary: 'Liveness',
     uses: {},
+  },
+  {
+    id: 'getOpenApi',
+    method: 'GET',
+    path: '/v1/openapi.json',
+    entry: 'functions/meta/openapi.ts',
+    auth: 'public',
+    summary: 'This API’s OpenAPI 3.1 document',
+    uses: {},
+  },
+  {
+    id: 'docs',
+    method: 'GET',
+    path: '/docs',
+    entry: 'functions/meta/docs.ts',
+    auth: 'public',
+    summary: 'The API reference page (Swagger UI over the OpenAPI document)',
+    uses: {},
+  },
+  {
+    id: 'docsAsset',
+    method: 'GET',
+    path: '/docs/{asset}',
+    entry: 'functions/meta/docs-asset.ts',
+    auth: 'public',
+    summary: 'A script or stylesheet of the reference page',
+    uses: {},
+    packageFiles: ['swagger-ui-dist/swagger-ui-bundle.js', 'swagger-ui-dist/swagger-ui.css'],
   },
   // ── platform (operator) ──────────────────────────────────────────────
   {

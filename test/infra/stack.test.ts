@@ -112,8 +112,28 @@ describe('functions', () => {
   });
 });
 
+it('ships the package files a handler reads at run time inside its bundle', () => {
+  const shipping = routes.filter((r) => r.packageFiles?.length);
+  expect(shipping.length).toBeGreaterThan(0);
+  for (const route of shipping) {
+    const [, fn] = functionOf(route.id);
+    const bundle = join(assemblyDir, `asset.${String(fn.Properties.Code.S3Key).replace(/\.zip$/, '')}`);
+    for (const file of route.packageFiles ?? [])
+      expect(existsSync(join(bundle, 'node_modules', file)), file).toBe(true);
+  }
+});
+
 describe('routes', () => {
   const expectedAuth = { public: 'NONE', user: 'JWT', platform: 'AWS_IAM' } as const;
+
+  it('serves exactly the operations openapi.json documents', () => {
+    const spec = JSON.parse(readFileSync(new URL('../../openapi.json', import.meta.url), 'utf8'));
+    const documented = Object.entries(spec.paths as Record<string, object>).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    const served = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => String(r.Properties.RouteKey));
+    expect(served.sort()).toEqual(documented.sort());
+  });
 
   it('has one API route per route table row', () => {
     template.resourceCountIs('AWS::ApiGatewayV2::Route', ROUTES.length);

@@ -18,6 +18,18 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'x-frame-options': 'DENY',
 };
 
+/** Security headers a reply may set for itself (a page's own CSP, a cacheable asset); the others are fixed. */
+const REPLY_MAY_SET = ['cache-control', 'content-security-policy'] as const;
+
+function ownedByReply(headers: APIGatewayProxyStructuredResultV2['headers']): Record<string, string> {
+  const own: Record<string, string> = {};
+  for (const name of REPLY_MAY_SET) {
+    const value = headers?.[name];
+    if (value !== undefined) own[name] = String(value);
+  }
+  return own;
+}
+
 export function httpResponse(
   routeId: string,
 ): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
@@ -32,7 +44,10 @@ export function httpResponse(
     },
     after: function secure(request) {
       const response = request.response ?? { statusCode: 204 };
-      request.response = { ...response, headers: { ...response.headers, ...headersFor(request.event) } };
+      request.response = {
+        ...response,
+        headers: { ...response.headers, ...headersFor(request.event), ...ownedByReply(response.headers) },
+      };
     },
     onError: function problem(request) {
       const body = toProblem(request.error, correlationIdOf(request.event));

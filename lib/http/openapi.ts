@@ -1,0 +1,253 @@
+/**
+ * The OpenAPI 3.1 document, generated (zod-openapi) from the route table, the
+ * request schemas each handler carries (`handler.schemas`), the response
+ * views (views.ts) and the per-operation notes (operations.ts). Run at build
+ * time by `npm run openapi`; the deployed function serves the written file.
+ */
+
+import { z } from 'zod';
+import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiResponsesObject } from 'zod-openapi';
+import type { ErrorCode } from '../domain/errors.ts';
+import { OPERATIONS, type OperationDoc } from './operations.ts';
+import { PROBLEM_STATUS, problemType } from './problems.ts';
+import { isTenantRoute, type RouteSchemas } from './route.ts';
+import type { RouteDef } from './routes.ts';
+import { GatewayMessage, Problem } from './views.ts';
+
+const TAGS: Record<string, string> = {
+  meta: 'Liveness, this document and its reference page',
+  auth: 'Sign-in, tokens and passwords (Cognito behind the API)',
+  invitations: 'Invitations: invite by email, preview and accept by token',
+  tenants: 'The tenant as its members see it',
+  users: 'Members: listing, direct creation, editing and lifecycle',
+  roles: 'The permission catalogue and custom roles',
+  audit: 'The audit trail',
+  platform: 'The SaaS operator: provisioning and re-planning tenants (IAM)',
+};
+
+const DESCRIPTION = `Roster is the team and access backend of a customer-messaging product: tenants,
+members and invitations, roles and permissions, and the audit trail.
+
+**Auth.** *User* operations take a Cognito JWT (\`Authorization: Bearer …\` from \`POST /v1/auth/login\`);
+API Gateway answers 401 \`{"message": "Unauthorized"}\` without one. Permissions are read live on every
+request. A caller who is not a member of a tenant gets 404 for its resources. *Platform* operations are
+IAM-authorised (AWS Signature Version 4, service \`execute-api\`); the local stack takes the header
+\`x-platform-key\` instead.
+
+**Errors** are RFC 9457 \`application/problem+json\` documents with a stable \`code\`; validation problems list
+each invalid field in \`errors\`. **Lists** take \`limit\` (1–100) and an opaque \`cursor\` and answer
+\`{ items, nextCursor }\`. Single resources carry an \`ETag\`; \`PATCH\` honours \`If-Match\` (412 when stale).
+Creating \`POST\`s accept an \`Idempotency-Key\`.
+
+**Events.** Every change recorded in the audit trail is also published on the Roster EventBridge bus:
+source \`roster\`, detail-type = the audit action (e.g. \`member.invited\`), detail = the audit event.`;
+
+const SECURITY_SCHEMES = {
+  cognitoJwt: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'A Cognito access or id token from POST /v1/auth/login.',
+  },
+  awsSigV4: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'Authorization',
+    description:
+      'AWS Signature Version 4 over the request (service `execute-api`) with IAM credentials allowed to invoke the API. `npm run tenant` signs with the default credential chain.',
+    'x-amazon-apigateway-authtype': 'awsSigv4',
+  },
+  platformKey: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'x-platform-key',
+    description: 'The local stack only: the key `npm start` prints (ROSTER_PLATFORM_KEY).',
+  },
+} as const;
+
+const SECURITY: Record<RouteDef['auth'], Record<string, string[]>[]> = {
+  public: [],
+  user: [{ cognitoJwt: [] }],
+  platform: [{ awsSigV4: [] }, { platformKey: [] }],
+};
+
+export interface ApiInfo {
+  version: string;
+}
+
+/** The document for these handlers' routes (one operation per route, in table order). */
+export function buildOpenApi(handlers: readonly RouteSchemas[], info: ApiInfo) {
+  const paths: Record<string, Record<string, ZodOpenApiOperationObject>> = {};
+  for (const schemas of handlers) {
+    const { route } = schemas;
+    const doc = OPERATIONS[route.id];
+    if (!doc) throw new Error(`lib/http/operations.ts has no entry for route ${route.id}`);
+    paths[route.path] ??= {};
+    (paths[route.path] as Record<string, ZodOpenApiOperationObject>)[route.method.toLowerCase()] = operation(
+      schemas,
+      doc,
+    );
+  }
+  const tags = [...new Set(handlers.map(({ route }) => areaOf(route)))].map((name) => ({
+    name,
+    description: TAGS[name.toLowerCase()] ?? name,
+  }));
+  return createDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Roster API',
+      version: info.version,
+      description: DESCRIPTION,
+      license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
+    },
+    servers: [{ url: '/', description: 'The API serving this document' }],
+    tags,
+    paths,
+    components: { securitySchemes: SECURITY_SCHEMES },
+  });
+}
+
+/** The tag: the handler's folder (functions/<area>/…), capitalised. */
+function areaOf(route: RouteDef): string {
+  const area = route.entry.split('/')[1] ?? 'meta';
+  return `${area.charAt(0).toUpperCase()}${area.slice(1)}`;
+}
+
+function operation(schemas: RouteSchemas, doc: OperationDoc): ZodOpenApiOperationObject {
+  const { route } = schemas;
+  const header = {
+    ...(doc.ifMatch
+      ? { 'if-match': z.string().optional().meta({ description: 'An ETag from a read, e.g. "v3"' }) }
+      : {}),
+    ...(doc.idempotencyKey
+      ? {
+          'idempotency-key': z.string().optional().meta({
+            description: '8–128 letters, digits or ._:-; a retry with the same key replays the first response',
+          }),
+        }
+      : {}),
+  };
+  const permission = route.permission ? `\n\nRequires the permission \`${route.permission}\`.` : '';
+  return {
+    operationId: route.id,
+    summary: route.summary,
+    description: `${route.summary}.${permission}`,
+    tags: [areaOf(route)],
+    security: SECURITY[route.auth],
+    ...(route.permission ? { 'x-permission': route.permission } : {}),
+    requestParams: {
+      ...(schemas.params ? { path: schemas.params as z.ZodObject } : {}),
+      ...(schemas.query ? { query: schemas.query as z.ZodObject } : {}),
+      ...(Object.keys(header).length ? { header: z.object(header) } : {}),
+    },
+    ...(schemas.body
+      ? {
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: schemas.body,
+                ...(doc.requestExample ? { example: doc.requestExample } : {}),
+              },
+            },
+          },
+        }
+      : {}),
+    responses: responses(schemas, doc),
+  };
+}
+
+function responses(schemas: RouteSchemas, doc: OperationDoc): ZodOpenApiResponsesObject {
+  const { ok } = doc;
+  const headers = {
+    ...(ok.etag
+      ? { etag: { description: 'Send as If-Match to change this resource', schema: { type: 'string' } } }
+      : {}),
+    ...(ok.location ? { location: { description: 'The new resource', schema: { type: 'string' } } } : {}),
+  } as const;
+  const content = ok.schema
+    ? { 'application/json': { schema: ok.schema } }
+    : ok.media
+      ? { [ok.media]: { schema: { type: 'string' } } }
+      : undefined;
+  const out: Record<string, unknown> = {
+    [ok.status]: {
+      description: ok.description,
+      ...(Object.keys(headers).length ? { headers } : {}),
+      ...(content ? { content } : {}),
+    },
+  };
+  for (const [status, codes] of problemsByStatus(schemas, doc)) out[status] = problemResponse(codes);
+  const { route } = schemas;
+  if (route.auth === 'user') out['401'] = gatewayResponse('No valid bearer token (API Gateway)', 'Unauthorized');
+  if (route.auth === 'platform') out['403'] = gatewayResponse('Not IAM-authorised (API Gateway)', 'Forbidden');
+  return out as ZodOpenApiResponsesObject;
+}
+
+/** The codes this operation can answer, grouped by status. */
+function problemsByStatus(schemas: RouteSchemas, doc: OperationDoc): Map<string, (ErrorCode | 'internal-error')[]> {
+  const { route } = schemas;
+  const codes = new Set<ErrorCode | 'internal-error'>(doc.problems ?? []);
+  // Even a route without parameters refuses unknown query parameters and a body it does not take.
+  codes.add('validation-failed');
+  const add = (...more: ErrorCode[]) => {
+    for (const code of more) codes.add(code);
+  };
+  if (schemas.body) add('payload-too-large', 'unsupported-media-type');
+  if (isTenantRoute(route)) add('forbidden', 'not-found');
+  if (doc.ifMatch) codes.add('precondition-failed');
+  if (route.uses.table || route.uses.identity || route.uses.authFlows) codes.add('service-unavailable');
+  if (Object.keys(route.uses).length) codes.add('internal-error');
+  const grouped = new Map<string, (ErrorCode | 'internal-error')[]>();
+  for (const code of [...codes].sort((a, b) => statusOf(a) - statusOf(b))) {
+    const status = String(statusOf(code));
+    grouped.set(status, [...(grouped.get(status) ?? []), code]);
+  }
+  return grouped;
+}
+
+const statusOf = (code: ErrorCode | 'internal-error') =>
+  code === 'internal-error' ? 500 : PROBLEM_STATUS[code].status;
+const titleOf = (code: ErrorCode | 'internal-error') =>
+  code === 'internal-error' ? 'Internal error' : PROBLEM_STATUS[code].title;
+
+function problemResponse(codes: (ErrorCode | 'internal-error')[]) {
+  const examples = Object.fromEntries(
+    codes.map((code) => [
+      code,
+      {
+        summary: titleOf(code),
+        value: {
+          type: problemType(code),
+          title: titleOf(code),
+          status: statusOf(code),
+          detail: EXAMPLE_DETAIL[code] ?? `${titleOf(code)}.`,
+          code,
+          correlationId: '6f1c2b1e-8f7a-4c1e-9d55-2f0b8e0f2a11',
+          ...(code === 'validation-failed'
+            ? { errors: [{ path: 'body.email', message: 'Must be an email address' }] }
+            : {}),
+          ...(code === 'seat-limit-reached' ? { seats: { used: 5, limit: 5, available: 0 } } : {}),
+        },
+      },
+    ]),
+  );
+  return {
+    description: codes.map((code) => `\`${code}\``).join(', '),
+    content: { 'application/problem+json': { schema: Problem, examples } },
+  };
+}
+
+function gatewayResponse(description: string, message: string) {
+  return { description, content: { 'application/json': { schema: GatewayMessage, example: { message } } } };
+}
+
+const EXAMPLE_DETAIL: Partial<Record<ErrorCode | 'internal-error', string>> = {
+  'validation-failed': 'Invalid request: body.email.',
+  forbidden: 'This action needs the permission users:create.',
+  'not-found': 'The tenant was not found.',
+  'seat-limit-reached': 'All 5 seats of the growth plan are in use (5 of 5). Free a seat or upgrade the plan.',
+  'precondition-failed': 'The member changed since you read it (ETag mismatch).',
+  'invitation-invalid': 'This invitation link is no longer valid.',
+  'internal-error': 'Something went wrong on our side. Quote 6f1c2b1e-8f7a-4c1e-9d55-2f0b8e0f2a11 when reporting it.',
+};

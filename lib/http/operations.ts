@@ -1,0 +1,204 @@
+/**
+ * What the route table does not say about each operation, for the OpenAPI
+ * document: its success response, the problem codes its domain can answer
+ * (those every route of its kind answers are added by lib/http/openapi.ts),
+ * the request headers it honours, and an example request body.
+ * Keyed by route id; a test fails when a route has no entry.
+ */
+import type { z } from 'zod';
+import type { ErrorCode } from '../domain/errors.ts';
+import * as view from './views.ts';
+
+export interface SuccessDoc {
+  status: 200 | 201 | 202 | 204;
+  description: string;
+  /** JSON body (omitted: no body, or `media` says what is sent). */
+  schema?: z.ZodType;
+  /** A non-JSON body, e.g. `text/html`. */
+  media?: string;
+  etag?: true;
+  location?: true;
+}
+
+export interface OperationDoc {
+  ok: SuccessDoc;
+  problems?: ErrorCode[];
+  /** Honours `If-Match` (412 on a stale ETag). */
+  ifMatch?: true;
+  /** Accepts `Idempotency-Key`: a retry with the same key and body replays the first response. */
+  idempotencyKey?: true;
+  requestExample?: unknown;
+}
+
+const member = (description: string): OperationDoc => ({
+  ok: { status: 200, description, schema: view.MemberView, etag: true },
+  problems: ['invalid-transition', 'owner-protected', 'last-admin', 'seat-limit-reached'],
+});
+const tenant: SuccessDoc = { status: 200, description: 'The tenant', schema: view.TenantView, etag: true };
+const role: SuccessDoc = { status: 200, description: 'The role', schema: view.RoleView, etag: true };
+const team: SuccessDoc = { status: 200, description: 'The team', schema: view.TeamView, etag: true };
+const assignment = (description: string): OperationDoc => ({
+  ok: { status: 200, description, schema: view.AssignmentResult },
+  problems: ['conflict'],
+});
+const invite = { email: 'ann@acme.example', name: 'Ann Agent', role: 'agent', crmAccess: true };
+
+export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
+  health: { ok: { status: 200, description: 'Alive', schema: view.Health } },
+  getOpenApi: { ok: { status: 200, description: 'This document', media: 'application/json' } },
+  docs: { ok: { status: 200, description: 'The API reference page', media: 'text/html' } },
+  docsAsset: {
+    ok: { status: 200, description: 'A script or stylesheet of the reference page', media: 'text/javascript' },
+    problems: ['not-found'],
+  },
+  platformCreateTenant: {
+    ok: {
+      status: 201,
+      description: 'Created; the owner is invited',
+      schema: view.ProvisionedTenant,
+      etag: true,
+      location: true,
+    },
+    problems: ['conflict'],
+    requestExample: { name: 'Acme Support', plan: 'growth', owner: { email: 'olga@acme.example', name: 'Olga Owner' } },
+  },
+  platformListTenants: {
+    ok: { status: 200, description: 'A page of tenants', schema: view.page(view.TenantView, 'TenantPage') },
+  },
+  platformGetTenant: { ok: tenant, problems: ['not-found'] },
+  platformUpdateTenant: { ok: tenant, problems: ['not-found'], ifMatch: true, requestExample: { plan: 'scale' } },
+  previewInvitation: {
+    ok: { status: 200, description: 'What the invitation is for', schema: view.InvitationPreview },
+    problems: ['invitation-invalid'],
+  },
+  acceptInvitation: {
+    ok: { status: 200, description: 'The membership is active', schema: view.Acceptance },
+    problems: ['invitation-invalid'],
+    requestExample: { token: '…from the email link…', name: 'Ann Agent', password: 'Correct-horse-42' },
+  },
+  login: {
+    ok: { status: 200, description: 'Tokens, or the first-sign-in challenge', schema: view.SignIn },
+    problems: ['unauthenticated', 'too-many-requests'],
+    requestExample: { email: 'ann@acme.example', password: 'Correct-horse-42' },
+  },
+  refresh: { ok: { status: 200, description: 'New tokens', schema: view.SignIn }, problems: ['unauthenticated'] },
+  newPassword: {
+    ok: { status: 200, description: 'Tokens', schema: view.SignIn },
+    problems: ['unauthenticated', 'too-many-requests'],
+  },
+  forgotPassword: {
+    ok: { status: 202, description: 'A code is on its way if the email has a login', schema: view.Accepted },
+    problems: ['too-many-requests'],
+  },
+  confirmForgotPassword: {
+    ok: { status: 204, description: 'Password changed' },
+    problems: ['unauthenticated', 'too-many-requests'],
+  },
+  getMe: { ok: { status: 200, description: 'The caller', schema: view.Me } },
+  getTenant: { ok: tenant },
+  updateTenant: { ok: tenant, ifMatch: true, requestExample: { name: 'Acme Customer Care' } },
+  getMyMembership: {
+    ok: { status: 200, description: 'My membership', schema: view.MyMembership, etag: true },
+  },
+  transferOwnership: { ok: tenant, problems: ['conflict'], requestExample: { memberId: '01JNQ7X4M2A8B6C9D0E1F2G3H4' } },
+  inviteMember: {
+    ok: { status: 201, description: 'Invited (holds a seat)', schema: view.MemberView },
+    problems: ['email-taken', 'seat-limit-reached', 'conflict'],
+    idempotencyKey: true,
+    requestExample: invite,
+  },
+  createMember: {
+    ok: { status: 201, description: 'Created and active', schema: view.MemberView },
+    problems: ['email-taken', 'seat-limit-reached', 'identity-shared', 'conflict'],
+    idempotencyKey: true,
+    requestExample: { ...invite, password: 'Correct-horse-42' },
+  },
+  listMembers: {
+    ok: { status: 200, description: 'A page of members', schema: view.page(view.MemberView, 'MemberPage') },
+  },
+  getMember: { ok: { status: 200, description: 'The member', schema: view.MemberView, etag: true } },
+  updateMember: {
+    ...member('The member, changed'),
+    problems: ['email-taken', 'identity-shared', 'owner-protected', 'last-admin', 'conflict'],
+    ifMatch: true,
+    requestExample: { role: 'manager' },
+  },
+  deleteMember: {
+    ok: { status: 204, description: 'Deleted (seat freed)' },
+    problems: ['owner-protected', 'last-admin'],
+  },
+  suspendMember: member('Suspended'),
+  deactivateMember: member('Deactivated'),
+  reactivateMember: member('Active again'),
+  resendInvitation: member('A new link is on its way'),
+  resetMemberPassword: {
+    ok: { status: 204, description: 'Password set' },
+    problems: ['identity-shared', 'invalid-transition'],
+    requestExample: { password: 'Correct-horse-42', temporary: true },
+  },
+  listAuditEvents: {
+    ok: {
+      status: 200,
+      description: 'A page of audit events, newest first',
+      schema: view.page(view.AuditEvent, 'AuditEventPage'),
+    },
+  },
+  listPermissions: { ok: { status: 200, description: 'The catalogue and built-in roles', schema: view.Catalogue } },
+  listRoles: {
+    ok: { status: 200, description: 'A page of custom roles', schema: view.page(view.RoleView, 'RolePage') },
+  },
+  createRole: {
+    ok: { status: 201, description: 'Created', schema: view.RoleView, etag: true, location: true },
+    problems: ['conflict'],
+    idempotencyKey: true,
+    requestExample: { name: 'Sales lead', permissions: ['contacts:view', 'contacts:create'] },
+  },
+  getRole: { ok: role },
+  updateRole: { ok: role, problems: ['conflict'], ifMatch: true, requestExample: { permissions: ['contacts:view'] } },
+  deleteRole: { ok: { status: 204, description: 'Deleted' }, problems: ['conflict'], ifMatch: true },
+  listTeams: { ok: { status: 200, description: 'A page of teams', schema: view.page(view.TeamView, 'TeamPage') } },
+  createTeam: {
+    ok: { status: 201, description: 'Created', schema: view.TeamView, etag: true, location: true },
+    problems: ['conflict'],
+    idempotencyKey: true,
+    requestExample: { name: 'Support EU', assignmentStrategy: 'load_balanced', capacity: 8 },
+  },
+  getTeam: { ok: team },
+  updateTeam: {
+    ok: team,
+    problems: ['conflict'],
+    ifMatch: true,
+    requestExample: { assignmentStrategy: 'round_robin' },
+  },
+  deleteTeam: { ok: { status: 204, description: 'Deleted' }, problems: ['conflict'], ifMatch: true },
+  listTeamMembers: {
+    ok: {
+      status: 200,
+      description: 'A page of the team’s members',
+      schema: view.page(view.TeamMemberLink, 'TeamMemberPage'),
+    },
+  },
+  addTeamMember: {
+    ok: { status: 200, description: 'The member, with their teamIds', schema: view.MemberView, etag: true },
+    problems: ['conflict'],
+  },
+  removeTeamMember: { ok: { status: 204, description: 'Removed from the team' }, problems: ['conflict'] },
+  setAvailability: {
+    ok: { status: 200, description: 'The member', schema: view.MemberView, etag: true },
+    requestExample: { availability: 'away' },
+  },
+  getAssignment: { ok: { status: 200, description: 'Who is responsible', schema: view.AssignmentView } },
+  assignConversation: {
+    ...assignment('Assigned, or queued in the team'),
+    requestExample: { teamId: 'support-eu' },
+  },
+  unassignConversation: { ok: { status: 204, description: 'Unassigned (a team conversation goes back to its queue)' } },
+  claimConversation: assignment('Now the caller’s'),
+  listMemberAssignments: {
+    ok: {
+      status: 200,
+      description: 'A page of the person’s open conversations, oldest first',
+      schema: view.page(view.AssignmentView, 'AssignmentPage'),
+    },
+  },
+};

@@ -1,0 +1,268 @@
+/**
+ * The response shapes clients rely on (DESIGN §8), as zod schemas for the
+ * OpenAPI document. The handlers build these views with the functions of
+ * lib/domain/records.ts; the type checks at the bottom fail the build when a
+ * view and its schema drift apart.
+ */
+import { z } from 'zod';
+import { STRATEGIES } from '../domain/assignment.ts';
+import { STATUSES } from '../domain/lifecycle.ts';
+import {
+  ALL_PERMISSIONS,
+  type Permission as PermissionName,
+  ROLES,
+  type Role as RoleType,
+} from '../domain/permissions.ts';
+import type {
+  AssignmentView as AssignmentViewType,
+  MemberView as MemberViewType,
+  RoleView as RoleViewType,
+  TeamView as TeamViewType,
+  TenantView as TenantViewType,
+} from '../domain/records.ts';
+import { PLAN_NAMES, type Plan as PlanName } from '../domain/seats.ts';
+import type { AuditEvent as AuditEventType } from '../store/audit.ts';
+
+const Time = z.iso.datetime().meta({ example: '2026-03-01T09:30:00.000Z' });
+const NullableTime = Time.nullable();
+const RoleName = z.enum(ROLES as [RoleType, ...RoleType[]]);
+const Id = z.string().meta({ example: '01JNQ7X4M2A8B6C9D0E1F2G3H4' });
+
+export const Permission = z
+  .enum(ALL_PERMISSIONS as [PermissionName, ...PermissionName[]])
+  .meta({ id: 'Permission', description: '`resource:action` from the permission catalogue (GET /v1/permissions).' });
+
+export const Seats = z
+  .object({
+    used: z.number().int(),
+    limit: z.number().int().nullable().meta({ description: 'null = unlimited' }),
+    available: z.number().int().nullable(),
+  })
+  .meta({ id: 'Seats', description: 'The user limit indicator.', example: { used: 3, limit: 5, available: 2 } });
+
+export const TenantView = z
+  .object({
+    id: z.string().meta({ example: 'acme' }),
+    name: z.string().meta({ example: 'Acme Support' }),
+    plan: z.enum(PLAN_NAMES as [PlanName, ...PlanName[]]),
+    ownerId: Id,
+    status: z.enum(['active', 'closed']),
+    seats: Seats,
+    seatLimitOverride: z.number().int().nullable().meta({ description: 'The tenant’s own limit; null = the plan’s' }),
+    createdAt: Time,
+    updatedAt: Time,
+  })
+  .meta({ id: 'Tenant' });
+
+export const MemberView = z
+  .object({
+    id: Id,
+    tenantId: z.string().meta({ example: 'acme' }),
+    email: z.string().meta({ example: 'ann@acme.example' }),
+    name: z.string().meta({ example: 'Ann Agent' }),
+    role: RoleName,
+    roleId: z.string().optional().meta({ description: 'The custom role, when role is `custom`' }),
+    grants: z.array(z.string()).meta({ description: 'Extra permissions beyond the role' }),
+    crmAccess: z.boolean(),
+    status: z.enum(STATUSES),
+    availability: z.enum(['online', 'away']),
+    teamIds: z.array(z.string()),
+    lastLoginAt: NullableTime,
+    invitedAt: NullableTime,
+    invitationExpiresAt: NullableTime,
+    invitationDelivery: z.enum(['sent', 'failed']).nullable(),
+    createdAt: Time,
+  })
+  .meta({ id: 'Member' });
+
+export const RoleView = z
+  .object({
+    id: z.string().meta({ example: 'sales-lead' }),
+    name: z.string().meta({ example: 'Sales lead' }),
+    description: z.string(),
+    permissions: z.array(Permission),
+    createdAt: Time,
+    updatedAt: Time,
+  })
+  .meta({ id: 'Role' });
+
+export const TeamView = z
+  .object({
+    id: z.string().meta({ example: 'support-eu' }),
+    name: z.string().meta({ example: 'Support EU' }),
+    description: z.string(),
+    assignmentStrategy: z.enum(STRATEGIES),
+    capacity: z.number().int().nullable().meta({ description: 'Max open conversations per agent; null = unlimited' }),
+    memberCount: z.number().int(),
+    createdAt: Time,
+    updatedAt: Time,
+  })
+  .meta({ id: 'Team' });
+
+export const TeamMemberLink = z
+  .object({ userId: Id, teamId: z.string(), addedAt: Time })
+  .meta({ id: 'TeamMemberLink' });
+
+export const AssignmentView = z
+  .object({
+    conversationId: z.string().meta({ example: 'wa-4711' }),
+    assigneeId: z.string().nullable(),
+    teamId: z.string().nullable(),
+    status: z.enum(['assigned', 'queued', 'unassigned']).meta({
+      description: 'assigned: a person answers it · queued: waits in its team’s queue · unassigned: nobody',
+    }),
+    assignedAt: NullableTime,
+    queuedAt: NullableTime,
+    updatedAt: NullableTime,
+  })
+  .meta({ id: 'Assignment' });
+
+export const AssignmentResult = AssignmentView.extend({
+  queueReason: z.string().optional().meta({ description: 'Why a team assignment was queued (nobody eligible)' }),
+}).meta({ id: 'AssignmentResult' });
+
+const Actor = z.object({ type: z.enum(['user', 'platform', 'system', 'invitee']), id: z.string() });
+
+export const AuditEvent = z
+  .object({
+    id: Id,
+    at: Time,
+    actor: Actor,
+    action: z.string().meta({ description: '`<entity>.<past participle>`', example: 'member.invited' }),
+    target: z.object({ type: z.string().meta({ example: 'member' }), id: z.string() }),
+    before: z.unknown().meta({ description: 'Changed fields before (null when created)' }),
+    after: z.unknown().meta({ description: 'Changed fields after (null when deleted)' }),
+  })
+  .meta({ id: 'AuditEvent' });
+
+/** `{ items, nextCursor }` of a list route. */
+export function page<T extends z.ZodType>(item: T, id: string) {
+  return z
+    .object({
+      items: z.array(item),
+      nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null at the end' }),
+    })
+    .meta({ id });
+}
+
+export const Tokens = z
+  .object({
+    accessToken: z.string(),
+    idToken: z.string(),
+    refreshToken: z.string().optional(),
+    expiresIn: z.number().int().meta({ example: 3600 }),
+  })
+  .meta({ id: 'Tokens' });
+
+export const SignIn = z
+  .union([
+    Tokens,
+    z
+      .object({ challenge: z.literal('NEW_PASSWORD_REQUIRED'), session: z.string() })
+      .meta({ id: 'NewPasswordChallenge', description: 'Answer with POST /v1/auth/new-password' }),
+  ])
+  .meta({ id: 'SignIn' });
+
+export const Me = z
+  .object({
+    id: Id,
+    email: z.string().nullable(),
+    memberships: z.array(
+      z.object({
+        tenant: z.object({ id: z.string(), name: z.string().nullable() }),
+        role: RoleName,
+        roleId: z.string().optional(),
+        status: z.enum(STATUSES),
+        owner: z.boolean(),
+      }),
+    ),
+  })
+  .meta({ id: 'Me' });
+
+export const MyMembership = MemberView.extend({
+  owner: z.boolean(),
+  permissions: z.array(Permission).meta({ description: 'Effective: role ∪ grants, CRM-gated' }),
+  tenant: TenantView,
+}).meta({ id: 'MyMembership' });
+
+export const ProvisionedTenant = TenantView.extend({ owner: MemberView }).meta({ id: 'ProvisionedTenant' });
+
+export const InvitationPreview = z
+  .object({
+    tenant: z.object({ id: z.string(), name: z.string() }),
+    email: z.string(),
+    name: z.string(),
+    role: RoleName,
+    expiresAt: Time.optional(),
+    hasLogin: z.boolean().meta({ description: 'true: accept links the membership; no name or password needed' }),
+  })
+  .meta({ id: 'InvitationPreview' });
+
+export const Acceptance = z
+  .object({
+    tenantId: z.string(),
+    memberId: Id,
+    email: z.string(),
+    status: z.literal('active'),
+    linked: z.boolean().meta({ description: 'true when an existing login was linked' }),
+  })
+  .meta({ id: 'Acceptance' });
+
+export const Catalogue = z
+  .object({
+    resources: z.array(
+      z.object({
+        resource: z.string(),
+        requiresCrmAccess: z.boolean().optional(),
+        actions: z.array(z.object({ action: z.string(), permission: Permission, description: z.string() })),
+      }),
+    ),
+    roles: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        description: z.string(),
+        builtIn: z.literal(true),
+        permissions: z.array(Permission),
+      }),
+    ),
+  })
+  .meta({ id: 'PermissionCatalogue' });
+
+export const Health = z
+  .object({ status: z.literal('ok'), time: Time })
+  .meta({ id: 'Health', example: { status: 'ok', time: '2026-03-01T09:30:00.000Z' } });
+
+export const Accepted = z.object({ message: z.string() }).meta({ id: 'Accepted' });
+
+export const Problem = z
+  .object({
+    type: z.string().meta({ example: 'urn:roster:problem:seat-limit-reached' }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.string().meta({ description: 'Stable, machine-readable' }),
+    correlationId: z.string().optional().meta({ description: 'Quote it when reporting a problem' }),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .meta({ description: 'validation-failed: each invalid field' }),
+    seats: Seats.optional().meta({ description: 'seat-limit-reached: the usage' }),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
+
+/** What API Gateway itself answers when its authorizer refuses a request. */
+export const GatewayMessage = z
+  .object({ message: z.string().meta({ example: 'Unauthorized' }) })
+  .meta({ id: 'GatewayMessage' });
+
+// ── drift checks: each schema's output type is exactly its view's type ──
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const VIEWS_MATCH: [
+  Same<z.output<typeof TenantView>, TenantViewType>,
+  Same<z.output<typeof MemberView>, MemberViewType>,
+  Same<z.output<typeof RoleView>, RoleViewType>,
+  Same<z.output<typeof TeamView>, TeamViewType>,
+  Same<z.output<typeof AssignmentView>, AssignmentViewType>,
+  Same<Omit<z.output<typeof AuditEvent>, 'before' | 'after'>, Omit<AuditEventType, 'before' | 'after'>>,
+] = [true, true, true, true, true, true];
