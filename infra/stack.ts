@@ -1,6 +1,7 @@
 /**
  * The Roster stack: table, user pool, mail identity, and the API, jobs and
- * user pool triggers generated from the route table. Environment-agnostic: it synthesizes
+ * user pool triggers generated from the route table, and the event bus the
+ * table's audit items are piped to. Environment-agnostic: it synthesizes
  * offline, and the account/region are those of the deployment.
  */
 import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
@@ -9,6 +10,7 @@ import type { CONFIG_VARIABLES } from '../lib/config.ts';
 import { JOBS, ROUTES, TRIGGERS, type Uses } from '../lib/http/routes.ts';
 import { RosterApi } from './constructs/api.ts';
 import { RosterAuth } from './constructs/auth.ts';
+import { RosterEvents } from './constructs/events.ts';
 import { RosterJobs } from './constructs/jobs.ts';
 import { RosterMail } from './constructs/mail.ts';
 import { RosterTable } from './constructs/table.ts';
@@ -62,10 +64,12 @@ export class RosterStack extends Stack {
     });
     new RosterJobs(this, 'Jobs', { jobs: JOBS, resources });
     new RosterTriggers(this, 'Triggers', { triggers: TRIGGERS, userPool: auth.userPool, resources });
+    const events = new RosterEvents(this, 'Events', { table });
 
     new CfnOutput(this, 'ApiUrl', { value: api.url });
     new CfnOutput(this, 'UserPoolId', { value: auth.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: auth.client.userPoolClientId });
     new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'EventBusName', { value: events.bus.eventBusName });
   }
 }

@@ -12,6 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PROBLEM_STATUS, problemType } from '../../lib/http/problems.ts';
 import { ROUTES, type RouteDef } from '../../lib/http/routes.ts';
 import { LocalStackError } from './emulators.ts';
+import type { EventFeed } from './events.ts';
 import { type CognitoAuthConfig, jwtAuthorizer, platformAuthorizer } from './gateway-auth.ts';
 import { type AuthorizerContext, buildEvent, type HttpResult, lambdaContext, toHttpResult } from './gateway-event.ts';
 
@@ -38,6 +39,8 @@ export interface GatewayOptions {
   accessLog?: (line: string) => void;
   /** Handler failures (default: console.error); rejected tokens go to the access log. */
   log?: (line: string) => void;
+  /** Serves `GET /local/events` (local only, not an API route): what the EventBridge pipe would publish. */
+  events?: Pick<EventFeed, 'events'>;
 }
 
 export interface Gateway {
@@ -85,6 +88,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const method = request.method ?? 'GET';
     const url = request.url ?? '/';
     const path = url.split('?')[0] ?? '/';
+    if (path === LOCAL_EVENTS_PATH && options.events) return localEvents(options.events, method, url);
     const matches = compiled.flatMap((c) => {
       const m = c.pattern.exec(path);
       return m ? [{ compiled: c, values: m.slice(1) }] : [];
@@ -190,6 +194,25 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         server.close(() => resolve());
         server.closeAllConnections();
       }),
+  };
+}
+
+/** The local stack's event feed (not in ROUTES: AWS has EventBridge instead). */
+export const LOCAL_EVENTS_PATH = '/local/events';
+
+/** `GET /local/events[?tenantId=…&detailType=…]`: `{ items }`, oldest first. */
+function localEvents(feed: Pick<EventFeed, 'events'>, method: string, url: string): HttpResult {
+  if (method !== 'GET') return problem('method-not-allowed', `${LOCAL_EVENTS_PATH} accepts GET.`, { allow: 'GET' });
+  const query = new URL(url, 'http://local').searchParams;
+  const tenantId = query.get('tenantId');
+  const detailType = query.get('detailType');
+  const items = feed
+    .events()
+    .filter((e) => (!tenantId || e.detail.tenantId === tenantId) && (!detailType || e['detail-type'] === detailType));
+  return {
+    statusCode: 200,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+    body: Buffer.from(JSON.stringify({ items })),
   };
 }
 

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { JOBS, TRIGGERS } from '../../lib/http/routes.ts';
 import { assertPortFree, type LocalEmulators, LocalStackError, startEmulators } from './emulators.ts';
-import { type Gateway, REPO_ROOT, startGateway } from './gateway.ts';
+import { type EventFeed, startLocalEventFeed } from './events.ts';
+import { type Gateway, LOCAL_EVENTS_PATH, REPO_ROOT, startGateway } from './gateway.ts';
 import { ACCOUNT_ID, lambdaContext } from './gateway-event.ts';
 import { DEMO, seedDemo } from './seed.ts';
 
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
 
   let emulators: LocalEmulators | undefined;
   let gateway: Gateway | undefined;
+  let events: EventFeed | undefined;
   let jobTimer: NodeJS.Timeout | undefined;
   let stopping = false;
   const shutdown = async (code: number) => {
@@ -46,6 +48,7 @@ async function main(): Promise<void> {
     console.log('\nStopping the local stack…');
     clearInterval(jobTimer);
     await gateway?.close();
+    await events?.stop();
     await emulators?.stop();
     process.exit(code);
   };
@@ -65,11 +68,19 @@ async function main(): Promise<void> {
       onLog: emulatorConsole(),
     });
     console.log(`Emulators ready in ${(emulators.startupMs / 1000).toFixed(1)} s.`);
+    events = await startLocalEventFeed(emulators.env, {
+      onEvent: (e) =>
+        console.log(
+          `[event] ${e['detail-type']} tenant ${e.detail.tenantId} ${e.detail.target.type} ${e.detail.target.id} by ${e.detail.actor.type} ${e.detail.actor.id}`,
+        ),
+      onError: (message) => console.error(`[event] ${message}`),
+    });
     gateway = await startGateway({
       port: apiPort,
       env: emulators.env,
       platformKey,
       cognito: emulators.cognito,
+      events,
       accessLog: (line) => console.log(`[api] ${line}`),
     });
   } catch (error) {
@@ -95,6 +106,8 @@ async function main(): Promise<void> {
     '',
     `API              ${gateway.url}`,
     `Health           ${gateway.url}/v1/health`,
+    `API docs         ${gateway.url}/docs   (OpenAPI: ${gateway.url}/v1/openapi.json)`,
+    `Events           ${gateway.url}${LOCAL_EVENTS_PATH}   (what EventBridge would get; also logged as [event])`,
     `DynamoDB Local   ${urls.dynamodb}   (table ${emulators.env.TABLE_NAME})`,
     `cognito-local    ${urls.cognito}   (pool ${emulators.cognito.userPoolId}, client ${emulators.cognito.clientId})`,
     `Sent mail        ${urls.ses}   (JSON: ${urls.sesStore})`,

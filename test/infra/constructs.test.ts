@@ -8,10 +8,18 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { RosterAuth } from '../../infra/constructs/auth.ts';
+import { RosterEvents } from '../../infra/constructs/events.ts';
 import { RosterJobs } from '../../infra/constructs/jobs.ts';
 import { RosterMail } from '../../infra/constructs/mail.ts';
 import { RosterTable } from '../../infra/constructs/table.ts';
 import { RosterTriggers } from '../../infra/constructs/triggers.ts';
+import {
+  AUDIT_ITEM_FILTER,
+  DETAIL_TEMPLATE,
+  DETAIL_TYPE_PATH,
+  EVENT_SOURCE,
+  TIME_PATH,
+} from '../../lib/events/audit-events.ts';
 import { type JobDef, ROUTES, type TriggerDef } from '../../lib/http/routes.ts';
 
 /** A stack whose assets are not bundled (the `cdk synth --exclusively` mechanism). */
@@ -149,5 +157,106 @@ describe('RosterAuth', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::Cognito::UserPoolClient', {
       ExplicitAuthFlows: Match.arrayWith(['ALLOW_ADMIN_USER_PASSWORD_AUTH']),
     });
+  });
+});
+
+describe('RosterEvents', () => {
+  const stack = bareStack();
+  const { table } = new RosterTable(stack, 'Data');
+  new RosterEvents(stack, 'Events', { table });
+  const template = Template.fromStack(stack);
+  const idOf = (type: string) => Object.keys(template.findResources(type))[0] as string;
+  const [tableId, busId, queueId, roleId] = [
+    'AWS::DynamoDB::Table',
+    'AWS::Events::EventBus',
+    'AWS::SQS::Queue',
+    'AWS::IAM::Role',
+  ].map(idOf);
+  const streamArn = { 'Fn::GetAtt': [tableId, 'StreamArn'] };
+  const busArn = { 'Fn::GetAtt': [busId, 'Arn'] };
+
+  it('creates the Roster bus', () => {
+    template.resourceCountIs('AWS::Events::EventBus', 1);
+  });
+
+  it('pipes new audit items from the table stream to the bus, source roster, detail-type = the action', () => {
+    template.resourceCountIs('AWS::Pipes::Pipe', 1);
+    template.hasResourceProperties('AWS::Pipes::Pipe', {
+      Source: streamArn,
+      Target: busArn,
+      RoleArn: { 'Fn::GetAtt': [roleId, 'Arn'] },
+      SourceParameters: {
+        DynamoDBStreamParameters: Match.objectLike({
+          StartingPosition: 'TRIM_HORIZON',
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } },
+        }),
+        FilterCriteria: { Filters: [{ Pattern: JSON.stringify(AUDIT_ITEM_FILTER) }] },
+      },
+      TargetParameters: {
+        InputTemplate: DETAIL_TEMPLATE,
+        EventBridgeEventBusParameters: { Source: EVENT_SOURCE, DetailType: DETAIL_TYPE_PATH, Time: TIME_PATH },
+      },
+      LogConfiguration: Match.objectLike({ Level: 'ERROR' }),
+    });
+    expect(
+      JSON.parse(
+        String(
+          Object.values(template.findResources('AWS::Pipes::Pipe'))[0]?.Properties.SourceParameters.FilterCriteria
+            .Filters[0].Pattern,
+        ),
+      ),
+    ).toEqual({
+      eventName: ['INSERT'],
+      dynamodb: { NewImage: { entity: { S: ['audit'] } } },
+    });
+  });
+
+  it('gives the pipe a role of its own, assumable by EventBridge Pipes of this account only, with least privilege', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Principal: { Service: 'pipes.amazonaws.com' },
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          }),
+        ],
+      },
+    });
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+    );
+    const grants = statements.map((s) => ({ actions: [s.Action].flat().sort(), resource: s.Resource }));
+    expect(grants).toEqual(
+      expect.arrayContaining([
+        {
+          actions: [
+            'dynamodb:DescribeStream',
+            'dynamodb:GetRecords',
+            'dynamodb:GetShardIterator',
+            'dynamodb:ListStreams',
+          ],
+          resource: streamArn,
+        },
+        { actions: ['events:PutEvents'], resource: busArn },
+      ]),
+    );
+    const actions = grants.flatMap((g) => g.actions).sort();
+    expect(actions).toEqual([
+      'dynamodb:DescribeStream',
+      'dynamodb:GetRecords',
+      'dynamodb:GetShardIterator',
+      'dynamodb:ListStreams',
+      'events:PutEvents',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:SendMessage',
+    ]);
+  });
+
+  it('passes cdk-nag AwsSolutions', () => {
+    const report = new AwsSolutionsChecks().validateScope(stack);
+    expect(report.violations.map((v) => v.ruleName)).toEqual([]);
   });
 });

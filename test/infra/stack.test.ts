@@ -352,8 +352,20 @@ describe('user pool triggers', () => {
   });
 });
 
+describe('events', () => {
+  it('pipes the table’s stream to the Roster event bus', () => {
+    const [tableId] = ofType('AWS::DynamoDB::Table')[0] ?? [];
+    const [busId] = ofType('AWS::Events::EventBus')[0] ?? [];
+    template.resourceCountIs('AWS::Pipes::Pipe', 1);
+    template.hasResourceProperties('AWS::Pipes::Pipe', {
+      Source: { 'Fn::GetAtt': [tableId, 'StreamArn'] },
+      Target: { 'Fn::GetAtt': [busId, 'Arn'] },
+    });
+  });
+});
+
 describe('outputs', () => {
-  it.each(['ApiUrl', 'UserPoolId', 'UserPoolClientId', 'TableName'])('exports %s', (name) => {
+  it.each(['ApiUrl', 'UserPoolId', 'UserPoolClientId', 'TableName', 'EventBusName'])('exports %s', (name) => {
     template.hasOutput(name, { Value: Match.anyValue() });
   });
 });

@@ -3,6 +3,7 @@
  * emulators' env, and the mail SES local has received.
  */
 
+import { startLocalEventFeed } from '../../infra/local/events.ts';
 import { startGateway } from '../../infra/local/gateway.ts';
 import type { RouteDef } from '../../lib/http/routes.ts';
 import { localStack } from './local-stack.ts';
@@ -18,11 +19,21 @@ export interface TestGateway {
  * port; handler failures go to `log` (default: stderr).
  */
 export async function startTestGateway(
-  options: { routes?: readonly RouteDef[]; log?: (line: string) => void } = {},
+  options: { routes?: readonly RouteDef[]; log?: (line: string) => void; events?: true } = {},
 ): Promise<TestGateway> {
   const { env, platformKey, cognito } = localStack();
-  const gateway = await startGateway({ port: 0, env, platformKey, cognito, ...options });
-  return { baseUrl: gateway.url, platformKey, close: gateway.close };
+  const { events: withEvents, ...rest } = options;
+  // With `events`, GET /local/events shows what the EventBridge pipe would publish (from DynamoDB Local's stream).
+  const events = withEvents ? await startLocalEventFeed(env) : undefined;
+  const gateway = await startGateway({ port: 0, env, platformKey, cognito, events, ...rest });
+  return {
+    baseUrl: gateway.url,
+    platformKey,
+    close: async () => {
+      await gateway.close();
+      await events?.stop();
+    },
+  };
 }
 
 /** An email as SES local stores it (`GET /store`). */

@@ -1,0 +1,102 @@
+/**
+ * Events for other systems: the Roster event bus, fed by an EventBridge pipe
+ * from the table's stream. The pipe keeps only new audit items and turns each
+ * into an event (source `roster`, detail-type = the audit action, detail =
+ * the audit event) with the filter and template of lib/events/audit-events.ts —
+ * the ones the local stack applies too. An audit item is written in the same
+ * transaction as its change, so an event exists if and only if the change
+ * committed. Records the pipe cannot deliver after its retries go to a queue.
+ */
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { CfnPipe } from 'aws-cdk-lib/aws-pipes';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import {
+  AUDIT_ITEM_FILTER,
+  DETAIL_TEMPLATE,
+  DETAIL_TYPE_PATH,
+  EVENT_SOURCE,
+  TIME_PATH,
+} from '../../lib/events/audit-events.ts';
+
+export interface EventsProps {
+  /** The Roster table; its stream must be enabled with new images. */
+  readonly table: Table;
+}
+
+export class RosterEvents extends Construct {
+  readonly bus: EventBus;
+  readonly pipe: CfnPipe;
+  readonly undelivered: Queue;
+
+  constructor(scope: Construct, id: string, props: EventsProps) {
+    super(scope, id);
+    const streamArn = props.table.tableStreamArn;
+    if (!streamArn) throw new Error('RosterEvents needs a table with a stream');
+
+    this.bus = new EventBus(this, 'Bus', { description: 'Roster: one event per audited change (source roster)' });
+    this.undelivered = new Queue(this, 'Undelivered', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.undelivered).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself the dead-letter queue of the events pipe (stream records it could not publish); a DLQ of a DLQ would only move the problem.',
+    });
+    const logs = new LogGroup(this, 'PipeLogs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    // The pipe's own role: read this table's stream, publish to this bus, dead-letter to this queue, log.
+    const role = new Role(this, 'PipeRole', {
+      assumedBy: new ServicePrincipal('pipes.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    });
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: [
+          'dynamodb:DescribeStream',
+          'dynamodb:GetRecords',
+          'dynamodb:GetShardIterator',
+          'dynamodb:ListStreams',
+        ],
+        resources: [streamArn],
+      }),
+    );
+    this.bus.grantPutEventsTo(role);
+    this.undelivered.grantSendMessages(role);
+    logs.grantWrite(role);
+
+    this.pipe = new CfnPipe(this, 'Pipe', {
+      description: 'Roster audit items (table stream) to the Roster event bus',
+      roleArn: role.roleArn,
+      source: streamArn,
+      sourceParameters: {
+        dynamoDbStreamParameters: {
+          // A new pipe starts from the oldest record still in the stream (24 h): nothing committed is skipped.
+          startingPosition: 'TRIM_HORIZON',
+          batchSize: 10,
+          maximumRetryAttempts: 10,
+          deadLetterConfig: { arn: this.undelivered.queueArn },
+        },
+        filterCriteria: { filters: [{ pattern: JSON.stringify(AUDIT_ITEM_FILTER) }] },
+      },
+      target: this.bus.eventBusArn,
+      targetParameters: {
+        inputTemplate: DETAIL_TEMPLATE,
+        eventBridgeEventBusParameters: { source: EVENT_SOURCE, detailType: DETAIL_TYPE_PATH, time: TIME_PATH },
+      },
+      logConfiguration: { level: 'ERROR', cloudwatchLogsLogDestination: { logGroupArn: logs.logGroupArn } },
+    });
+    // The pipe validates its role's permissions when it is created.
+    this.pipe.node.addDependency(role);
+  }
+}
