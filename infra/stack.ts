@@ -11,9 +11,12 @@ import { JOBS, ROUTES, TRIGGERS, type Uses } from '../lib/http/routes.ts';
 import { RosterApi } from './constructs/api.ts';
 import { RosterAuth } from './constructs/auth.ts';
 import { RosterEvents } from './constructs/events.ts';
+import type { FunctionResources } from './constructs/functions.ts';
 import { RosterJobs } from './constructs/jobs.ts';
 import { RosterMail } from './constructs/mail.ts';
 import { RosterTable } from './constructs/table.ts';
+import type { TenantHost } from './constructs/tenant.ts';
+import { TenantProvider } from './constructs/tenant-provider.ts';
 import { RosterTriggers } from './constructs/triggers.ts';
 
 export interface RosterStackProps extends StackProps {
@@ -31,7 +34,10 @@ export interface RosterStackProps extends StackProps {
 
 type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
 
-export class RosterStack extends Stack {
+export class RosterStack extends Stack implements TenantHost {
+  private readonly resources: FunctionResources;
+  private tenantProvider?: TenantProvider;
+
   constructor(scope: Construct, id: string, props: RosterStackProps) {
     super(scope, id, props);
     Tags.of(this).add('project', 'roster');
@@ -55,6 +61,7 @@ export class RosterStack extends Stack {
       AUDIT_RETENTION_DAYS: String(props.auditRetentionDays ?? 365),
     };
     const resources = { table, userPool: auth.userPool, mail: mail.identity, environment };
+    this.resources = resources;
 
     const api = new RosterApi(this, 'Api', {
       routes: ROUTES,
@@ -71,5 +78,11 @@ export class RosterStack extends Stack {
     new CfnOutput(this, 'UserPoolClientId', { value: auth.client.userPoolClientId });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'EventBusName', { value: events.bus.eventBusName });
+  }
+
+  /** The custom resource provider of `Tenant` constructs (infra/constructs/tenant.ts), made with the first one. */
+  tenantServiceToken(): string {
+    this.tenantProvider ??= new TenantProvider(this, 'TenantProvider', { resources: this.resources });
+    return this.tenantProvider.serviceToken;
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Tenant use cases: provisioning (platform route, CDK custom resource, CLI),
- * re-planning and renaming. Orchestrates Cognito, the store and SES.
+ * re-planning, renaming and closing. Orchestrates Cognito, the store and SES.
  */
 import { ulid } from 'ulid';
 import { ensureIdentity } from '../aws/identity.ts';
@@ -73,6 +73,8 @@ export interface TenantChanges {
   name?: string;
   plan?: Plan;
   seatLimit?: number | null;
+  /** `closed`: members lose access (404), nothing is deleted; `active` reopens. */
+  status?: TenantRecord['status'];
 }
 
 /** Applies changes to a tenant; `expectedVersion` (from If-Match) guards against lost updates. */
@@ -92,6 +94,7 @@ export async function changeTenant(
   const next: TenantRecord = {
     ...current,
     name: changes.name ?? current.name,
+    status: changes.status ?? current.status,
     plan,
     seatLimitOverride: override,
     seatLimit: limit ?? undefined,
