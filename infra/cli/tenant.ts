@@ -1,0 +1,209 @@
+/**
+ * `npm run tenant -- <command>`: the platform's tenant operations against a
+ * Roster API — locally with the platform key, in AWS signed with SigV4 from
+ * the default credential chain (environment, profile, SSO, instance role).
+ */
+import { parseArgs } from 'node:util';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+
+export const USAGE = `Usage: npm run tenant -- <command> [options]
+
+Commands
+  create --name <name> --plan <plan> --owner-email <email> --owner-name <name> [--seat-limit <n>] [--id <tenant-id>]
+  list [--limit <1-100>] [--cursor <cursor>]
+  show <tenant-id>
+  update <tenant-id> [--name <name>] [--plan <plan>] [--seat-limit <n|plan>] [--if-match <etag>]
+
+Options
+  --url <base URL>         the API (default $ROSTER_URL or http://127.0.0.1:3000)
+  --platform-key <key>     the local stack's key (default $ROSTER_PLATFORM_KEY); without one, requests
+                           are signed with AWS SigV4 (service execute-api) from the default credential chain
+  --region <region>        for SigV4 (default: from an execute-api URL, else $AWS_REGION)
+
+Plans: trial, starter, growth, scale, enterprise. --seat-limit plan returns to the plan's limit.`;
+
+const OPTIONS = {
+  url: { type: 'string' },
+  'platform-key': { type: 'string' },
+  region: { type: 'string' },
+  name: { type: 'string' },
+  plan: { type: 'string' },
+  'owner-email': { type: 'string' },
+  'owner-name': { type: 'string' },
+  'seat-limit': { type: 'string' },
+  id: { type: 'string' },
+  limit: { type: 'string' },
+  cursor: { type: 'string' },
+  'if-match': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export interface CliIo {
+  env: Record<string, string | undefined>;
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+class UsageError extends Error {}
+
+interface Call {
+  method: 'GET' | 'POST' | 'PATCH';
+  path: string;
+  query?: Record<string, string>;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** Runs one command; the exit code. */
+export async function runTenantCli(argv: string[], io: CliIo): Promise<number> {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
+    const [command, ...rest] = positionals;
+    if (values.help || !command) {
+      io.out(USAGE);
+      return values.help ? 0 : 2;
+    }
+    const call = callFor(command, rest, values);
+    const base = new URL(values.url ?? io.env.ROSTER_URL ?? 'http://127.0.0.1:3000');
+    const platformKey = values['platform-key'] ?? io.env.ROSTER_PLATFORM_KEY;
+    const response = await send(
+      base,
+      call,
+      platformKey ? { platformKey } : { region: regionOf(base, values.region, io.env) },
+    );
+    const text = await response.text();
+    const shown = text ? JSON.stringify(JSON.parse(text), null, 2) : `${response.status} ${response.statusText}`;
+    if (response.ok) {
+      io.out(shown);
+      return 0;
+    }
+    io.err(`${call.method} ${call.path} answered ${response.status}:\n${shown}`);
+    return 1;
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`${(error as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    io.err(error instanceof Error ? error.message : String(error));
+    return 1;
+  }
+}
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+function callFor(command: string, rest: string[], v: Values): Call {
+  const id = () => {
+    if (rest.length !== 1) throw new UsageError(`${command} takes one tenant id`);
+    return encodeURIComponent(rest[0] as string);
+  };
+  const required = (name: keyof Values) => {
+    const value = v[name];
+    if (typeof value !== 'string' || value === '') throw new UsageError(`${command} needs --${name}`);
+    return value;
+  };
+  const seatLimit = (raw: string | undefined) => (raw === undefined ? undefined : raw === 'plan' ? null : Number(raw));
+  switch (command) {
+    case 'create':
+      return {
+        method: 'POST',
+        path: '/v1/platform/tenants',
+        body: {
+          ...(v.id ? { id: v.id } : {}),
+          name: required('name'),
+          plan: required('plan'),
+          ...(v['seat-limit'] ? { seatLimit: seatLimit(v['seat-limit']) } : {}),
+          owner: { email: required('owner-email'), name: required('owner-name') },
+        },
+      };
+    case 'list':
+      return {
+        method: 'GET',
+        path: '/v1/platform/tenants',
+        query: { ...(v.limit ? { limit: v.limit } : {}), ...(v.cursor ? { cursor: v.cursor } : {}) },
+      };
+    case 'show':
+      return { method: 'GET', path: `/v1/platform/tenants/${id()}` };
+    case 'update': {
+      const body = {
+        ...(v.name ? { name: v.name } : {}),
+        ...(v.plan ? { plan: v.plan } : {}),
+        ...(v['seat-limit'] ? { seatLimit: seatLimit(v['seat-limit']) } : {}),
+      };
+      if (Object.keys(body).length === 0) throw new UsageError('update needs --name, --plan or --seat-limit');
+      return {
+        method: 'PATCH',
+        path: `/v1/platform/tenants/${id()}`,
+        body,
+        headers: v['if-match'] ? { 'if-match': v['if-match'] } : {},
+      };
+    }
+    default:
+      throw new UsageError(`Unknown command ${command}`);
+  }
+}
+
+export function regionOf(base: URL, given: string | undefined, env: CliIo['env']): string {
+  const region = given ?? /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com$/.exec(base.hostname)?.[1] ?? env.AWS_REGION;
+  if (!region) throw new UsageError('Give --platform-key (local stack) or --region/AWS_REGION for SigV4');
+  return region;
+}
+
+/** The request, with the platform key or signed with SigV4 (service execute-api). */
+export async function send(
+  base: URL,
+  call: Call,
+  auth: { platformKey: string } | { region: string },
+): Promise<Response> {
+  const url = new URL(call.path.replace(/^\//, ''), base.href.endsWith('/') ? base : `${base.href}/`);
+  for (const [name, value] of Object.entries(call.query ?? {})) url.searchParams.set(name, value);
+  const body = call.body === undefined ? undefined : JSON.stringify(call.body);
+  let headers: Record<string, string> = {
+    accept: 'application/json',
+    ...(body ? { 'content-type': 'application/json' } : {}),
+    ...call.headers,
+  };
+  if ('platformKey' in auth) headers['x-platform-key'] = auth.platformKey;
+  else headers = await sigV4(url, call.method, headers, body, auth.region);
+  // fetch sets Host itself (the same value that was signed).
+  const { host: _host, ...sent } = headers;
+  return fetch(url, { method: call.method, headers: sent, body, signal: AbortSignal.timeout(30_000) });
+}
+
+export async function sigV4(
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+  region: string,
+  signingDate?: Date,
+): Promise<Record<string, string>> {
+  const signer = new SignatureV4({
+    service: 'execute-api',
+    region,
+    credentials: fromNodeProviderChain(),
+    sha256: Sha256,
+  });
+  const request = new HttpRequest({
+    method,
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: url.port ? Number(url.port) : undefined,
+    path: url.pathname,
+    query: Object.fromEntries(url.searchParams),
+    headers: { ...headers, host: url.host },
+    body,
+  });
+  const signed = await signer.sign(request, signingDate ? { signingDate } : {});
+  return signed.headers;
+}
+
+if (process.argv[1]?.endsWith('infra/cli/tenant.ts')) {
+  runTenantCli(process.argv.slice(2), {
+    env: process.env,
+    out: (text) => console.log(text),
+    err: (text) => console.error(text),
+  }).then((code) => process.exit(code));
+}
