@@ -26,9 +26,18 @@ const FLAGS = [
 ];
 
 let gw: TestGateway;
-let browser: Browser;
+let browser: Browser | undefined;
 
 beforeAll(async () => {
+  gw = await startTestGateway();
+});
+afterAll(async () => {
+  await browser?.close();
+  await gw?.close();
+});
+
+/** The browser, launched once; without Chromium the test fails saying how to install it (it does not skip). */
+async function chromiumBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `The docs page test needs headless Chromium at ${CHROMIUM}, which is missing. Install it with ` +
@@ -36,13 +45,9 @@ beforeAll(async () => {
         'or point CHROMIUM_PATH at a Chromium or Chrome binary.',
     );
   }
-  gw = await startTestGateway();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await gw?.close();
-});
+  browser ??= await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  return browser;
+}
 
 describe('GET /v1/openapi.json', () => {
   it('serves the generated document', async () => {
@@ -108,7 +113,7 @@ describe('GET /docs', () => {
   });
 
   it('renders every operation in headless Chromium, loading nothing from elsewhere and breaking no CSP rule', async () => {
-    const page = await browser.newPage();
+    const page = await (await chromiumBrowser()).newPage();
     const complaints: string[] = [];
     const requested: string[] = [];
     page.on('console', (m) => {
