@@ -13,6 +13,8 @@ const Body = z
     plan: Plan.optional(),
     /** null returns the tenant to its plan's limit. */
     seatLimit: SeatLimit.nullable().optional(),
+    /** 'active' reopens a closed tenant; closing is DELETE. */
+    status: z.literal('active').optional(),
   })
   .strict();
 

@@ -16,6 +16,8 @@ Commands
   list [--limit <1-100>] [--cursor <cursor>]
   show <tenant-id>
   update <tenant-id> [--name <name>] [--plan <plan>] [--seat-limit <n|plan>] [--if-match <etag>]
+  close <tenant-id>        members lose access, every record is kept
+  reopen <tenant-id>
 
 Options
   --url <base URL>         the API (default $ROSTER_URL or http://127.0.0.1:3000)
@@ -50,7 +52,7 @@ export interface CliIo {
 class UsageError extends Error {}
 
 interface Call {
-  method: 'GET' | 'POST' | 'PATCH';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   path: string;
   query?: Record<string, string>;
   body?: unknown;
@@ -140,6 +142,10 @@ function callFor(command: string, rest: string[], v: Values): Call {
         headers: v['if-match'] ? { 'if-match': v['if-match'] } : {},
       };
     }
+    case 'close':
+      return { method: 'DELETE', path: `/v1/platform/tenants/${id()}` };
+    case 'reopen':
+      return { method: 'PATCH', path: `/v1/platform/tenants/${id()}`, body: { status: 'active' } };
     default:
       throw new UsageError(`Unknown command ${command}`);
   }

@@ -67,6 +67,7 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   },
   platformGetTenant: { ok: tenant, problems: ['not-found'] },
   platformUpdateTenant: { ok: tenant, problems: ['not-found'], ifMatch: true, requestExample: { plan: 'scale' } },
+  platformCloseTenant: { ok: tenant, problems: ['not-found'] },
   previewInvitation: {
     ok: { status: 200, description: 'What the invitation is for', schema: view.InvitationPreview },
     problems: ['invitation-invalid'],

@@ -133,6 +133,15 @@ export const ROUTES = [
     summary: 'Rename or re-plan a tenant',
     uses: { table: 'readWrite' },
   },
+  {
+    id: 'platformCloseTenant',
+    method: 'DELETE',
+    path: '/v1/platform/tenants/{tenantId}',
+    entry: 'functions/platform/close-tenant.ts',
+    auth: 'platform',
+    summary: 'Close a tenant: members lose access, every record is kept',
+    uses: { table: 'readWrite' },
+  },
   // ── invitations (public, by token) ──────────────────────────────────
   {
     id: 'previewInvitation',

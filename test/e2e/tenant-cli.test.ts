@@ -70,6 +70,9 @@ describe('npm run tenant (local, platform key)', () => {
     expect(JSON.parse(updated.out)).toMatchObject({ plan: 'growth', seats: { limit: 8 } });
     const back = await cli('update', id, '--seat-limit', 'plan');
     expect(JSON.parse(back.out)).toMatchObject({ seats: { limit: 5 }, seatLimitOverride: null });
+
+    expect(JSON.parse((await cli('close', id)).out)).toMatchObject({ id, status: 'closed' });
+    expect(JSON.parse((await cli('reopen', id)).out)).toMatchObject({ id, status: 'active' });
   });
 
   it('prints the problem and exits 1 when the API refuses, 2 on bad usage', async () => {
