@@ -1,0 +1,325 @@
+/**
+ * Round trips (DESIGN §9): one scripted, realistic run through the gateway that
+ * makes a successful request to EVERY route of the table, counting the
+ * DynamoDB requests each made. A route the script does not reach fails the
+ * run by name — a new route needs a step here.
+ */
+import { isTenantRoute } from '../../lib/http/route.ts';
+import { ROUTES, type RouteDef } from '../../lib/http/routes.ts';
+import { type Api, type CallInit, PASSWORD, type Res, unique } from './api.ts';
+import { type RecordedCall, type Recorder, shortName } from './recorder.ts';
+import { concurrencyGroups } from './replay.ts';
+
+export interface RoundTripCheck {
+  routeId: string;
+  /** From the route's `uses.table`: none, read or write. */
+  kind: 'none' | 'read' | 'write';
+  tenantScoped: boolean;
+  /** DynamoDB requests (commands sent). */
+  requests: number;
+  /** HTTP attempts, more than `requests` only if the SDK retried. */
+  attempts: number;
+  /** Round trips one after another: requests sent concurrently (Promise.all) count once here. */
+  sequential: number;
+  /** DynamoDB commands in order, e.g. `BatchGetItem, GetItem, TransactWriteItems`. */
+  commands: string[];
+  /** Cognito and SES calls the route made (not DynamoDB round trips, listed for the overhead figures). */
+  external: string[];
+  bar: string;
+  pass: boolean;
+  note?: string;
+}
+
+export interface RoundTripsResult {
+  counts: Record<string, number>;
+  checks: RoundTripCheck[];
+}
+
+const WRITES = new Set([
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'BatchWriteItem',
+  'TransactWriteItems',
+  'ExecuteTransaction',
+]);
+
+/** The bar of DESIGN §9 for one route, judged on the calls one successful request made. */
+export function judge(route: RouteDef, calls: readonly RecordedCall[]): RoundTripCheck {
+  const dynamoCalls = calls.filter((c) => c.service === 'dynamodb');
+  const commands = dynamoCalls.map(shortName);
+  const tenantScoped = isTenantRoute(route);
+  const kind = route.uses.table === undefined ? 'none' : route.uses.table === 'read' ? 'read' : 'write';
+  const authOk = !tenantScoped || commands[0] === 'BatchGetItem' || commands[0] === 'GetItem';
+  const afterAuth = tenantScoped ? commands.slice(1) : commands;
+  const reads = afterAuth.filter((c) => !WRITES.has(c));
+  const transactions = afterAuth.filter((c) => c === 'TransactWriteItems');
+  const plainWrites = afterAuth.filter((c) => WRITES.has(c) && c !== 'TransactWriteItems');
+  const auth = tenantScoped ? 'auth 1 + ' : '';
+  let bar: string;
+  let pass: boolean;
+  const problems: string[] = [];
+  if (!authOk) problems.push(`first request is ${commands[0] ?? 'none'}, not the one authorisation read`);
+  if (kind === 'none') {
+    bar = '0';
+    pass = commands.length === 0;
+  } else if (kind === 'read') {
+    bar = `${auth}≤ ${tenantScoped ? 1 : 2} read (≤ 2)`;
+    pass = authOk && commands.length <= 2 && plainWrites.length + transactions.length === 0;
+    if (commands.length > 2) problems.push(`${commands.length} requests`);
+  } else {
+    bar = `${auth}≤ 1 read + ≤ 1 TransactWriteItems`;
+    pass = authOk && reads.length <= 1 && transactions.length <= 1 && plainWrites.length === 0;
+    if (reads.length > 1) problems.push(`${reads.length} reads besides authorisation (${reads.join(', ')})`);
+    if (transactions.length > 1) problems.push(`${transactions.length} transactions`);
+    if (plainWrites.length) problems.push(`writes outside the transaction (${plainWrites.join(', ')})`);
+  }
+  const attempts = dynamoCalls.reduce((sum, c) => sum + c.attempts, 0);
+  if (attempts > dynamoCalls.length) problems.push(`${attempts - dynamoCalls.length} SDK retries`);
+  return {
+    routeId: route.id,
+    kind,
+    tenantScoped,
+    requests: commands.length,
+    attempts,
+    sequential: concurrencyGroups(dynamoCalls).length,
+    commands,
+    external: calls.filter((c) => c.service !== 'dynamodb').map((c) => `${c.service}:${shortName(c)}`),
+    bar,
+    pass,
+    ...(problems.length ? { note: problems.join('; ') } : {}),
+  };
+}
+
+/** `GET /v1/tenants/{tenantId}/users/{userId}` → `GET /v1/tenants/{}/users/{}` (parameter names may differ). */
+const shape = (method: string, path: string) => `${method} ${path.replace(/\{[^}]+\}/g, '{}')}`;
+
+export async function roundTrips(api: Api, recorder: Recorder): Promise<RoundTripsResult> {
+  const routes = new Map<string, RouteDef>(ROUTES.map((r) => [shape(r.method, r.path), r]));
+  const checks = new Map<string, RoundTripCheck>();
+  const has = (op: string) => routes.has(op);
+
+  /**
+   * One request to the route `op` (method + path template) at `path`; must succeed.
+   * Returns undefined, sending nothing, when the table has no such route.
+   */
+  async function hit(op: string, path: string, init: CallInit = {}): Promise<Res | undefined> {
+    const route = routes.get(op);
+    if (!route) return undefined;
+    const method = op.split(' ')[0] as string;
+    const { result: res, calls } = await recorder.capture(() => api.call(method, path, init));
+    if (res.status < 200 || res.status > 299) {
+      throw new Error(
+        `round trips: ${route.id} (${method} ${path}) answered ${res.status}: ${JSON.stringify(res.body)}`,
+      );
+    }
+    const check = judge(route, calls);
+    const earlier = checks.get(route.id);
+    // A route hit more than once reports its most expensive successful request.
+    if (!earlier || check.requests > earlier.requests) checks.set(route.id, check);
+    return res;
+  }
+  const body = (res: Res | undefined, what: string) => {
+    if (!res) throw new Error(`round trips: the script needs ${what}, which the route table lacks`);
+    return res.body;
+  };
+
+  // ── liveness, the operator, the owner's invitation ──────────────────
+  await hit('GET /v1/health', '/v1/health');
+  await hit('GET /v1/openapi.json', '/v1/openapi.json');
+  await hit('GET /docs', '/docs');
+  await hit('GET /docs/{}', '/docs/swagger-ui.css');
+  const ownerEmail = `rt-owner-${unique()}@bench.test`;
+  const created = body(
+    await hit('POST /v1/platform/tenants', '/v1/platform/tenants', {
+      headers: api.platform,
+      body: { name: 'Round Trips Co', plan: 'scale', owner: { email: ownerEmail, name: 'Rita Owner' } },
+    }),
+    'POST /v1/platform/tenants',
+  );
+  const t = created.id as string;
+  await hit('GET /v1/platform/tenants', '/v1/platform/tenants?limit=5', { headers: api.platform });
+  await hit('GET /v1/platform/tenants/{}', `/v1/platform/tenants/${t}`, { headers: api.platform });
+  await hit('PATCH /v1/platform/tenants/{}', `/v1/platform/tenants/${t}`, {
+    headers: api.platform,
+    body: { name: 'Round Trips Inc' },
+  });
+  const ownerLink = await api.invitationToken(ownerEmail);
+  await hit('POST /v1/invitations/preview', '/v1/invitations/preview', { body: { token: ownerLink } });
+  await hit('POST /v1/invitations/accept', '/v1/invitations/accept', {
+    body: { token: ownerLink, name: 'Rita Owner', password: PASSWORD },
+  });
+
+  // ── signing in ──────────────────────────────────────────────────────
+  const signedIn = body(
+    await hit('POST /v1/auth/login', '/v1/auth/login', { body: { email: ownerEmail, password: PASSWORD } }),
+    'POST /v1/auth/login',
+  );
+  const token = signedIn.accessToken as string;
+  await hit('POST /v1/auth/refresh', '/v1/auth/refresh', { body: { refreshToken: signedIn.refreshToken } });
+  await hit('GET /v1/me', '/v1/me', { token });
+  await hit('GET /v1/permissions', '/v1/permissions', { token });
+
+  // ── the tenant as its members see it ────────────────────────────────
+  await hit('GET /v1/tenants/{}', `/v1/tenants/${t}`, { token });
+  await hit('PATCH /v1/tenants/{}', `/v1/tenants/${t}`, { token, body: { name: 'Round Trips Ltd' } });
+  await hit('GET /v1/tenants/{}/me', `/v1/tenants/${t}/me`, { token });
+
+  // ── invitations and members ─────────────────────────────────────────
+  const users = `/v1/tenants/${t}/users`;
+  const agentEmail = `rt-agent-${unique()}@bench.test`;
+  const invited = body(
+    await hit('POST /v1/tenants/{}/invitations', `/v1/tenants/${t}/invitations`, {
+      token,
+      body: { email: agentEmail, role: 'agent', name: 'Ada Agent' },
+    }),
+    'POST /v1/tenants/{}/invitations',
+  );
+  const agentId = invited.id as string;
+  await hit('GET /v1/tenants/{}/users', users, { token });
+  await hit('GET /v1/tenants/{}/users/{}', `${users}/${agentId}`, { token });
+  await hit('PATCH /v1/tenants/{}/users/{}', `${users}/${agentId}`, { token, body: { name: 'Ada Lovelace' } });
+  const firstLink = await api.invitationToken(agentEmail);
+  await hit('POST /v1/tenants/{}/users/{}/resend-invitation', `${users}/${agentId}/resend-invitation`, { token });
+  await api.invitationToken(agentEmail, firstLink);
+
+  // Direct creation, then the first sign-in's new-password challenge.
+  const directEmail = `rt-direct-${unique()}@bench.test`;
+  const direct = body(
+    await hit('POST /v1/tenants/{}/users', users, {
+      token,
+      body: { email: directEmail, name: 'Dee Direct', password: 'Initial1Password', role: 'agent' },
+    }),
+    'POST /v1/tenants/{}/users',
+  );
+  const directId = direct.id as string;
+  const challenge = await api.ok('POST', '/v1/auth/login', {
+    body: { email: directEmail, password: 'Initial1Password' },
+  });
+  await hit('POST /v1/auth/new-password', '/v1/auth/new-password', {
+    body: { email: directEmail, session: challenge.body.session, newPassword: PASSWORD },
+  });
+
+  // Lifecycle on the active, directly created member.
+  await hit('POST /v1/tenants/{}/users/{}/suspend', `${users}/${directId}/suspend`, { token });
+  await hit('POST /v1/tenants/{}/users/{}/reactivate', `${users}/${directId}/reactivate`, { token });
+  await hit('POST /v1/tenants/{}/users/{}/deactivate', `${users}/${directId}/deactivate`, { token });
+  await hit('POST /v1/tenants/{}/users/{}/reactivate', `${users}/${directId}/reactivate`, { token });
+  await hit('POST /v1/tenants/{}/users/{}/reset-password', `${users}/${directId}/reset-password`, {
+    token,
+    body: { password: 'Temporary1Password' },
+  });
+
+  // ── teams, availability, conversation assignment ───────────────────
+  const teams = `/v1/tenants/${t}/teams`;
+  const team = await hit('POST /v1/tenants/{}/teams', teams, {
+    token,
+    body: { name: 'Support', description: 'First line', assignmentStrategy: 'round_robin' },
+  });
+  await hit('GET /v1/tenants/{}/teams', teams, { token });
+  const conversations = `/v1/tenants/${t}/conversations`;
+  if (team) {
+    const teamId = team.body.id as string;
+    await hit('GET /v1/tenants/{}/teams/{}', `${teams}/${teamId}`, { token });
+    await hit('PATCH /v1/tenants/{}/teams/{}', `${teams}/${teamId}`, { token, body: { description: 'Front line' } });
+    await hit('PUT /v1/tenants/{}/teams/{}/members/{}', `${teams}/${teamId}/members/${directId}`, { token });
+    await hit('GET /v1/tenants/{}/teams/{}/members', `${teams}/${teamId}/members`, { token });
+    for (const availability of ['away', 'online']) {
+      await hit('PUT /v1/tenants/{}/users/{}/availability', `${users}/${directId}/availability`, {
+        token,
+        body: { availability },
+      });
+    }
+    // To the team (its strategy picks the online agent), then to a person, read, unassign; one claimed.
+    await hit('PUT /v1/tenants/{}/conversations/{}/assignment', `${conversations}/conv-rt-1/assignment`, {
+      token,
+      body: { teamId },
+    });
+    await hit('PUT /v1/tenants/{}/conversations/{}/assignment', `${conversations}/conv-rt-2/assignment`, {
+      token,
+      body: { assigneeId: directId },
+    });
+    await hit('GET /v1/tenants/{}/conversations/{}/assignment', `${conversations}/conv-rt-1/assignment`, { token });
+    await hit('GET /v1/tenants/{}/users/{}/assignments', `${users}/${directId}/assignments`, { token });
+    await hit('DELETE /v1/tenants/{}/conversations/{}/assignment', `${conversations}/conv-rt-2/assignment`, {
+      token,
+    });
+    await hit('POST /v1/tenants/{}/conversations/{}/claim', `${conversations}/conv-rt-3/claim`, { token });
+    await hit('DELETE /v1/tenants/{}/teams/{}/members/{}', `${teams}/${teamId}/members/${directId}`, { token });
+    // Refused while it has members, so a team of its own is deleted.
+    const spare = await api.ok('POST', teams, { token, body: { name: 'Spare' } });
+    await hit('DELETE /v1/tenants/{}/teams/{}', `${teams}/${spare.body.id}`, { token });
+  }
+
+  // Forgotten password: the code cognito-local would have emailed.
+  await hit('POST /v1/auth/forgot-password', '/v1/auth/forgot-password', { body: { email: ownerEmail } });
+  if (has('POST /v1/auth/confirm-forgot-password')) {
+    const code = await api.cognitoCode(ownerEmail);
+    await hit('POST /v1/auth/confirm-forgot-password', '/v1/auth/confirm-forgot-password', {
+      body: { email: ownerEmail, code, password: `${PASSWORD}2` },
+    });
+  }
+
+  // Revoke the pending invitation (delete).
+  await hit('DELETE /v1/tenants/{}/users/{}', `${users}/${agentId}`, { token });
+
+  // ── custom roles ────────────────────────────────────────────────────
+  const roles = `/v1/tenants/${t}/roles`;
+  const role = await hit('POST /v1/tenants/{}/roles', roles, {
+    token,
+    body: { name: 'Supervisor', description: 'Reads people and the audit trail', permissions: ['users:view'] },
+  });
+  await hit('GET /v1/tenants/{}/roles', roles, { token });
+  if (role) {
+    const roleId = role.body.id as string;
+    await hit('GET /v1/tenants/{}/roles/{}', `${roles}/${roleId}`, { token });
+    await hit('PATCH /v1/tenants/{}/roles/{}', `${roles}/${roleId}`, {
+      token,
+      body: { permissions: ['users:view', 'audit:view'] },
+    });
+    await hit('DELETE /v1/tenants/{}/roles/{}', `${roles}/${roleId}`, { token });
+  }
+
+  // ── audit, then ownership to a second admin ─────────────────────────
+  await hit('GET /v1/tenants/{}/audit-events', `/v1/tenants/${t}/audit-events?limit=25`, { token });
+  if (has('POST /v1/tenants/{}/transfer-ownership')) {
+    const admin = await api.ok('POST', users, {
+      token,
+      body: {
+        email: `rt-admin-${unique()}@bench.test`,
+        name: 'Ann Admin',
+        password: PASSWORD,
+        temporaryPassword: false,
+        role: 'admin',
+      },
+    });
+    await hit('POST /v1/tenants/{}/transfer-ownership', `/v1/tenants/${t}/transfer-ownership`, {
+      token,
+      body: { memberId: admin.body.id },
+    });
+  }
+
+  // ── the operator closes a tenant (its own, so the rest of the script is unaffected) ──
+  if (has('DELETE /v1/platform/tenants/{}')) {
+    const closing = await api.ok('POST', '/v1/platform/tenants', {
+      headers: api.platform,
+      body: {
+        name: 'Closing Co',
+        plan: 'trial',
+        owner: { email: `rt-close-${unique()}@bench.test`, name: 'Cleo Close' },
+      },
+    });
+    await hit('DELETE /v1/platform/tenants/{}', `/v1/platform/tenants/${closing.body.id}`, { headers: api.platform });
+  }
+
+  const missing = ROUTES.filter((r) => !checks.has(r.id));
+  if (missing.length) {
+    throw new Error(
+      `round trips: the script made no successful request to ${missing
+        .map((r) => `${r.id} (${r.method} ${r.path})`)
+        .join(', ')} — add a step for each to test/bench/round-trips.ts`,
+    );
+  }
+  const ordered = ROUTES.map((r) => checks.get(r.id) as RoundTripCheck);
+  return { counts: Object.fromEntries(ordered.map((c) => [c.routeId, c.requests])), checks: ordered };
+}
