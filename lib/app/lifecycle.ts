@@ -98,7 +98,9 @@ export async function changeStatus(
     at,
     extra: leaves ? [releaseTicketPut(current.tenantId, current.id, at)] : [],
   });
-  if (leaves) await releaseInline(access, next, budget);
+  // The counter read above says whether there is anything to release now; a conversation assigned
+  // meanwhile is still caught: the ticket stays and the release job drains it.
+  if (leaves && current.openAssignments > 0) await releaseInline(access, next, budget);
   if (action !== 'reactivate') await revokeSessionsIfAlone(current);
   return next;
 }
@@ -127,7 +129,7 @@ export async function deleteMember(
       ...(holds ? [releaseTicketPut(current.tenantId, current.id, at)] : []),
     ],
   });
-  if (holds) await releaseInline(access, current, budget);
+  if (holds && current.openAssignments > 0) await releaseInline(access, current, budget);
   // An identity that never signed in and now belongs to no tenant is removed from Cognito.
   const remaining = await membershipsOf(current.id);
   if (remaining.length === 0) {

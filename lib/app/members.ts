@@ -2,13 +2,22 @@
  * Member use cases behind "Settings → Users": invite, direct create, read,
  * list and edit. Each change is one transaction with its audit (lib/store).
  */
-import { ensureIdentity, findIdentity, setEmail, setName, setPassword } from '../aws/identity.ts';
+import {
+  deleteIdentity,
+  ensureIdentity,
+  findIdentity,
+  type Identity,
+  setEmail,
+  setName,
+  setPassword,
+} from '../aws/identity.ts';
 import { sendWelcome } from '../aws/mail.ts';
 import { config } from '../config.ts';
 import { DomainError } from '../domain/errors.ts';
 import { assertCanConfer, ownerProtected, type RoleChoice } from '../domain/escalation.ts';
 import type { Role } from '../domain/permissions.ts';
 import { type MemberRecord, memberView } from '../domain/records.ts';
+import { seatLimitReached } from '../domain/seats.ts';
 import { expiryFrom, issueInvitationToken } from '../domain/tokens.ts';
 import { logger } from '../http/log.ts';
 import type { TenantAccess } from '../http/middleware/authorize.ts';
@@ -88,6 +97,25 @@ async function once(
   return earlier ?? work();
 }
 
+/**
+ * Refuses before touching Cognito when the authorisation read (consistent)
+ * already shows no free seat; the transaction's condition stays the guarantee.
+ */
+function assertSeatFree(access: TenantAccess): void {
+  const { plan, seatsUsed, seatLimit } = access.tenant;
+  if (seatLimit !== undefined && seatsUsed >= seatLimit) throw seatLimitReached(plan, seatsUsed, seatLimit);
+}
+
+/** A login this request created for a membership that was then refused is removed again: no orphans. */
+async function undoCreatedLogin(identity: Identity, error: unknown): Promise<never> {
+  if (identity.created) {
+    await deleteIdentity(identity.email).catch((cause: unknown) =>
+      logger.warn('orphan login not removed', { identityId: identity.id, error: cause as Error }),
+    );
+  }
+  throw error;
+}
+
 export async function inviteMember(
   access: TenantAccess,
   input: MemberInput,
@@ -98,6 +126,7 @@ export async function inviteMember(
     const at = now.toISOString();
     // Validate everything that needs no I/O before touching Cognito.
     newMember(access, input, 'pending', at);
+    assertSeatFree(access);
     await assertNewTeams(access, input);
     const identity = await ensureIdentity(input.email);
     const member = newMember(access, input, identity.id, at);
@@ -110,7 +139,7 @@ export async function inviteMember(
       actor: actorOf(access),
       action: 'member.invited',
       extra: [...joinTeams(member), ...(idempotency ? [recordResponse(idempotency, response, now)] : [])],
-    });
+    }).catch((error: unknown) => undoCreatedLogin(identity, error));
     const delivered = await deliverInvitation(member, token, access.tenant.name, inviterName(access));
     return { status: 201, body: memberView(delivered) };
   });
@@ -136,6 +165,7 @@ export async function createMember(
   return once(idempotency, async () => {
     const at = now.toISOString();
     newMember(access, input, 'pending', at);
+    assertSeatFree(access);
     await assertNewTeams(access, input);
     const existing = await findIdentity(input.email);
     const hasLogin =
@@ -165,7 +195,7 @@ export async function createMember(
       actor: actorOf(access),
       action: 'member.created',
       extra: [...joinTeams(member), ...(idempotency ? [recordResponse(idempotency, response, now)] : [])],
-    });
+    }).catch((error: unknown) => undoCreatedLogin(identity, error));
     try {
       await sendWelcome({
         to: member.email,

@@ -28,6 +28,8 @@ export interface Identity {
   /** Cognito's status: FORCE_CHANGE_PASSWORD, CONFIRMED, … */
   status: string;
   enabled: boolean;
+  /** Set when this very call created the login (so a failed change can remove it again). */
+  created?: true;
 }
 
 export async function findIdentity(email: string): Promise<Identity | undefined> {
@@ -60,7 +62,7 @@ export async function ensureIdentity(email: string): Promise<Identity> {
     );
     const sub = out.User?.Attributes?.find((a) => a.Name === 'sub')?.Value;
     if (!sub) throw new Error('Cognito created a user without sub');
-    return { id: sub, email, status: out.User?.UserStatus ?? 'FORCE_CHANGE_PASSWORD', enabled: true };
+    return { id: sub, email, status: out.User?.UserStatus ?? 'FORCE_CHANGE_PASSWORD', enabled: true, created: true };
   } catch (error) {
     // Created concurrently by another request: read it.
     if (nameOf(error) === 'UsernameExistsException') {

@@ -1,3 +1,5 @@
+import { DomainError } from './errors.ts';
+
 /**
  * Plans and seat arithmetic (DESIGN §1). A `null` limit means unlimited.
  */
@@ -22,4 +24,13 @@ export function seatsView(used: number, limit: number | null): Seats {
 
 export function hasFreeSeat(used: number, limit: number | null, wanted = 1): boolean {
   return limit === null || used + wanted <= limit;
+}
+
+/** 409 `seat-limit-reached`, with the usage in the problem's `seats`. */
+export function seatLimitReached(plan: string, used: number, limit: number): DomainError {
+  return new DomainError(
+    'seat-limit-reached',
+    `All ${limit} seats of the ${plan} plan are in use (${used} of ${limit}). Free a seat or upgrade the plan.`,
+    { seats: seatsView(used, limit) },
+  );
 }

@@ -7,7 +7,7 @@ import { dynamo } from '../aws/clients.ts';
 import { config } from '../config.ts';
 import { DomainError, notFound } from '../domain/errors.ts';
 import type { MemberRecord, TenantRecord } from '../domain/records.ts';
-import { seatsView } from '../domain/seats.ts';
+import { seatLimitReached } from '../domain/seats.ts';
 import { type Actor, auditPut } from './audit.ts';
 import { auditDiff, versionedUpdate } from './diff.ts';
 import { tenantFromItem } from './items.ts';
@@ -143,11 +143,7 @@ export function tenantCounters(tenantId: string, delta: { seats: number; admins:
       const used = Number(old.seatsUsed ?? 0);
       const limit = old.seatLimit === undefined ? null : Number(old.seatLimit);
       if (delta.seats > 0 && limit !== null && used + delta.seats > limit) {
-        return new DomainError(
-          'seat-limit-reached',
-          `All ${limit} seats of the ${String(old.plan)} plan are in use (${used} of ${limit}). Free a seat or upgrade the plan.`,
-          { seats: seatsView(used, limit) },
-        );
+        return seatLimitReached(String(old.plan), used, limit);
       }
       return new DomainError('last-admin', 'This would leave the tenant without an active admin.');
     },

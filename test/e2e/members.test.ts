@@ -3,6 +3,7 @@
  * live authorisation, editing with If-Match, listing, direct creation.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findIdentity } from '../../lib/aws/identity.ts';
 import { sesMessages, startTestGateway, type TestGateway } from '../support/http.ts';
 import { client, PASSWORD, unique } from './client.ts';
 
@@ -73,12 +74,14 @@ describe('invitations and seats', () => {
     });
     expect(res.status).toBe(201);
     managerId = res.body.id;
+    const extra = `extra-${unique()}@e2e.test`;
     const full = await api.call('POST', `/v1/tenants/${t.tenantId}/invitations`, {
       token: t.ownerToken,
-      body: { email: `extra-${unique()}@e2e.test`, role: 'agent' },
+      body: { email: extra, role: 'agent' },
     });
     expect(full.status).toBe(409);
     expect(full.body).toMatchObject({ code: 'seat-limit-reached', seats: { used: 3, limit: 3, available: 0 } });
+    expect(await findIdentity(extra)).toBeUndefined();
   });
 
   it('rotates the link on resend: the old one dies, the new one works', async () => {
