@@ -31,7 +31,8 @@ const packageRequire = createRequire(import.meta.url);
 const loaded = new Map<string, { text: string; gzip: Uint8Array }>();
 
 function load(name: string) {
-  const asset = ASSETS[name];
+  // Own entries only: `constructor`, `__proto__` and the like name no asset.
+  const asset = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
   if (!asset) throw notFound(`The docs asset ${name}`);
   let found = loaded.get(name);
   if (!found) {

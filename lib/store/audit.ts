@@ -8,6 +8,7 @@ import { dynamo } from '../aws/clients.ts';
 import { config } from '../config.ts';
 import { decodeCursor, pageOf } from './cursor.ts';
 import { keys } from './keys.ts';
+import { TABLE_KEYS } from './table.ts';
 import { put, type TxItem } from './transact.ts';
 
 export type Actor =
@@ -84,13 +85,16 @@ export async function listAuditEvents(
 ): Promise<{ items: AuditEvent[]; nextCursor: string | null }> {
   const partition = keys.auditPartition(tenantId);
   const scope = `AUDIT#${tenantId}`;
-  const start = decodeCursor(scope, page.cursor, { attribute: 'pk', value: partition });
-  const values: Record<string, unknown> = {
-    ':pk': partition,
-    ':from': filter.since ?? '0',
-    // ULIDs sort after '#', so `until#` excludes events at exactly `until`; '~' sorts after every ISO time.
-    ':to': filter.until ? `${filter.until}#` : '~',
-  };
+  const from = filter.since ?? '0';
+  // ULIDs sort after '#', so `until#` excludes events at exactly `until`; '~' sorts after every ISO time.
+  const to = filter.until ? `${filter.until}#` : '~';
+  // A cursor resumes inside the time window it was issued for: one outside it (other filters) is a 400.
+  const start = decodeCursor(scope, page.cursor, {
+    attributes: [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey],
+    partition: { attribute: TABLE_KEYS.partitionKey, value: partition },
+    sort: { attribute: TABLE_KEYS.sortKey, from, to },
+  });
+  const values: Record<string, unknown> = { ':pk': partition, ':from': from, ':to': to };
   const names: Record<string, string> = {};
   const conditions: string[] = [];
   if (filter.actorId) {

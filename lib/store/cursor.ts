@@ -1,6 +1,7 @@
 /**
- * Opaque pagination cursors bound to one scope (a tenant, the tenant list):
- * a cursor from another scope, or garbage, is a 400 — never a foreign read.
+ * Opaque pagination cursors bound to one scope (a tenant, the tenant list)
+ * and to the query that issued them: a cursor from another scope, a crafted
+ * key or garbage is a 400 — never a foreign read, never a 500.
  */
 import { DomainError } from '../domain/errors.ts';
 
@@ -11,12 +12,36 @@ export function encodeCursor(scope: string, key: Key | undefined): string | null
   return Buffer.from(JSON.stringify({ s: scope, k: key }), 'utf8').toString('base64url');
 }
 
-/** `expectedPartition` is checked against the key's partition attribute to forbid crafted keys. */
-export function decodeCursor(
-  scope: string,
-  cursor: string | undefined,
-  expectedPartition: { attribute: string; value: string },
-): Key | undefined {
+/**
+ * Where a page of one query may resume: a position carries exactly the key
+ * attributes of what is queried (the table's, plus the index's when the query
+ * reads one), lies in the query's partition and within its sort key condition.
+ * Anything else — a crafted or foreign key — is a 400, never DynamoDB's
+ * ValidationException (a 500).
+ */
+export interface ResumeBounds {
+  attributes: readonly string[];
+  partition: { attribute: string; value: string };
+  sort?: { attribute: string; prefix?: string; from?: string; to?: string };
+}
+
+/** DynamoDB's limit for a sort key value (a partition key may take 2048; no position here needs more). */
+const MAX_KEY_BYTES = 1024;
+
+/** Not UTF-8 encodable, so never a stored key. */
+const LONE_SURROGATE = /[\ud800-\udfff]/u;
+
+/** DynamoDB orders string keys by their UTF-8 bytes. */
+const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+
+function withinSort(value: string, sort: NonNullable<ResumeBounds['sort']>): boolean {
+  if (sort.prefix !== undefined && !value.startsWith(sort.prefix)) return false;
+  if (sort.from !== undefined && byteOrder(value, sort.from) < 0) return false;
+  if (sort.to !== undefined && byteOrder(value, sort.to) > 0) return false;
+  return true;
+}
+
+export function decodeCursor(scope: string, cursor: string | undefined, bounds: ResumeBounds): Key | undefined {
   if (cursor === undefined) return undefined;
   const invalid = () =>
     new DomainError('validation-failed', 'The cursor is not valid for this list.', {
@@ -29,13 +54,18 @@ export function decodeCursor(
     throw invalid();
   }
   const { s, k } = (parsed ?? {}) as { s?: unknown; k?: unknown };
-  if (s !== scope || typeof k !== 'object' || k === null) throw invalid();
-  const entries = Object.entries(k);
-  if (entries.length === 0 || entries.length > 4) throw invalid();
-  if (!entries.every(([, v]) => typeof v === 'string' && v.length <= 1024)) throw invalid();
-  const key = k as Key;
-  if (key[expectedPartition.attribute] !== expectedPartition.value) throw invalid();
-  return key;
+  if (s !== scope || typeof k !== 'object' || k === null || Array.isArray(k)) throw invalid();
+  const key = k as Record<string, unknown>;
+  const names = Object.keys(key);
+  if (names.length !== bounds.attributes.length || !bounds.attributes.every((a) => Object.hasOwn(key, a))) {
+    throw invalid();
+  }
+  const usable = (v: unknown): v is string =>
+    typeof v === 'string' && v !== '' && !LONE_SURROGATE.test(v) && Buffer.byteLength(v, 'utf8') <= MAX_KEY_BYTES;
+  if (!names.every((name) => usable(key[name]))) throw invalid();
+  if (key[bounds.partition.attribute] !== bounds.partition.value) throw invalid();
+  if (bounds.sort && !withinSort(key[bounds.sort.attribute] as string, bounds.sort)) throw invalid();
+  return key as Key;
 }
 
 /**

@@ -20,7 +20,7 @@ import { decodeCursor, pageOf } from './cursor.ts';
 import { versionedUpdate } from './diff.ts';
 import { memberFromItem, tenantFromItem } from './items.ts';
 import { keys } from './keys.ts';
-import { INDEXES } from './table.ts';
+import { INDEXES, TABLE_KEYS } from './table.ts';
 import { tenantCounters } from './tenants.ts';
 import { put, remove, type TxItem, transact, update } from './transact.ts';
 
@@ -274,7 +274,11 @@ export async function listMembers(
 ): Promise<{ items: MemberRecord[]; nextCursor: string | null }> {
   const scope = `MEMBERS#${tenantId}`;
   const partition = keys.tenant(tenantId).pk;
-  const start = decodeCursor(scope, page.cursor, { attribute: 'pk', value: partition });
+  const start = decodeCursor(scope, page.cursor, {
+    attributes: [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey],
+    partition: { attribute: TABLE_KEYS.partitionKey, value: partition },
+    sort: { attribute: TABLE_KEYS.sortKey, prefix: keys.memberPrefix },
+  });
   const conditions: string[] = [];
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = { ':pk': partition, ':prefix': keys.memberPrefix };

@@ -33,7 +33,15 @@ export async function queryPage(
       ExpressionAttributeValues: { ':pk': q.partition, ...(q.sortPrefix ? { ':prefix': q.sortPrefix } : {}) },
       ScanIndexForward: !q.newestFirst,
       Limit: q.page.limit,
-      ExclusiveStartKey: decodeCursor(q.scope, q.page.cursor, { attribute: keyNames.partitionKey, value: q.partition }),
+      ExclusiveStartKey: decodeCursor(q.scope, q.page.cursor, {
+        attributes: [
+          TABLE_KEYS.partitionKey,
+          TABLE_KEYS.sortKey,
+          ...(q.index ? [keyNames.partitionKey, keyNames.sortKey] : []),
+        ],
+        partition: { attribute: keyNames.partitionKey, value: q.partition },
+        ...(q.sortPrefix ? { sort: { attribute: keyNames.sortKey, prefix: q.sortPrefix } } : {}),
+      }),
     }),
   );
   return {

@@ -1,7 +1,7 @@
 /**
  * Request normalisation, middy-style: headers lower-cased in place, the JSON
- * body parsed in place (malformed → 400, wrong media type → 415, oversized →
- * 413), and a correlation id derived from the request.
+ * body parsed in place (malformed or not valid Unicode → 400, wrong media
+ * type → 415, oversized → 413), and a correlation id derived from the request.
  */
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
@@ -41,13 +41,39 @@ function parseBody(event: APIGatewayProxyEventV2, headers: Record<string, string
   if (type !== undefined && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
     throw new DomainError('unsupported-media-type', 'Send the request body as application/json.');
   }
+  let parsed: unknown;
   try {
-    return JSON.parse(raw);
+    parsed = JSON.parse(raw);
   } catch {
     throw new DomainError('validation-failed', 'The request body is not valid JSON.', {
       errors: [{ path: 'body', message: 'Malformed JSON' }],
     });
   }
+  const where = unpairedSurrogate(parsed, 'body');
+  if (where) {
+    throw new DomainError('validation-failed', 'The request body holds text that is not valid Unicode.', {
+      errors: [{ path: where, message: 'Contains an unpaired surrogate (\\uD800–\\uDFFF)' }],
+    });
+  }
+  return parsed;
+}
+
+/**
+ * JSON can escape half a surrogate pair ("\\ud800"); UTF-8 cannot encode it,
+ * so no store or mail service takes it (the SDK's SES call throws URIError).
+ * Returns the path of the first string or key holding one.
+ */
+const LONE_SURROGATE = /[\ud800-\udfff]/u;
+
+export function unpairedSurrogate(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? path : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const here = `${path}.${key.replace(/[\ud800-\udfff]/gu, '\ufffd')}`;
+    const found = LONE_SURROGATE.test(key) ? here : unpairedSurrogate(item, here);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 export function httpRequest(): MiddlewareObj<APIGatewayProxyEventV2> {
