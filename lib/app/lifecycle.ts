@@ -13,7 +13,7 @@ import { expiryFrom, issueInvitationToken } from '../domain/tokens.ts';
 import type { TenantAccess } from '../http/middleware/authorize.ts';
 import { releaseTicketPut } from '../store/assignments.ts';
 import { auditPut } from '../store/audit.ts';
-import { membershipsOf, writeMemberChange } from '../store/members.ts';
+import { membersOfIdentity, writeMemberChange } from '../store/members.ts';
 import { teamLinkItems } from '../store/teams.ts';
 import { transact } from '../store/transact.ts';
 import { actorOf, isOwner, targetMember } from './access.ts';
@@ -65,8 +65,8 @@ function guard(access: TenantAccess, member: MemberRecord, action: LifecycleActi
 
 /** When the person has no other active membership, their refresh tokens are revoked too. */
 async function revokeSessionsIfAlone(member: MemberRecord): Promise<void> {
-  const others = (await membershipsOf(member.id)).filter(
-    ({ member: m }) => m.tenantId !== member.tenantId && m.status === 'active',
+  const others = (await membersOfIdentity(member.id)).filter(
+    (m) => m.tenantId !== member.tenantId && m.status === 'active',
   );
   if (others.length === 0) await signOutEverywhere(member.email);
 }
@@ -131,7 +131,7 @@ export async function deleteMember(
   });
   if (holds && current.openAssignments > 0) await releaseInline(access, current, budget);
   // An identity that never signed in and now belongs to no tenant is removed from Cognito.
-  const remaining = await membershipsOf(current.id);
+  const remaining = await membersOfIdentity(current.id);
   if (remaining.length === 0) {
     const identity = await findIdentity(current.email);
     if (identity && identity.id === current.id && identity.status === 'FORCE_CHANGE_PASSWORD') {
@@ -139,7 +139,7 @@ export async function deleteMember(
     } else {
       await signOutEverywhere(current.email);
     }
-  } else if (!remaining.some(({ member }) => member.status === 'active')) {
+  } else if (!remaining.some((member) => member.status === 'active')) {
     await signOutEverywhere(current.email);
   }
 }

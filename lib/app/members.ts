@@ -22,7 +22,13 @@ import { expiryFrom, issueInvitationToken } from '../domain/tokens.ts';
 import { logger } from '../http/log.ts';
 import type { TenantAccess } from '../http/middleware/authorize.ts';
 import { type Idempotency, recordResponse, replay, type StoredResponse } from '../store/idempotency.ts';
-import { insertMember, listMembers, type MemberFilter, membershipsOf, writeMemberChange } from '../store/members.ts';
+import {
+  insertMember,
+  listMembers,
+  type MemberFilter,
+  membersOfIdentity,
+  writeMemberChange,
+} from '../store/members.ts';
 import { teamLinkItems } from '../store/teams.ts';
 import { actorOf, grantorOf, isOwner, roleLabel, targetMember } from './access.ts';
 import { deliverInvitation, inviterName } from './delivery.ts';
@@ -215,8 +221,8 @@ export async function createMember(
 
 /** True when the identity has a membership in a tenant other than `tenantId`. */
 async function sharedElsewhere(identityId: string, tenantId: string): Promise<boolean> {
-  const memberships = await membershipsOf(identityId);
-  return memberships.some(({ member }) => member.tenantId !== tenantId);
+  const memberships = await membersOfIdentity(identityId);
+  return memberships.some((member) => member.tenantId !== tenantId);
 }
 
 /** The shared-identity guard: login-level changes only for logins that belong to this tenant alone. */

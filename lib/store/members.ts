@@ -69,18 +69,18 @@ export async function loadAccess(tenantId: string, memberId: string): Promise<Ac
   return access;
 }
 
-/** Every membership of one identity (via GSI1), with its tenant. */
-export async function membershipsOf(
-  identityId: string,
-): Promise<{ member: MemberRecord; tenant: TenantRecord | undefined }[]> {
-  const table = config().tableName;
+/**
+ * Every membership item of one identity (GSI1, eventually consistent), without
+ * their tenants: what the shared-identity guard and the session checks need.
+ */
+export async function membersOfIdentity(identityId: string): Promise<MemberRecord[]> {
   const { partitionKey } = INDEXES.gsi1;
   const members: MemberRecord[] = [];
   let start: Record<string, unknown> | undefined;
   do {
     const out = await dynamo().send(
       new QueryCommand({
-        TableName: table,
+        TableName: config().tableName,
         IndexName: INDEXES.gsi1.name,
         KeyConditionExpression: '#pk = :pk',
         ExpressionAttributeNames: { '#pk': partitionKey },
@@ -91,6 +91,15 @@ export async function membershipsOf(
     members.push(...(out.Items ?? []).map(memberFromItem));
     start = out.LastEvaluatedKey;
   } while (start);
+  return members;
+}
+
+/** Every membership of one identity (via GSI1), with its tenant. */
+export async function membershipsOf(
+  identityId: string,
+): Promise<{ member: MemberRecord; tenant: TenantRecord | undefined }[]> {
+  const table = config().tableName;
+  const members = await membersOfIdentity(identityId);
   if (members.length === 0) return [];
   const tenants = new Map<string, TenantRecord>();
   for (let i = 0; i < members.length; i += 100) {
