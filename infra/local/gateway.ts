@@ -15,6 +15,7 @@ import { LocalStackError } from './emulators.ts';
 import type { EventFeed } from './events.ts';
 import { type CognitoAuthConfig, jwtAuthorizer, platformAuthorizer } from './gateway-auth.ts';
 import { type AuthorizerContext, buildEvent, type HttpResult, lambdaContext, toHttpResult } from './gateway-event.ts';
+import { webServer } from './web.ts';
 
 export { buildEvent, type GatewayEvent } from './gateway-event.ts';
 
@@ -41,6 +42,8 @@ export interface GatewayOptions {
   log?: (line: string) => void;
   /** Serves `GET /local/events` (local only, not an API route): what the EventBridge pipe would publish. */
   events?: Pick<EventFeed, 'events'>;
+  /** The built console served at `/` and the page paths (default web/dist; false: API only). */
+  webRoot?: string | false;
 }
 
 export interface Gateway {
@@ -69,6 +72,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const modules = new Map<string, Promise<Handler>>();
   const region = options.env.AWS_REGION ?? 'us-east-1';
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const web = options.webRoot === false ? undefined : webServer(options.webRoot ?? join(REPO_ROOT, 'web', 'dist'));
 
   function loadHandler(entry: string): Promise<Handler> {
     let loading = modules.get(entry);
@@ -89,6 +93,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const url = request.url ?? '/';
     const path = url.split('?')[0] ?? '/';
     if (path === LOCAL_EVENTS_PATH && options.events) return localEvents(options.events, method, url);
+    const page = await web?.(method, path);
+    if (page) return page;
     const matches = compiled.flatMap((c) => {
       const m = c.pattern.exec(path);
       return m ? [{ compiled: c, values: m.slice(1) }] : [];

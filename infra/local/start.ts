@@ -15,6 +15,7 @@ import { type EventFeed, startLocalEventFeed } from './events.ts';
 import { type Gateway, LOCAL_EVENTS_PATH, REPO_ROOT, startGateway } from './gateway.ts';
 import { ACCOUNT_ID, lambdaContext } from './gateway-event.ts';
 import { DEMO, seedDemo } from './seed.ts';
+import { ensureWebBuilt } from './web-build.ts';
 
 const JOB_INTERVAL_MS = 60_000;
 /** A job's time limit, as the stack gives it (infra/constructs/jobs.ts). */
@@ -36,6 +37,8 @@ async function main(): Promise<void> {
   const platformKey = process.env.ROSTER_PLATFORM_KEY || randomBytes(24).toString('base64url');
   const generatedKey = !process.env.ROSTER_PLATFORM_KEY;
   const ttl = process.env.INVITATION_TTL_SECONDS;
+  // Links in emails open the console the gateway serves (same origin as the API).
+  const appUrl = (process.env.APP_URL || `http://localhost:${apiPort}`).replace(/\/$/, '');
 
   let emulators: LocalEmulators | undefined;
   let gateway: Gateway | undefined;
@@ -57,12 +60,13 @@ async function main(): Promise<void> {
 
   try {
     await assertPortFree(apiPort, 'the API', 'PORT', '127.0.0.1');
+    await ensureWebBuilt((line) => console.log(line));
     console.log('Starting DynamoDB Local, cognito-local and SES local…');
     emulators = await startEmulators({
       dynamodbPort: port('DYNAMODB_PORT', 8000),
       cognitoPort: port('COGNITO_PORT', 9229),
       sesPort: port('SES_PORT', 8005),
-      appUrl: process.env.APP_URL || 'http://localhost:3000',
+      appUrl,
       invitationTtlSeconds: ttl ? Number(ttl) : undefined,
       lambdaPort: process.env.LAMBDA_PORT ? port('LAMBDA_PORT', 0) : undefined,
       onLog: emulatorConsole(),
@@ -104,6 +108,7 @@ async function main(): Promise<void> {
   const lines = [
     `Roster local stack ready in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     '',
+    `Console          ${appUrl}/   (sign in as the demo owner below)`,
     `API              ${gateway.url}`,
     `Health           ${gateway.url}/v1/health`,
     `API docs         ${gateway.url}/docs   (OpenAPI: ${gateway.url}/v1/openapi.json)`,

@@ -1,0 +1,75 @@
+/**
+ * The one typed client (openapi-fetch over the generated schema). Its
+ * middleware adds the bearer token and turns every refusal into an
+ * ApiProblem; an expired access token is refreshed once and the request
+ * retried; a revoked session ends here and the person signs in again.
+ */
+import createClient, { type Middleware } from 'openapi-fetch';
+import type { PendingPaths } from './contract';
+import { ApiProblem, problemFrom } from './problem';
+import type { paths } from './schema';
+import { accessToken, endSession, refreshToken, startSession, type Tokens } from './session';
+
+export type Paths = paths & Omit<PendingPaths, keyof paths>;
+
+const auth: Middleware = {
+  onRequest({ request }) {
+    const token = accessToken();
+    if (token && !request.headers.has('authorization')) request.headers.set('authorization', `Bearer ${token}`);
+    return request;
+  },
+  async onResponse({ response }) {
+    if (!response.ok) throw await problemFrom(response);
+    return response;
+  },
+};
+
+let refreshing: Promise<boolean> | undefined;
+
+/** Swaps the refresh token for fresh tokens once at a time; false when the session cannot go on. */
+export function refreshSession(): Promise<boolean> {
+  const token = refreshToken();
+  if (!token) return Promise.resolve(false);
+  refreshing ??= fetch('/v1/auth/refresh', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ refreshToken: token }),
+  })
+    .then(async (response) => {
+      if (!response.ok) return false;
+      startSession({ refreshToken: token, ...((await response.json()) as Tokens) });
+      return true;
+    })
+    .catch(() => false)
+    .finally(() => {
+      refreshing = undefined;
+    });
+  return refreshing;
+}
+
+/** fetch with one retry after a refresh when a signed-in request gets 401. */
+async function fetchWithRefresh(request: Request): Promise<Response> {
+  const retry = request.clone();
+  const response = await fetch(request);
+  if (response.status !== 401 || !request.headers.has('authorization')) return response;
+  const problem = await problemFrom(response);
+  if (problem.code !== 'session-revoked' && (await refreshSession())) {
+    retry.headers.set('authorization', `Bearer ${accessToken()}`);
+    return fetch(retry);
+  }
+  endSession();
+  return response;
+}
+
+export const api = createClient<Paths>({
+  baseUrl: typeof location === 'undefined' ? '' : location.origin,
+  fetch: fetchWithRefresh,
+});
+api.use(auth);
+
+/** The data of a successful call (refusals were thrown by the middleware). */
+export async function ok<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+  const { data, error, response } = await call;
+  if (error !== undefined) throw error instanceof ApiProblem ? error : await problemFrom(response);
+  return data as T;
+}

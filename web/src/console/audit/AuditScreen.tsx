@@ -1,0 +1,180 @@
+/**
+ * The audit trail: who did what to whom, when, and what changed — newest
+ * first, filtered by action, person and time (all in the URL with the
+ * cursor). Actors and targets are shown by name where they are members.
+ */
+import { useQueries } from '@tanstack/react-query';
+import { type FormEvent, useMemo } from 'react';
+import { api, ok } from '../../api/client';
+import { describe } from '../../api/problem';
+import { type AuditEvent, type AuditFilters, useAudit } from '../../data/audit';
+import { keys } from '../../data/keys';
+import { useUsers } from '../../data/users';
+import { setQuery, useLocation } from '../../router';
+import { ErrorText } from '../../ui/Dialog';
+import { SelectField, TextField } from '../../ui/Field';
+import { when } from '../../ui/format';
+import { useConsole } from '../context';
+
+const FILTERS = ['action', 'actorId', 'targetId', 'since', 'until', 'cursor'] as const;
+
+/** A `datetime-local` value as ISO time, or undefined. */
+const toIso = (local: string) => (local ? new Date(local).toISOString() : undefined);
+const toLocal = (iso: string | undefined) => {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime())
+    ? ''
+    : new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+};
+
+export function AuditScreen() {
+  const { tenantId, can } = useConsole();
+  const { query } = useLocation();
+  const filters: AuditFilters = Object.fromEntries(FILTERS.map((f) => [f, query.get(f) || undefined]));
+  const audit = useAudit(tenantId, filters);
+  const people = useUsers(tenantId, {}, { limit: 100, enabled: can('users:view') });
+  const names = useNames(tenantId, audit.data?.items ?? [], can('users:view'));
+  const peopleOptions = people.data?.items ?? [];
+
+  function apply(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const text = (name: string) => String(form.get(name) ?? '').trim() || undefined;
+    setQuery({
+      action: text('action'),
+      actorId: text('actorId'),
+      targetId: text('targetId'),
+      since: toIso(String(form.get('since') ?? '')),
+      until: toIso(String(form.get('until') ?? '')),
+    });
+  }
+
+  const name = (type: string, id: string) => {
+    if (type === 'platform') return 'Platform';
+    if (type === 'system') return 'Roster';
+    return names.get(id) ?? id;
+  };
+
+  return (
+    <section aria-labelledby="audit-title">
+      <div className="screen-head">
+        <h1 id="audit-title">Audit</h1>
+      </div>
+      <form className="filters" aria-label="Filter audit events" onSubmit={apply} key={query.toString()}>
+        <TextField label="Action" name="action" defaultValue={filters.action} placeholder="e.g. member.invited" />
+        <SelectField label="Who" name="actorId" defaultValue={filters.actorId ?? ''}>
+          <option value="">Anyone</option>
+          {peopleOptions.map((m) => (
+            <option key={m.id} value={m.id}>
+              {m.name || m.email}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField label="To whom" name="targetId" defaultValue={filters.targetId ?? ''}>
+          <option value="">Anyone or anything</option>
+          {peopleOptions.map((m) => (
+            <option key={m.id} value={m.id}>
+              {m.name || m.email}
+            </option>
+          ))}
+        </SelectField>
+        <TextField label="From" name="since" type="datetime-local" defaultValue={toLocal(filters.since)} />
+        <TextField label="Until" name="until" type="datetime-local" defaultValue={toLocal(filters.until)} />
+        <button type="submit">Apply filters</button>
+      </form>
+      {audit.error ? <ErrorText>{describe(audit.error)}</ErrorText> : null}
+      <div className="table-wrap">
+        <table aria-busy={audit.isFetching || undefined}>
+          <caption className="visually-hidden">Audit events</caption>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Who</th>
+              <th scope="col">Action</th>
+              <th scope="col">To whom</th>
+              <th scope="col">Changes</th>
+            </tr>
+          </thead>
+          <tbody>
+            {audit.data?.items.length === 0 ? (
+              <tr>
+                <td colSpan={5}>No events match these filters.</td>
+              </tr>
+            ) : null}
+            {audit.data?.items.map((e) => (
+              <tr key={e.id}>
+                <td>{when(e.at)}</td>
+                <td>{name(e.actor.type, e.actor.id)}</td>
+                <td>
+                  <code>{e.action}</code>
+                </td>
+                <td>{e.target.type === 'member' ? name('user', e.target.id) : `${e.target.type} ${e.target.id}`}</td>
+                <td>
+                  <Changes before={e.before} after={e.after} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <nav className="pager" aria-label="Pages of audit events">
+        {filters.cursor ? (
+          <button type="button" onClick={() => setQuery({ ...filters, cursor: undefined })}>
+            First page
+          </button>
+        ) : null}
+        {audit.data?.nextCursor ? (
+          <button type="button" onClick={() => setQuery({ ...filters, cursor: audit.data?.nextCursor ?? undefined })}>
+            Next page
+          </button>
+        ) : null}
+      </nav>
+    </section>
+  );
+}
+
+/** Names of the members an audit page mentions, one cached lookup per person. */
+function useNames(tenantId: string, events: AuditEvent[], enabled: boolean): Map<string, string> {
+  const ids = useMemo(() => {
+    const set = new Set<string>();
+    for (const e of events) {
+      if (e.actor.type === 'user' || e.actor.type === 'invitee') set.add(e.actor.id);
+      if (e.target.type === 'member') set.add(e.target.id);
+    }
+    return [...set];
+  }, [events]);
+  const results = useQueries({
+    queries: ids.map((userId) => ({
+      queryKey: keys.user(tenantId, userId),
+      queryFn: () => ok(api.GET('/v1/tenants/{tenantId}/users/{userId}', { params: { path: { tenantId, userId } } })),
+      enabled,
+      retry: false,
+      staleTime: 60_000,
+    })),
+  });
+  const map = new Map<string, string>();
+  results.forEach((r, i) => {
+    const id = ids[i];
+    if (id && r.data) map.set(id, r.data.name || r.data.email);
+  });
+  return map;
+}
+
+function Changes({ before, after }: { before: unknown; after: unknown }) {
+  const b = (before ?? {}) as Record<string, unknown>;
+  const a = (after ?? {}) as Record<string, unknown>;
+  const fields = [...new Set([...Object.keys(b), ...Object.keys(a)])].filter((k) => k !== 'version');
+  if (fields.length === 0) return <>—</>;
+  const show = (v: unknown) => (v === undefined || v === null ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
+  return (
+    <ul className="changes">
+      {fields.slice(0, 6).map((f) => (
+        <li key={f}>
+          {f}: {f in b ? `${show(b[f])} → ` : ''}
+          {show(a[f])}
+        </li>
+      ))}
+    </ul>
+  );
+}

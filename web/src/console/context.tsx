@@ -1,0 +1,38 @@
+/**
+ * What every console screen knows: the tenant, the signed-in person's
+ * membership in it and `can(permission)` from their effective permissions
+ * (GET /v1/tenants/{t}/me) — the only source of what the console shows.
+ */
+import { createContext, useContext } from 'react';
+import type { MyMembership, Permission } from '../data/tenant';
+
+export interface ConsoleState {
+  tenantId: string;
+  me: MyMembership;
+  can: (permission: Permission) => boolean;
+}
+
+export const ConsoleContext = createContext<ConsoleState | undefined>(undefined);
+
+export function useConsole(): ConsoleState {
+  const state = useContext(ConsoleContext);
+  if (!state) throw new Error('useConsole outside the console');
+  return state;
+}
+
+export function consoleState(me: MyMembership): ConsoleState {
+  const held = new Set<string>(me.permissions);
+  return { tenantId: me.tenantId, me, can: (permission) => held.has(permission) };
+}
+
+/** The console's screens, each shown only to those holding its permission. */
+export const SCREENS: readonly { path: string; label: string; permission?: Permission }[] = [
+  { path: '/users', label: 'Users', permission: 'users:view' },
+  { path: '/roles', label: 'Roles', permission: 'roles:view' },
+  { path: '/teams', label: 'Teams', permission: 'teams:view' },
+  { path: '/audit', label: 'Audit', permission: 'audit:view' },
+  { path: '/profile', label: 'My profile' },
+];
+
+export const visibleScreens = (state: Pick<ConsoleState, 'can'>) =>
+  SCREENS.filter((s) => !s.permission || state.can(s.permission));

@@ -1,0 +1,197 @@
+/**
+ * My profile: my availability, change my password, sign out (here or
+ * everywhere) and switch organisation.
+ */
+import { useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { describe } from '../../api/problem';
+import { chooseTenant } from '../../api/session';
+import { changePassword, signOut } from '../../data/auth';
+import { activeTenants, useMe } from '../../data/tenant';
+import { useSetAvailability } from '../../data/users';
+import { navigate } from '../../router';
+import { ErrorText } from '../../ui/Dialog';
+import { TextField } from '../../ui/Field';
+import { ROLE_LABELS } from '../../ui/format';
+import { PASSWORD_HINT, PASSWORD_MIN, passwordProblem } from '../../ui/rules';
+import { useConsole } from '../context';
+
+export function ProfileScreen() {
+  const { tenantId, me } = useConsole();
+  const identity = useMe();
+  const client = useQueryClient();
+  const availability = useSetAvailability(tenantId);
+  const [status, setStatus] = useState<string>();
+  const [error, setError] = useState<string>();
+  const tenants = identity.data ? activeTenants(identity.data) : [];
+
+  async function everywhere() {
+    setError(undefined);
+    try {
+      await signOut(true);
+      navigate('/sign-in?notice=signedout', { replace: true });
+    } catch (e) {
+      setError(`You are still signed in: ${describe(e)}`);
+    }
+  }
+
+  return (
+    <section aria-labelledby="profile-title">
+      <div className="screen-head">
+        <h1 id="profile-title">My profile</h1>
+      </div>
+      <dl className="facts">
+        <dt>Name</dt>
+        <dd>{me.name || '—'}</dd>
+        <dt>Email</dt>
+        <dd>{me.email}</dd>
+        <dt>Organisation</dt>
+        <dd>{me.tenant.name}</dd>
+        <dt>Role</dt>
+        <dd>
+          {ROLE_LABELS[me.role] ?? me.role}
+          {me.owner ? ' (owner)' : ''}
+        </dd>
+      </dl>
+      <p role="status" className="status-line">
+        {status}
+      </p>
+      {error ? <ErrorText>{error}</ErrorText> : null}
+
+      <section className="panel" aria-labelledby="availability-title">
+        <h2 id="availability-title">Availability</h2>
+        <fieldset>
+          <legend>New conversations from my teams</legend>
+          {(['online', 'away'] as const).map((value) => (
+            <div className="check" key={value}>
+              <input
+                type="radio"
+                id={`availability-${value}`}
+                name="availability"
+                checked={me.availability === value}
+                disabled={availability.isPending}
+                onChange={() =>
+                  availability.mutate(
+                    { userId: me.id, availability: value },
+                    {
+                      onSuccess: () => setStatus(value === 'online' ? 'You are online.' : 'You are away.'),
+                      onError: (e) => setError(describe(e)),
+                    },
+                  )
+                }
+              />
+              <label htmlFor={`availability-${value}`}>
+                {value === 'online' ? 'Online — give me conversations' : 'Away — give me none'}
+              </label>
+            </div>
+          ))}
+        </fieldset>
+      </section>
+
+      <ChangePassword onDone={() => setStatus('Your password was changed. Your other sessions were signed out.')} />
+
+      {tenants.length > 1 ? (
+        <section className="panel" aria-labelledby="switch-title">
+          <h2 id="switch-title">Switch organisation</h2>
+          <ul className="tenant-list">
+            {tenants
+              .filter((t) => t.id !== tenantId)
+              .map((t) => (
+                <li key={t.id}>
+                  <button
+                    type="button"
+                    onClick={() => {
+                      chooseTenant(t.id);
+                      client.removeQueries({ queryKey: ['tenant'] });
+                      navigate('/users');
+                    }}
+                  >
+                    Switch to {t.name}
+                  </button>
+                </li>
+              ))}
+          </ul>
+        </section>
+      ) : null}
+
+      <section className="panel" aria-labelledby="signout-title">
+        <h2 id="signout-title">Sign out</h2>
+        <div className="actions start">
+          <button
+            type="button"
+            onClick={() => void signOut().then(() => navigate('/sign-in?notice=signedout', { replace: true }))}
+          >
+            Sign out
+          </button>
+          <button type="button" className="danger" onClick={() => void everywhere()}>
+            Sign out everywhere
+          </button>
+        </div>
+      </section>
+    </section>
+  );
+}
+
+function ChangePassword({ onDone }: { onDone: () => void }) {
+  const [error, setError] = useState<string>();
+  const [fieldError, setFieldError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const formElement = event.currentTarget;
+    const form = new FormData(formElement);
+    const next = String(form.get('newPassword'));
+    const weak = passwordProblem(next);
+    if (weak) return setFieldError(weak);
+    if (next !== String(form.get('confirm'))) return setFieldError('The two passwords differ.');
+    setFieldError(undefined);
+    setBusy(true);
+    setError(undefined);
+    try {
+      await changePassword(String(form.get('currentPassword')), next);
+      formElement.reset();
+      onDone();
+    } catch (e) {
+      setError(describe(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="panel" aria-labelledby="password-title">
+      <h2 id="password-title">Change password</h2>
+      <form onSubmit={submit} className="narrow">
+        <TextField
+          label="Current password"
+          name="currentPassword"
+          type="password"
+          autoComplete="current-password"
+          required
+        />
+        <TextField
+          label="New password"
+          name="newPassword"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={PASSWORD_MIN}
+          hint={PASSWORD_HINT}
+          error={fieldError}
+        />
+        <TextField
+          label="Repeat the new password"
+          name="confirm"
+          type="password"
+          autoComplete="new-password"
+          required
+        />
+        {error ? <ErrorText>{error}</ErrorText> : null}
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? 'Changing…' : 'Change password'}
+        </button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,252 @@
+/**
+ * Invite, New user and Edit: one form over the member's fields. Roles and
+ * permissions the signed-in person does not hold are offered but disabled
+ * (nobody grants what they don't hold); the API's refusal, if any, is shown
+ * as its `detail`, and field errors next to their fields.
+ */
+import { type FormEvent, useState } from 'react';
+import { ApiProblem, describe } from '../../api/problem';
+import type { CustomRole } from '../../data/roles';
+import type { Team } from '../../data/teams';
+import type { Catalogue, Permission } from '../../data/tenant';
+import type { CreateBody, InviteBody, Member, Role, UpdateBody } from '../../data/users';
+import { Dialog, ErrorText } from '../../ui/Dialog';
+import { CheckboxField, SelectField, TextField } from '../../ui/Field';
+import { ROLE_LABELS } from '../../ui/format';
+import { EMAIL_MAX, NAME_MAX, PASSWORD_HINT, PASSWORD_MIN, passwordProblem } from '../../ui/rules';
+
+export type MemberDialogMode = { kind: 'invite' } | { kind: 'create' } | { kind: 'edit'; member: Member };
+export type MemberSubmit =
+  | { kind: 'invite'; body: InviteBody }
+  | { kind: 'create'; body: CreateBody }
+  | { kind: 'edit'; userId: string; body: UpdateBody };
+
+const BUILT_IN: readonly Exclude<Role, 'custom'>[] = ['admin', 'manager', 'agent'];
+
+export function MemberDialog({
+  mode,
+  catalogue,
+  customRoles,
+  teams,
+  can,
+  onSubmit,
+  onClose,
+}: {
+  mode: MemberDialogMode;
+  catalogue: Catalogue | undefined;
+  customRoles: CustomRole[];
+  teams: Team[];
+  can: (permission: Permission) => boolean;
+  onSubmit: (submit: MemberSubmit) => Promise<unknown>;
+  onClose: () => void;
+}) {
+  const member = mode.kind === 'edit' ? mode.member : undefined;
+  const [role, setRole] = useState<Role>(member?.role ?? 'agent');
+  const [problem, setProblem] = useState<ApiProblem | Error>();
+  const [passwordError, setPasswordError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const holdsAll = (permissions: readonly string[]) => permissions.every((p) => can(p as Permission));
+  const builtInPermissions = (id: string) => catalogue?.roles.find((r) => r.id === id)?.permissions ?? [];
+  const fieldError = (field: string) => (problem instanceof ApiProblem ? problem.fieldError(field) : undefined);
+
+  const title = mode.kind === 'invite' ? 'Invite user' : mode.kind === 'create' ? 'New user' : `Edit ${member?.email}`;
+  const submitLabel =
+    mode.kind === 'invite' ? 'Send invitation' : mode.kind === 'create' ? 'Create user' : 'Save changes';
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const text = (name: string) => String(form.get(name) ?? '').trim();
+    const roleId = role === 'custom' ? text('roleId') : undefined;
+    const common = {
+      role,
+      ...(roleId ? { roleId } : {}),
+      crmAccess: form.get('crmAccess') === 'on',
+      teamIds: form.getAll('teamIds').map(String),
+      grants: form.getAll('grants').map(String),
+    };
+    let request: MemberSubmit;
+    if (mode.kind === 'invite') {
+      request = {
+        kind: 'invite',
+        body: { email: text('email'), ...(text('name') ? { name: text('name') } : {}), ...common },
+      };
+    } else if (mode.kind === 'create') {
+      const password = String(form.get('password') ?? '');
+      const weak = passwordProblem(password);
+      if (weak) return setPasswordError(weak);
+      request = {
+        kind: 'create',
+        body: {
+          email: text('email'),
+          name: text('name'),
+          password,
+          temporaryPassword: form.get('temporaryPassword') === 'on',
+          ...common,
+        },
+      };
+    } else {
+      const m = mode.member;
+      const body: UpdateBody = {};
+      if (text('name') !== m.name) body.name = text('name');
+      if (text('email') !== m.email) body.email = text('email');
+      if (role !== m.role) body.role = role;
+      if (role === 'custom' && roleId !== m.roleId) body.roleId = roleId;
+      if (role !== 'custom' && m.roleId) body.roleId = null;
+      if (common.crmAccess !== m.crmAccess) body.crmAccess = common.crmAccess;
+      if (!sameSet(common.teamIds, m.teamIds)) body.teamIds = common.teamIds;
+      if (!sameSet(common.grants, m.grants)) body.grants = common.grants;
+      if (Object.keys(body).length === 0) return onClose();
+      request = { kind: 'edit', userId: m.id, body };
+    }
+    setPasswordError(undefined);
+    setBusy(true);
+    setProblem(undefined);
+    try {
+      await onSubmit(request);
+      onClose();
+    } catch (error) {
+      setProblem(error instanceof Error ? error : new Error(String(error)));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Dialog title={title} onClose={onClose} wide>
+      <form onSubmit={submit} className="dialog-form">
+        <div className="grid-2">
+          <TextField
+            label={mode.kind === 'invite' ? 'Name (optional)' : 'Full name'}
+            name="name"
+            autoComplete="off"
+            required={mode.kind !== 'invite'}
+            maxLength={NAME_MAX}
+            defaultValue={member?.name ?? ''}
+            error={fieldError('name')}
+          />
+          <TextField
+            label="Email"
+            name="email"
+            type="email"
+            autoComplete="off"
+            required
+            maxLength={EMAIL_MAX}
+            defaultValue={member?.email ?? ''}
+            error={fieldError('email')}
+          />
+          <SelectField
+            label="Role"
+            name="role"
+            value={role}
+            onChange={(e) => setRole(e.target.value as Role)}
+            hint="Roles whose permissions you don't hold can't be given."
+          >
+            {BUILT_IN.map((r) => (
+              <option key={r} value={r} disabled={!holdsAll(builtInPermissions(r)) && member?.role !== r}>
+                {ROLE_LABELS[r]}
+              </option>
+            ))}
+            <option value="custom" disabled={customRoles.length === 0}>
+              Custom (role template)
+            </option>
+          </SelectField>
+          <SelectField
+            label="Role template"
+            name="roleId"
+            disabled={role !== 'custom'}
+            required={role === 'custom'}
+            defaultValue={member?.roleId ?? ''}
+            error={fieldError('roleId')}
+          >
+            <option value="">{role === 'custom' ? 'Choose a role template' : 'None'}</option>
+            {customRoles.map((r) => (
+              <option key={r.id} value={r.id} disabled={!holdsAll(r.permissions)}>
+                {r.name}
+              </option>
+            ))}
+          </SelectField>
+        </div>
+
+        {mode.kind === 'create' ? (
+          <div className="grid-2">
+            <TextField
+              label="Initial password"
+              name="password"
+              type="password"
+              autoComplete="new-password"
+              required
+              minLength={PASSWORD_MIN}
+              hint={PASSWORD_HINT}
+              error={passwordError ?? fieldError('password')}
+            />
+            <CheckboxField label="Ask for a new password at first sign-in" name="temporaryPassword" defaultChecked />
+          </div>
+        ) : null}
+
+        <CheckboxField
+          label="CRM access"
+          name="crmAccess"
+          defaultChecked={member ? member.crmAccess : true}
+          hint="Contacts permissions apply only with CRM access. Administrators always have it."
+        />
+
+        {teams.length > 0 ? (
+          <fieldset>
+            <legend>Teams</legend>
+            <div className="checks">
+              {teams.map((t) => (
+                <CheckboxField
+                  key={t.id}
+                  label={t.name}
+                  name="teamIds"
+                  value={t.id}
+                  defaultChecked={member?.teamIds.includes(t.id)}
+                />
+              ))}
+            </div>
+          </fieldset>
+        ) : null}
+
+        {catalogue ? (
+          <details className="grants">
+            <summary>Extra permissions{member && member.grants.length > 0 ? ` (${member.grants.length})` : ''}</summary>
+            <p className="hint">Granted on top of the role. Greyed ones are permissions you don't hold.</p>
+            {catalogue.resources.map((resource) => (
+              <fieldset key={resource.resource}>
+                <legend>{resource.resource}</legend>
+                <div className="checks">
+                  {resource.actions.map((a) => (
+                    <CheckboxField
+                      key={a.permission}
+                      label={a.permission}
+                      name="grants"
+                      value={a.permission}
+                      title={a.description}
+                      defaultChecked={member?.grants.includes(a.permission)}
+                      disabled={!can(a.permission) && !member?.grants.includes(a.permission)}
+                    />
+                  ))}
+                </div>
+              </fieldset>
+            ))}
+          </details>
+        ) : null}
+
+        {problem ? <ErrorText>{describe(problem)}</ErrorText> : null}
+        <div className="actions">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? 'Saving…' : submitLabel}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
+}

@@ -1,0 +1,42 @@
+/** The users table's columns, as data: header and how each cell reads from a member. */
+import type { ReactNode } from 'react';
+import type { Member } from '../../data/users';
+import { ROLE_LABELS, STATUS_LABELS, when } from '../../ui/format';
+
+export interface Lookups {
+  roleName: (roleId: string) => string;
+  teamName: (teamId: string) => string;
+  ownerId: string;
+  myId: string;
+}
+
+export interface Column {
+  key: string;
+  header: string;
+  cell: (member: Member, lookups: Lookups) => ReactNode;
+}
+
+export const COLUMNS: readonly Column[] = [
+  {
+    key: 'name',
+    header: 'Name',
+    cell: (m, l) => (
+      <>
+        {m.name || '—'}
+        {m.id === l.ownerId ? <span className="tag">Owner</span> : null}
+        {m.id === l.myId ? <span className="tag">You</span> : null}
+      </>
+    ),
+  },
+  { key: 'email', header: 'Email', cell: (m) => m.email },
+  { key: 'role', header: 'Role', cell: (m) => ROLE_LABELS[m.role] ?? m.role },
+  { key: 'roleTemplate', header: 'Role template', cell: (m, l) => (m.roleId ? l.roleName(m.roleId) : '—') },
+  {
+    key: 'status',
+    header: 'Status',
+    cell: (m) => <span className={`status status-${m.status}`}>{STATUS_LABELS[m.status] ?? m.status}</span>,
+  },
+  { key: 'crm', header: 'CRM access', cell: (m) => (m.role === 'admin' || m.crmAccess ? 'Yes' : 'No') },
+  { key: 'teams', header: 'Teams', cell: (m, l) => m.teamIds.map(l.teamName).join(', ') || '—' },
+  { key: 'lastLogin', header: 'Last login', cell: (m) => when(m.lastLoginAt) },
+];

@@ -1,0 +1,78 @@
+/** The public auth and invitation operations (no token needed) and the self-service ones. */
+import { api, ok } from '../api/client';
+import type { InvitationPreviewExtras } from '../api/contract';
+import type { components } from '../api/schema';
+import { endSession, refreshToken, startSession, type Tokens } from '../api/session';
+
+export type LoginResult = { tokens: Tokens } | { challenge: 'NEW_PASSWORD_REQUIRED'; session: string };
+
+export async function signIn(email: string, password: string): Promise<LoginResult> {
+  const data = await ok(api.POST('/v1/auth/login', { body: { email, password } }));
+  if ('challenge' in data) return { challenge: data.challenge, session: data.session };
+  startSession(data);
+  return { tokens: data };
+}
+
+export async function answerNewPassword(email: string, session: string, newPassword: string): Promise<void> {
+  const data = await ok(api.POST('/v1/auth/new-password', { body: { email, session, newPassword } }));
+  if ('challenge' in data) throw new Error('Sign-in asks for yet another step. Sign in again.');
+  startSession(data);
+}
+
+export async function forgotPassword(email: string): Promise<void> {
+  await ok(api.POST('/v1/auth/forgot-password', { body: { email } }));
+}
+
+export async function confirmForgotPassword(email: string, code: string, newPassword: string): Promise<void> {
+  // The committed openapi.json names the field `password`; the identity contract renames it `newPassword`
+  // (regenerated types will flag this line when that lands).
+  await ok(api.POST('/v1/auth/confirm-forgot-password', { body: { email, code, password: newPassword } }));
+}
+
+export type InvitationPreview = components['schemas']['InvitationPreview'] & InvitationPreviewExtras;
+
+export async function previewInvitation(token: string): Promise<InvitationPreview> {
+  return ok(api.POST('/v1/invitations/preview', { body: { token } }));
+}
+
+export async function acceptInvitation(
+  token: string,
+  proof: { name?: string; password?: string; bearer?: string },
+): Promise<components['schemas']['Acceptance']> {
+  return ok(
+    api.POST('/v1/invitations/accept', {
+      body: {
+        token,
+        ...(proof.name ? { name: proof.name } : {}),
+        ...(proof.password ? { password: proof.password } : {}),
+      },
+      headers: proof.bearer ? { authorization: `Bearer ${proof.bearer}` } : {},
+    }),
+  );
+}
+
+export async function changePassword(currentPassword: string, newPassword: string): Promise<void> {
+  const tokens = await ok(api.POST('/v1/auth/change-password', { body: { currentPassword, newPassword } }));
+  startSession({ refreshToken: refreshToken(), ...tokens });
+}
+
+/**
+ * Signing out here always ends the session in this tab, whatever the API says.
+ * "Everywhere" must reach the API: when it fails, the error is thrown and this
+ * tab stays signed in, so the person sees that it did not happen.
+ */
+export async function signOut(everywhere = false): Promise<void> {
+  if (everywhere) {
+    await ok(api.POST('/v1/auth/sign-out', { body: { everywhere: true } }));
+    endSession();
+    return;
+  }
+  const token = refreshToken();
+  try {
+    if (token) await ok(api.POST('/v1/auth/sign-out', { body: { refreshToken: token } }));
+  } catch {
+    // The tokens are dropped here anyway; an unreachable API only leaves the refresh token to expire.
+  } finally {
+    endSession();
+  }
+}

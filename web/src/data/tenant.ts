@@ -1,0 +1,36 @@
+/** Who is signed in, their memberships, the current tenant and its permission catalogue. */
+import { queryOptions, useQuery } from '@tanstack/react-query';
+import { api, ok } from '../api/client';
+import type { components } from '../api/schema';
+import { keys } from './keys';
+
+export type Permission = components['schemas']['Permission'];
+export type MyMembership = components['schemas']['MyMembership'];
+export type Catalogue = components['schemas']['PermissionCatalogue'];
+
+export const meQuery = () =>
+  queryOptions({ queryKey: keys.me(), queryFn: () => ok(api.GET('/v1/me')), staleTime: 60_000 });
+
+export const myMembershipQuery = (tenantId: string) =>
+  queryOptions({
+    queryKey: keys.myMembership(tenantId),
+    queryFn: () => ok(api.GET('/v1/tenants/{tenantId}/me', { params: { path: { tenantId } } })),
+  });
+
+export const permissionsQuery = () =>
+  queryOptions({
+    queryKey: keys.permissions(),
+    queryFn: () => ok(api.GET('/v1/permissions')),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+
+export const useMe = () => useQuery(meQuery());
+export const useMyMembership = (tenantId: string) => useQuery(myMembershipQuery(tenantId));
+export const usePermissionCatalogue = () => useQuery(permissionsQuery());
+
+/** Tenants the person can open: accepted, active memberships. */
+export function activeTenants(me: components['schemas']['Me']): { id: string; name: string }[] {
+  return me.memberships
+    .filter((m) => m.status === 'active')
+    .map((m) => ({ id: m.tenant.id, name: m.tenant.name ?? m.tenant.id }));
+}
