@@ -33,7 +33,11 @@ export function sourceHash(): string {
 }
 
 export function webIsBuilt(): boolean {
-  return existsSync(join(WEB_DIST, 'index.html')) && existsSync(HASH_FILE) && readFileSync(HASH_FILE, 'utf8') === sourceHash();
+  return (
+    existsSync(join(WEB_DIST, 'index.html')) &&
+    existsSync(HASH_FILE) &&
+    readFileSync(HASH_FILE, 'utf8') === sourceHash()
+  );
 }
 
 /** Builds unless the build is current; resolves to whether it built. */

@@ -43,7 +43,11 @@ async function file(path: string, cacheControl: string, root: string): Promise<H
   try {
     return {
       statusCode: 200,
-      headers: { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'cache-control': cacheControl, ...SECURITY_HEADERS },
+      headers: {
+        'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
+        'cache-control': cacheControl,
+        ...SECURITY_HEADERS,
+      },
       body: await readFile(path),
     };
   } catch {
