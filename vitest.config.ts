@@ -16,6 +16,16 @@ export default defineConfig({
       { test: { name: 'sdk', include: ['test/sdk/**/*.test.ts'], setupFiles: ['test/sdk/env.ts'] } },
       { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], ...emulated } },
       { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], ...emulated } },
+      // Real Chromium over the console the gateway serves (built first when stale).
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          ...emulated,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
       {
         test: {
           name: 'infra',

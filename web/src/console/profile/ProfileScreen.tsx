@@ -3,7 +3,7 @@
  * everywhere) and switch organisation.
  */
 import { useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { describe } from '../../api/problem';
 import { chooseTenant } from '../../api/session';
 import { changePassword, signOut } from '../../data/auth';
@@ -23,6 +23,9 @@ export function ProfileScreen() {
   const availability = useSetAvailability(tenantId);
   const [status, setStatus] = useState<string>();
   const [error, setError] = useState<string>();
+  // Shown at once; the server's value wins when it arrives.
+  const [choice, setChoice] = useState(me.availability);
+  useEffect(() => setChoice(me.availability), [me.availability]);
   const tenants = identity.data ? activeTenants(identity.data) : [];
 
   async function everywhere() {
@@ -68,17 +71,21 @@ export function ProfileScreen() {
                 type="radio"
                 id={`availability-${value}`}
                 name="availability"
-                checked={me.availability === value}
-                disabled={availability.isPending}
-                onChange={() =>
+                checked={choice === value}
+                onChange={() => {
+                  setChoice(value);
+                  setError(undefined);
                   availability.mutate(
                     { userId: me.id, availability: value },
                     {
                       onSuccess: () => setStatus(value === 'online' ? 'You are online.' : 'You are away.'),
-                      onError: (e) => setError(describe(e)),
+                      onError: (e) => {
+                        setChoice(me.availability);
+                        setError(describe(e));
+                      },
                     },
-                  )
-                }
+                  );
+                }}
               />
               <label htmlFor={`availability-${value}`}>
                 {value === 'online' ? 'Online — give me conversations' : 'Away — give me none'}

@@ -206,7 +206,7 @@ function TeamDetail({ team, manage }: { team: Team; manage: boolean }) {
                     {mayToggle ? (
                       <button
                         type="button"
-                        aria-label={`Set ${m.email} ${other}`}
+                        aria-label={`Set ${other}: ${m.email}`}
                         onClick={() => availability.mutate({ userId: m.id, availability: other }, { onError: fail })}
                       >
                         Set {other}

@@ -3,6 +3,7 @@
  * ann@acme.example") so each control is unique on the page. Only the actions
  * the member's status allows and the signed-in person may take are shown.
  */
+import { useEffect, useId, useRef, useState } from 'react';
 import type { Member } from '../../data/users';
 
 export type RowAction = 'edit' | 'resend' | 'suspend' | 'deactivate' | 'reactivate' | 'reset' | 'delete';
@@ -39,6 +40,8 @@ export function availableActions(
   });
 }
 
+const DESTRUCTIVE = new Set<RowAction>(['suspend', 'deactivate', 'delete']);
+
 export const actionLabel = (action: RowAction, member: Member): string => `${LABELS[action]} ${member.email}`;
 
 export function RowActions({
@@ -50,29 +53,53 @@ export function RowActions({
   actions: RowAction[];
   onAction: (action: RowAction, member: Member) => void;
 }) {
+  const [open, setOpen] = useState(false);
+  const menuId = useId();
+  const root = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (!open) return;
+    const outside = (event: MouseEvent) => {
+      if (!root.current?.contains(event.target as Node)) setOpen(false);
+    };
+    document.addEventListener('mousedown', outside);
+    return () => document.removeEventListener('mousedown', outside);
+  }, [open]);
+
   if (actions.length === 0) return null;
   const [first, ...more] = actions;
   return (
-    <div className="row-actions">
+    <div className="row-actions" ref={root}>
       {first ? (
         <button type="button" aria-label={actionLabel(first, member)} onClick={() => onAction(first, member)}>
           {LABELS[first]}
         </button>
       ) : null}
       {more.length > 0 ? (
-        <details className="menu">
-          <summary aria-label={`More actions for ${member.email}`}>More</summary>
-          <ul>
+        <div
+          className="menu"
+          onKeyDown={(event) => {
+            if (event.key === 'Escape') setOpen(false);
+          }}
+        >
+          <button
+            type="button"
+            aria-expanded={open}
+            aria-controls={menuId}
+            aria-label={`More actions for ${member.email}`}
+            onClick={() => setOpen((o) => !o)}
+          >
+            More
+          </button>
+          <ul id={menuId} hidden={!open}>
             {more.map((action) => (
               <li key={action}>
                 <button
                   type="button"
-                  className={
-                    action === 'delete' || action === 'deactivate' || action === 'suspend' ? 'danger-text' : undefined
-                  }
+                  className={DESTRUCTIVE.has(action) ? 'danger-text' : undefined}
                   aria-label={actionLabel(action, member)}
-                  onClick={(event) => {
-                    event.currentTarget.closest('details')?.removeAttribute('open');
+                  onClick={() => {
+                    setOpen(false);
                     onAction(action, member);
                   }}
                 >
@@ -81,7 +108,7 @@ export function RowActions({
               </li>
             ))}
           </ul>
-        </details>
+        </div>
       ) : null}
     </div>
   );

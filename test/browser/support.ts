@@ -1,0 +1,139 @@
+/**
+ * The browser suite's kit: Debian's Chromium through playwright-core, the
+ * console served by the local gateway (built first when web/dist is stale),
+ * axe-core on every screen, mail from SES local, and screenshots for the
+ * README when SCREENSHOTS=1 (`npm run screenshots`).
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { REPO_ROOT } from '../../infra/local/gateway.ts';
+import { ensureWebBuilt } from '../../infra/local/web-build.ts';
+import { type SentEmail, sesMessages, startTestGateway, type TestGateway } from '../support/http.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
+const SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots');
+const MAIL_WAIT_MS = 15_000;
+
+export interface Kit {
+  gw: TestGateway;
+  browser: Browser;
+  /** A fresh browser profile (its own sessionStorage), as a new visitor. */
+  visitor(): Promise<{ context: BrowserContext; page: Page }>;
+  close(): Promise<void>;
+}
+
+/**
+ * The console built, the gateway on a free port with links in mail pointing
+ * at it (APP_URL is read once, at the first handler's cold start), Chromium launched.
+ */
+export async function startKit(): Promise<Kit> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `The browser tests need headless Chromium at ${CHROMIUM}, which is missing. Install it with ` +
+        '`sudo apt-get update && sudo apt-get install -y chromium` (.ci/run does this) or set CHROMIUM_PATH.',
+    );
+  }
+  await ensureWebBuilt();
+  const gw = await startTestGateway();
+  process.env.APP_URL = gw.baseUrl;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  const contexts: BrowserContext[] = [];
+  return {
+    gw,
+    browser,
+    async visitor() {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, baseURL: gw.baseUrl });
+      contexts.push(context);
+      const page = await context.newPage();
+      page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
+      return { context, page };
+    },
+    async close() {
+      for (const c of contexts) await c.close().catch(() => {});
+      await browser.close();
+      await gw.close();
+    },
+  };
+}
+
+export interface AxeSummary {
+  screen: string;
+  violations: { id: string; impact: string; nodes: number }[];
+}
+
+export const axeLog: AxeSummary[] = [];
+
+/** axe-core (WCAG 2.1 A/AA rules and best practices) on the page as it is: no serious or critical violation. */
+export async function checkAccessibility(page: Page, screen: string): Promise<void> {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
+    .analyze();
+  const violations = results.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact ?? 'unknown',
+    nodes: v.nodes.length,
+  }));
+  axeLog.push({ screen, violations });
+  const blocking = results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary}`).join('; ')}`,
+    );
+  expect(blocking, `${screen}: serious or critical accessibility violations\n${blocking.join('\n')}`).toEqual([]);
+}
+
+/** The axe results of the run, one line per screen, and as JSON under .local/ for the record. */
+export function reportAccessibility(): void {
+  const lines = axeLog.map(
+    (s) =>
+      `${s.screen.padEnd(34)} ${s.violations.length === 0 ? 'no violations' : s.violations.map((v) => `${v.id} (${v.impact})`).join(', ')}`,
+  );
+  console.log(`axe-core, per screen:\n${lines.join('\n')}`);
+  mkdirSync(join(REPO_ROOT, '.local'), { recursive: true });
+  writeFileSync(join(REPO_ROOT, '.local', 'axe-results.json'), `${JSON.stringify(axeLog, null, 2)}\n`);
+}
+
+/** With SCREENSHOTS=1, the page as a PNG in docs/screenshots/ (for the README). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  if (process.env.SCREENSHOTS !== '1') return;
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false, animations: 'disabled' });
+}
+
+/** How many mails `to` has received so far (pass it to nextMail to wait for a new one). */
+export async function mailCount(to: string): Promise<number> {
+  return (await sesMessages(undefined, to)).length;
+}
+
+/** Waits for a mail to `to` beyond the first `seen`, and returns the newest. */
+export async function nextMail(to: string, seen: number): Promise<SentEmail> {
+  const deadline = Date.now() + MAIL_WAIT_MS;
+  for (;;) {
+    const mails = await sesMessages(undefined, to);
+    const newest = mails.at(-1);
+    if (mails.length > seen && newest) return newest;
+    if (Date.now() > deadline) throw new Error(`no new email reached ${to} within ${MAIL_WAIT_MS / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The accept-invitation link of a mail, from its HTML (the button a person clicks). */
+export function invitationLink(mail: SentEmail): string {
+  const href = /href="([^"]*\/accept-invitation\?token=[^"]+)"/.exec(mail.body.html ?? '')?.[1];
+  if (!href) throw new Error(`no accept-invitation link in "${mail.subject}"`);
+  return href.replace(/&amp;/g, '&');
+}
+
+export const visible = (locator: Locator) => locator.waitFor({ state: 'visible' });
+
+/** The text of the element a control names in aria-describedby (its accessible description). */
+export async function description(control: Locator): Promise<string> {
+  const ids = (await control.getAttribute('aria-describedby'))?.split(/\s+/).filter(Boolean) ?? [];
+  const texts = await Promise.all(ids.map((id) => control.page().locator(`[id="${id}"]`).textContent()));
+  return texts.join(' ').trim();
+}
