@@ -5,11 +5,13 @@
  * - `stage`      stack name, default `roster`
  * - `mailFrom`   sender of invitation/welcome emails, default `no-reply@example.com`
  * - `mailDomain` verify this domain in SES instead of the single address (optional)
- * - `appUrl`     base URL of the web app (email links, CORS), default `https://app.example.com`
+ * - `appUrl`     base URL of the web app (email links, CORS), default the Console distribution's URL
+ * - `console`    `false` to deploy the API without the console (then give `appUrl`)
  * - `invitationTtlSeconds`, `auditRetentionDays`  optional overrides
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { ensureWebBuilt } from './local/web-build.ts';
 import { RosterStack } from './stack.ts';
 
 const app = new App();
@@ -28,12 +30,17 @@ function numberContext(key: string): number | undefined {
   return parsed;
 }
 
+const withConsole = context('console') !== 'false';
+// The Console construct uploads web/dist: build it first when it is missing or stale.
+if (withConsole) await ensureWebBuilt((line) => console.error(line));
+
 new RosterStack(app, 'Roster', {
   stackName: context('stage') ?? 'roster',
   description: 'Roster: team and access backend (tenants, members, roles, teams, assignment, audit)',
   mailFrom: context('mailFrom') ?? 'no-reply@example.com',
   mailDomain: context('mailDomain'),
-  appUrl: context('appUrl') ?? 'https://app.example.com',
+  appUrl: context('appUrl'),
+  console: withConsole,
   invitationTtlSeconds: numberContext('invitationTtlSeconds'),
   auditRetentionDays: numberContext('auditRetentionDays'),
 });

@@ -4,12 +4,13 @@
  * table's audit items are piped to. Environment-agnostic: it synthesizes
  * offline, and the account/region are those of the deployment.
  */
-import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Lazy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { CONFIG_VARIABLES } from '../lib/config.ts';
 import { JOBS, ROUTES, TRIGGERS, type Uses } from '../lib/http/routes.ts';
 import { RosterApi } from './constructs/api.ts';
 import { RosterAuth } from './constructs/auth.ts';
+import { RosterConsole } from './constructs/console.ts';
 import { RosterEvents } from './constructs/events.ts';
 import type { FunctionResources } from './constructs/functions.ts';
 import { RosterJobs } from './constructs/jobs.ts';
@@ -24,8 +25,13 @@ export interface RosterStackProps extends StackProps {
   readonly mailFrom: string;
   /** Verify this whole domain in SES instead of the single sender address. */
   readonly mailDomain?: string;
-  /** Base URL of the web app: links in emails, and the API's CORS origin. */
-  readonly appUrl: string;
+  /**
+   * Base URL of the web app: links in emails, and the API's CORS origin.
+   * @default the Console distribution's URL (same origin as the API: no CORS)
+   */
+  readonly appUrl?: string;
+  /** Serve the console and hosted pages (web/dist) through CloudFront, the API under /v1. @default true */
+  readonly console?: boolean;
   /** @default 604800 (7 days) */
   readonly invitationTtlSeconds?: number;
   /** @default 365 */
@@ -49,6 +55,16 @@ export class RosterStack extends Stack implements TenantHost {
     });
     const mail = new RosterMail(this, 'Mail', { from: props.mailFrom, domain: props.mailDomain });
 
+    let consoleSite: RosterConsole | undefined;
+    const appUrl =
+      props.appUrl ??
+      Lazy.string({
+        produce: () => {
+          if (!consoleSite) throw new Error('RosterStack: give appUrl when console is false');
+          return consoleSite.url;
+        },
+      });
+
     // A Record over the config type: adding a variable to lib/config.ts fails
     // the typecheck here until the stack provides it.
     const environment: Record<ConfigVariable, string> = {
@@ -56,24 +72,28 @@ export class RosterStack extends Stack implements TenantHost {
       USER_POOL_ID: auth.userPool.userPoolId,
       USER_POOL_CLIENT_ID: auth.client.userPoolClientId,
       MAIL_FROM: mail.from,
-      APP_URL: props.appUrl,
+      APP_URL: appUrl,
+      SENDER_KEY_ARN: auth.senderKey.keyArn,
       INVITATION_TTL_SECONDS: String(props.invitationTtlSeconds ?? 604_800),
       AUDIT_RETENTION_DAYS: String(props.auditRetentionDays ?? 365),
     };
-    const resources = { table, userPool: auth.userPool, mail: mail.identity, environment };
+    const resources = { table, userPool: auth.userPool, mail: mail.identity, senderKey: auth.senderKey, environment };
     this.resources = resources;
 
     const api = new RosterApi(this, 'Api', {
       routes: ROUTES,
       resources,
       jwt: { issuer: auth.issuer, audience: auth.client.userPoolClientId },
-      corsOrigins: [new URL(props.appUrl).origin],
+      // Served from the Console's own origin, the API needs no CORS.
+      corsOrigins: props.appUrl ? [new URL(props.appUrl).origin] : [],
     });
+    if (props.console ?? true) consoleSite = new RosterConsole(this, 'Console', { httpApi: api.httpApi });
     new RosterJobs(this, 'Jobs', { jobs: JOBS, resources });
     new RosterTriggers(this, 'Triggers', { triggers: TRIGGERS, userPool: auth.userPool, resources });
     const events = new RosterEvents(this, 'Events', { table });
 
     new CfnOutput(this, 'ApiUrl', { value: api.url });
+    if (consoleSite) new CfnOutput(this, 'ConsoleUrl', { value: consoleSite.url });
     new CfnOutput(this, 'UserPoolId', { value: auth.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: auth.client.userPoolClientId });
     new CfnOutput(this, 'TableName', { value: table.tableName });

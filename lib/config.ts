@@ -14,6 +14,8 @@ const Env = z.object({
   APP_URL: z.string().url(),
   INVITATION_TTL_SECONDS: z.coerce.number().int().positive().default(604_800),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().positive().default(365),
+  // The KMS key Cognito wraps codes with for the custom email sender (that trigger only).
+  SENDER_KEY_ARN: z.string().min(1).optional(),
 });
 
 export type Config = {
@@ -24,6 +26,7 @@ export type Config = {
   appUrl: string;
   invitationTtlSeconds: number;
   auditRetentionDays: number;
+  senderKeyArn: string;
 };
 
 let cached: Config | undefined;
@@ -48,6 +51,9 @@ export function config(): Config {
     appUrl: env.APP_URL.replace(/\/+$/, ''),
     invitationTtlSeconds: env.INVITATION_TTL_SECONDS,
     auditRetentionDays: env.AUDIT_RETENTION_DAYS,
+    get senderKeyArn() {
+      return env.SENDER_KEY_ARN ?? missing('SENDER_KEY_ARN');
+    },
   };
   return cached;
 }

@@ -62,13 +62,17 @@ export class RosterApi extends Construct {
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: 'Roster: tenants, members, roles, teams, assignment, audit',
       createDefaultStage: false,
-      corsPreflight: {
-        allowOrigins: [...props.corsOrigins],
-        allowMethods: [CorsHttpMethod.ANY],
-        allowHeaders: ['authorization', 'content-type', 'if-match', 'idempotency-key'],
-        exposeHeaders: ['etag', 'location'],
-        maxAge: Duration.hours(1),
-      },
+      // No origins: same-origin callers only (the Console serves the API under /v1), no CORS at all.
+      corsPreflight:
+        props.corsOrigins.length === 0
+          ? undefined
+          : {
+              allowOrigins: [...props.corsOrigins],
+              allowMethods: [CorsHttpMethod.ANY],
+              allowHeaders: ['authorization', 'content-type', 'if-match', 'idempotency-key'],
+              exposeHeaders: ['etag', 'location'],
+              maxAge: Duration.hours(1),
+            },
     });
 
     const accessLogs = new LogGroup(this, 'AccessLogs', {

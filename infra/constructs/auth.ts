@@ -4,6 +4,7 @@
  */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccountRecovery, FeaturePlan, UserPool, type UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 
 export interface AuthProps {
@@ -17,11 +18,20 @@ export interface AuthProps {
 export class RosterAuth extends Construct {
   readonly userPool: UserPool;
   readonly client: UserPoolClient;
+  /** Cognito encrypts the codes it hands the custom email sender trigger with this key. */
+  readonly senderKey: Key;
 
   constructor(scope: Construct, id: string, props: AuthProps = {}) {
     super(scope, id);
 
+    this.senderKey = new Key(this, 'SenderKey', {
+      description: 'Roster: Cognito encrypts codes for the custom email sender trigger with it',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
     this.userPool = new UserPool(this, 'UserPool', {
+      customSenderKmsKey: this.senderKey,
       signInAliases: { email: true },
       signInCaseSensitive: false,
       autoVerify: { email: true },

@@ -9,6 +9,7 @@ import { type CfnResource, Duration, RemovalPolicy, Stack, Validations } from 'a
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import {
   type BundlingOptions,
@@ -53,6 +54,8 @@ export interface FunctionResources {
   readonly table: Table;
   readonly userPool: IUserPool;
   readonly mail: IEmailIdentity;
+  /** The user pool's custom sender key (for `uses.senderKey`). */
+  readonly senderKey?: IKey;
   /** Every variable of `CONFIG_VARIABLES`. */
   readonly environment: Readonly<Record<string, string>>;
 }
@@ -151,6 +154,10 @@ function grantUses(fn: RosterFunction, uses: Uses, resources: FunctionResources)
     );
   }
   if (uses.mail) resources.mail.grantSendEmail(fn.role);
+  if (uses.senderKey) {
+    if (!resources.senderKey) throw new Error('uses.senderKey needs resources.senderKey');
+    resources.senderKey.grantDecrypt(fn.role);
+  }
   // `authFlows` needs no IAM: InitiateAuth, ForgotPassword & co. are the public
   // Cognito API, called with the app client id from the environment.
 }

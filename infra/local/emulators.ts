@@ -73,6 +73,7 @@ import {
 import { CreateTableCommand, DynamoDBClient, ProjectionType, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { TRIGGERS } from '../../lib/http/routes.ts';
 import { INDEXES, KEY_ATTRIBUTES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../lib/store/table.ts';
+import { LOCAL_SENDER_KEY } from './kms.ts';
 
 const HOST = '127.0.0.1';
 const READY_TIMEOUT_MS = 60_000;
@@ -213,6 +214,9 @@ export async function startEmulators(options: EmulatorOptions): Promise<LocalEmu
     AWS_ENDPOINT_URL_DYNAMODB: urls.dynamodb,
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: urls.cognito,
     AWS_ENDPOINT_URL_SES: urls.ses,
+    // The custom email sender's Decrypt goes to the local key service (in the Lambda service).
+    AWS_ENDPOINT_URL_KMS: urls.lambda,
+    SENDER_KEY_ARN: LOCAL_SENDER_KEY.arn,
     TABLE_NAME: tableName,
     MAIL_FROM: options.mailFrom ?? 'no-reply@roster.local',
     APP_URL: options.appUrl ?? 'http://localhost:3000',
@@ -315,6 +319,14 @@ async function writeCognitoConfig(cognitoDir: string, endpoint: string): Promise
     JSON.stringify({
       LambdaClient: { endpoint, region: REGION, credentials: CREDENTIALS },
       TriggerFunctions: triggerFunctions,
+      // The custom email sender's codes are wrapped with this key, by the same local service.
+      KMSConfig: {
+        KMSKeyId: LOCAL_SENDER_KEY.arn,
+        KMSKeyAlias: LOCAL_SENDER_KEY.alias,
+        endpoint,
+        region: REGION,
+        credentials: CREDENTIALS,
+      },
     }),
   );
 }

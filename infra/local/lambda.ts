@@ -5,6 +5,7 @@
  * child process of the local stack (emulators.ts starts it with the
  * environment a trigger gets in AWS); each handler is imported once and runs
  * here like a warm Lambda container, with Cognito's 5-second trigger limit.
+ * It also answers the KMS calls of the custom email sender (kms.ts).
  *
  *   node --import tsx infra/local/lambda.ts <port>
  */
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TRIGGERS, type TriggerDef } from '../../lib/http/routes.ts';
 import { lambdaContext } from './gateway-event.ts';
+import { isKmsRequest, kmsReply } from './kms.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Cognito waits this long for a trigger, then fails the sign-in. */
@@ -84,6 +86,16 @@ function read(request: IncomingMessage): Promise<string> {
 }
 
 const server = createServer((request, response) => {
+  const target = request.headers['x-amz-target'] as string | undefined;
+  if (request.method === 'POST' && isKmsRequest(target)) {
+    read(request)
+      .then((payload) => {
+        const { status, body } = kmsReply(target as string, JSON.parse(payload || '{}'));
+        reply(response, status, body, { 'content-type': 'application/x-amz-json-1.1' });
+      })
+      .catch((error: unknown) => reply(response, 500, { __type: 'KMSInternalException', message: String(error) }));
+    return;
+  }
   const name = INVOKE_PATH.exec(request.url?.split('?')[0] ?? '')?.[1];
   const trigger = name === undefined ? undefined : functionNamed(name);
   if (request.method !== 'POST' || !trigger) {

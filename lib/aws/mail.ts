@@ -12,7 +12,7 @@ export interface InvitationMail {
   expiresAt: string;
 }
 
-const escapeHtml = (s: string) =>
+export const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 export function invitationMessage(mail: InvitationMail) {
@@ -86,7 +86,8 @@ export async function sendWelcome(mail: WelcomeMail): Promise<void> {
   await send(mail.to, subject, text, html);
 }
 
-async function send(to: string, subject: string, text: string, html: string): Promise<void> {
+/** One email from Roster's sender address, as text and HTML. */
+export async function send(to: string, subject: string, text: string, html: string): Promise<void> {
   await ses().send(
     new SendEmailCommand({
       Source: config().mailFrom,

@@ -27,6 +27,8 @@ export interface Uses {
   authFlows?: true;
   /** Sends email through SES. */
   mail?: true;
+  /** Decrypts the codes Cognito hands a custom sender trigger (the pool's sender KMS key). */
+  senderKey?: true;
 }
 
 export interface RouteDef {
@@ -623,7 +625,7 @@ export const JOBS: readonly JobDef[] = [
 ];
 
 /** Cognito user pool triggers (lower camel case, as in the pool's LambdaConfig). */
-export type CognitoTrigger = 'postAuthentication';
+export type CognitoTrigger = 'postAuthentication' | 'customEmailSender';
 
 /**
  * Functions the user pool invokes. The stack attaches each to the pool; the
@@ -643,5 +645,11 @@ export const TRIGGERS: readonly TriggerDef[] = [
     entry: 'functions/triggers/post-authentication.ts',
     trigger: 'postAuthentication',
     uses: { table: 'readWrite' },
+  },
+  {
+    id: 'customEmailSender',
+    entry: 'functions/triggers/custom-email-sender.ts',
+    trigger: 'customEmailSender',
+    uses: { mail: true, senderKey: true },
   },
 ];

@@ -38,6 +38,8 @@ beforeAll(() => {
     stackName: STACK_NAME,
     mailFrom: 'no-reply@example.com',
     appUrl: 'https://app.example.com/',
+    // The Console (CloudFront, S3 and CDK's upload helper) is asserted in test/infra/console.test.ts.
+    console: false,
   });
   template = Template.fromStack(stack);
   assemblyDir = app.synth().directory;
@@ -210,8 +212,11 @@ describe('least privilege', () => {
     const ses = actions.filter((a) => a.startsWith('ses:')).sort();
     expect(ses).toEqual(route.uses.mail ? ['ses:SendEmail', 'ses:SendRawEmail'] : []);
 
+    const kms = actions.filter((a) => a.startsWith('kms:'));
+    expect(kms).toEqual(route.uses.senderKey ? ['kms:Decrypt'] : []);
+
     // Nothing else but writing its own logs.
-    const others = actions.filter((a) => !/^(dynamodb|cognito-idp|ses):/.test(a)).sort();
+    const others = actions.filter((a) => !/^(dynamodb|cognito-idp|ses|kms):/.test(a)).sort();
     expect(others).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
   });
 
@@ -305,8 +310,13 @@ describe('user pool triggers', () => {
       const [poolId] = ofType('AWS::Cognito::UserPool')[0] ?? [];
       const [functionId] = functionOf(id);
       const lambdaConfigKey = `${trigger.trigger.charAt(0).toUpperCase()}${trigger.trigger.slice(1)}`;
+      const arn = { 'Fn::GetAtt': [functionId, 'Arn'] };
       template.hasResourceProperties('AWS::Cognito::UserPool', {
-        LambdaConfig: { [lambdaConfigKey]: { 'Fn::GetAtt': [functionId, 'Arn'] } },
+        // Custom sender triggers are versioned objects with the pool's sender key beside them.
+        LambdaConfig:
+          trigger.trigger === 'customEmailSender'
+            ? { CustomEmailSender: { LambdaArn: arn, LambdaVersion: 'V1_0' }, KMSKeyID: Match.anyValue() }
+            : { [lambdaConfigKey]: arn },
       });
       template.hasResourceProperties('AWS::Lambda::Permission', {
         Action: 'lambda:InvokeFunction',

@@ -1,0 +1,22 @@
+import type { CustomEmailSenderTriggerEvent } from 'aws-lambda';
+import { sendAccountMail } from '../../lib/aws/account-mail.ts';
+import { decryptCode } from '../../lib/aws/sender-code.ts';
+import { logger } from '../../lib/http/log.ts';
+
+/**
+ * Cognito custom email sender: every email Cognito would send (the
+ * forgot-password code above all) goes out in Roster's words through
+ * Roster's SES sender. A failure is thrown: Cognito then reports the
+ * delivery failed, rather than the person waiting for a code that never comes.
+ */
+export async function handler(event: CustomEmailSenderTriggerEvent): Promise<void> {
+  const attributes = event.request.userAttributes as Record<string, string | undefined>;
+  const to = attributes.email;
+  if (!to || !event.request.code) {
+    logger.warn('custom email sender without an address or a code', { triggerSource: event.triggerSource });
+    return;
+  }
+  const code = await decryptCode(event.request.code);
+  await sendAccountMail({ source: event.triggerSource, to, name: attributes.name, code });
+  logger.info('account email sent', { triggerSource: event.triggerSource });
+}
