@@ -1,3 +1,4 @@
+import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
 const emulated = {
@@ -13,6 +14,16 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      // The console's components in happy-dom, found by role and label.
+      {
+        plugins: [react()],
+        test: {
+          name: 'web',
+          include: ['test/web/**/*.test.{ts,tsx}'],
+          environment: 'happy-dom',
+          setupFiles: ['test/web/setup.ts'],
+        },
+      },
       { test: { name: 'sdk', include: ['test/sdk/**/*.test.ts'], setupFiles: ['test/sdk/env.ts'] } },
       { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], ...emulated } },
       { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], ...emulated } },

@@ -1,0 +1,166 @@
+/** The member dialogs and the confirmation of destructive actions. */
+import { render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import { ApiProblem } from '../../web/src/api/problem';
+import { MemberDialog, type MemberDialogMode } from '../../web/src/console/users/MemberDialog';
+import type { Team } from '../../web/src/data/teams';
+import type { Permission } from '../../web/src/data/tenant';
+import { ConfirmDialog } from '../../web/src/ui/Dialog';
+import { ALL, catalogue, member } from './fixtures';
+
+const teams = [{ id: 'support-eu', name: 'Support EU' }] as Team[];
+const roles = [
+  {
+    id: 'sales-lead',
+    name: 'Sales lead',
+    description: '',
+    permissions: ['contacts:view'],
+    createdAt: '',
+    updatedAt: '',
+  },
+  { id: 'billing', name: 'Billing', description: '', permissions: ['billing:manage'], createdAt: '', updatedAt: '' },
+] as never[];
+
+function dialog(mode: MemberDialogMode, held: Permission[] = ALL, onSubmit = vi.fn(async () => {})) {
+  const onClose = vi.fn();
+  render(
+    <MemberDialog
+      mode={mode}
+      catalogue={catalogue}
+      customRoles={roles}
+      teams={teams}
+      can={(p) => held.includes(p)}
+      onSubmit={onSubmit}
+      onClose={onClose}
+    />,
+  );
+  return { onSubmit, onClose };
+}
+
+describe('Invite dialog', () => {
+  it('is a dialog named by its heading, and sends what was filled in', async () => {
+    const { onSubmit, onClose } = dialog({ kind: 'invite' });
+    const form = screen.getByRole('dialog', { name: 'Invite user' });
+    expect(form).toBeTruthy();
+    await userEvent.type(screen.getByLabelText('Email'), 'new@acme.test');
+    await userEvent.selectOptions(screen.getByLabelText('Role'), 'manager');
+    await userEvent.click(screen.getByLabelText('Support EU'));
+    await userEvent.click(screen.getByRole('button', { name: 'Send invitation' }));
+    expect(onSubmit).toHaveBeenCalledWith({
+      kind: 'invite',
+      body: { email: 'new@acme.test', role: 'manager', crmAccess: true, teamIds: ['support-eu'], grants: [] },
+    });
+    expect(onClose).toHaveBeenCalled();
+  });
+
+  it('offers a role template only for the custom role, and requires one then', async () => {
+    const { onSubmit } = dialog({ kind: 'invite' });
+    const template = screen.getByLabelText('Role template') as HTMLSelectElement;
+    expect(template.disabled).toBe(true);
+    await userEvent.selectOptions(screen.getByLabelText('Role'), 'custom');
+    expect(template.disabled).toBe(false);
+    expect(template.required).toBe(true);
+    await userEvent.type(screen.getByLabelText('Email'), 'sam@acme.test');
+    await userEvent.selectOptions(template, 'sales-lead');
+    await userEvent.click(screen.getByRole('button', { name: 'Send invitation' }));
+    expect(onSubmit).toHaveBeenCalledWith(
+      expect.objectContaining({ body: expect.objectContaining({ role: 'custom', roleId: 'sales-lead' }) }),
+    );
+  });
+
+  it('disables roles, role templates and grants the signed-in person does not hold', () => {
+    dialog({ kind: 'invite' }, ['users:view', 'users:create', 'contacts:view']);
+    const option = (name: string) => screen.getByRole('option', { name }) as HTMLOptionElement;
+    expect(option('Administrator').disabled).toBe(true);
+    expect(option('Manager').disabled).toBe(true);
+    expect(option('Agent').disabled).toBe(false);
+    expect(option('Sales lead').disabled).toBe(false);
+    expect(option('Billing').disabled).toBe(true);
+    expect((screen.getByLabelText('contacts:view') as HTMLInputElement).disabled).toBe(false);
+    expect((screen.getByLabelText('billing:manage') as HTMLInputElement).disabled).toBe(true);
+  });
+
+  it('shows the problem’s detail, and field errors beside their field, and stays open', async () => {
+    const refusal = new ApiProblem(400, {
+      code: 'validation-failed',
+      detail: 'The request is invalid.',
+      errors: [{ path: 'body.email', message: 'Not an email address we can send to' }],
+    });
+    const { onClose } = dialog(
+      { kind: 'invite' },
+      ALL,
+      vi.fn(async () => Promise.reject(refusal)),
+    );
+    await userEvent.type(screen.getByLabelText('Email'), 'x@y.test');
+    await userEvent.click(screen.getByRole('button', { name: 'Send invitation' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('The request is invalid.');
+    const email = screen.getByLabelText('Email');
+    expect(email.getAttribute('aria-invalid')).toBe('true');
+    expect(document.getElementById(email.getAttribute('aria-describedby') ?? '')?.textContent).toBe(
+      'Not an email address we can send to',
+    );
+    expect(onClose).not.toHaveBeenCalled();
+  });
+});
+
+describe('New user dialog', () => {
+  it('checks the initial password by the API’s rules before sending', async () => {
+    const { onSubmit } = dialog({ kind: 'create' });
+    await userEvent.type(screen.getByLabelText('Full name'), 'Nia New');
+    await userEvent.type(screen.getByLabelText('Email'), 'nia@acme.test');
+    await userEvent.type(screen.getByLabelText('Initial password'), 'alllowercase12');
+    await userEvent.click(screen.getByRole('button', { name: 'Create user' }));
+    expect(onSubmit).not.toHaveBeenCalled();
+    expect(screen.getByText('Add an uppercase letter.')).toBeTruthy();
+    await userEvent.clear(screen.getByLabelText('Initial password'));
+    await userEvent.type(screen.getByLabelText('Initial password'), 'Good-Passw0rd-1');
+    await userEvent.click(screen.getByRole('button', { name: 'Create user' }));
+    expect(onSubmit).toHaveBeenCalledWith({
+      kind: 'create',
+      body: expect.objectContaining({ name: 'Nia New', password: 'Good-Passw0rd-1', temporaryPassword: true }),
+    });
+  });
+});
+
+describe('Edit dialog', () => {
+  it('sends only the fields that changed', async () => {
+    const ann = member({ teamIds: ['support-eu'], grants: ['contacts:view'] });
+    const { onSubmit } = dialog({ kind: 'edit', member: ann });
+    expect(screen.getByRole('dialog', { name: 'Edit ann@acme.test' })).toBeTruthy();
+    expect((screen.getByLabelText('Support EU') as HTMLInputElement).checked).toBe(true);
+    await userEvent.selectOptions(screen.getByLabelText('Role'), 'manager');
+    await userEvent.click(screen.getByLabelText('CRM access'));
+    await userEvent.click(screen.getByRole('button', { name: 'Save changes' }));
+    expect(onSubmit).toHaveBeenCalledWith({
+      kind: 'edit',
+      userId: 'u-ann',
+      body: { role: 'manager', crmAccess: false },
+    });
+  });
+});
+
+describe('ConfirmDialog', () => {
+  it('is an alertdialog that says what happens, confirms with the action’s name, and shows a refusal', async () => {
+    const onConfirm = vi.fn();
+    const onClose = vi.fn();
+    render(
+      <ConfirmDialog
+        title="Deactivate ann@acme.test?"
+        confirmLabel="Deactivate"
+        onConfirm={onConfirm}
+        onClose={onClose}
+        error="Ann is the last active admin."
+      >
+        <p>Ann loses access.</p>
+      </ConfirmDialog>,
+    );
+    const alert = screen.getByRole('alertdialog', { name: 'Deactivate ann@acme.test?' });
+    expect(alert.textContent).toContain('Ann loses access.');
+    expect(screen.getByRole('alert').textContent).toBe('Ann is the last active admin.');
+    await userEvent.click(screen.getByRole('button', { name: 'Deactivate' }));
+    expect(onConfirm).toHaveBeenCalledTimes(1);
+    await userEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(onClose).toHaveBeenCalledTimes(1);
+  });
+});

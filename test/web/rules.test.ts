@@ -1,0 +1,46 @@
+/** The pages validate as the API does: their password rules are the ones openapi.json states. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CONSOLE_CSP, isPagePath, PAGE_PATHS } from '../../web/src/pages';
+import { PASSWORD_MAX, PASSWORD_MIN, PASSWORD_PATTERNS, passwordProblem } from '../../web/src/ui/rules';
+
+// vitest runs from the repository root (import.meta.url is not a file: URL under happy-dom).
+const document = JSON.parse(readFileSync(join(process.cwd(), 'openapi.json'), 'utf8'));
+
+describe('password rules', () => {
+  it('match the API’s Password schema (accept invitation, new user, reset)', () => {
+    const schema =
+      document.paths['/v1/invitations/accept'].post.requestBody.content['application/json'].schema.properties.password;
+    expect(schema.minLength).toBe(PASSWORD_MIN);
+    expect(schema.maxLength).toBe(PASSWORD_MAX);
+    expect(schema.allOf.map((p: { pattern: string }) => p.pattern)).toEqual([...PASSWORD_PATTERNS]);
+  });
+
+  it('say what is missing, and pass a password the API accepts', () => {
+    expect(passwordProblem('Short1A')).toMatch(/at least 12/);
+    expect(passwordProblem('NOLOWERCASE123')).toBe('Add a lowercase letter.');
+    expect(passwordProblem('nouppercase123')).toBe('Add an uppercase letter.');
+    expect(passwordProblem('NoDigitsAtAllHere')).toBe('Add a digit.');
+    expect(passwordProblem('Correct-Horse-42')).toBeUndefined();
+  });
+});
+
+describe('page paths', () => {
+  it('are the hosted pages and the console screens, never the API', () => {
+    for (const path of ['/', '/sign-in', '/accept-invitation', '/forgot-password', '/users', '/audit/']) {
+      expect(isPagePath(path), path).toBe(true);
+    }
+    for (const path of ['/v1/health', '/docs', '/assets/index.js', '/favicon.svg', '/nope']) {
+      expect(isPagePath(path), path).toBe(false);
+    }
+    expect(PAGE_PATHS.every((p) => p.startsWith('/'))).toBe(true);
+  });
+
+  it('carry a CSP with no inline script, no other origin and no framing', () => {
+    expect(CONSOLE_CSP).toContain("script-src 'self'");
+    expect(CONSOLE_CSP).toContain("default-src 'none'");
+    expect(CONSOLE_CSP).toContain("frame-ancestors 'none'");
+    expect(CONSOLE_CSP).not.toMatch(/unsafe-inline|unsafe-eval|https?:/);
+  });
+});
