@@ -7,8 +7,9 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { refreshSession } from '../api/client';
 import { ApiProblem, describe } from '../api/problem';
-import { accessToken, chooseTenant, signedInEmail } from '../api/session';
+import { accessToken, chooseTenant, signedInEmail, useSession } from '../api/session';
 import { acceptInvitation, type InvitationPreview, previewInvitation, signIn } from '../data/auth';
 import { Link, navigate, useLocation } from '../router';
 import { ErrorText } from '../ui/Dialog';
@@ -20,6 +21,15 @@ import { PageShell } from './PageShell';
 export function AcceptInvitationPage() {
   const { query } = useLocation();
   const token = query.get('token') ?? '';
+  const session = useSession();
+  // A session of this tab survives the page load as a refresh token: resume it, to offer "Join as …".
+  const resume = useQuery({
+    queryKey: ['resume-session'],
+    queryFn: refreshSession,
+    enabled: session.resumable,
+    retry: false,
+    staleTime: Number.POSITIVE_INFINITY,
+  });
   const preview = useQuery({
     queryKey: ['invitation', token],
     queryFn: () => previewInvitation(token),
@@ -38,7 +48,7 @@ export function AcceptInvitationPage() {
       </PageShell>
     );
   }
-  if (!preview.data) {
+  if (!preview.data || (session.resumable && resume.isPending)) {
     return (
       <PageShell title="Invitation">
         <p role="status">Checking your invitation…</p>
