@@ -27,12 +27,13 @@ export default defineConfig({
       { test: { name: 'sdk', include: ['test/sdk/**/*.test.ts'], setupFiles: ['test/sdk/env.ts'] } },
       { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], ...emulated } },
       { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], ...emulated } },
-      // Real Chromium over the console the gateway serves (built first when stale).
+      // Real Chromium over the console the gateway serves (web/ built first when stale).
       {
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
           ...emulated,
+          globalSetup: ['test/support/web-setup.ts', ...emulated.globalSetup],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
@@ -41,6 +42,8 @@ export default defineConfig({
         test: {
           name: 'infra',
           include: ['test/infra/**/*.test.ts'],
+          // The Console construct uploads web/dist.
+          globalSetup: ['test/support/web-setup.ts'],
           testTimeout: 300_000,
           hookTimeout: 300_000,
         },

@@ -10,7 +10,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { REPO_ROOT } from '../../infra/local/gateway.ts';
-import { ensureWebBuilt } from '../../infra/local/web-build.ts';
+import { webIsBuilt } from '../../infra/local/web-build.ts';
 import { type SentEmail, sesMessages, startTestGateway, type TestGateway } from '../support/http.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -27,7 +27,7 @@ export interface Kit {
 }
 
 /**
- * The console built, the gateway on a free port with links in mail pointing
+ * The console (built by the globalSetup), the gateway on a free port with links in mail pointing
  * at it (APP_URL is read once, at the first handler's cold start), Chromium launched.
  */
 export async function startKit(): Promise<Kit> {
@@ -37,7 +37,9 @@ export async function startKit(): Promise<Kit> {
         '`sudo apt-get update && sudo apt-get install -y chromium` (.ci/run does this) or set CHROMIUM_PATH.',
     );
   }
-  await ensureWebBuilt();
+  // test/support/web-setup.ts built it for this run.
+  if (!webIsBuilt())
+    throw new Error('web/dist is missing or stale: run `npm run build` (the web-setup globalSetup does).');
   const gw = await startTestGateway();
   process.env.APP_URL = gw.baseUrl;
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });

@@ -13,7 +13,6 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pagesRewriteCode, RosterConsole } from '../../infra/constructs/console.ts';
-import { ensureWebBuilt } from '../../infra/local/web-build.ts';
 import { RosterStack } from '../../infra/stack.ts';
 import { CONSOLE_CSP, PAGE_PATHS } from '../../web/src/pages.ts';
 
@@ -44,10 +43,6 @@ function acknowledgements(scope: IConstruct): [string, string][] {
   visit(scope);
   return found;
 }
-
-beforeAll(async () => {
-  await ensureWebBuilt();
-}, 120_000);
 
 describe('RosterConsole', () => {
   let app: App;
