@@ -4,15 +4,18 @@
  * separate step. Staleness is a hash of every source file, kept beside the
  * build; `npm run build` always builds.
  */
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const WEB = fileURLToPath(new URL('../../web/', import.meta.url));
 export const WEB_DIST = join(WEB, 'dist');
 const HASH_FILE = join(WEB_DIST, '.source-hash');
 const SOURCES = ['src', 'public', 'index.html', 'vite.config.ts'];
+// (vite.config.ts is a source: a build configuration change rebuilds too.)
 
 function files(path: string): string[] {
   if (!existsSync(path)) return [];
@@ -45,9 +48,29 @@ export async function ensureWebBuilt(log: (line: string) => void = () => {}): Pr
   if (webIsBuilt()) return false;
   log('Building the console (web/)…');
   const started = performance.now();
-  const { build } = await import('vite');
-  await build({ configFile: join(WEB, 'vite.config.ts'), logLevel: 'warn' });
+  await viteBuild();
   writeFileSync(HASH_FILE, sourceHash());
   log(`Console built in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
   return true;
+}
+
+/**
+ * `vite build` in a child process with NODE_ENV=production: under vitest
+ * (NODE_ENV=test) an in-process build would ship React's development build.
+ */
+function viteBuild(): Promise<void> {
+  const vite = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [vite, 'build', '--config', join(WEB, 'vite.config.ts'), '--logLevel', 'warn'],
+      {
+        cwd: WEB,
+        env: { ...process.env, NODE_ENV: 'production' },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    );
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`vite build exited with ${code}`))));
+  });
 }

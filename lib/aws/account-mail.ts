@@ -32,7 +32,7 @@ export function accountMessage(mail: AccountMail): { subject: string; text: stri
   const html = `<!doctype html><html><body style="font-family:sans-serif">
 <p>${escapeHtml(hello)}</p>
 ${lines.map((l) => `<p>${l === mail.code ? `<strong style="font-size:1.4em;letter-spacing:0.1em">${escapeHtml(l)}</strong>` : escapeHtml(l)}</p>`).join('\n')}
-${link ? `<p><a href="${escapeHtml(link.href)}">${escapeHtml(link.label)}</a></p>` : ''}
+${link ? `<p><a href="${escapeHtml(link.href)}" target="_blank" rel="noopener">${escapeHtml(link.label)}</a></p>` : ''}
 <p style="color:#666">${escapeHtml(FOOTER)}</p>
 </body></html>`;
   return { subject, text, html };

@@ -1,4 +1,8 @@
-/** SES adapter: the invitation email, as text and HTML. */
+/**
+ * SES adapter: the invitation email, as text and HTML. Links open a new
+ * window (`target="_blank"`): the pages refuse to be framed, and a mail
+ * viewer (SES local's included) may show the mail in a frame.
+ */
 import { SendEmailCommand } from '@aws-sdk/client-ses';
 import { config } from '../config.ts';
 import { ses } from './clients.ts';
@@ -28,7 +32,7 @@ export function invitationMessage(mail: InvitationMail) {
   ].join('\n');
   const html = `<!doctype html><html><body style="font-family:sans-serif">
 <p>${escapeHtml(mail.inviterName)} invited you to join <strong>${escapeHtml(mail.tenantName)}</strong> as ${escapeHtml(mail.role)}.</p>
-<p><a href="${escapeHtml(mail.link)}">Accept the invitation</a></p>
+<p><a href="${escapeHtml(mail.link)}" target="_blank" rel="noopener">Accept the invitation</a></p>
 <p>The link works once and expires on ${escapeHtml(expires)}.</p>
 <p style="color:#666">If you did not expect this invitation, ignore this email.</p>
 </body></html>`;
@@ -57,7 +61,7 @@ export interface WelcomeMail {
 }
 
 export function welcomeMessage(mail: WelcomeMail) {
-  const signIn = `${config().appUrl}/login`;
+  const signIn = `${config().appUrl}/sign-in?email=${encodeURIComponent(mail.to)}`;
   const subject = `Your ${mail.tenantName} account is ready`;
   const how = mail.existingLogin
     ? 'Sign in with the email and password you already use.'
@@ -76,7 +80,7 @@ export function welcomeMessage(mail: WelcomeMail) {
 <p>Hello ${escapeHtml(mail.name)},</p>
 <p>${escapeHtml(mail.inviterName)} added you to <strong>${escapeHtml(mail.tenantName)}</strong> as ${escapeHtml(mail.role)}.</p>
 <p>${escapeHtml(how)}</p>
-<p><a href="${escapeHtml(signIn)}">Sign in</a></p>
+<p><a href="${escapeHtml(signIn)}" target="_blank" rel="noopener">Sign in</a></p>
 </body></html>`;
   return { subject, text, html };
 }
