@@ -69,7 +69,7 @@ export class RosterApi extends Construct {
           : {
               allowOrigins: [...props.corsOrigins],
               allowMethods: [CorsHttpMethod.ANY],
-              allowHeaders: ['authorization', 'content-type', 'if-match', 'idempotency-key'],
+              allowHeaders: ['authorization', 'content-type', 'if-match', 'idempotency-key', 'x-correlation-id'],
               exposeHeaders: ['etag', 'location'],
               maxAge: Duration.hours(1),
             },

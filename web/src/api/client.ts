@@ -1,6 +1,6 @@
 /**
  * The one typed client (openapi-fetch over the generated schema). Its
- * middleware adds the bearer token and turns every refusal into an
+ * middleware adds the bearer token and a correlation id, and turns every refusal into an
  * ApiProblem; an expired access token is refreshed once and the request
  * retried; a revoked session ends here and the person signs in again.
  */
@@ -16,6 +16,8 @@ const auth: Middleware = {
   onRequest({ request }) {
     const token = accessToken();
     if (token && !request.headers.has('authorization')) request.headers.set('authorization', `Bearer ${token}`);
+    // The API logs under it and quotes it in a 5xx problem, which the page shows.
+    request.headers.set('x-correlation-id', crypto.randomUUID());
     return request;
   },
   async onResponse({ response }) {
