@@ -111,6 +111,11 @@ describe('the users screen', () => {
       expect.arrayContaining(['Email', 'Name', 'Role', 'Role template', 'Status', 'CRM access', 'Teams', 'Last login']),
     );
     expect(await row(page, owner.email).getByRole('cell').allTextContents()).toContain('Active');
+    // Tokens: in memory, the refresh token in this tab's sessionStorage; never localStorage or a cookie.
+    const stored = await page.evaluate(() => ({ local: localStorage.length, session: Object.keys(sessionStorage) }));
+    expect(stored.local).toBe(0);
+    expect(stored.session.sort()).toEqual(['roster.refreshToken', 'roster.tenantId']);
+    expect(await page.context().cookies()).toEqual([]);
     ownerPage = page;
   });
 
@@ -420,5 +425,14 @@ describe('forgot password', () => {
     await page.getByRole('button', { name: `Open ${tenantName}` }).click();
     await visible(page.getByRole('heading', { name: 'Users' }));
     await visible(row(page, created.email));
+  });
+});
+
+describe('what the pages load', () => {
+  it('comes only from Roster’s own origin, and no page broke its Content-Security-Policy', () => {
+    expect(kit.requests.length).toBeGreaterThan(50);
+    const elsewhere = kit.requests.filter((url) => !url.startsWith(`${kit.gw.baseUrl}/`) && !url.startsWith('data:'));
+    expect(elsewhere).toEqual([]);
+    expect(kit.cspViolations).toEqual([]);
   });
 });

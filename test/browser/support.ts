@@ -21,6 +21,9 @@ const MAIL_WAIT_MS = 15_000;
 export interface Kit {
   gw: TestGateway;
   browser: Browser;
+  /** Every URL any page requested, and every CSP violation any page reported. */
+  requests: string[];
+  cspViolations: string[];
   /** A fresh browser profile (its own sessionStorage), as a new visitor. */
   visitor(): Promise<{ context: BrowserContext; page: Page }>;
   close(): Promise<void>;
@@ -44,14 +47,22 @@ export async function startKit(): Promise<Kit> {
   process.env.APP_URL = gw.baseUrl;
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
   const contexts: BrowserContext[] = [];
+  const requests: string[] = [];
+  const cspViolations: string[] = [];
   return {
     gw,
     browser,
+    requests,
+    cspViolations,
     async visitor() {
       const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, baseURL: gw.baseUrl });
       contexts.push(context);
+      context.on('request', (request) => requests.push(request.url()));
       const page = await context.newPage();
       page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
+      page.on('console', (message) => {
+        if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+      });
       return { context, page };
     },
     async close() {

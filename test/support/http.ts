@@ -19,7 +19,7 @@ export interface TestGateway {
  * port; handler failures go to `log` (default: stderr).
  */
 export async function startTestGateway(
-  options: { routes?: readonly RouteDef[]; log?: (line: string) => void; events?: true } = {},
+  options: { routes?: readonly RouteDef[]; log?: (line: string) => void; events?: true; webRoot?: string | false } = {},
 ): Promise<TestGateway> {
   const { env, platformKey, cognito } = localStack();
   const { events: withEvents, ...rest } = options;
