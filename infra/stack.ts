@@ -28,6 +28,8 @@ export interface RosterStackProps extends StackProps {
   readonly appUrl: string;
   /** @default 604800 (7 days) */
   readonly invitationTtlSeconds?: number;
+  /** Least seconds between two sends of one invitation (default 60). */
+  readonly invitationResendIntervalSeconds?: number;
   /** @default 365 */
   readonly auditRetentionDays?: number;
 }
@@ -55,9 +57,11 @@ export class RosterStack extends Stack implements TenantHost {
       TABLE_NAME: table.tableName,
       USER_POOL_ID: auth.userPool.userPoolId,
       USER_POOL_CLIENT_ID: auth.client.userPoolClientId,
+      USER_POOL_ISSUER: auth.issuer,
       MAIL_FROM: mail.from,
       APP_URL: props.appUrl,
       INVITATION_TTL_SECONDS: String(props.invitationTtlSeconds ?? 604_800),
+      INVITATION_RESEND_INTERVAL_SECONDS: String(props.invitationResendIntervalSeconds ?? 60),
       AUDIT_RETENTION_DAYS: String(props.auditRetentionDays ?? 365),
     };
     const resources = { table, userPool: auth.userPool, mail: mail.identity, environment };

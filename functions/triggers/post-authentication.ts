@@ -3,7 +3,7 @@ import { logger } from '../../lib/http/log.ts';
 import { recordLogin } from '../../lib/store/logins.ts';
 
 /**
- * Cognito post-authentication trigger: `lastLoginAt` on every membership of
+ * Cognito post-authentication trigger: `lastLoginAt` on every accepted membership of
  * the person who just signed in. Bookkeeping only — a failure here would
  * block the sign-in, so it is logged and the event returned unchanged.
  */

@@ -179,7 +179,14 @@ function responses(schemas: RouteSchemas, doc: OperationDoc): ZodOpenApiResponse
   };
   for (const [status, codes] of problemsByStatus(schemas, doc)) out[status] = problemResponse(codes);
   const { route } = schemas;
-  if (route.auth === 'user') out['401'] = gatewayResponse('No valid bearer token (API Gateway)', 'Unauthorized');
+  if (route.auth === 'user') {
+    // A token API Gateway accepts can still be one Roster refuses (a revoked session): both shapes under 401.
+    const gateway = gatewayResponse('No valid bearer token (API Gateway)', 'Unauthorized');
+    const own = out['401'] as { description: string; content: object } | undefined;
+    out['401'] = own
+      ? { description: `${gateway.description}; ${own.description}`, content: { ...own.content, ...gateway.content } }
+      : gateway;
+  }
   if (route.auth === 'platform') out['403'] = gatewayResponse('Not IAM-authorised (API Gateway)', 'Forbidden');
   return out as ZodOpenApiResponsesObject;
 }
@@ -195,6 +202,7 @@ function problemsByStatus(schemas: RouteSchemas, doc: OperationDoc): Map<string,
   };
   if (schemas.body) add('payload-too-large', 'unsupported-media-type');
   if (isTenantRoute(route)) add('forbidden', 'not-found');
+  if (route.auth === 'user') add('session-revoked', 'password-change-required');
   if (doc.ifMatch) codes.add('precondition-failed');
   if (route.uses.table || route.uses.identity || route.uses.authFlows) codes.add('service-unavailable');
   if (Object.keys(route.uses).length) codes.add('internal-error');

@@ -68,13 +68,18 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   platformGetTenant: { ok: tenant, problems: ['not-found'] },
   platformUpdateTenant: { ok: tenant, problems: ['not-found'], ifMatch: true, requestExample: { plan: 'scale' } },
   platformCloseTenant: { ok: tenant, problems: ['not-found'] },
+  platformOwnerInvitation: {
+    ok: { status: 200, description: 'The owner’s new invitation is on its way', schema: view.MemberView },
+    problems: ['not-found', 'conflict', 'seat-limit-reached'],
+    requestExample: { email: 'new-owner@acme.example', name: 'Nora Owner' },
+  },
   previewInvitation: {
     ok: { status: 200, description: 'What the invitation is for', schema: view.InvitationPreview },
     problems: ['invitation-invalid'],
   },
   acceptInvitation: {
     ok: { status: 200, description: 'The membership is active', schema: view.Acceptance },
-    problems: ['invitation-invalid'],
+    problems: ['invitation-invalid', 'login-required', 'unauthenticated'],
     requestExample: { token: '…from the email link…', name: 'Ann Agent', password: 'Correct-horse-42' },
   },
   login: {
@@ -82,7 +87,19 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
     problems: ['unauthenticated', 'too-many-requests'],
     requestExample: { email: 'ann@acme.example', password: 'Correct-horse-42' },
   },
-  refresh: { ok: { status: 200, description: 'New tokens', schema: view.SignIn }, problems: ['unauthenticated'] },
+  refresh: {
+    ok: { status: 200, description: 'New tokens', schema: view.SignIn },
+    problems: ['unauthenticated', 'session-revoked'],
+  },
+  changePassword: {
+    ok: { status: 200, description: 'Changed; fresh tokens (every other session ended)', schema: view.SignIn },
+    problems: ['too-many-requests'],
+    requestExample: { currentPassword: 'Correct-horse-42', newPassword: 'Battery-staple-43' },
+  },
+  signOut: {
+    ok: { status: 204, description: 'Signed out' },
+    requestExample: { everywhere: true },
+  },
   newPassword: {
     ok: { status: 200, description: 'Tokens', schema: view.SignIn },
     problems: ['unauthenticated', 'too-many-requests'],
@@ -109,7 +126,12 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
     requestExample: invite,
   },
   createMember: {
-    ok: { status: 201, description: 'Created and active', schema: view.MemberView },
+    ok: {
+      status: 201,
+      description:
+        'Created and active — or, for an address that already has a login, invited (that login is never touched)',
+      schema: view.MemberView,
+    },
     problems: ['email-taken', 'seat-limit-reached', 'identity-shared', 'conflict'],
     idempotencyKey: true,
     requestExample: { ...invite, password: 'Correct-horse-42' },
@@ -131,7 +153,10 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   suspendMember: member('Suspended'),
   deactivateMember: member('Deactivated'),
   reactivateMember: member('Active again'),
-  resendInvitation: member('A new link is on its way'),
+  resendInvitation: {
+    ...member('A new link is on its way'),
+    problems: ['invalid-transition', 'too-many-requests'],
+  },
   resetMemberPassword: {
     ok: { status: 204, description: 'Password set' },
     problems: ['identity-shared', 'invalid-transition'],

@@ -7,7 +7,15 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { z } from 'zod';
-import { authorizeTenant, type Caller, resolveCaller, type TenantAccess } from './middleware/authorize.ts';
+import { DomainError } from '../domain/errors.ts';
+import type { IdentityState } from '../domain/identity.ts';
+import {
+  authorizeSession,
+  authorizeTenant,
+  type Caller,
+  resolveCaller,
+  type TenantAccess,
+} from './middleware/authorize.ts';
 import { correlationIdOf, httpRequest, type ParsedEvent } from './middleware/request.ts';
 import { httpResponse } from './middleware/response.ts';
 import { validatePart } from './middleware/validate.ts';
@@ -22,6 +30,8 @@ export interface RouteInput<P, Q, B, A> {
   caller: Caller;
   /** On tenant routes (`/v1/tenants/{tenantId}…`): the caller's live membership, tenant and permissions. */
   access: A;
+  /** On other user routes: the caller's login as recorded (session already checked); undefined if unrecorded. */
+  identity?: IdentityState;
   correlationId: string;
   route: RouteDef;
   /** The request's clock, read once. */
@@ -43,6 +53,12 @@ export interface RouteSpec<P extends AnySchema, Q extends AnySchema, B extends A
 }
 
 const TenantPath = z.object({ tenantId: z.string(), userId: z.string().optional() }).passthrough();
+
+/** The signed-in caller of a user route, with the bearer they presented. */
+export function signedIn(caller: Caller): { id: string; bearer: string } {
+  if (caller.kind !== 'user' || !caller.bearer) throw new DomainError('unauthenticated', 'Sign in to continue.');
+  return { id: caller.id, bearer: caller.bearer };
+}
 
 export function isTenantRoute(def: RouteDef): boolean {
   return def.auth === 'user' && def.path.startsWith('/v1/tenants/{tenantId}');
@@ -86,11 +102,14 @@ export function route<
     const caller = resolveCaller(def, raw);
     const params = validatePart('path', (spec.params ?? NoParams) as P, event.pathParameters ?? {});
     let access: TenantAccess | undefined;
+    let identity: IdentityState | undefined;
     if (tenantScoped && caller.kind === 'user') {
       const { tenantId, userId } = TenantPath.parse(params);
       // A `self` route: the member the path names acts on themselves without the permission.
       const needed = def.self && userId === caller.id ? null : (def.permission ?? null);
       access = await authorizeTenant(caller, tenantId, needed);
+    } else if (caller.kind === 'user') {
+      identity = await authorizeSession(caller);
     }
     const query = validatePart('query', (spec.query ?? NoQuery) as Q, event.queryStringParameters ?? {});
     const body = validatePart('body', (spec.body ?? NoBody) as B, event.body);
@@ -101,6 +120,7 @@ export function route<
       headers: event.headers,
       caller,
       access: access as AccessOf<I>,
+      identity,
       correlationId: correlationIdOf(event),
       route: def,
       now,

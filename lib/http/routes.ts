@@ -104,7 +104,7 @@ export const ROUTES = [
     entry: 'functions/platform/create-tenant.ts',
     auth: 'platform',
     summary: 'Create a tenant and invite its owner',
-    uses: { table: 'readWrite', identity: ['AdminGetUser', 'AdminCreateUser'], mail: true },
+    uses: { table: 'readWrite', identity: ['AdminGetUser', 'AdminCreateUser', 'AdminSetUserPassword'], mail: true },
   },
   {
     id: 'platformListTenants',
@@ -142,6 +142,20 @@ export const ROUTES = [
     summary: 'Close a tenant: members lose access, every record is kept',
     uses: { table: 'readWrite' },
   },
+  {
+    id: 'platformOwnerInvitation',
+    method: 'POST',
+    path: '/v1/platform/tenants/{tenantId}/owner-invitation',
+    entry: 'functions/platform/owner-invitation.ts',
+    auth: 'platform',
+    summary: 'Re-send the owner’s invitation, or invite a new owner address while none has accepted',
+    uses: {
+      table: 'readWrite',
+      identity: ['AdminGetUser', 'AdminCreateUser', 'AdminSetUserPassword', 'AdminDeleteUser'],
+      mail: true,
+    },
+  },
+
   // ── invitations (public, by token) ──────────────────────────────────
   {
     id: 'previewInvitation',
@@ -159,7 +173,7 @@ export const ROUTES = [
     entry: 'functions/invitations/accept.ts',
     auth: 'public',
     summary: 'Accept an invitation: set name and password, become active',
-    uses: { table: 'readWrite', identity: ['AdminGetUser', 'AdminSetUserPassword', 'AdminUpdateUserAttributes'] },
+    uses: { table: 'readWrite', identity: ['AdminSetUserPassword', 'AdminUpdateUserAttributes'], authFlows: true },
   },
   // ── auth (public) ───────────────────────────────────────────────────
   {
@@ -169,7 +183,7 @@ export const ROUTES = [
     entry: 'functions/auth/login.ts',
     auth: 'public',
     summary: 'Sign in with email and password',
-    uses: { authFlows: true },
+    uses: { table: 'read', authFlows: true },
   },
   {
     id: 'refresh',
@@ -178,7 +192,7 @@ export const ROUTES = [
     entry: 'functions/auth/refresh.ts',
     auth: 'public',
     summary: 'Exchange a refresh token for new tokens',
-    uses: { authFlows: true },
+    uses: { table: 'read', authFlows: true },
   },
   {
     id: 'newPassword',
@@ -187,7 +201,7 @@ export const ROUTES = [
     entry: 'functions/auth/new-password.ts',
     auth: 'public',
     summary: 'Answer the first-sign-in new-password challenge',
-    uses: { authFlows: true },
+    uses: { table: 'readWrite', identity: ['AdminGetUser', 'AdminSetUserPassword'], authFlows: true },
   },
   {
     id: 'forgotPassword',
@@ -205,9 +219,27 @@ export const ROUTES = [
     entry: 'functions/auth/confirm-forgot-password.ts',
     auth: 'public',
     summary: 'Set a new password with the emailed code',
-    uses: { authFlows: true },
+    uses: { table: 'readWrite', identity: ['AdminGetUser', 'AdminUserGlobalSignOut'], authFlows: true },
   },
   // ── the caller ──────────────────────────────────────────────────────
+  {
+    id: 'changePassword',
+    method: 'POST',
+    path: '/v1/auth/change-password',
+    entry: 'functions/auth/change-password.ts',
+    auth: 'user',
+    summary: 'Change my own password; my other sessions end',
+    uses: { table: 'readWrite', authFlows: true },
+  },
+  {
+    id: 'signOut',
+    method: 'POST',
+    path: '/v1/auth/sign-out',
+    entry: 'functions/auth/sign-out.ts',
+    auth: 'user',
+    summary: 'End this session, or every session of my login',
+    uses: { table: 'readWrite', identity: ['AdminUserGlobalSignOut'], authFlows: true },
+  },
   {
     id: 'getMe',
     method: 'GET',
@@ -257,7 +289,11 @@ export const ROUTES = [
     auth: 'user',
     permission: 'users:create',
     summary: 'Invite a person by email (takes a seat)',
-    uses: { table: 'readWrite', identity: ['AdminGetUser', 'AdminCreateUser'], mail: true },
+    uses: {
+      table: 'readWrite',
+      identity: ['AdminGetUser', 'AdminCreateUser', 'AdminSetUserPassword', 'AdminDeleteUser'],
+      mail: true,
+    },
   },
   {
     id: 'createMember',
@@ -269,7 +305,13 @@ export const ROUTES = [
     summary: 'Create an active member with an initial password',
     uses: {
       table: 'readWrite',
-      identity: ['AdminGetUser', 'AdminCreateUser', 'AdminSetUserPassword', 'AdminUpdateUserAttributes'],
+      identity: [
+        'AdminGetUser',
+        'AdminCreateUser',
+        'AdminSetUserPassword',
+        'AdminUpdateUserAttributes',
+        'AdminDeleteUser',
+      ],
       mail: true,
     },
   },
@@ -301,7 +343,11 @@ export const ROUTES = [
     auth: 'user',
     permission: 'users:edit',
     summary: 'Edit name, email, role, grants or CRM access',
-    uses: { table: 'readWrite', identity: ['AdminGetUser', 'AdminUpdateUserAttributes'] },
+    uses: {
+      table: 'readWrite',
+      identity: ['AdminGetUser', 'AdminUpdateUserAttributes', 'AdminUserGlobalSignOut'],
+      mail: true,
+    },
   },
   {
     id: 'deleteMember',
@@ -311,7 +357,7 @@ export const ROUTES = [
     auth: 'user',
     permission: 'users:delete',
     summary: 'Delete a member or revoke an invitation (frees the seat)',
-    uses: { table: 'readWrite', identity: ['AdminGetUser', 'AdminDeleteUser', 'AdminUserGlobalSignOut'] },
+    uses: { table: 'readWrite', identity: ['AdminDeleteUser', 'AdminUserGlobalSignOut'] },
   },
   {
     id: 'suspendMember',
@@ -321,7 +367,7 @@ export const ROUTES = [
     auth: 'user',
     permission: 'users:edit',
     summary: 'Block access temporarily (keeps the seat)',
-    uses: { table: 'readWrite', identity: ['AdminUserGlobalSignOut'] },
+    uses: { table: 'readWrite' },
   },
   {
     id: 'deactivateMember',
@@ -361,7 +407,7 @@ export const ROUTES = [
     auth: 'user',
     permission: 'users:edit',
     summary: 'Set a password; by default it must be changed at next sign-in',
-    uses: { table: 'readWrite', identity: ['AdminSetUserPassword'] },
+    uses: { table: 'readWrite', identity: ['AdminSetUserPassword', 'AdminUserGlobalSignOut'] },
   },
   // ── audit ───────────────────────────────────────────────────────────
   {

@@ -1,6 +1,7 @@
 /** Shared zod schemas for request parts; handlers compose these. */
 import { z } from 'zod';
 import { AVAILABILITIES, CONVERSATION_ID, MAX_TEAMS_PER_MEMBER, STRATEGIES } from '../domain/assignment.ts';
+import { containsLink } from '../domain/identity.ts';
 import { PLAN_NAMES, type Plan as PlanName } from '../domain/seats.ts';
 
 export const TenantId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'Must be 1–64 lower-case letters, digits or -');
@@ -10,7 +11,11 @@ export const Email = z
   .max(254)
   .email('Must be an email address')
   .transform((e) => e.toLowerCase());
-export const PersonName = z.string().trim().min(1, 'Must not be empty').max(200);
+/** Names go into mail: none may carry a link (DESIGN §2a rule 5). */
+const noLink = (value: string) => !containsLink(value);
+const NO_LINK = 'Must not contain a link or a web address';
+export const PersonName = z.string().trim().min(1, 'Must not be empty').max(200).refine(noLink, NO_LINK);
+export const TenantName = z.string().trim().min(1, 'Must not be empty').max(200).refine(noLink, NO_LINK);
 /** The user pool's policy, checked here so a weak password is a 400 naming the field. */
 export const Password = z
   .string()

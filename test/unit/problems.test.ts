@@ -21,6 +21,8 @@ const DESIGN_STATUS: Record<string, number> = {
   'seat-limit-reached': 409,
   'precondition-failed': 412,
   'invitation-invalid': 410,
+  'login-required': 401,
+  'session-revoked': 401,
 };
 const HTTP_STATUS: Record<string, number> = {
   'method-not-allowed': 405,
@@ -29,7 +31,11 @@ const HTTP_STATUS: Record<string, number> = {
   'too-many-requests': 429,
   'service-unavailable': 503,
 };
-const EXPECTED_STATUS = { ...DESIGN_STATUS, ...HTTP_STATUS };
+/** Not in DESIGN §7's list: a signed-in caller refused until they choose their own password (§2a). */
+const SESSION_STATUS: Record<string, number> = {
+  'password-change-required': 403,
+};
+const EXPECTED_STATUS = { ...DESIGN_STATUS, ...HTTP_STATUS, ...SESSION_STATUS };
 
 const CORRELATION = 'corr-0123456789';
 const code = fc.constantFrom(...ERROR_CODES);
@@ -42,6 +48,11 @@ describe('code → status table', () => {
 
   it.each(Object.entries(HTTP_STATUS))('%s is the standard %i', (c, status) => {
     expect(PROBLEM_STATUS[c as ErrorCode].status).toBe(status);
+  });
+
+  it.each(Object.entries(SESSION_STATUS))('%s is %i (refused, not unauthenticated)', (c, status) => {
+    expect(PROBLEM_STATUS[c as ErrorCode].status).toBe(status);
+    expect(toProblem(new DomainError(c as ErrorCode, 'd'), CORRELATION).status).toBe(status);
   });
 
   it('every ErrorCode has a row, and the table has no other rows', () => {
