@@ -106,6 +106,9 @@ export async function deleteMember(
 ): Promise<void> {
   const { member: current, identity } = await actOn(access, memberId, 'delete');
   guard(access, current, 'delete');
+  // A login Roster recorded knows its membership count; one from before these records is looked up.
+  const legacy = identity.version === 0;
+  const last = !legacy && identity.membershipCount <= 1;
   const step = transition(current.status, 'delete');
   const at = now.toISOString();
   // The member's team links go with them; a member who may hold conversations gets a release ticket.
@@ -116,18 +119,21 @@ export async function deleteMember(
     actor: actorOf(access),
     action: step.audit,
     at,
-    identity: { revokeSessionsAt: now.getTime() },
+    // The login's last membership: its record is retired in the same transaction (a racing join cancels it).
+    identity: last
+      ? { revokeSessionsAt: now.getTime(), retiredAt: at, expectVersion: identity.version }
+      : { revokeSessionsAt: now.getTime() },
     extra: [
       ...teamLinkItems(current.tenantId, current.id, { added: [], removed: current.teamIds ?? [] }, at),
       ...(holds ? [releaseTicketPut(current.tenantId, current.id, at)] : []),
     ],
   });
   if (holds && current.openAssignments > 0) await releaseInline(access, current, budget);
-  // DESIGN §2a rule 6: a login left with no membership anywhere is removed (a racing new one keeps it).
-  const last =
-    identity.version > 0 ? identity.membershipCount <= 1 : (await membersOfIdentity(current.id)).length === 0;
-  if (last && (await retireIdentity(current.id, at))) await deleteLogin(current.id);
-  else if (isAccepted(current.status)) await signOutEverywhere(current.id);
+  // DESIGN §2a rule 6: a login left with no membership anywhere is removed.
+  if (last) await deleteLogin(current.id);
+  else if (legacy && (await membersOfIdentity(current.id)).length === 0 && (await retireIdentity(current.id, at))) {
+    await deleteLogin(current.id);
+  } else if (isAccepted(current.status)) await signOutEverywhere(current.id);
 }
 
 /** New token (the old link dies), new expiry; an expired invitation takes a seat again. */

@@ -52,6 +52,8 @@ export interface IdentityPatch {
   email?: string;
   hasPassword?: boolean;
   mustChangePassword?: boolean;
+  /** The login's last membership goes: the record stays (its stamp keeps old tokens refused), retired. */
+  retiredAt?: string;
   /** Condition: the item is still the version the decision was made on (0 = still absent). */
   expectVersion?: number;
 }
@@ -85,6 +87,7 @@ const isEmpty = (p: IdentityPatch) =>
   p.email === undefined &&
   p.hasPassword === undefined &&
   p.mustChangePassword === undefined &&
+  p.retiredAt === undefined &&
   p.expectVersion === undefined;
 
 const identityChanged = () =>
@@ -113,6 +116,7 @@ export function identityUpdate(id: string, patch: IdentityPatch): TxItem | undef
   if (patch.hasPassword !== undefined) set('hasPassword', patch.hasPassword);
   if (patch.mustChangePassword !== undefined) set('mustChangePassword', patch.mustChangePassword);
   if (patch.revokeSessionsAt !== undefined) set('tokensValidAfter', patch.revokeSessionsAt);
+  if (patch.retiredAt !== undefined) set('retiredAt', patch.retiredAt);
   if (patch.memberships) {
     names['#count'] = 'membershipCount';
     values[':count'] = patch.memberships;
