@@ -1,6 +1,6 @@
 /**
  * The shapes of what Roster stores, as plain data, and the views clients see
- * (DESIGN §8 "Shapes clients rely on").
+ * ("shapes clients rely on").
  */
 import type { AssignmentStrategy } from './assignment.ts';
 import type { MemberStatus } from './lifecycle.ts';

@@ -1,5 +1,5 @@
 /**
- * The response shapes clients rely on (DESIGN §8), as zod schemas for the
+ * The response shapes clients rely on (the shapes clients rely on), as zod schemas for the
  * OpenAPI document. The handlers build these views with the functions of
  * lib/domain/records.ts; the type checks at the bottom fail the build when a
  * view and its schema drift apart.
