@@ -14,7 +14,14 @@ import { ROUTES, type RouteDef } from '../../lib/http/routes.ts';
 import { LocalStackError } from './emulators.ts';
 import type { EventFeed } from './events.ts';
 import { type CognitoAuthConfig, jwtAuthorizer, platformAuthorizer } from './gateway-auth.ts';
-import { type AuthorizerContext, buildEvent, type HttpResult, lambdaContext, toHttpResult } from './gateway-event.ts';
+import {
+  type AuthorizerContext,
+  buildEvent,
+  type HttpResult,
+  invokeInContext,
+  lambdaContext,
+  toHttpResult,
+} from './gateway-event.ts';
 
 export { buildEvent, type GatewayEvent } from './gateway-event.ts';
 
@@ -137,7 +144,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       const timeout = new Promise<'timeout'>((resolve) => {
         timer = setTimeout(() => resolve('timeout'), timeoutMs);
       });
-      const result = await Promise.race([handler(event, lambdaContext(route.id, deadline, region)), timeout]);
+      const context = lambdaContext(route.id, deadline, region);
+      const result = await Promise.race([invokeInContext(context, () => handler(event, context)), timeout]);
       if (result === 'timeout') {
         log(`${route.id} timed out after ${timeoutMs} ms`);
         return gatewayMessage(503, 'Service Unavailable');

@@ -13,7 +13,7 @@ import { JOBS, TRIGGERS } from '../../lib/http/routes.ts';
 import { assertPortFree, type LocalEmulators, LocalStackError, startEmulators } from './emulators.ts';
 import { type EventFeed, startLocalEventFeed } from './events.ts';
 import { type Gateway, LOCAL_EVENTS_PATH, REPO_ROOT, startGateway } from './gateway.ts';
-import { ACCOUNT_ID, lambdaContext } from './gateway-event.ts';
+import { ACCOUNT_ID, invokeInContext, lambdaContext } from './gateway-event.ts';
 import { DEMO, seedDemo } from './seed.ts';
 import { removeStackFile, writeStackFile } from './stack-file.ts';
 
@@ -194,9 +194,10 @@ function startJobs(region: string): NodeJS.Timeout | undefined {
       };
       const started = performance.now();
       import(pathToFileURL(join(REPO_ROOT, job.entry)).href)
-        .then((module: { handler: (e: unknown, c: unknown) => Promise<unknown> }) =>
-          module.handler(event, lambdaContext(job.id, Date.now() + JOB_TIMEOUT_MS, region)),
-        )
+        .then((module: { handler: (e: unknown, c: unknown) => Promise<unknown> }) => {
+          const context = lambdaContext(job.id, Date.now() + JOB_TIMEOUT_MS, region);
+          return invokeInContext(context, () => module.handler(event, context));
+        })
         .then((result: unknown) =>
           console.log(
             `[job ${job.id}] ran in ${Math.round(performance.now() - started)} ms: ${JSON.stringify(result ?? null)}`,
