@@ -48,6 +48,8 @@ export interface GatewayOptions {
   log?: (line: string) => void;
   /** Serves `GET /local/events` (local only, not an API route): what the EventBridge pipe would publish. */
   events?: Pick<EventFeed, 'events'>;
+  /** Sees every response before it is sent (the tests check each against the OpenAPI document). */
+  onResponse?: (request: { method: string; url: string }, result: HttpResult) => void;
 }
 
 export interface Gateway {
@@ -172,6 +174,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         return gatewayMessage(500, 'Internal Server Error');
       })
       .then((result) => {
+        options.onResponse?.({ method: request.method ?? 'GET', url: request.url ?? '/' }, result);
         response.writeHead(result.statusCode, { ...result.headers, 'content-length': result.body.length });
         response.end(result.body);
         const ms = Math.round(performance.now() - started);

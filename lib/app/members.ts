@@ -270,6 +270,12 @@ export async function updateMember(
     throw new DomainError('precondition-failed', 'The member changed since you read it (ETag mismatch).');
   }
   const role = patch.role ?? current.role;
+  // A custom role id means nothing with a built-in role: say so rather than silently ignore it.
+  if (role !== 'custom' && typeof patch.roleId === 'string') {
+    throw new DomainError('validation-failed', `roleId applies only with role custom; this member would be ${role}.`, {
+      errors: [{ path: 'body.roleId', message: 'Only with role custom: send {"role": "custom", "roleId": …}' }],
+    });
+  }
   const roleId =
     role === 'custom' ? (patch.roleId === undefined ? current.roleId : (patch.roleId ?? undefined)) : undefined;
   const grants = patch.grants ? [...new Set(patch.grants)] : current.grants;
