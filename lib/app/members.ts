@@ -279,9 +279,10 @@ export async function updateMember(
     throw new DomainError('precondition-failed', 'The member changed since you read it (ETag mismatch).');
   }
   const role = patch.role ?? current.role;
-  if (patch.roleId !== undefined && patch.roleId !== null && role !== 'custom') {
-    throw new DomainError('validation-failed', 'roleId goes with the role custom.', {
-      errors: [{ path: 'body.roleId', message: 'Only for role custom' }],
+  // A custom role id means nothing with a built-in role: say so rather than silently ignore it.
+  if (role !== 'custom' && typeof patch.roleId === 'string') {
+    throw new DomainError('validation-failed', `roleId applies only with role custom; this member would be ${role}.`, {
+      errors: [{ path: 'body.roleId', message: 'Only with role custom: send {"role": "custom", "roleId": …}' }],
     });
   }
   const roleId =

@@ -14,8 +14,8 @@ export interface SuccessDoc {
   description: string;
   /** JSON body (omitted: no body, or `media` says what is sent). */
   schema?: z.ZodType;
-  /** A non-JSON body, e.g. `text/html`. */
-  media?: string;
+  /** A non-JSON body, e.g. `text/html`, or the media types it may be. */
+  media?: string | readonly string[];
   etag?: true;
   location?: true;
 }
@@ -45,10 +45,14 @@ const invite = { email: 'ann@acme.example', name: 'Ann Agent', role: 'agent', cr
 
 export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   health: { ok: { status: 200, description: 'Alive', schema: view.Health } },
-  getOpenApi: { ok: { status: 200, description: 'This document', media: 'application/json' } },
+  getOpenApi: { ok: { status: 200, description: 'This document', schema: view.OpenApiDocument } },
   docs: { ok: { status: 200, description: 'The API reference page', media: 'text/html' } },
   docsAsset: {
-    ok: { status: 200, description: 'A script or stylesheet of the reference page', media: 'text/javascript' },
+    ok: {
+      status: 200,
+      description: 'A script or stylesheet of the reference page',
+      media: ['text/javascript', 'text/css'],
+    },
     problems: ['not-found'],
   },
   platformCreateTenant: {

@@ -51,6 +51,11 @@ const TRANSIENT = new Set([
   'ServiceUnavailable',
   'InternalServerError',
   'InternalErrorException',
+  // The SDK gave up waiting (socket or request time-out), or the handler was cut off before its limit.
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'AbortError',
 ]);
 
 export function isTransient(error: unknown): boolean {

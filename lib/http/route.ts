@@ -4,11 +4,13 @@
  * authorise (one consistent read) → validate query and body → run → respond,
  * with every failure an RFC 9457 problem.
  */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { z } from 'zod';
 import { DomainError } from '../domain/errors.ts';
 import type { IdentityState } from '../domain/identity.ts';
+import { logger } from './log.ts';
 import {
   authorizeSession,
   authorizeTenant,
@@ -38,7 +40,18 @@ export interface RouteInput<P, Q, B, A> {
   now: Date;
   /** Milliseconds left before the Lambda's time limit (long-running use cases stop in time). */
   remainingMs: () => number;
+  /**
+   * Aborted {@link TIMEOUT_EARLY_MS} before the Lambda's time limit, when the request is answered with a
+   * 503 instead: pass it to long calls (`client.send(command, { abortSignal: signal })`) to stop them too.
+   */
+  signal: AbortSignal;
 }
+
+/**
+ * How long before the Lambda's time limit a request is cut off (middy's `timeoutEarlyInMillis`): enough to
+ * answer a 503 problem with `Retry-After` and log it, rather than be killed mid-request by Lambda.
+ */
+export const TIMEOUT_EARLY_MS = 500;
 
 type AnySchema = z.ZodType;
 const NoParams = z.object({}).strict();
@@ -96,7 +109,11 @@ export function route<
   const def = routeById(id);
   const tenantScoped = isTenantRoute(def);
 
-  async function runRoute(raw: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> {
+  async function runRoute(
+    raw: APIGatewayProxyEventV2,
+    context: Context,
+    { signal }: { signal: AbortSignal },
+  ): Promise<APIGatewayProxyStructuredResultV2> {
     const event = raw as unknown as ParsedEvent;
     const now = new Date();
     const caller = resolveCaller(def, raw);
@@ -125,11 +142,16 @@ export function route<
       route: def,
       now,
       remainingMs: () => context?.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY,
+      signal,
     });
     return toResult(reply);
   }
 
-  const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
+  const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>({
+    timeoutEarlyInMillis: TIMEOUT_EARLY_MS,
+  })
+    // Per-invocation log context (function, request id, cold start), reset after each invocation.
+    .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(httpResponse(def.id))
     .use(httpRequest())
     .handler(runRoute);

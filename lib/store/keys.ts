@@ -1,5 +1,5 @@
 /**
- * The key scheme (DESIGN §4): the one authority for how items are addressed.
+ * The key scheme (docs/architecture.md, "Data: one table"): the one authority for how items are addressed.
  */
 import { normaliseTeamName } from '../domain/assignment.ts';
 import { normaliseRoleName } from '../domain/roles.ts';

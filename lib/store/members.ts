@@ -17,7 +17,7 @@ import { activeAdminDelta, holdsSeat } from '../domain/lifecycle.ts';
 import type { MemberRecord, TenantRecord } from '../domain/records.ts';
 import { type Actor, auditPut } from './audit.ts';
 import { claim, release } from './claims.ts';
-import { decodeCursor, pageOf } from './cursor.ts';
+import { decodeCursor, filteredScope, pageOf } from './cursor.ts';
 import { versionedUpdate } from './diff.ts';
 import { type IdentityPatch, identityOrUnknown, identityUpdate, membershipMove, mergePatches } from './identities.ts';
 import { memberFromItem, tenantFromItem } from './items.ts';
@@ -331,7 +331,7 @@ export async function listMembers(
   page: { limit: number; cursor?: string },
   filter: MemberFilter,
 ): Promise<{ items: MemberRecord[]; nextCursor: string | null }> {
-  const scope = `MEMBERS#${tenantId}`;
+  const scope = filteredScope(`MEMBERS#${tenantId}`, { ...filter, q: filter.q?.toLowerCase() });
   const partition = keys.tenant(tenantId).pk;
   const start = decodeCursor(scope, page.cursor, {
     attributes: [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey],

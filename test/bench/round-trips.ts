@@ -1,5 +1,5 @@
 /**
- * Round trips (DESIGN §9): one scripted, realistic run through the gateway that
+ * Round trips (docs/architecture.md, bars): one scripted, realistic run through the gateway that
  * makes a successful request to EVERY route of the table, counting the
  * DynamoDB requests each made. A route the script does not reach fails the
  * run by name — a new route needs a step here.
@@ -44,7 +44,7 @@ const WRITES = new Set([
   'ExecuteTransaction',
 ]);
 
-/** The bar of DESIGN §9 for one route, judged on the calls one successful request made. */
+/** The bar of docs/architecture.md for one route, judged on the calls one successful request made. */
 export function judge(route: RouteDef, calls: readonly RecordedCall[]): RoundTripCheck {
   const dynamoCalls = calls.filter((c) => c.service === 'dynamodb');
   const commands = dynamoCalls.map(shortName);

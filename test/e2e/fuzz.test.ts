@@ -1,6 +1,6 @@
 /**
  * Input fuzzing over the whole route table, through the local gateway against
- * the emulators (DESIGN §9 "Isolation and input"). Requests are derived from
+ * the emulators (docs/architecture.md, bars: isolation and input). Requests are derived from
  * each handler's own zod schemas (z.toJSONSchema → fast-check) and then
  * broken on purpose, beyond the schemas too: wrong types, missing and extra
  * fields, huge strings, hostile unicode, malformed JSON, foreign media types,

@@ -1,5 +1,5 @@
 /**
- * Tenant isolation, property-based over the route table (DESIGN §9), through
+ * Tenant isolation, property-based over the route table (docs/architecture.md, bars), through
  * the local gateway against the emulators. A victim tenant has members of
  * every role, custom roles, teams, assignments, a pending invitation and an
  * audit trail; an attacker tenant has the same. For every user route, any

@@ -7,6 +7,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
+import { RosterApi } from '../../infra/constructs/api.ts';
 import { RosterAuth } from '../../infra/constructs/auth.ts';
 import { RosterEvents } from '../../infra/constructs/events.ts';
 import { RosterJobs } from '../../infra/constructs/jobs.ts';
@@ -20,7 +21,7 @@ import {
   EVENT_SOURCE,
   TIME_PATH,
 } from '../../lib/events/audit-events.ts';
-import { type JobDef, ROUTES, type TriggerDef } from '../../lib/http/routes.ts';
+import { type JobDef, ROUTES, type RouteDef, type TriggerDef } from '../../lib/http/routes.ts';
 
 /** A stack whose assets are not bundled (the `cdk synth --exclusively` mechanism). */
 function bareStack(): Stack {
@@ -125,6 +126,72 @@ describe('RosterTriggers', () => {
   it('refuses a trigger that would call its own user pool (a dependency cycle)', () => {
     expect(() => withTriggers([{ ...trigger, uses: { identity: ['AdminGetUser'] } }])).toThrow(/dependency cycle/);
     expect(() => withTriggers([{ ...trigger, uses: { authFlows: true } }])).toThrow(/dependency cycle/);
+  });
+});
+
+describe('RosterApi throttling', () => {
+  // Stand-in rows (any existing module): only the throttling rule is under test.
+  const row = (id: string, auth: RouteDef['auth'], uses: RouteDef['uses']): RouteDef => ({
+    id,
+    method: 'POST',
+    path: `/v1/${id}`,
+    entry: ROUTES[0].entry,
+    auth,
+    summary: id,
+    uses,
+  });
+  const rows = [
+    row('ping', 'public', {}),
+    row('signIn', 'public', { authFlows: true }),
+    row('byToken', 'public', { table: 'read' }),
+    row('member', 'user', { table: 'readWrite', authFlows: true }),
+    row('operator', 'platform', { table: 'readWrite' }),
+  ];
+
+  function stageOf(routes: RouteDef[], credentialThrottle?: { rateLimit: number; burstLimit: number }) {
+    const stack = bareStack();
+    const { table } = new RosterTable(stack, 'Data');
+    const { userPool } = new RosterAuth(stack, 'Auth');
+    const mail = new RosterMail(stack, 'Mail', { from: 'no-reply@example.com' });
+    new RosterApi(stack, 'Api', {
+      routes,
+      resources: { table, userPool, mail: mail.identity, environment: {} },
+      jwt: { issuer: 'https://issuer.example', audience: 'client' },
+      corsOrigins: ['https://app.example.com'],
+      credentialThrottle,
+    });
+    const template = Template.fromStack(stack);
+    const [stage] = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'));
+    const routeIds = Object.fromEntries(
+      Object.entries(template.findResources('AWS::ApiGatewayV2::Route')).map(([id, r]) => [r.Properties.RouteKey, id]),
+    );
+    return { stage, routeIds };
+  }
+
+  it('limits the public routes that reach Cognito or the table, after creating them, and no other route', () => {
+    const { stage, routeIds } = stageOf(rows);
+    expect(stage?.Properties.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
+    expect(stage?.Properties.RouteSettings).toEqual({
+      'POST /v1/signIn': { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+      'POST /v1/byToken': { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+    });
+    expect(stage?.DependsOn).toEqual(
+      expect.arrayContaining([routeIds['POST /v1/signIn'], routeIds['POST /v1/byToken']]),
+    );
+    expect(stage?.DependsOn).not.toContain(routeIds['POST /v1/ping']);
+  });
+
+  it('takes the credential limit it is given', () => {
+    const { stage } = stageOf(rows, { rateLimit: 2, burstLimit: 5 });
+    expect(stage?.Properties.RouteSettings['POST /v1/signIn']).toEqual({
+      ThrottlingRateLimit: 2,
+      ThrottlingBurstLimit: 5,
+    });
+  });
+
+  it('sets no route settings when no route takes credentials', () => {
+    const { stage } = stageOf(rows.filter((r) => r.id === 'ping' || r.auth !== 'public'));
+    expect(stage?.Properties.RouteSettings).toBeUndefined();
   });
 });
 

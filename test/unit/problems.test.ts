@@ -1,4 +1,4 @@
-/** Problem documents against DESIGN §7 (RFC 9457) and STYLE "Errors". */
+/** Problem documents against RFC 9457 and the error table of lib/http/problems.ts. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DomainError, ERROR_CODES, type ErrorCode } from '../../lib/domain/errors.ts';
@@ -6,7 +6,7 @@ import { transition } from '../../lib/domain/lifecycle.ts';
 import { seatsView } from '../../lib/domain/seats.ts';
 import { isTransient, PROBLEM_STATUS, problemType, toProblem } from '../../lib/http/problems.ts';
 
-/** DESIGN §7, transcribed; the rest are the standard HTTP statuses of their names. */
+/** The required codes, transcribed; the rest are the standard HTTP statuses of their names. */
 const DESIGN_STATUS: Record<string, number> = {
   'validation-failed': 400,
   unauthenticated: 401,
@@ -41,7 +41,7 @@ const CORRELATION = 'corr-0123456789';
 const code = fc.constantFrom(...ERROR_CODES);
 
 describe('code → status table', () => {
-  it.each(Object.entries(DESIGN_STATUS))('%s is %i as DESIGN §7 says', (c, status) => {
+  it.each(Object.entries(DESIGN_STATUS))('%s is %i as documented', (c, status) => {
     expect(PROBLEM_STATUS[c as ErrorCode].status).toBe(status);
     expect(toProblem(new DomainError(c as ErrorCode, 'd'), CORRELATION).status).toBe(status);
   });

@@ -49,6 +49,8 @@ export function httpResponse(
   return {
     name: 'httpResponse',
     before: function tagLogs(request) {
+      // This request's keys only, whatever an earlier invocation left behind.
+      logger.resetKeys();
       logger.appendKeys({ correlationId: correlationIdOf(request.event), routeId });
     },
     after: function secure(request) {
