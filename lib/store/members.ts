@@ -20,6 +20,7 @@ import { decodeCursor, filteredScope, pageOf } from './cursor.ts';
 import { versionedUpdate } from './diff.ts';
 import { memberFromItem, tenantFromItem } from './items.ts';
 import { keys } from './keys.ts';
+import { roleHolderChange } from './roles.ts';
 import { INDEXES, TABLE_KEYS } from './table.ts';
 import { tenantCounters } from './tenants.ts';
 import { put, remove, type TxItem, transact, update } from './transact.ts';
@@ -188,6 +189,7 @@ export async function insertMember(input: {
       after: auditable(member, ['email', 'name', 'role', 'roleId', 'grants', 'crmAccess', 'status', 'invitation']),
       at: member.createdAt,
     }),
+    ...roleHolderChange(undefined, member),
     ...(input.extra ?? []),
   ]);
 }
@@ -245,6 +247,7 @@ export async function writeMemberChange(change: MemberChange): Promise<void> {
     admins: activeAdminDelta(current, next),
   });
   if (counters) items.push(counters);
+  items.push(...roleHolderChange(current, next));
   items.push(
     auditPut({
       tenantId: current.tenantId,
