@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { POOL_VARIABLES } from '../../infra/constructs/triggers.ts';
 import { RosterStack } from '../../infra/stack.ts';
 import { CONFIG_VARIABLES } from '../../lib/config.ts';
+import { ENRICHMENT } from '../../lib/events/audit-events.ts';
 import { JOBS, ROUTES, type RouteDef, TRIGGERS, type Uses } from '../../lib/http/routes.ts';
 import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../lib/store/table.ts';
 
@@ -70,8 +71,10 @@ const actionsOf = (operationId: string) =>
 
 describe('functions', () => {
   it('has exactly one function per route, per job and per trigger, and no CDK helper functions', () => {
-    template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + JOBS.length + TRIGGERS.length);
+    // …and the events pipe's enrichment function.
+    template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + JOBS.length + TRIGGERS.length + 1);
     for (const op of operations) expect(() => functionOf(op.id)).not.toThrow();
+    expect(() => functionOf(ENRICHMENT.id)).not.toThrow();
   });
 
   it('runs every function on nodejs24.x, arm64, with the whole configuration and source maps', () => {
@@ -357,8 +360,10 @@ describe('events', () => {
     const [tableId] = ofType('AWS::DynamoDB::Table')[0] ?? [];
     const [busId] = ofType('AWS::Events::EventBus')[0] ?? [];
     template.resourceCountIs('AWS::Pipes::Pipe', 1);
+    const [enrichmentId] = functionOf(ENRICHMENT.id);
     template.hasResourceProperties('AWS::Pipes::Pipe', {
       Source: { 'Fn::GetAtt': [tableId, 'StreamArn'] },
+      Enrichment: { 'Fn::GetAtt': [enrichmentId, 'Arn'] },
       Target: { 'Fn::GetAtt': [busId, 'Arn'] },
     });
   });
