@@ -75,7 +75,7 @@ export class RosterStack extends Stack implements TenantHost {
     });
     new RosterJobs(this, 'Jobs', { jobs: JOBS, resources });
     new RosterTriggers(this, 'Triggers', { triggers: TRIGGERS, userPool: auth.userPool, resources });
-    const events = new RosterEvents(this, 'Events', { table });
+    const events = new RosterEvents(this, 'Events', { table, resources });
 
     new CfnOutput(this, 'ApiUrl', { value: api.url });
     new CfnOutput(this, 'UserPoolId', { value: auth.userPool.userPoolId });

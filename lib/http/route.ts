@@ -62,6 +62,8 @@ export interface RouteSpec<P extends AnySchema, Q extends AnySchema, B extends A
   params?: P;
   query?: Q;
   body?: B;
+  /** A non-tenant user route that checks the caller's session itself, on a read it makes anyway. */
+  checksSession?: true;
   run: (input: RouteInput<z.output<P>, z.output<Q>, z.output<B>, A>) => Promise<Reply>;
 }
 
@@ -125,7 +127,7 @@ export function route<
       // A `self` route: the member the path names acts on themselves without the permission.
       const needed = def.self && userId === caller.id ? null : (def.permission ?? null);
       access = await authorizeTenant(caller, tenantId, needed);
-    } else if (caller.kind === 'user') {
+    } else if (caller.kind === 'user' && !spec.checksSession) {
       identity = await authorizeSession(caller);
     }
     const query = validatePart('query', (spec.query ?? NoQuery) as Q, event.queryStringParameters ?? {});

@@ -428,7 +428,7 @@ export const ROUTES = [
     entry: 'functions/roles/permissions.ts',
     auth: 'user',
     summary: 'The permission catalogue and the built-in roles',
-    uses: {},
+    uses: { table: 'read' },
   },
   {
     id: 'listRoles',

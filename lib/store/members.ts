@@ -22,6 +22,7 @@ import { versionedUpdate } from './diff.ts';
 import { type IdentityPatch, identityOrUnknown, identityUpdate, membershipMove, mergePatches } from './identities.ts';
 import { memberFromItem, tenantFromItem } from './items.ts';
 import { keys } from './keys.ts';
+import { roleHolderChange } from './roles.ts';
 import { INDEXES, TABLE_KEYS } from './table.ts';
 import { tenantCounters } from './tenants.ts';
 import { put, remove, type TxItem, transact, update } from './transact.ts';
@@ -121,25 +122,36 @@ export async function membersOfIdentity(identityId: string): Promise<MemberRecor
   return members;
 }
 
-/** Every membership of one identity (via GSI1), with its tenant. */
-export async function membershipsOf(
-  identityId: string,
-): Promise<{ member: MemberRecord; tenant: TenantRecord | undefined }[]> {
+/**
+ * Every membership of one identity (via GSI1), with its tenant, and the
+ * identity's own record read in the same BatchGetItem (its session check).
+ */
+export async function membershipsOf(identityId: string): Promise<{
+  memberships: { member: MemberRecord; tenant: TenantRecord | undefined }[];
+  identity: IdentityState;
+}> {
   const table = config().tableName;
   const members = await membersOfIdentity(identityId);
-  if (members.length === 0) return [];
   const tenants = new Map<string, TenantRecord>();
-  for (let i = 0; i < members.length; i += 100) {
-    let pending: Record<string, unknown>[] | undefined = members.slice(i, i + 100).map((m) => keys.tenant(m.tenantId));
+  let identity: Record<string, unknown> | undefined;
+  const wanted = [keys.identity(identityId), ...members.map((m) => keys.tenant(m.tenantId))];
+  for (let i = 0; i < wanted.length; i += 100) {
+    let pending: Record<string, unknown>[] | undefined = wanted.slice(i, i + 100);
     while (pending?.length) {
       const out: BatchGetCommandOutput = await dynamo().send(
-        new BatchGetCommand({ RequestItems: { [table]: { Keys: pending } } }),
+        new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }),
       );
-      for (const item of out.Responses?.[table] ?? []) tenants.set(String(item.id), tenantFromItem(item));
+      for (const item of out.Responses?.[table] ?? []) {
+        if (item.entity === 'identity') identity = item;
+        else tenants.set(String(item.id), tenantFromItem(item));
+      }
       pending = out.UnprocessedKeys?.[table]?.Keys;
     }
   }
-  return members.map((member) => ({ member, tenant: tenants.get(member.tenantId) }));
+  return {
+    memberships: members.map((member) => ({ member, tenant: tenants.get(member.tenantId) })),
+    identity: identityOrUnknown(identityId, identity),
+  };
 }
 
 /** Records that the invitation email for this token could not be sent (shown to admins; resend fixes it). */
@@ -234,6 +246,7 @@ export async function insertMember(input: {
       at: member.createdAt,
     }),
     ...(identity ? [identity] : []),
+    ...roleHolderChange(undefined, member),
     ...(input.extra ?? []),
   ]);
 }
@@ -295,6 +308,7 @@ export async function writeMemberChange(change: MemberChange): Promise<void> {
   if (counters) items.push(counters);
   const identity = identityUpdate(current.id, mergePatches(membershipMove(current, next), change.identity));
   if (identity) items.push(identity);
+  items.push(...roleHolderChange(current, next));
   items.push(
     auditPut({
       tenantId: current.tenantId,

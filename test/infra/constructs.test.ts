@@ -3,7 +3,7 @@
  * row, and the mail identity options. Small stacks, bundling skipped — the
  * stack test bundles every real function.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
@@ -230,15 +230,19 @@ describe('RosterAuth', () => {
 describe('RosterEvents', () => {
   const stack = bareStack();
   const { table } = new RosterTable(stack, 'Data');
-  new RosterEvents(stack, 'Events', { table });
+  const { userPool } = new RosterAuth(stack, 'Auth');
+  const mail = new RosterMail(stack, 'Mail', { from: 'no-reply@example.com' });
+  const events = new RosterEvents(stack, 'Events', {
+    table,
+    resources: { table, userPool, mail: mail.identity, environment: {} },
+  });
   const template = Template.fromStack(stack);
   const idOf = (type: string) => Object.keys(template.findResources(type))[0] as string;
-  const [tableId, busId, queueId, roleId] = [
-    'AWS::DynamoDB::Table',
-    'AWS::Events::EventBus',
-    'AWS::SQS::Queue',
-    'AWS::IAM::Role',
-  ].map(idOf);
+  const [tableId, busId, queueId] = ['AWS::DynamoDB::Table', 'AWS::Events::EventBus', 'AWS::SQS::Queue'].map(idOf);
+  const roleId = stack.getLogicalId(events.node.findChild('PipeRole').node.defaultChild as CfnElement);
+  const enrichmentArn = {
+    'Fn::GetAtt': [stack.getLogicalId(events.enrichment.fn.node.defaultChild as CfnElement), 'Arn'],
+  };
   const streamArn = { 'Fn::GetAtt': [tableId, 'StreamArn'] };
   const busArn = { 'Fn::GetAtt': [busId, 'Arn'] };
 
@@ -250,6 +254,7 @@ describe('RosterEvents', () => {
     template.resourceCountIs('AWS::Pipes::Pipe', 1);
     template.hasResourceProperties('AWS::Pipes::Pipe', {
       Source: streamArn,
+      Enrichment: enrichmentArn,
       Target: busArn,
       RoleArn: { 'Fn::GetAtt': [roleId, 'Arn'] },
       SourceParameters: {
@@ -289,9 +294,10 @@ describe('RosterEvents', () => {
         ],
       },
     });
-    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
-      (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
-    );
+    // The pipe role's own policies (the enrichment function has a role of its own).
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
     const grants = statements.map((s) => ({ actions: [s.Action].flat().sort(), resource: s.Resource }));
     expect(grants).toEqual(
       expect.arrayContaining([
@@ -305,6 +311,7 @@ describe('RosterEvents', () => {
           resource: streamArn,
         },
         { actions: ['events:PutEvents'], resource: busArn },
+        { actions: ['lambda:InvokeFunction'], resource: enrichmentArn },
       ]),
     );
     const actions = grants.flatMap((g) => g.actions).sort();
@@ -314,6 +321,7 @@ describe('RosterEvents', () => {
       'dynamodb:GetShardIterator',
       'dynamodb:ListStreams',
       'events:PutEvents',
+      'lambda:InvokeFunction',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       'sqs:GetQueueAttributes',

@@ -14,6 +14,7 @@ import { AUDIT_DENIED_ACTIONS, INDEX_ACTIONS, TABLE_ACTIONS } from '../../infra/
 import { POOL_VARIABLES } from '../../infra/constructs/triggers.ts';
 import { RosterStack } from '../../infra/stack.ts';
 import { CONFIG_VARIABLES } from '../../lib/config.ts';
+import { ENRICHMENT } from '../../lib/events/audit-events.ts';
 import { JOBS, ROUTES, type RouteDef, TRIGGERS, type Uses } from '../../lib/http/routes.ts';
 import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../lib/store/table.ts';
 
@@ -90,8 +91,10 @@ function tableArns() {
 
 describe('functions', () => {
   it('has exactly one function per route, per job and per trigger, and no CDK helper functions', () => {
-    template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + JOBS.length + TRIGGERS.length);
+    // …and the events pipe's enrichment function.
+    template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + JOBS.length + TRIGGERS.length + 1);
     for (const op of operations) expect(() => functionOf(op.id)).not.toThrow();
+    expect(() => functionOf(ENRICHMENT.id)).not.toThrow();
   });
 
   it('runs every function on nodejs24.x, arm64, with the whole configuration and source maps', () => {
@@ -456,8 +459,10 @@ describe('events', () => {
     const [tableId] = ofType('AWS::DynamoDB::Table')[0] ?? [];
     const [busId] = ofType('AWS::Events::EventBus')[0] ?? [];
     template.resourceCountIs('AWS::Pipes::Pipe', 1);
+    const [enrichmentId] = functionOf(ENRICHMENT.id);
     template.hasResourceProperties('AWS::Pipes::Pipe', {
       Source: { 'Fn::GetAtt': [tableId, 'StreamArn'] },
+      Enrichment: { 'Fn::GetAtt': [enrichmentId, 'Arn'] },
       Target: { 'Fn::GetAtt': [busId, 'Arn'] },
     });
   });

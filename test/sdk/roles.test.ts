@@ -378,7 +378,50 @@ describe('edit a custom role', () => {
 });
 
 describe('delete a custom role', () => {
-  it('refuses while held, saying how many hold it, and writes nothing', async () => {
+  it('refuses while held, from the role’s own holder count (no member scan), and writes nothing', async () => {
+    caller();
+    db.on(GetCommand).resolves({ Item: { ...salesRole, holders: 2 } });
+    const res = await invoke(deleteRole, { ...rolePath, method: 'DELETE' });
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ code: 'conflict', holders: 2 });
+    expect(db.commandCalls(QueryCommand)).toHaveLength(0);
+    expect(db.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
+  it('deletes a role nobody holds in one read and one transaction, conditioned on zero holders', async () => {
+    caller();
+    db.on(GetCommand).resolves({ Item: { ...salesRole, holders: 0 } });
+    const res = await invoke(deleteRole, { ...rolePath, method: 'DELETE' });
+    expect(res.status).toBe(204);
+    expect(db.commandCalls(QueryCommand)).toHaveLength(0);
+    const [role] = txItems();
+    expect(role?.Delete).toMatchObject({
+      ConditionExpression: 'version = :expected AND (attribute_not_exists(holders) OR holders = :none)',
+      ExpressionAttributeValues: { ':none': 0 },
+    });
+  });
+
+  it('refuses (409 with the count) when a member took the role between the read and the delete', async () => {
+    caller();
+    db.on(GetCommand).resolves({ Item: { ...salesRole, holders: 0 } });
+    db.on(TransactWriteCommand).rejects(
+      new TransactionCanceledException({
+        message: 'cancelled',
+        $metadata: {},
+        CancellationReasons: [
+          { Code: 'ConditionalCheckFailed', Item: marshall({ ...salesRole, holders: 1 }) },
+          { Code: 'None' },
+          { Code: 'None' },
+          { Code: 'None' },
+        ],
+      }),
+    );
+    const res = await invoke(deleteRole, { ...rolePath, method: 'DELETE' });
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ code: 'conflict', holders: 1 });
+  });
+
+  it('counts the holders of a role from before roles counted them, refusing while held', async () => {
     caller();
     db.on(GetCommand).resolves({ Item: salesRole });
     db.on(QueryCommand)
@@ -412,7 +455,10 @@ describe('delete a custom role', () => {
     const res = await invoke(deleteRole, { ...rolePath, method: 'DELETE' });
     expect(res.status).toBe(204);
     const [role, claim, map, audit] = txItems();
-    expect(role?.Delete).toMatchObject({ Key: { sk: `ROLE#${ROLE_ID}` }, ConditionExpression: 'version = :expected' });
+    expect(role?.Delete).toMatchObject({
+      Key: { sk: `ROLE#${ROLE_ID}` },
+      ExpressionAttributeValues: { ':expected': 2 },
+    });
     expect(claim?.Delete).toMatchObject({ Key: { sk: 'ROLE_NAME#sales agent' } });
     expect(map?.Update).toMatchObject({
       UpdateExpression: 'REMOVE rolePermissions.#role',
