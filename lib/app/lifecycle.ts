@@ -171,6 +171,10 @@ export async function resetPassword(
   input: { password: string; temporary?: boolean },
   now: Date,
 ): Promise<void> {
+  // One's own password changes only with the current one (a stolen session must not lock the person out).
+  if (memberId === access.member.id) {
+    throw forbidden('Change your own password with POST /v1/auth/change-password; it asks for the current one.');
+  }
   const { member, identity } = await actOn(access, memberId, 'password');
   if (!isAccepted(member.status)) {
     throw forbidden('This person has not joined yet; resend the invitation instead.');
