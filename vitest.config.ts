@@ -1,13 +1,17 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
+/** `TEST_VERBOSE=1 npm test`: every handler log line and the CDK's bundling lines; by default a green run is quiet. */
+const verbose = !!process.env.TEST_VERBOSE;
+
 const emulated = {
   globalSetup: ['test/support/global-setup.ts'],
   setupFiles: ['test/support/emulator-env.ts'],
   testTimeout: 30_000,
   hookTimeout: 60_000,
-  // Handlers log refused requests at INFO; tests only want warnings and errors.
-  env: { POWERTOOLS_LOG_LEVEL: 'WARN' },
+  // Handlers log refused requests at INFO and expected emulator gaps (cognito-local has no global sign-out)
+  // at WARN; by default tests show only errors, which a green run has none of.
+  env: { POWERTOOLS_LOG_LEVEL: verbose ? 'INFO' : 'ERROR' },
 };
 
 export default defineConfig({
@@ -26,7 +30,15 @@ export default defineConfig({
       },
       { test: { name: 'sdk', include: ['test/sdk/**/*.test.ts'], setupFiles: ['test/sdk/env.ts'] } },
       { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], ...emulated } },
-      { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], ...emulated } },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          ...emulated,
+          // Every response an e2e test receives is checked against openapi.json.
+          setupFiles: [...emulated.setupFiles, 'test/support/conformance-setup.ts'],
+        },
+      },
       // Real Chromium over the console the gateway serves (web/ built first when stale).
       {
         test: {
@@ -42,6 +54,7 @@ export default defineConfig({
         test: {
           name: 'infra',
           include: ['test/infra/**/*.test.ts'],
+          setupFiles: ['test/support/quiet.ts'],
           // The Console construct uploads web/dist.
           globalSetup: ['test/support/web-setup.ts'],
           testTimeout: 300_000,

@@ -34,6 +34,8 @@ export interface RosterStackProps extends StackProps {
   readonly console?: boolean;
   /** @default 604800 (7 days) */
   readonly invitationTtlSeconds?: number;
+  /** Least seconds between two sends of one invitation (default 60). */
+  readonly invitationResendIntervalSeconds?: number;
   /** @default 365 */
   readonly auditRetentionDays?: number;
 }
@@ -71,10 +73,12 @@ export class RosterStack extends Stack implements TenantHost {
       TABLE_NAME: table.tableName,
       USER_POOL_ID: auth.userPool.userPoolId,
       USER_POOL_CLIENT_ID: auth.client.userPoolClientId,
+      USER_POOL_ISSUER: auth.issuer,
       MAIL_FROM: mail.from,
       APP_URL: appUrl,
       SENDER_KEY_ARN: auth.senderKey.keyArn,
       INVITATION_TTL_SECONDS: String(props.invitationTtlSeconds ?? 604_800),
+      INVITATION_RESEND_INTERVAL_SECONDS: String(props.invitationResendIntervalSeconds ?? 60),
       AUDIT_RETENTION_DAYS: String(props.auditRetentionDays ?? 365),
     };
     const resources = { table, userPool: auth.userPool, mail: mail.identity, senderKey: auth.senderKey, environment };
@@ -90,7 +94,7 @@ export class RosterStack extends Stack implements TenantHost {
     if (props.console ?? true) consoleSite = new RosterConsole(this, 'Console', { httpApi: api.httpApi });
     new RosterJobs(this, 'Jobs', { jobs: JOBS, resources });
     new RosterTriggers(this, 'Triggers', { triggers: TRIGGERS, userPool: auth.userPool, resources });
-    const events = new RosterEvents(this, 'Events', { table });
+    const events = new RosterEvents(this, 'Events', { table, resources });
 
     new CfnOutput(this, 'ApiUrl', { value: api.url });
     if (consoleSite) new CfnOutput(this, 'ConsoleUrl', { value: consoleSite.url });

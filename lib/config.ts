@@ -10,9 +10,13 @@ const Env = z.object({
   // reference it (a CloudFormation cycle); read lazily below, failing on use.
   USER_POOL_ID: z.string().min(1).optional(),
   USER_POOL_CLIENT_ID: z.string().min(1).optional(),
+  /** The issuer of the pool's tokens (Roster verifies a bearer offered as proof on a public route). */
+  USER_POOL_ISSUER: z.string().url().optional(),
   MAIL_FROM: z.string().email(),
   APP_URL: z.string().url(),
   INVITATION_TTL_SECONDS: z.coerce.number().int().positive().default(604_800),
+  /** The least time between two sends of one invitation (DESIGN §2a rule 5). */
+  INVITATION_RESEND_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().positive().default(365),
   // The KMS key Cognito wraps codes with for the custom email sender (that trigger only).
   SENDER_KEY_ARN: z.string().min(1).optional(),
@@ -22,9 +26,11 @@ export type Config = {
   tableName: string;
   userPoolId: string;
   userPoolClientId: string;
+  userPoolIssuer: string;
   mailFrom: string;
   appUrl: string;
   invitationTtlSeconds: number;
+  invitationResendIntervalSeconds: number;
   auditRetentionDays: number;
   senderKeyArn: string;
 };
@@ -47,9 +53,13 @@ export function config(): Config {
     get userPoolClientId() {
       return env.USER_POOL_CLIENT_ID ?? missing('USER_POOL_CLIENT_ID');
     },
+    get userPoolIssuer() {
+      return env.USER_POOL_ISSUER ?? missing('USER_POOL_ISSUER');
+    },
     mailFrom: env.MAIL_FROM,
     appUrl: env.APP_URL.replace(/\/+$/, ''),
     invitationTtlSeconds: env.INVITATION_TTL_SECONDS,
+    invitationResendIntervalSeconds: env.INVITATION_RESEND_INTERVAL_SECONDS,
     auditRetentionDays: env.AUDIT_RETENTION_DAYS,
     get senderKeyArn() {
       return env.SENDER_KEY_ARN ?? missing('SENDER_KEY_ARN');

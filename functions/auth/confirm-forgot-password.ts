@@ -1,15 +1,16 @@
 import { z } from 'zod';
-import { confirmPasswordReset } from '../../lib/aws/identity.ts';
+import { recoverPassword } from '../../lib/app/credentials.ts';
 import { noContent } from '../../lib/http/reply.ts';
 import { route } from '../../lib/http/route.ts';
 import { Email, Password } from '../../lib/http/schemas.ts';
 
-const Body = z.object({ email: Email, code: z.string().trim().min(1).max(64), password: Password }).strict();
+/** `newPassword`, the same name as the first-login challenge's field. */
+const Body = z.object({ email: Email, code: z.string().trim().min(1).max(64), newPassword: Password }).strict();
 
 export const handler = route('confirmForgotPassword', {
   body: Body,
-  run: async ({ body }) => {
-    await confirmPasswordReset(body.email, body.code, body.password);
+  run: async ({ body, now }) => {
+    await recoverPassword(body.email, body.code, body.newPassword, now);
     return noContent();
   },
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { signIn } from '../../lib/aws/identity.ts';
+import { signInPerson } from '../../lib/app/credentials.ts';
 import { ok } from '../../lib/http/reply.ts';
 import { route } from '../../lib/http/route.ts';
 import { Email } from '../../lib/http/schemas.ts';
@@ -8,5 +8,5 @@ const Body = z.object({ email: Email, password: z.string().min(1).max(256) }).st
 
 export const handler = route('login', {
   body: Body,
-  run: async ({ body }) => ok(await signIn(body.email, body.password)),
+  run: async ({ body }) => ok(await signInPerson(body.email, body.password)),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { answerNewPassword } from '../../lib/aws/identity.ts';
+import { answerNewPassword } from '../../lib/app/credentials.ts';
 import { ok } from '../../lib/http/reply.ts';
 import { route } from '../../lib/http/route.ts';
 import { Email, Password } from '../../lib/http/schemas.ts';
@@ -8,5 +8,5 @@ const Body = z.object({ email: Email, session: z.string().min(1).max(8192), newP
 
 export const handler = route('newPassword', {
   body: Body,
-  run: async ({ body }) => ok(await answerNewPassword(body.email, body.session, body.newPassword)),
+  run: async ({ body, now }) => ok(await answerNewPassword(body.email, body.session, body.newPassword, now)),
 });

@@ -2,11 +2,17 @@ import { z } from 'zod';
 import { acceptInvitation } from '../../lib/app/invitations.ts';
 import { ok } from '../../lib/http/reply.ts';
 import { route } from '../../lib/http/route.ts';
-import { Password, PersonName, Token } from '../../lib/http/schemas.ts';
+import { PersonName, Token } from '../../lib/http/schemas.ts';
 
-const Body = z.object({ token: Token, name: PersonName.optional(), password: Password.optional() }).strict();
+/** `password`: a new login's chosen one, or an existing login's own as proof; a bearer token is proof too. */
+const Body = z
+  .object({ token: Token, name: PersonName.optional(), password: z.string().min(1).max(256).optional() })
+  .strict();
 
 export const handler = route('acceptInvitation', {
   body: Body,
-  run: async ({ body, now }) => ok(await acceptInvitation(body, now)),
+  run: async ({ body, headers, now }) => {
+    const bearer = headers.authorization?.replace(/^Bearer\s+/i, '').trim() || undefined;
+    return ok(await acceptInvitation({ ...body, bearer }, now));
+  },
 });

@@ -11,7 +11,7 @@ export const handler = route('inviteMember', {
   params: TenantPath,
   body: Body,
   run: async ({ access, body, headers, now }) => {
-    const idempotency = idempotencyFrom(headers, access.tenant.id, 'inviteMember', body);
+    const idempotency = idempotencyFrom(headers, access, 'inviteMember', body);
     return reply(await inviteMember(access, body, now, idempotency));
   },
 });

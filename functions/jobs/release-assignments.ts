@@ -1,17 +1,18 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { type ReleaseJobSummary, releaseLeftAssignments } from '../../lib/app/assignments.ts';
-import { logger } from '../../lib/http/log.ts';
+import { logger, withLogContext } from '../../lib/http/log.ts';
 
 /** Stop this long before the Lambda time limit: the batch in flight finishes, the rest waits for the next run. */
 const STOP_MARGIN_MS = 10_000;
 
 /** Schedule: finishes releasing the conversations of members who left (deactivated or deleted). */
 export async function handler(event: ScheduledEvent, context: Context): Promise<ReleaseJobSummary> {
-  logger.addContext(context);
-  const started = Date.now();
-  const summary = await releaseLeftAssignments({
-    shouldStop: () => context.getRemainingTimeInMillis() < STOP_MARGIN_MS,
+  return withLogContext(context, { scheduledAt: event.time }, async () => {
+    const started = Date.now();
+    const summary = await releaseLeftAssignments({
+      shouldStop: () => context.getRemainingTimeInMillis() < STOP_MARGIN_MS,
+    });
+    logger.info('release-assignments run', { ...summary, ms: Date.now() - started });
+    return summary;
   });
-  logger.info('release-assignments run', { ...summary, scheduledAt: event.time, ms: Date.now() - started });
-  return summary;
 }

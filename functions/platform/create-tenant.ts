@@ -2,12 +2,12 @@ import { z } from 'zod';
 import { provisionTenant } from '../../lib/app/tenants.ts';
 import { created, etagOf } from '../../lib/http/reply.ts';
 import { route } from '../../lib/http/route.ts';
-import { Email, PersonName, Plan, SeatLimit, TenantId } from '../../lib/http/schemas.ts';
+import { Email, PersonName, Plan, SeatLimit, TenantId, TenantName } from '../../lib/http/schemas.ts';
 
 const Body = z
   .object({
     id: TenantId.optional(),
-    name: z.string().trim().min(1).max(200),
+    name: TenantName,
     plan: Plan,
     seatLimit: SeatLimit.nullable().optional(),
     owner: z.object({ email: Email, name: PersonName }).strict(),

@@ -3,13 +3,13 @@ import { z } from 'zod';
 import { changeTenant, provisionTenant } from '../../lib/app/tenants.ts';
 import { isDomainError } from '../../lib/domain/errors.ts';
 import { logger } from '../../lib/http/log.ts';
-import { Email, PersonName, Plan, TenantId } from '../../lib/http/schemas.ts';
+import { Email, PersonName, Plan, TenantId, TenantName } from '../../lib/http/schemas.ts';
 import { getTenant, requireTenant } from '../../lib/store/tenants.ts';
 
 /** The `Tenant` construct's properties (CloudFormation passes numbers as strings). */
 const Props = z.object({
   TenantId,
-  Name: z.string().trim().min(1).max(200),
+  Name: TenantName,
   Plan,
   SeatLimit: z.coerce.number().int().min(1).max(100_000).optional(),
   OwnerEmail: Email,

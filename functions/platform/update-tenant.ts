@@ -4,12 +4,12 @@ import { tenantView } from '../../lib/domain/records.ts';
 import { ifMatchVersion } from '../../lib/http/preconditions.ts';
 import { etagOf, ok } from '../../lib/http/reply.ts';
 import { route } from '../../lib/http/route.ts';
-import { Plan, SeatLimit, TenantPath } from '../../lib/http/schemas.ts';
+import { Plan, SeatLimit, TenantName, TenantPath } from '../../lib/http/schemas.ts';
 import { requireTenant } from '../../lib/store/tenants.ts';
 
 const Body = z
   .object({
-    name: z.string().trim().min(1).max(200).optional(),
+    name: TenantName.optional(),
     plan: Plan.optional(),
     /** null returns the tenant to its plan's limit. */
     seatLimit: SeatLimit.nullable().optional(),

@@ -12,7 +12,7 @@ export const handler = route('createRole', {
   params: TenantPath,
   body: Body,
   run: async ({ access, body, headers, now }) => {
-    const idempotency = idempotencyFrom(headers, access.tenant.id, 'createRole', body);
+    const idempotency = idempotencyFrom(headers, access, 'createRole', body);
     const stored = await createRole(access, body, now, idempotency);
     const { id } = stored.body as RoleView;
     return {

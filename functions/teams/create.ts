@@ -12,7 +12,7 @@ export const handler = route('createTeam', {
   params: TenantPath,
   body: Body,
   run: async ({ access, body, headers, now }) => {
-    const idempotency = idempotencyFrom(headers, access.tenant.id, 'createTeam', body);
+    const idempotency = idempotencyFrom(headers, access, 'createTeam', body);
     const stored = await createTeam(access, body, now, idempotency);
     const { id } = stored.body as TeamView;
     return {

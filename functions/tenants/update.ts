@@ -4,10 +4,10 @@ import { tenantView } from '../../lib/domain/records.ts';
 import { ifMatchVersion } from '../../lib/http/preconditions.ts';
 import { etagOf, ok } from '../../lib/http/reply.ts';
 import { route } from '../../lib/http/route.ts';
-import { TenantPath } from '../../lib/http/schemas.ts';
+import { TenantName, TenantPath } from '../../lib/http/schemas.ts';
 
 /** Tenant admins rename; plan and seats belong to the platform routes. */
-const Body = z.object({ name: z.string().trim().min(1).max(200) }).strict();
+const Body = z.object({ name: TenantName }).strict();
 
 export const handler = route('updateTenant', {
   params: TenantPath,

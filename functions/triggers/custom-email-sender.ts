@@ -1,7 +1,7 @@
-import type { CustomEmailSenderTriggerEvent } from 'aws-lambda';
+import type { Context, CustomEmailSenderTriggerEvent } from 'aws-lambda';
 import { sendAccountMail } from '../../lib/aws/account-mail.ts';
 import { decryptCode } from '../../lib/aws/sender-code.ts';
-import { logger } from '../../lib/http/log.ts';
+import { logger, withLogContext } from '../../lib/http/log.ts';
 
 /**
  * Cognito custom email sender: every email Cognito would send (the
@@ -9,7 +9,11 @@ import { logger } from '../../lib/http/log.ts';
  * Roster's SES sender. A failure is thrown: Cognito then reports the
  * delivery failed, rather than the person waiting for a code that never comes.
  */
-export async function handler(event: CustomEmailSenderTriggerEvent): Promise<void> {
+export function handler(event: CustomEmailSenderTriggerEvent, context?: Context): Promise<void> {
+  return withLogContext(context, {}, () => send(event));
+}
+
+async function send(event: CustomEmailSenderTriggerEvent): Promise<void> {
   const attributes = event.request.userAttributes as Record<string, string | undefined>;
   const to = attributes.email;
   if (!to || !event.request.code) {

@@ -1,13 +1,20 @@
-import type { PostAuthenticationTriggerEvent } from 'aws-lambda';
-import { logger } from '../../lib/http/log.ts';
+import type { Context, PostAuthenticationTriggerEvent } from 'aws-lambda';
+import { logger, withLogContext } from '../../lib/http/log.ts';
 import { recordLogin } from '../../lib/store/logins.ts';
 
 /**
- * Cognito post-authentication trigger: `lastLoginAt` on every membership of
+ * Cognito post-authentication trigger: `lastLoginAt` on every accepted membership of
  * the person who just signed in. Bookkeeping only — a failure here would
  * block the sign-in, so it is logged and the event returned unchanged.
  */
-export async function handler(event: PostAuthenticationTriggerEvent): Promise<PostAuthenticationTriggerEvent> {
+export function handler(
+  event: PostAuthenticationTriggerEvent,
+  context?: Context,
+): Promise<PostAuthenticationTriggerEvent> {
+  return withLogContext(context, {}, () => recordSignIn(event));
+}
+
+async function recordSignIn(event: PostAuthenticationTriggerEvent): Promise<PostAuthenticationTriggerEvent> {
   const identityId = event.request.userAttributes.sub;
   try {
     if (!identityId) logger.warn('sign-in without a sub attribute', { userName: event.userName });

@@ -20,7 +20,7 @@ export const handler = route('createMember', {
   body: Body,
   run: async ({ access, body, headers, now }) => {
     const { password: _secret, ...fingerprint } = body;
-    const idempotency = idempotencyFrom(headers, access.tenant.id, 'createMember', fingerprint);
+    const idempotency = idempotencyFrom(headers, access, 'createMember', fingerprint);
     return reply(await createMember(access, body, now, idempotency));
   },
 });

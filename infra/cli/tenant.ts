@@ -8,6 +8,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { readStackFile, type StackRecord } from '../local/stack-file.ts';
 
 export const USAGE = `Usage: npm run tenant -- <command> [options]
 
@@ -20,10 +21,14 @@ Commands
   reopen <tenant-id>
 
 Options
-  --url <base URL>         the API (default $ROSTER_URL or http://127.0.0.1:3000)
-  --platform-key <key>     the local stack's key (default $ROSTER_PLATFORM_KEY); without one, requests
-                           are signed with AWS SigV4 (service execute-api) from the default credential chain
+  --url <base URL>         the API (default $ROSTER_URL, else the running \`npm start\`, else http://127.0.0.1:3000)
+  --platform-key <key>     the local stack's key (default $ROSTER_PLATFORM_KEY, else the running \`npm start\`'s
+                           when --url is its API); without one, requests are signed with AWS SigV4
+                           (service execute-api) from the default credential chain
   --region <region>        for SigV4 (default: from an execute-api URL, else $AWS_REGION)
+  --json                   print the API's JSON as it is (for scripts) instead of a summary
+
+A running \`npm start\` records its API URL and platform key in .local/stack.json.
 
 Plans: trial, starter, growth, scale, enterprise. --seat-limit plan returns to the plan's limit.`;
 
@@ -40,6 +45,7 @@ const OPTIONS = {
   limit: { type: 'string' },
   cursor: { type: 'string' },
   'if-match': { type: 'string' },
+  json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -47,6 +53,8 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   out: (text: string) => void;
   err: (text: string) => void;
+  /** The running local stack (default: `.local/stack.json`, see infra/local/stack-file.ts). */
+  localStack?: () => StackRecord | undefined;
 }
 
 class UsageError extends Error {}
@@ -69,20 +77,37 @@ export async function runTenantCli(argv: string[], io: CliIo): Promise<number> {
       return values.help ? 0 : 2;
     }
     const call = callFor(command, rest, values);
-    const base = new URL(values.url ?? io.env.ROSTER_URL ?? 'http://127.0.0.1:3000');
-    const platformKey = values['platform-key'] ?? io.env.ROSTER_PLATFORM_KEY;
+    const local = (io.localStack ?? readStackFile)();
+    const base = new URL(values.url || io.env.ROSTER_URL || local?.url || 'http://127.0.0.1:3000');
+    // The local stack's key goes only to that stack, never to another URL.
+    const localKey = local && new URL(local.url).origin === base.origin ? local.platformKey : undefined;
+    const platformKey = values['platform-key'] || io.env.ROSTER_PLATFORM_KEY || localKey;
     const response = await send(
       base,
       call,
       platformKey ? { platformKey } : { region: regionOf(base, values.region, io.env) },
     );
     const text = await response.text();
-    const shown = text ? JSON.stringify(JSON.parse(text), null, 2) : `${response.status} ${response.statusText}`;
+    const parsed: unknown = text ? JSON.parse(text) : undefined;
+    const json = parsed === undefined ? `${response.status} ${response.statusText}` : JSON.stringify(parsed, null, 2);
     if (response.ok) {
-      io.out(shown);
+      io.out(values.json ? json : summary(command, parsed));
       return 0;
     }
-    io.err(`${call.method} ${call.path} answered ${response.status}:\n${shown}`);
+    const problem = parsed as {
+      title?: string;
+      detail?: string;
+      code?: string;
+      errors?: { path: string; message: string }[];
+    };
+    const said =
+      values.json || !problem?.code
+        ? json
+        : [
+            `${problem.title ?? 'Refused'} (${problem.code}): ${problem.detail ?? ''}`,
+            ...(problem.errors ?? []).map((e) => `  ${e.path}: ${e.message}`),
+          ].join('\n');
+    io.err(`${call.method} ${call.path} answered ${response.status}:\n${said}`);
     return 1;
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
@@ -92,6 +117,55 @@ export async function runTenantCli(argv: string[], io: CliIo): Promise<number> {
     io.err(error instanceof Error ? error.message : String(error));
     return 1;
   }
+}
+
+interface TenantJson {
+  id: string;
+  name: string;
+  plan: string;
+  status: string;
+  seats: { used: number; limit: number | null; available: number | null };
+  seatLimitOverride?: number | null;
+  createdAt?: string;
+  owner?: { email: string; name: string; status: string };
+}
+
+/** A short human summary of what the API answered (`--json` prints the answer itself). */
+export function summary(command: string, body: unknown): string {
+  if (command === 'list') {
+    const page = body as { items: TenantJson[]; nextCursor: string | null };
+    if (page.items.length === 0) return 'No tenants.';
+    const rows = page.items.map((t) => [t.id, t.name, t.plan, seatText(t.seats), t.status]);
+    const table = columns([['ID', 'NAME', 'PLAN', 'SEATS', 'STATUS'], ...rows]);
+    const more = page.nextCursor ? `\nMore: npm run tenant -- list --cursor ${page.nextCursor}` : '';
+    return `${table}${more}`;
+  }
+  const t = body as TenantJson;
+  const verb: Record<string, string> = { create: 'Created', update: 'Updated', close: 'Closed', reopen: 'Reopened' };
+  const lines = [
+    `${verb[command] ?? 'Tenant'} ${t.id} "${t.name}" (${t.status})`,
+    `  plan    ${t.plan}${t.seatLimitOverride ? ` with its own limit of ${t.seatLimitOverride}` : ''}`,
+    `  seats   ${seatText(t.seats)}`,
+  ];
+  if (t.owner)
+    lines.push(`  owner   ${t.owner.name} <${t.owner.email}> (${t.owner.status}; the invitation is on its way)`);
+  return lines.join('\n');
+}
+
+function seatText(seats: TenantJson['seats']): string {
+  return seats.limit === null ? `${seats.used} used, unlimited` : `${seats.used} of ${seats.limit} used`;
+}
+
+function columns(rows: string[][]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];

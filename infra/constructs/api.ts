@@ -1,11 +1,14 @@
 /**
  * The HTTP API, generated from the route table: one function per route, the
  * route's auth kind mapped to an authorizer, a throttled `$default` stage with
- * JSON access logs.
+ * JSON access logs, and a stricter throttle of its own on every public route
+ * that takes a credential or a token.
  */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  type CfnRoute,
+  type CfnStage,
   CorsHttpMethod,
   HttpApi,
   HttpMethod,
@@ -33,6 +36,24 @@ export interface ApiProps {
   readonly corsOrigins: readonly string[];
   /** @default 50 requests/s steady, bursts of 100 */
   readonly throttle?: ThrottleSettings;
+  /**
+   * Each credential route's own limit (see `takesCredentials`). Both values
+   * are required, so no route depends on how API Gateway fills a partial
+   * route setting.
+   * @default 10 requests/s steady, bursts of 20
+   */
+  readonly credentialThrottle?: Required<ThrottleSettings>;
+}
+
+/**
+ * A public route that takes a credential or a token — a password, a refresh
+ * token, a reset code, an invitation token: one that reaches Cognito or the
+ * table with no caller identity, so one where a guess can be tried. The
+ * liveness and API-document routes reach neither and keep the stage default.
+ */
+export function takesCredentials(route: RouteDef): boolean {
+  const { table, authFlows, identity } = route.uses;
+  return route.auth === 'public' && Boolean(table || authFlows || identity?.length);
 }
 
 /** What API Gateway logs per request ($context variables of HTTP APIs). */
@@ -95,6 +116,10 @@ export class RosterApi extends Construct {
       platform: new HttpIamAuthorizer(),
     };
 
+    const credentialThrottle = props.credentialThrottle ?? { rateLimit: 10, burstLimit: 20 };
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
+    const stage = this.stage.node.defaultChild as CfnStage;
+
     const functions = new Map<string, RosterFunction>();
     for (const route of props.routes) {
       const fn = new RosterFunction(this, route.id, {
@@ -105,19 +130,30 @@ export class RosterApi extends Construct {
         packageFiles: route.packageFiles,
       });
       functions.set(route.id, fn);
+      const routeKey = HttpRouteKey.with(route.path, HttpMethod[route.method]);
       const httpRoute = new HttpRoute(this, `${route.id}Route`, {
         httpApi: this.httpApi,
-        routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
+        routeKey,
         integration: new HttpLambdaIntegration(`${route.id}Integration`, fn.fn),
         authorizer: authorizers[route.auth],
       });
       if (route.auth === 'public') {
         Validations.of(httpRoute).acknowledge({
           id: 'AwsSolutions-APIG4',
-          reason: `${route.method} ${route.path} is public by design (liveness, API document and reference page, sign-in, invitation by token): it authenticates by its body where it must, and the stage throttles it.`,
+          reason: `${route.method} ${route.path} is public by design (liveness, API document and reference page, sign-in, invitation by token): it authenticates by its body where it must, and the stage throttles it (credential routes more strictly).`,
         });
       }
+      if (takesCredentials(route)) {
+        routeSettings[routeKey.key] = {
+          ThrottlingRateLimit: credentialThrottle.rateLimit,
+          ThrottlingBurstLimit: credentialThrottle.burstLimit,
+        };
+        // A stage's route settings may only name routes that already exist.
+        stage.addResourceDependency(httpRoute.node.defaultChild as CfnRoute);
+      }
     }
+    // The limits hold per route for all clients together (API Gateway has no per-client throttle).
+    if (Object.keys(routeSettings).length) stage.routeSettings = routeSettings;
     this.functions = functions;
   }
 

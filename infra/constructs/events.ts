@@ -1,9 +1,10 @@
 /**
  * Events for other systems: the Roster event bus, fed by an EventBridge pipe
- * from the table's stream. The pipe keeps only new audit items and turns each
- * into an event (source `roster`, detail-type = the audit action, detail =
- * the audit event) with the filter and template of lib/events/audit-events.ts —
- * the ones the local stack applies too. An audit item is written in the same
+ * from the table's stream. The pipe keeps only new audit items, has its
+ * enrichment function turn each into the plain-JSON event detail, and puts it
+ * on the bus (source `roster`, detail-type = the audit action) with the
+ * filter, enrichment and template of lib/events/audit-events.ts — the ones
+ * the local stack applies too. An audit item is written in the same
  * transaction as its change, so an event exists if and only if the change
  * committed. Records the pipe cannot deliver after its retries go to a queue.
  */
@@ -19,19 +20,24 @@ import {
   AUDIT_ITEM_FILTER,
   DETAIL_TEMPLATE,
   DETAIL_TYPE_PATH,
+  ENRICHMENT,
   EVENT_SOURCE,
   TIME_PATH,
 } from '../../lib/events/audit-events.ts';
+import { type FunctionResources, RosterFunction } from './functions.ts';
 
 export interface EventsProps {
   /** The Roster table; its stream must be enabled with new images. */
   readonly table: Table;
+  /** For the enrichment function (it uses none of them: only the shared function defaults). */
+  readonly resources: FunctionResources;
 }
 
 export class RosterEvents extends Construct {
   readonly bus: EventBus;
   readonly pipe: CfnPipe;
   readonly undelivered: Queue;
+  readonly enrichment: RosterFunction;
 
   constructor(scope: Construct, id: string, props: EventsProps) {
     super(scope, id);
@@ -72,6 +78,16 @@ export class RosterEvents extends Construct {
       }),
     );
     this.bus.grantPutEventsTo(role);
+    this.enrichment = new RosterFunction(this, ENRICHMENT.id, {
+      entry: ENRICHMENT.entry,
+      uses: {},
+      resources: props.resources,
+      description: 'Events pipe enrichment: audit items from the table stream to plain-JSON event details',
+    });
+    // This function only (grantInvoke would add its versions, `<arn>:*`, which the pipe never calls).
+    role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.enrichment.fn.functionArn] }),
+    );
     this.undelivered.grantSendMessages(role);
     logs.grantWrite(role);
 
@@ -89,6 +105,7 @@ export class RosterEvents extends Construct {
         },
         filterCriteria: { filters: [{ pattern: JSON.stringify(AUDIT_ITEM_FILTER) }] },
       },
+      enrichment: this.enrichment.fn.functionArn,
       target: this.bus.eventBusArn,
       targetParameters: {
         inputTemplate: DETAIL_TEMPLATE,

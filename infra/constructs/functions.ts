@@ -1,7 +1,8 @@
 /**
  * One Lambda function for one operation (a route or a job): the shared
- * NodejsFunction defaults, its own role and log group, and exactly the grants
- * its `uses` declares in the route table.
+ * NodejsFunction defaults, its own role and log group, exactly the grants
+ * its `uses` declares in the route table, and the audit trail closed to
+ * updates and deletes.
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +23,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IEmailIdentity } from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import type { Uses } from '../../lib/http/routes.ts';
+import { denyAuditChanges, grantTable } from './table-access.ts';
 
 /** The repository root: handler entries in the route table are relative to it. */
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -112,6 +114,8 @@ export class RosterFunction extends Construct {
     });
 
     grantUses(this, props.uses, props.resources);
+    // On every role, whatever it is granted: no function rewrites the audit trail.
+    denyAuditChanges(this.role, props.resources.table);
   }
 }
 
@@ -134,9 +138,8 @@ function shipPackageFiles(files: readonly string[]): ICommandHooks {
 }
 
 function grantUses(fn: RosterFunction, uses: Uses, resources: FunctionResources): void {
-  if (uses.table === 'read') resources.table.grantReadData(fn.role);
-  if (uses.table === 'readWrite') resources.table.grantReadWriteData(fn.role);
   if (uses.table) {
+    grantTable(fn.role, resources.table, uses.table);
     const stack = Stack.of(fn);
     const tableId = stack.resolve((resources.table.node.defaultChild as CfnResource).logicalId);
     Validations.of(fn.role).acknowledge({

@@ -13,7 +13,7 @@ import type { TriggerDef } from '../../lib/http/routes.ts';
 import { type FunctionResources, RosterFunction } from './functions.ts';
 
 /** Variables naming the pool: never given to a trigger. */
-export const POOL_VARIABLES = ['USER_POOL_ID', 'USER_POOL_CLIENT_ID'] as const;
+export const POOL_VARIABLES = ['USER_POOL_ID', 'USER_POOL_CLIENT_ID', 'USER_POOL_ISSUER'] as const;
 
 export interface TriggersProps {
   readonly triggers: readonly TriggerDef[];

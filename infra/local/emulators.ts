@@ -126,6 +126,7 @@ export interface LocalEnv {
   TABLE_NAME: string;
   USER_POOL_ID: string;
   USER_POOL_CLIENT_ID: string;
+  USER_POOL_ISSUER: string;
   MAIL_FROM: string;
   APP_URL: string;
   INVITATION_TTL_SECONDS: string;
@@ -282,7 +283,12 @@ export async function startEmulators(options: EmulatorOptions): Promise<LocalEmu
       waitReady(children[3] as Child, urls.lambda, ports.lambda),
     ]);
     const issuer = `${urls.cognito}/${userPoolId}`;
-    const env: LocalEnv = { ...triggerEnv, USER_POOL_ID: userPoolId, USER_POOL_CLIENT_ID: clientId };
+    const env: LocalEnv = {
+      ...triggerEnv,
+      USER_POOL_ID: userPoolId,
+      USER_POOL_CLIENT_ID: clientId,
+      USER_POOL_ISSUER: issuer,
+    };
     return {
       env,
       urls,

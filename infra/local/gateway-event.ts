@@ -6,6 +6,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { InvokeStore, InvokeStoreBase } from '@aws/lambda-invoke-store';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { RouteDef } from '../../lib/http/routes.ts';
 
@@ -134,6 +135,24 @@ export function lambdaContext(functionName: string, deadline: number, region: st
     fail: noop,
     succeed: noop,
   };
+}
+
+let store: Promise<InvokeStoreBase> | undefined;
+
+/**
+ * Runs one local invocation in its own async context, as Lambda's runtime does
+ * when one environment serves concurrent invocations (the InvokeStore,
+ * `AWS_LAMBDA_MAX_CONCURRENCY`): the local stack runs every function in one
+ * process, concurrently, and Powertools keeps each invocation's log keys and
+ * context apart through this store — nothing leaks from one to another.
+ */
+export async function invokeInContext<T>(context: Context, run: () => Promise<T>): Promise<T> {
+  store ??= InvokeStore.getInstanceAsync(true).then((instance) => {
+    process.env.AWS_LAMBDA_MAX_CONCURRENCY ??= '64';
+    return instance;
+  });
+  const { REQUEST_ID } = InvokeStoreBase.PROTECTED_KEYS;
+  return (await store).run({ [REQUEST_ID]: context.awsRequestId }, run);
 }
 
 export interface HttpResult {

@@ -14,7 +14,14 @@ import { ROUTES, type RouteDef } from '../../lib/http/routes.ts';
 import { LocalStackError } from './emulators.ts';
 import type { EventFeed } from './events.ts';
 import { type CognitoAuthConfig, jwtAuthorizer, platformAuthorizer } from './gateway-auth.ts';
-import { type AuthorizerContext, buildEvent, type HttpResult, lambdaContext, toHttpResult } from './gateway-event.ts';
+import {
+  type AuthorizerContext,
+  buildEvent,
+  type HttpResult,
+  invokeInContext,
+  lambdaContext,
+  toHttpResult,
+} from './gateway-event.ts';
 import { webServer } from './web.ts';
 
 export { buildEvent, type GatewayEvent } from './gateway-event.ts';
@@ -42,6 +49,8 @@ export interface GatewayOptions {
   log?: (line: string) => void;
   /** Serves `GET /local/events` (local only, not an API route): what the EventBridge pipe would publish. */
   events?: Pick<EventFeed, 'events'>;
+  /** Sees every response before it is sent (the tests check each against the OpenAPI document). */
+  onResponse?: (request: { method: string; url: string }, result: HttpResult) => void;
   /** The built console served at `/` and the page paths (default web/dist; false: API only). */
   webRoot?: string | false;
 }
@@ -143,7 +152,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       const timeout = new Promise<'timeout'>((resolve) => {
         timer = setTimeout(() => resolve('timeout'), timeoutMs);
       });
-      const result = await Promise.race([handler(event, lambdaContext(route.id, deadline, region)), timeout]);
+      const context = lambdaContext(route.id, deadline, region);
+      const result = await Promise.race([invokeInContext(context, () => handler(event, context)), timeout]);
       if (result === 'timeout') {
         log(`${route.id} timed out after ${timeoutMs} ms`);
         return gatewayMessage(503, 'Service Unavailable');
@@ -170,6 +180,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         return gatewayMessage(500, 'Internal Server Error');
       })
       .then((result) => {
+        options.onResponse?.({ method: request.method ?? 'GET', url: request.url ?? '/' }, result);
         response.writeHead(result.statusCode, { ...result.headers, 'content-length': result.body.length });
         response.end(result.body);
         const ms = Math.round(performance.now() - started);

@@ -13,7 +13,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TRIGGERS, type TriggerDef } from '../../lib/http/routes.ts';
-import { lambdaContext } from './gateway-event.ts';
+import { invokeInContext, lambdaContext } from './gateway-event.ts';
 import { isKmsRequest, kmsReply } from './kms.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -55,7 +55,7 @@ async function invoke(trigger: TriggerDef, payload: string): Promise<{ body: unk
     });
     const event = JSON.parse(payload || '{}');
     const context = lambdaContext(trigger.id, Date.now() + TRIGGER_TIMEOUT_MS, region);
-    return { body: (await Promise.race([handler(event, context), timeout])) ?? null };
+    return { body: (await Promise.race([invokeInContext(context, () => handler(event, context)), timeout])) ?? null };
   } catch (error) {
     const failure = error instanceof Error ? error : new Error(String(error));
     console.error(`[lambda ${trigger.id}] ${failure.stack ?? failure.message}`);

@@ -13,8 +13,9 @@ import { JOBS, TRIGGERS } from '../../lib/http/routes.ts';
 import { assertPortFree, type LocalEmulators, LocalStackError, startEmulators } from './emulators.ts';
 import { type EventFeed, startLocalEventFeed } from './events.ts';
 import { type Gateway, LOCAL_EVENTS_PATH, REPO_ROOT, startGateway } from './gateway.ts';
-import { ACCOUNT_ID, lambdaContext } from './gateway-event.ts';
+import { ACCOUNT_ID, invokeInContext, lambdaContext } from './gateway-event.ts';
 import { DEMO, seedDemo } from './seed.ts';
+import { removeStackFile, writeStackFile } from './stack-file.ts';
 import { ensureWebBuilt } from './web-build.ts';
 
 const JOB_INTERVAL_MS = 60_000;
@@ -50,13 +51,18 @@ async function main(): Promise<void> {
     stopping = true;
     console.log('\nStopping the local stack…');
     clearInterval(jobTimer);
+    removeStackFile();
     await gateway?.close();
     await events?.stop();
     await emulators?.stop();
     process.exit(code);
   };
-  process.on('SIGINT', () => void shutdown(0));
-  process.on('SIGTERM', () => void shutdown(0));
+  // SIGINT from a terminal's Ctrl-C, or either signal from a process manager or test harness sent to
+  // `npm start` (its script execs node, so the signal reaches this process); a second one exits at once.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => (stopping ? process.exit(1) : void shutdown(0)));
+  }
+  watchParent(() => void shutdown(0));
 
   try {
     await assertPortFree(apiPort, 'the API', 'PORT', '127.0.0.1');
@@ -105,6 +111,14 @@ async function main(): Promise<void> {
   });
 
   const { urls } = emulators;
+  await writeStackFile({
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    url: gateway.url,
+    platformKey,
+    urls: { ...urls, docs: `${gateway.url}/docs`, events: `${gateway.url}${LOCAL_EVENTS_PATH}` },
+    ...(demo ? { demo: { email: DEMO.email, password: DEMO.password, tenantId: demo.tenantId } } : {}),
+  });
   const lines = [
     `Roster local stack ready in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     '',
@@ -123,12 +137,28 @@ async function main(): Promise<void> {
     demo
       ? `Demo login       ${DEMO.email} / ${DEMO.password}   (tenant ${demo.tenantId})`
       : 'Demo login       not seeded (see the message above)',
+    `CLI              npm run tenant -- list   (finds this stack through .local/stack.json)`,
     '',
-    'Ctrl-C stops everything.',
+    'Ctrl-C (or SIGINT/SIGTERM to npm start) stops everything.',
   ];
   const width = Math.max(...lines.map((l) => l.length));
   const rule = '─'.repeat(width + 2);
   console.log(`\n┌${rule}┐\n${lines.map((l) => `│ ${l.padEnd(width)} │`).join('\n')}\n└${rule}┘\n`);
+}
+
+/**
+ * Stops the stack when the process that started it (npm) is gone, e.g. killed
+ * outright by a process manager: nothing is left running without an owner.
+ */
+function watchParent(onOrphaned: () => void): void {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid !== parent) {
+      clearInterval(timer);
+      onOrphaned();
+    }
+  }, 1_000);
+  timer.unref();
 }
 
 /**
@@ -169,9 +199,10 @@ function startJobs(region: string): NodeJS.Timeout | undefined {
       };
       const started = performance.now();
       import(pathToFileURL(join(REPO_ROOT, job.entry)).href)
-        .then((module: { handler: (e: unknown, c: unknown) => Promise<unknown> }) =>
-          module.handler(event, lambdaContext(job.id, Date.now() + JOB_TIMEOUT_MS, region)),
-        )
+        .then((module: { handler: (e: unknown, c: unknown) => Promise<unknown> }) => {
+          const context = lambdaContext(job.id, Date.now() + JOB_TIMEOUT_MS, region);
+          return invokeInContext(context, () => module.handler(event, context));
+        })
         .then((result: unknown) =>
           console.log(
             `[job ${job.id}] ran in ${Math.round(performance.now() - started)} ms: ${JSON.stringify(result ?? null)}`,

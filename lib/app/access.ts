@@ -1,9 +1,15 @@
-/** Helpers every member use case shares: the actor, the target read, grantor facts. */
+/**
+ * Helpers every member use case shares: the actor, the target read, grantor
+ * facts — and the one guard (DESIGN §2a rule 1) every action on another member
+ * passes through.
+ */
 import { notFound } from '../domain/errors.ts';
+import { assertDominates, type IdentityState, type MemberAction, type Principal } from '../domain/identity.ts';
+import { effectivePermissions } from '../domain/permissions.ts';
 import type { MemberRecord } from '../domain/records.ts';
 import type { TenantAccess } from '../http/middleware/authorize.ts';
 import type { Actor } from '../store/audit.ts';
-import { getMember } from '../store/members.ts';
+import { getMember, loadMemberWithIdentity } from '../store/members.ts';
 
 export const actorOf = (access: TenantAccess): Actor => ({ type: 'user', id: access.member.id });
 
@@ -23,3 +29,32 @@ export function roleLabel(member: { role: string; roleId?: string }): string {
 
 /** The caller as a grantor of roles and permissions. */
 export const grantorOf = (access: TenantAccess) => ({ role: access.member.role, permissions: access.permissions });
+
+/** A member as dominance compares them: their role, effective permissions, ownership. */
+export function principalOf(access: TenantAccess, member: MemberRecord): Principal {
+  const custom = member.role === 'custom' && member.roleId ? access.tenant.rolePermissions[member.roleId] : [];
+  return {
+    id: member.id,
+    role: member.role,
+    permissions: effectivePermissions(member, custom),
+    isOwner: isOwner(access, member),
+  };
+}
+
+export interface Target {
+  member: MemberRecord;
+  /** The person's login as Roster records it (who manages it, its joins, its session stamp). */
+  identity: IdentityState;
+}
+
+/**
+ * The member a route acts on and their login, in ONE read (none for oneself),
+ * refused unless the caller dominates them for `action` (DESIGN §2a rule 1).
+ */
+export async function actOn(access: TenantAccess, memberId: string, action: MemberAction): Promise<Target> {
+  if (memberId === access.member.id) return { member: access.member, identity: access.identity };
+  const { member, identity } = await loadMemberWithIdentity(access.tenant.id, memberId);
+  if (!member) throw notFound('The member');
+  assertDominates(principalOf(access, access.member), principalOf(access, member), action);
+  return { member, identity };
+}

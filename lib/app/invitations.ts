@@ -1,11 +1,22 @@
 /**
- * Invitation use cases reachable with only the emailed link: preview and accept.
+ * Invitation use cases reachable with only the emailed link: preview and
+ * accept. Accepting for a login that already has a password needs proof that
+ * it is the person's (DESIGN §2a rule 3): its password, or its access token.
  */
-import { findIdentity, setName, setPassword } from '../aws/identity.ts';
+import { passwordMatches, setName, setPassword } from '../aws/identity.ts';
+import { verifyAccessToken } from '../aws/jwt.ts';
 import { DomainError } from '../domain/errors.ts';
+import {
+  type AcceptanceProof,
+  acceptanceNeeds,
+  type IdentityState,
+  passwordPolicyProblems,
+  sessionStale,
+} from '../domain/identity.ts';
 import type { MemberRecord, TenantRecord } from '../domain/records.ts';
 import { parseInvitationToken, tokenMatches } from '../domain/tokens.ts';
-import { loadAccess, writeMemberChange } from '../store/members.ts';
+import { getMember, loadAccess, writeMemberChange } from '../store/members.ts';
+import { credentialAudit } from './credentials.ts';
 
 const invalid = () =>
   new DomainError('invitation-invalid', 'This invitation link is no longer valid: it was used, replaced or expired.');
@@ -13,35 +24,32 @@ const invalid = () =>
 interface OpenInvitation {
   tenant: TenantRecord;
   member: MemberRecord;
+  identity: IdentityState;
 }
 
-/** The live invitation a link names — one read — or 410 for anything else. */
+/** The live invitation a link names, with the login it is for — one read — or 410 for anything else. */
 async function openInvitation(token: string, now: Date): Promise<OpenInvitation> {
   const parsed = parseInvitationToken(token);
   if (!parsed) throw invalid();
-  const { tenant, member } = await loadAccess(parsed.tenantId, parsed.memberId);
+  const { tenant, member, identity } = await loadAccess(parsed.tenantId, parsed.memberId);
   const invitation = member?.invitation;
   if (tenant?.status !== 'active' || !member || member.status !== 'invited' || !invitation) throw invalid();
   if (!tokenMatches(parsed.secret, invitation.tokenHash)) throw invalid();
   if (Date.parse(invitation.expiresAt) <= now.getTime()) throw invalid();
-  return { tenant, member };
-}
-
-/** A person "has a login" once a password was set anywhere (Cognito status CONFIRMED). */
-async function hasLogin(email: string): Promise<boolean> {
-  const identity = await findIdentity(email);
-  return identity?.status === 'CONFIRMED';
+  return { tenant, member, identity };
 }
 
 export async function previewInvitation(token: string, now: Date) {
-  const { tenant, member } = await openInvitation(token, now);
+  const { tenant, member, identity } = await openInvitation(token, now);
+  const inviter = member.invitedBy ? await getMember(tenant.id, member.invitedBy) : undefined;
   return {
     tenant: { id: tenant.id, name: tenant.name },
     email: member.email,
     name: member.name,
     role: member.role,
     expiresAt: member.invitation?.expiresAt,
-    hasLogin: await hasLogin(member.email),
+    inviterName: inviter ? inviter.name || inviter.email : null,
+    hasLogin: identity.hasPassword,
   };
 }
 
@@ -49,31 +57,51 @@ export interface Acceptance {
   token: string;
   name?: string;
   password?: string;
+  /** An access token offered as proof (the `Authorization` header). */
+  bearer?: string;
+}
+
+async function proofOf(input: Acceptance, identity: IdentityState): Promise<AcceptanceProof> {
+  if (input.bearer) {
+    const claims = await verifyAccessToken(input.bearer);
+    if (!claims?.sub || claims.sub !== identity.id || sessionStale(identity, claims)) return 'token-of-other';
+    return 'token-of-identity';
+  }
+  if (identity.hasPassword && input.password !== undefined) {
+    if (!(await passwordMatches(identity.id, input.password))) {
+      throw new DomainError('unauthenticated', 'That is not the password of this login.');
+    }
+    return 'password';
+  }
+  return 'none';
 }
 
 /**
- * New login: sets name and password, then activates. Existing login (another
- * tenant's member): links the membership and never touches the password.
- * Cognito goes first and is idempotent, so a failure leaves the member invited
- * and the same link can be used again.
+ * A login nobody has a password for: the person sets name and password now.
+ * A login with a password: linked once the person proved it is theirs; its
+ * password is never touched. Cognito goes first and is idempotent, so a
+ * failure leaves the member invited and the same link usable again.
  */
 export async function acceptInvitation(input: Acceptance, now: Date) {
-  const { member } = await openInvitation(input.token, now);
-  const existing = await hasLogin(member.email);
+  const { member, identity } = await openInvitation(input.token, now);
+  const mode = acceptanceNeeds(identity, await proofOf(input, identity));
   const name = input.name ?? member.name;
-  if (!existing) {
+  if (mode === 'new-login') {
+    const weak = input.password ? passwordPolicyProblems(input.password) : [];
     const missing = [
       ...(input.password ? [] : [{ path: 'body.password', message: 'Required to create your login' }]),
+      ...weak.map((message) => ({ path: 'body.password', message })),
       ...(name ? [] : [{ path: 'body.name', message: 'Required to create your login' }]),
     ];
     if (missing.length)
       throw new DomainError('validation-failed', 'Choose a name and a password.', { errors: missing });
-    await setPassword(member.email, input.password as string, true);
-    await setName(member.email, name);
+    await setPassword(identity.id, input.password as string);
+    await setName(identity.id, name);
   }
   const at = now.toISOString();
   const active: MemberRecord = { ...member, status: 'active', name, updatedAt: at, version: member.version + 1 };
   delete active.invitation;
+  const linked = mode === 'link';
   await writeMemberChange({
     current: member,
     next: active,
@@ -82,12 +110,17 @@ export async function acceptInvitation(input: Acceptance, now: Date) {
     at,
     // Resent (token rotated), expired or accepted meanwhile: this link is dead.
     onStale: invalid,
+    identity: linked ? {} : { hasPassword: true, mustChangePassword: false },
+    // DESIGN §2a rule 7: the tenants this login already joined see it join another.
+    extra: linked
+      ? credentialAudit(
+          { ...identity, acceptedTenants: [...identity.acceptedTenants, member.tenantId] },
+          'identity.linked',
+          { type: 'invitee', id: member.id },
+          at,
+          { linked: true },
+        )
+      : [],
   });
-  return {
-    tenantId: active.tenantId,
-    memberId: active.id,
-    email: active.email,
-    status: active.status,
-    linked: existing,
-  };
+  return { tenantId: active.tenantId, memberId: active.id, email: active.email, status: active.status, linked };
 }

@@ -3,23 +3,24 @@
  * delete/revoke, resend the invitation, admin password reset. The transition
  * table (lib/domain/lifecycle) decides; the store writes one transaction.
  */
-import { deleteIdentity, findIdentity, setPassword, signOutEverywhere } from '../aws/identity.ts';
+import { deleteLogin, setPassword, signOutEverywhere } from '../aws/identity.ts';
 import { config } from '../config.ts';
 import { forbidden } from '../domain/errors.ts';
 import { ownerProtected } from '../domain/escalation.ts';
+import { assertManaged, isAccepted, resendWait, tooManySends } from '../domain/identity.ts';
 import { type LifecycleAction, transition } from '../domain/lifecycle.ts';
 import type { MemberRecord } from '../domain/records.ts';
 import { expiryFrom, issueInvitationToken } from '../domain/tokens.ts';
 import type { TenantAccess } from '../http/middleware/authorize.ts';
 import { releaseTicketPut } from '../store/assignments.ts';
 import { auditPut } from '../store/audit.ts';
+import { identityUpdate, retireIdentity } from '../store/identities.ts';
 import { membersOfIdentity, writeMemberChange } from '../store/members.ts';
 import { teamLinkItems } from '../store/teams.ts';
 import { transact } from '../store/transact.ts';
-import { actorOf, isOwner, targetMember } from './access.ts';
+import { actOn, actorOf, isOwner } from './access.ts';
 import { type ReleaseSummary, releaseAssignments } from './assignments.ts';
 import { deliverInvitation, inviterName } from './delivery.ts';
-import { assertIdentityOwned } from './members.ts';
 
 type StatusAction = Extract<LifecycleAction, 'suspend' | 'deactivate' | 'reactivate'>;
 
@@ -54,21 +55,10 @@ const PROTECTED: Partial<Record<LifecycleAction, string>> = {
   delete: 'deleted',
 };
 
+/** The owner keeps their seat and status until ownership moves (dominance was checked by `actOn`). */
 function guard(access: TenantAccess, member: MemberRecord, action: LifecycleAction): void {
   const what = PROTECTED[action];
   if (what && isOwner(access, member)) throw ownerProtected(what);
-  // Only admins act on admins (the same rule as making or unmaking them).
-  if (member.role === 'admin' && access.member.role !== 'admin' && action !== 'resend') {
-    throw forbidden('Only admins can change the status of an admin.');
-  }
-}
-
-/** When the person has no other active membership, their refresh tokens are revoked too. */
-async function revokeSessionsIfAlone(member: MemberRecord): Promise<void> {
-  const others = (await membersOfIdentity(member.id)).filter(
-    (m) => m.tenantId !== member.tenantId && m.status === 'active',
-  );
-  if (others.length === 0) await signOutEverywhere(member.email);
 }
 
 export async function changeStatus(
@@ -78,7 +68,7 @@ export async function changeStatus(
   now: Date,
   budget: Budget = {},
 ): Promise<MemberRecord> {
-  const current = await targetMember(access, memberId);
+  const { member: current } = await actOn(access, memberId, 'status');
   guard(access, current, action);
   const step = transition(current.status, action);
   const at = now.toISOString();
@@ -96,12 +86,14 @@ export async function changeStatus(
     actor: actorOf(access),
     action: step.audit,
     at,
+    // DESIGN §2a rule 4: deactivation ends the person's sessions.
+    identity: action === 'deactivate' ? { revokeSessionsAt: now.getTime() } : undefined,
     extra: leaves ? [releaseTicketPut(current.tenantId, current.id, at)] : [],
   });
   // The counter read above says whether there is anything to release now; a conversation assigned
   // meanwhile is still caught: the ticket stays and the release job drains it.
   if (leaves && current.openAssignments > 0) await releaseInline(access, next, budget);
-  if (action !== 'reactivate') await revokeSessionsIfAlone(current);
+  if (action === 'deactivate') await signOutEverywhere(current.id);
   return next;
 }
 
@@ -112,8 +104,11 @@ export async function deleteMember(
   now: Date,
   budget: Budget = {},
 ): Promise<void> {
-  const current = await targetMember(access, memberId);
+  const { member: current, identity } = await actOn(access, memberId, 'delete');
   guard(access, current, 'delete');
+  // A login Roster recorded knows its membership count; one from before these records is looked up.
+  const legacy = identity.version === 0;
+  const last = !legacy && identity.membershipCount <= 1;
   const step = transition(current.status, 'delete');
   const at = now.toISOString();
   // The member's team links go with them; a member who may hold conversations gets a release ticket.
@@ -124,30 +119,29 @@ export async function deleteMember(
     actor: actorOf(access),
     action: step.audit,
     at,
+    // The login's last membership: its record is retired in the same transaction (a racing join cancels it).
+    identity: last
+      ? { revokeSessionsAt: now.getTime(), retiredAt: at, expectVersion: identity.version }
+      : { revokeSessionsAt: now.getTime() },
     extra: [
       ...teamLinkItems(current.tenantId, current.id, { added: [], removed: current.teamIds ?? [] }, at),
       ...(holds ? [releaseTicketPut(current.tenantId, current.id, at)] : []),
     ],
   });
   if (holds && current.openAssignments > 0) await releaseInline(access, current, budget);
-  // An identity that never signed in and now belongs to no tenant is removed from Cognito.
-  const remaining = await membersOfIdentity(current.id);
-  if (remaining.length === 0) {
-    const identity = await findIdentity(current.email);
-    if (identity && identity.id === current.id && identity.status === 'FORCE_CHANGE_PASSWORD') {
-      await deleteIdentity(current.email);
-    } else {
-      await signOutEverywhere(current.email);
-    }
-  } else if (!remaining.some((member) => member.status === 'active')) {
-    await signOutEverywhere(current.email);
-  }
+  // DESIGN §2a rule 6: a login left with no membership anywhere is removed.
+  if (last) await deleteLogin(current.id);
+  else if (legacy && (await membersOfIdentity(current.id)).length === 0 && (await retireIdentity(current.id, at))) {
+    await deleteLogin(current.id);
+  } else if (isAccepted(current.status)) await signOutEverywhere(current.id);
 }
 
 /** New token (the old link dies), new expiry; an expired invitation takes a seat again. */
 export async function resendInvitation(access: TenantAccess, memberId: string, now: Date): Promise<MemberRecord> {
-  const current = await targetMember(access, memberId);
+  const { member: current } = await actOn(access, memberId, 'resend');
   const step = transition(current.status, 'resend');
+  const wait = resendWait(current.invitation, now, config().invitationResendIntervalSeconds);
+  if (wait > 0) throw tooManySends(wait);
   const at = now.toISOString();
   const { token, hash } = issueInvitationToken(access.tenant.id, current.id);
   const next: MemberRecord = {
@@ -166,29 +160,44 @@ export async function resendInvitation(access: TenantAccess, memberId: string, n
   return deliverInvitation(next, token, access.tenant.name, inviterName(access));
 }
 
-/** Admin sets a password; by default the person must choose a new one at next sign-in. */
+/**
+ * Admin sets a password; by default the person must choose a new one at next
+ * sign-in. Only for a login this tenant manages (DESIGN §2a rule 2); every
+ * session of the person ends (rule 4).
+ */
 export async function resetPassword(
   access: TenantAccess,
   memberId: string,
   input: { password: string; temporary?: boolean },
   now: Date,
 ): Promise<void> {
-  const member = await targetMember(access, memberId);
-  guard(access, member, 'reactivate');
-  if (member.status === 'invited' || member.status === 'expired') {
+  // One's own password changes only with the current one (a stolen session must not lock the person out).
+  if (memberId === access.member.id) {
+    throw forbidden('Change your own password with POST /v1/auth/change-password; it asks for the current one.');
+  }
+  const { member, identity } = await actOn(access, memberId, 'password');
+  if (!isAccepted(member.status)) {
     throw forbidden('This person has not joined yet; resend the invitation instead.');
   }
-  await assertIdentityOwned(access, member, 'password');
+  assertManaged(identity, access.tenant.id, 'password');
   const temporary = input.temporary ?? true;
-  await setPassword(member.email, input.password, !temporary);
+  const update = identityUpdate(member.id, {
+    revokeSessionsAt: now.getTime(),
+    hasPassword: true,
+    mustChangePassword: temporary,
+    expectVersion: identity.version,
+  });
   await transact([
+    ...(update ? [update] : []),
     auditPut({
       tenantId: access.tenant.id,
       actor: actorOf(access),
       action: 'member.password_reset',
       target: { type: 'member', id: member.id },
-      after: { mustChangePassword: temporary },
+      after: { mustChangePassword: temporary, sessionsRevoked: true },
       at: now.toISOString(),
     }),
   ]);
+  await setPassword(member.id, input.password);
+  await signOutEverywhere(member.id);
 }

@@ -3,18 +3,20 @@
  * list and edit. Each change is one transaction with its audit (lib/store).
  */
 import {
-  deleteIdentity,
-  ensureIdentity,
-  findIdentity,
-  type Identity,
+  deleteLogin,
+  ensureLogin,
+  findLogin,
+  type Login,
   setEmail,
   setName,
   setPassword,
+  signOutEverywhere,
 } from '../aws/identity.ts';
 import { sendWelcome } from '../aws/mail.ts';
 import { config } from '../config.ts';
 import { DomainError } from '../domain/errors.ts';
 import { assertCanConfer, ownerProtected, type RoleChoice } from '../domain/escalation.ts';
+import { assertDominates, assertManaged, isAccepted } from '../domain/identity.ts';
 import type { Role } from '../domain/permissions.ts';
 import { type MemberRecord, memberView } from '../domain/records.ts';
 import { seatLimitReached } from '../domain/seats.ts';
@@ -22,15 +24,17 @@ import { expiryFrom, issueInvitationToken } from '../domain/tokens.ts';
 import { logger } from '../http/log.ts';
 import type { TenantAccess } from '../http/middleware/authorize.ts';
 import { type Idempotency, recordResponse, replay, type StoredResponse } from '../store/idempotency.ts';
+import type { IdentityPatch } from '../store/identities.ts';
 import {
+  emailClaimed,
+  emailTakenError,
   insertMember,
   listMembers,
   type MemberFilter,
-  membersOfIdentity,
   writeMemberChange,
 } from '../store/members.ts';
 import { teamLinkItems } from '../store/teams.ts';
-import { actorOf, grantorOf, isOwner, roleLabel, targetMember } from './access.ts';
+import { actOn, actorOf, grantorOf, isOwner, principalOf, roleLabel, targetMember } from './access.ts';
 import { deliverInvitation, inviterName } from './delivery.ts';
 import { assertTeamCount, assertTeamsExist, teamDelta } from './teams.ts';
 
@@ -113,13 +117,53 @@ function assertSeatFree(access: TenantAccess): void {
 }
 
 /** A login this request created for a membership that was then refused is removed again: no orphans. */
-async function undoCreatedLogin(identity: Identity, error: unknown): Promise<never> {
+async function undoCreatedLogin(identity: Login, error: unknown): Promise<never> {
   if (identity.created) {
-    await deleteIdentity(identity.email).catch((cause: unknown) =>
+    await deleteLogin(identity.id).catch((cause: unknown) =>
       logger.warn('orphan login not removed', { identityId: identity.id, error: cause as Error }),
     );
   }
   throw error;
+}
+
+/** Everything an invite or create checks before touching Cognito: the rules, the seat, the teams, the address. */
+async function precheck(access: TenantAccess, input: MemberInput, at: string): Promise<void> {
+  newMember(access, input, 'pending', at);
+  assertSeatFree(access);
+  await assertNewTeams(access, input);
+  if (await emailClaimed(access.tenant.id, input.email)) throw emailTakenError(input.email);
+}
+
+/** How a membership records the login it names: a new one is this tenant's; an older one nobody's. */
+const loginRecord = (access: TenantAccess, email: string, login: Login): IdentityPatch => ({
+  init: login.created
+    ? { email, managedBy: access.tenant.id, hasPassword: false }
+    : { email, managedBy: null, hasPassword: true },
+});
+
+/** Invites the address's login (created without a usable password when there is none) and mails the link. */
+async function invite(
+  access: TenantAccess,
+  input: MemberInput,
+  login: Login,
+  now: Date,
+  idempotency?: Idempotency,
+): Promise<StoredResponse> {
+  const at = now.toISOString();
+  const member = newMember(access, input, login.id, at);
+  const { token, hash } = issueInvitationToken(access.tenant.id, login.id);
+  const expiresAt = expiryFrom(now, config().invitationTtlSeconds);
+  member.invitation = { tokenHash: hash, expiresAt, sendCount: 1, lastSentAt: at };
+  const response = { status: 201, body: memberView(member) };
+  await insertMember({
+    member,
+    actor: actorOf(access),
+    action: 'member.invited',
+    identity: loginRecord(access, input.email, login),
+    extra: [...joinTeams(member), ...(idempotency ? [recordResponse(idempotency, response, now)] : [])],
+  }).catch((error: unknown) => undoCreatedLogin(login, error));
+  const delivered = await deliverInvitation(member, token, access.tenant.name, inviterName(access));
+  return { status: 201, body: memberView(delivered) };
 }
 
 export async function inviteMember(
@@ -129,25 +173,8 @@ export async function inviteMember(
   idempotency?: Idempotency,
 ): Promise<StoredResponse> {
   return once(idempotency, async () => {
-    const at = now.toISOString();
-    // Validate everything that needs no I/O before touching Cognito.
-    newMember(access, input, 'pending', at);
-    assertSeatFree(access);
-    await assertNewTeams(access, input);
-    const identity = await ensureIdentity(input.email);
-    const member = newMember(access, input, identity.id, at);
-    const { token, hash } = issueInvitationToken(access.tenant.id, identity.id);
-    const expiresAt = expiryFrom(now, config().invitationTtlSeconds);
-    member.invitation = { tokenHash: hash, expiresAt, sendCount: 1, lastSentAt: at };
-    const response = { status: 201, body: memberView(member) };
-    await insertMember({
-      member,
-      actor: actorOf(access),
-      action: 'member.invited',
-      extra: [...joinTeams(member), ...(idempotency ? [recordResponse(idempotency, response, now)] : [])],
-    }).catch((error: unknown) => undoCreatedLogin(identity, error));
-    const delivered = await deliverInvitation(member, token, access.tenant.name, inviterName(access));
-    return { status: 201, body: memberView(delivered) };
+    await precheck(access, input, now.toISOString());
+    return invite(access, input, await ensureLogin(input.email), now, idempotency);
   });
 }
 
@@ -158,9 +185,10 @@ export interface CreateInput extends MemberInput {
 }
 
 /**
- * Direct creation ("New User" form): active at once with a password. A person
- * who already has a login elsewhere is linked, and a given password refused
- * (it would change another tenant's login).
+ * Direct creation ("New User" form): a new login with the given password,
+ * active at once. An address that already has a login anywhere is never
+ * touched (DESIGN §2a rule 3): the person is invited instead, and joins by
+ * proving the login is theirs.
  */
 export async function createMember(
   access: TenantAccess,
@@ -169,39 +197,36 @@ export async function createMember(
   idempotency?: Idempotency,
 ): Promise<StoredResponse> {
   return once(idempotency, async () => {
-    const at = now.toISOString();
-    newMember(access, input, 'pending', at);
-    assertSeatFree(access);
-    await assertNewTeams(access, input);
-    const existing = await findIdentity(input.email);
-    const hasLogin =
-      existing !== undefined &&
-      (existing.status === 'CONFIRMED' || (await sharedElsewhere(existing.id, access.tenant.id)));
-    if (hasLogin && input.password !== undefined) {
-      throw new DomainError(
-        'identity-shared',
-        `${input.email} already has a login used elsewhere; omit the password to add this person with their existing login.`,
-      );
-    }
-    if (!hasLogin && input.password === undefined) {
+    await precheck(access, input, now.toISOString());
+    const existing = await findLogin(input.email);
+    if (existing) return invite(access, input, existing, now, idempotency);
+    if (input.password === undefined) {
       throw new DomainError('validation-failed', 'An initial password is required for a new login.', {
         errors: [{ path: 'body.password', message: 'Required' }],
       });
     }
-    const identity = existing ?? (await ensureIdentity(input.email));
-    const member: MemberRecord = { ...newMember(access, input, identity.id, at), status: 'active', invitedAt: null };
+    const login = await ensureLogin(input.email);
+    // Created by someone else between the look-up and now: theirs, so an invitation.
+    if (!login.created) return invite(access, input, login, now, idempotency);
+    const at = now.toISOString();
+    const member: MemberRecord = { ...newMember(access, input, login.id, at), status: 'active', invitedAt: null };
     const temporary = input.temporaryPassword ?? true;
-    if (!hasLogin) {
-      await setPassword(input.email, input.password as string, !temporary);
-      await setName(input.email, input.name);
+    try {
+      await setPassword(login.id, input.password);
+      await setName(login.id, input.name);
+    } catch (error) {
+      await undoCreatedLogin(login, error);
     }
     const response = { status: 201, body: memberView(member) };
     await insertMember({
       member,
       actor: actorOf(access),
       action: 'member.created',
+      identity: {
+        init: { email: input.email, managedBy: access.tenant.id, hasPassword: true, mustChangePassword: temporary },
+      },
       extra: [...joinTeams(member), ...(idempotency ? [recordResponse(idempotency, response, now)] : [])],
-    }).catch((error: unknown) => undoCreatedLogin(identity, error));
+    }).catch((error: unknown) => undoCreatedLogin(login, error));
     try {
       await sendWelcome({
         to: member.email,
@@ -209,30 +234,14 @@ export async function createMember(
         tenantName: access.tenant.name,
         inviterName: inviterName(access),
         role: roleLabel(member),
-        existingLogin: hasLogin,
-        temporaryPassword: !hasLogin && temporary,
+        existingLogin: false,
+        temporaryPassword: temporary,
       });
     } catch (error) {
       logger.warn('welcome email not sent', { memberId: member.id, error: error as Error });
     }
     return response;
   });
-}
-
-/** True when the identity has a membership in a tenant other than `tenantId`. */
-async function sharedElsewhere(identityId: string, tenantId: string): Promise<boolean> {
-  const memberships = await membersOfIdentity(identityId);
-  return memberships.some((member) => member.tenantId !== tenantId);
-}
-
-/** The shared-identity guard: login-level changes only for logins that belong to this tenant alone. */
-export async function assertIdentityOwned(access: TenantAccess, member: MemberRecord, what: string): Promise<void> {
-  if (await sharedElsewhere(member.id, access.tenant.id)) {
-    throw new DomainError(
-      'identity-shared',
-      `This person's login is also used in another tenant, so its ${what} can only be changed by them.`,
-    );
-  }
 }
 
 export async function getMember(access: TenantAccess, memberId: string) {
@@ -265,11 +274,17 @@ export async function updateMember(
   now: Date,
   expectedVersion?: number,
 ): Promise<MemberRecord> {
-  const current = await targetMember(access, memberId);
+  const { member: current, identity } = await actOn(access, memberId, 'edit');
   if (expectedVersion !== undefined && expectedVersion !== current.version) {
     throw new DomainError('precondition-failed', 'The member changed since you read it (ETag mismatch).');
   }
   const role = patch.role ?? current.role;
+  // A custom role id means nothing with a built-in role: say so rather than silently ignore it.
+  if (role !== 'custom' && typeof patch.roleId === 'string') {
+    throw new DomainError('validation-failed', `roleId applies only with role custom; this member would be ${role}.`, {
+      errors: [{ path: 'body.roleId', message: 'Only with role custom: send {"role": "custom", "roleId": …}' }],
+    });
+  }
   const roleId =
     role === 'custom' ? (patch.roleId === undefined ? current.roleId : (patch.roleId ?? undefined)) : undefined;
   const grants = patch.grants ? [...new Set(patch.grants)] : current.grants;
@@ -291,7 +306,8 @@ export async function updateMember(
     assertTeamCount(teamIds);
     await assertTeamsExist(access.tenant.id, teams.added);
   }
-  const next: MemberRecord = {
+  const at = now.toISOString();
+  let next: MemberRecord = {
     ...current,
     name: patch.name ?? current.name,
     email,
@@ -300,18 +316,43 @@ export async function updateMember(
     grants,
     crmAccess,
     teamIds,
-    updatedAt: now.toISOString(),
+    updatedAt: at,
     version: current.version + 1,
   };
   if (!roleId) delete next.roleId;
   const emailChanged = email !== current.email;
+  let link: { token: string } | undefined;
+  let identityPatch: IdentityPatch | undefined;
   if (emailChanged) {
-    await assertIdentityOwned(access, current, 'email');
-    if (await findIdentity(email)) throw new DomainError('email-taken', `${email} already belongs to another login.`);
+    // DESIGN §2a rules 1, 2 and 5: the owner's address only by the owner; only a login this tenant manages.
+    assertDominates(principalOf(access, access.member), principalOf(access, current), 'email');
+    assertManaged(identity, access.tenant.id, 'email');
+    if (!isAccepted(current.status) && identity.hasPassword) {
+      throw new DomainError(
+        'identity-shared',
+        'This invitation is for an existing login; revoke it and invite the new address instead.',
+      );
+    }
+    if (await findLogin(email)) throw new DomainError('email-taken', `${email} already belongs to another login.`);
+    identityPatch = { email, revokeSessionsAt: now.getTime(), expectVersion: identity.version };
+    if (!isAccepted(current.status)) {
+      // The invitation follows the address: a new token, a new expiry, the old link dead.
+      const issued = issueInvitationToken(access.tenant.id, current.id);
+      link = { token: issued.token };
+      next = {
+        ...next,
+        status: 'invited',
+        invitation: {
+          tokenHash: issued.hash,
+          expiresAt: expiryFrom(now, config().invitationTtlSeconds),
+          sendCount: (current.invitation?.sendCount ?? 0) + 1,
+          lastSentAt: at,
+        },
+      };
+    }
   }
   const stale = () => new DomainError('precondition-failed', 'The member changed meanwhile; read it again and retry.');
   const actor = actorOf(access);
-  const at = now.toISOString();
   await writeMemberChange({
     current,
     next,
@@ -319,17 +360,28 @@ export async function updateMember(
     action: 'member.updated',
     at,
     onStale: stale,
+    identity: identityPatch,
     extra: teamLinkItems(current.tenantId, current.id, teams, at),
   });
   if (emailChanged) {
     try {
-      await setEmail(current.email, email);
+      await setEmail(current.id, email);
     } catch (error) {
       // Keep DynamoDB and Cognito consistent: undo the email change.
       const reverted: MemberRecord = { ...next, email: current.email, updatedAt: at, version: next.version + 1 };
-      await writeMemberChange({ current: next, next: reverted, actor, action: 'member.updated', at });
+      await writeMemberChange({
+        current: next,
+        next: reverted,
+        actor,
+        action: 'member.updated',
+        at,
+        identity: { email: current.email },
+      });
       throw error;
     }
+    // In AWS the refresh tokens go too (Roster already refuses every older token).
+    if (isAccepted(current.status)) await signOutEverywhere(current.id);
   }
+  if (link) return deliverInvitation(next, link.token, access.tenant.name, inviterName(access));
   return next;
 }

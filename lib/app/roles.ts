@@ -9,7 +9,16 @@ import { type RoleRecord, roleView } from '../domain/records.ts';
 import { assertCanDefine, rolePermissionSet } from '../domain/roles.ts';
 import type { TenantAccess } from '../http/middleware/authorize.ts';
 import { type Idempotency, recordResponse, replay, type StoredResponse } from '../store/idempotency.ts';
-import { countRoleHolders, deleteRoleItems, getRole, insertRole, listRoles, writeRoleChange } from '../store/roles.ts';
+import {
+  countRoleHolders,
+  deleteRoleItems,
+  getRole,
+  getRoleWithHolders,
+  insertRole,
+  listRoles,
+  roleHeld,
+  writeRoleChange,
+} from '../store/roles.ts';
 import { actorOf } from './access.ts';
 
 export interface RoleInput {
@@ -86,25 +95,23 @@ export async function updateRole(
   return (await writeRoleChange(current, next, actorOf(access))) ? next : current;
 }
 
-/** Refused (409, with the count) while any member — whatever their status — still holds the role. */
+/**
+ * Refused (409, with the count) while any member — whatever their status —
+ * still holds the role: the role's own holder count, read with it (one read),
+ * and checked again by the delete's condition.
+ */
 export async function deleteRole(
   access: TenantAccess,
   roleId: string,
   now: Date,
   expectedVersion?: number,
 ): Promise<void> {
-  const [role, holders] = await Promise.all([requireRole(access, roleId), countRoleHolders(access.tenant.id, roleId)]);
+  const found = await getRoleWithHolders(access.tenant.id, roleId);
+  if (!found) throw notFound('The role');
+  const { role } = found;
   assertVersion(role, expectedVersion);
   assertCanDefine(access.permissions, { before: role.permissions });
-  if (holders > 0) {
-    const who = holders === 1 ? '1 member holds it' : `${holders} members hold it`;
-    throw new DomainError(
-      'conflict',
-      `The role “${role.name}” is still assigned: ${who}. Give them another role first.`,
-      {
-        holders,
-      },
-    );
-  }
+  const holders = found.holders ?? (await countRoleHolders(access.tenant.id, roleId));
+  if (holders > 0) throw roleHeld(role, holders);
   await deleteRoleItems(role, actorOf(access), now.toISOString());
 }

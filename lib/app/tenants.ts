@@ -3,14 +3,18 @@
  * re-planning, renaming and closing. Orchestrates Cognito, the store and SES.
  */
 import { ulid } from 'ulid';
-import { ensureIdentity } from '../aws/identity.ts';
+import { deleteLogin, ensureLogin } from '../aws/identity.ts';
 import { config } from '../config.ts';
 import { DomainError } from '../domain/errors.ts';
+import { isAccepted } from '../domain/identity.ts';
 import { type MemberRecord, memberView, type TenantRecord, tenantView } from '../domain/records.ts';
 import { type Plan, seatLimitFor } from '../domain/seats.ts';
 import { expiryFrom, issueInvitationToken } from '../domain/tokens.ts';
 import type { Actor } from '../store/audit.ts';
-import { createTenantWithOwner, requireTenant, saveTenant } from '../store/tenants.ts';
+import { retireIdentity } from '../store/identities.ts';
+import { normaliseEmail } from '../store/keys.ts';
+import { loadMemberWithIdentity, writeMemberChange } from '../store/members.ts';
+import { createTenantWithOwner, requireTenant, saveTenant, writeOwnerReplacement } from '../store/tenants.ts';
 import { deliverInvitation } from './delivery.ts';
 
 export interface ProvisionTenant {
@@ -26,7 +30,7 @@ export async function provisionTenant(input: ProvisionTenant, actor: Actor, now:
   const at = now.toISOString();
   const id = input.id ?? ulid(now.getTime()).toLowerCase();
   const seatLimit = seatLimitFor(input.plan, input.seatLimit ?? null);
-  const identity = await ensureIdentity(input.owner.email);
+  const identity = await ensureLogin(input.owner.email);
   const { token, hash } = issueInvitationToken(id, identity.id);
   const expiresAt = expiryFrom(now, config().invitationTtlSeconds);
   const tenant: TenantRecord = {
@@ -64,7 +68,14 @@ export async function provisionTenant(input: ProvisionTenant, actor: Actor, now:
     updatedAt: at,
     version: 1,
   };
-  await createTenantWithOwner({ tenant, owner, actor });
+  await createTenantWithOwner({
+    tenant,
+    owner,
+    actor,
+    ownerLogin: identity.created
+      ? { email: owner.email, managedBy: id, hasPassword: false }
+      : { email: owner.email, managedBy: null, hasPassword: true },
+  });
   const delivered = await deliverInvitation(owner, token, tenant.name, `${tenant.name} on Roster`);
   return { ...tenantView(tenant), owner: memberView(delivered) };
 }
@@ -105,3 +116,79 @@ export async function changeTenant(
 }
 
 export { requireTenant };
+
+export interface OwnerInvitationInput {
+  email?: string;
+  name?: string;
+}
+
+/**
+ * DESIGN §2a rule 10: while the owner has not joined, the platform re-sends
+ * their invitation (a new link; the old one dies) or invites a new owner
+ * address in their place. Once the owner joined, ownership moves only by
+ * the owner's own transfer.
+ */
+export async function reinviteOwner(tenantId: string, input: OwnerInvitationInput, actor: Actor, now: Date) {
+  const tenant = await requireTenant(tenantId);
+  const { member: owner, identity } = await loadMemberWithIdentity(tenantId, tenant.ownerId);
+  if (owner && isAccepted(owner.status)) {
+    throw new DomainError('conflict', 'The owner has joined this tenant; only they can transfer ownership.');
+  }
+  const at = now.toISOString();
+  const { token, hash } = issueInvitationToken(tenantId, owner?.id ?? 'pending');
+  const invitation = { expiresAt: expiryFrom(now, config().invitationTtlSeconds), lastSentAt: at };
+  const sender = `${tenant.name} on Roster`;
+  if (owner && (!input.email || normaliseEmail(input.email) === normaliseEmail(owner.email))) {
+    const next: MemberRecord = {
+      ...owner,
+      name: input.name ?? owner.name,
+      status: 'invited',
+      invitation: { ...invitation, tokenHash: hash, sendCount: (owner.invitation?.sendCount ?? 0) + 1 },
+      updatedAt: at,
+      version: owner.version + 1,
+    };
+    await writeMemberChange({ current: owner, next, actor, action: 'invitation.resent', at });
+    return memberView(await deliverInvitation(next, token, tenant.name, sender));
+  }
+  if (!input.email || !input.name) {
+    throw new DomainError('validation-failed', 'A new owner needs an email and a name.', {
+      errors: [{ path: input.email ? 'body.name' : 'body.email', message: 'Required' }],
+    });
+  }
+  const login = await ensureLogin(input.email);
+  const issued = issueInvitationToken(tenantId, login.id);
+  const next: MemberRecord = {
+    tenantId,
+    id: login.id,
+    email: input.email,
+    name: input.name,
+    status: 'invited',
+    role: 'admin',
+    grants: [],
+    crmAccess: true,
+    availability: 'online',
+    openAssignments: 0,
+    teamIds: [],
+    lastLoginAt: null,
+    invitedAt: at,
+    invitedBy: null,
+    invitation: { ...invitation, tokenHash: issued.hash, sendCount: 1 },
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+  };
+  const nextLogin = login.created
+    ? { email: input.email, managedBy: tenantId, hasPassword: false }
+    : { email: input.email, managedBy: null, hasPassword: true };
+  try {
+    await writeOwnerReplacement({ tenant, previous: owner, next, nextLogin, actor, at });
+  } catch (error) {
+    if (login.created) await deleteLogin(login.id).catch(() => undefined);
+    throw error;
+  }
+  // The replaced address's login goes when it has no membership left (DESIGN §2a rule 6).
+  if (owner && identity.version > 0 && identity.membershipCount <= 1 && (await retireIdentity(owner.id, at))) {
+    await deleteLogin(owner.id);
+  }
+  return memberView(await deliverInvitation(next, issued.token, tenant.name, sender));
+}

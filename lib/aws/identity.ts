@@ -1,7 +1,10 @@
 /**
- * Cognito adapter: one identity per person (username = email, id = `sub`),
- * the public sign-in flows, and Cognito errors turned into domain errors.
+ * Cognito adapter: one login per person, found by email once and from then on
+ * addressed by its immutable `sub`; the public sign-in flows; Cognito errors
+ * turned into domain errors. Decisions live in lib/domain/identity.ts.
  */
+
+import { randomBytes } from 'node:crypto';
 import {
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
@@ -10,10 +13,11 @@ import {
   AdminUpdateUserAttributesCommand,
   AdminUserGlobalSignOutCommand,
   type AuthenticationResultType,
+  ChangePasswordCommand,
   ConfirmForgotPasswordCommand,
   ForgotPasswordCommand,
   InitiateAuthCommand,
-  RespondToAuthChallengeCommand,
+  RevokeTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { config } from '../config.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -22,36 +26,42 @@ import { cognito } from './clients.ts';
 
 const nameOf = (error: unknown) => (error as { name?: string } | null)?.name ?? '';
 
-export interface Identity {
+/** A Cognito login: `id` is its immutable `sub`, the only name Roster addresses it by after lookup. */
+export interface Login {
   id: string;
-  email: string;
-  /** Cognito's status: FORCE_CHANGE_PASSWORD, CONFIRMED, … */
-  status: string;
-  enabled: boolean;
-  /** Set when this very call created the login (so a failed change can remove it again). */
+  /** Set when this very call created the login (so a refused change can remove it again). */
   created?: true;
 }
 
-export async function findIdentity(email: string): Promise<Identity | undefined> {
+const pool = () => config().userPoolId;
+
+/** The login of an address, if there is one (the email is an alias; the answer is its `sub`). */
+export async function findLogin(email: string): Promise<Login | undefined> {
   try {
-    const out = await cognito().send(new AdminGetUserCommand({ UserPoolId: config().userPoolId, Username: email }));
+    const out = await cognito().send(new AdminGetUserCommand({ UserPoolId: pool(), Username: email }));
     const sub = out.UserAttributes?.find((a) => a.Name === 'sub')?.Value;
     if (!sub) throw new Error('Cognito user without sub');
-    return { id: sub, email, status: out.UserStatus ?? 'UNKNOWN', enabled: out.Enabled ?? true };
+    return { id: sub };
   } catch (error) {
     if (nameOf(error) === 'UserNotFoundException') return undefined;
     throw error;
   }
 }
 
-/** The person's identity, created without a usable password and without Cognito's own email when new. */
-export async function ensureIdentity(email: string): Promise<Identity> {
-  const existing = await findIdentity(email);
+/**
+ * The address's login, created when there is none: confirmed with a random
+ * password nobody knows (never FORCE_CHANGE_PASSWORD, whose temporary password
+ * some emulators do not check), so nobody can sign in until the person sets
+ * their own through Roster.
+ */
+export async function ensureLogin(email: string): Promise<Login> {
+  const existing = await findLogin(email);
   if (existing) return existing;
+  let sub: string | undefined;
   try {
     const out = await cognito().send(
       new AdminCreateUserCommand({
-        UserPoolId: config().userPoolId,
+        UserPoolId: pool(),
         Username: email,
         MessageAction: 'SUPPRESS',
         UserAttributes: [
@@ -60,17 +70,23 @@ export async function ensureIdentity(email: string): Promise<Identity> {
         ],
       }),
     );
-    const sub = out.User?.Attributes?.find((a) => a.Name === 'sub')?.Value;
-    if (!sub) throw new Error('Cognito created a user without sub');
-    return { id: sub, email, status: out.User?.UserStatus ?? 'FORCE_CHANGE_PASSWORD', enabled: true, created: true };
+    sub = out.User?.Attributes?.find((a) => a.Name === 'sub')?.Value;
   } catch (error) {
-    // Created concurrently by another request: read it.
+    // Created concurrently by another request: that one is the person's login.
     if (nameOf(error) === 'UsernameExistsException') {
-      const raced = await findIdentity(email);
+      const raced = await findLogin(email);
       if (raced) return raced;
     }
     throw error;
   }
+  if (!sub) throw new Error('Cognito created a user without sub');
+  await setPassword(sub, unusablePassword());
+  return { id: sub, created: true };
+}
+
+/** 256 random bits in a shape every password policy accepts; never stored, never shown. */
+function unusablePassword(): string {
+  return `Aa1-${randomBytes(32).toString('base64url')}`;
 }
 
 function passwordProblem(error: unknown): DomainError | undefined {
@@ -82,26 +98,22 @@ function passwordProblem(error: unknown): DomainError | undefined {
   return undefined;
 }
 
-export async function setPassword(email: string, password: string, permanent: boolean): Promise<void> {
+/** Sets the login's password (always permanent: a required change is Roster's own flag, DESIGN §2a). */
+export async function setPassword(id: string, password: string): Promise<void> {
   try {
     await cognito().send(
-      new AdminSetUserPasswordCommand({
-        UserPoolId: config().userPoolId,
-        Username: email,
-        Password: password,
-        Permanent: permanent,
-      }),
+      new AdminSetUserPasswordCommand({ UserPoolId: pool(), Username: id, Password: password, Permanent: true }),
     );
   } catch (error) {
     throw passwordProblem(error) ?? error;
   }
 }
 
-export async function setName(email: string, name: string): Promise<void> {
+export async function setName(id: string, name: string): Promise<void> {
   await cognito().send(
     new AdminUpdateUserAttributesCommand({
-      UserPoolId: config().userPoolId,
-      Username: email,
+      UserPoolId: pool(),
+      Username: id,
       UserAttributes: [{ Name: 'name', Value: name }],
     }),
   );
@@ -177,21 +189,55 @@ export async function refreshTokens(refreshToken: string): Promise<SignIn> {
   }
 }
 
-export async function answerNewPassword(email: string, session: string, newPassword: string): Promise<SignIn> {
+/**
+ * Whether `password` is the login's current one (DESIGN §2a rule 3: proof
+ * before linking). Only a completed sign-in counts; any challenge does not.
+ */
+export async function passwordMatches(id: string, password: string): Promise<boolean> {
   try {
     const out = await cognito().send(
-      new RespondToAuthChallengeCommand({
+      new InitiateAuthCommand({
         ClientId: config().userPoolClientId,
-        ChallengeName: 'NEW_PASSWORD_REQUIRED',
-        Session: session,
-        ChallengeResponses: { USERNAME: email, NEW_PASSWORD: newPassword },
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: id, PASSWORD: password },
       }),
     );
-    return tokens(out.AuthenticationResult);
+    return !out.ChallengeName && !!out.AuthenticationResult?.AccessToken;
   } catch (error) {
-    if (nameOf(error) === 'NotAuthorizedException' || nameOf(error) === 'CodeMismatchException') {
-      throw new DomainError('unauthenticated', 'The sign-in session is invalid or expired; sign in again.');
+    const wrong = ['NotAuthorizedException', 'InvalidPasswordException', 'UserNotFoundException'];
+    if (wrong.includes(nameOf(error))) return false;
+    throw authProblem(error) ?? error;
+  }
+}
+
+/** The signed-in person changes their own password (Cognito checks the current one). */
+export async function changeOwnPassword(accessToken: string, current: string, next: string): Promise<void> {
+  try {
+    await cognito().send(
+      new ChangePasswordCommand({ AccessToken: accessToken, PreviousPassword: current, ProposedPassword: next }),
+    );
+  } catch (error) {
+    // Cognito says NotAuthorized for a wrong current password (an emulator says InvalidPassword).
+    if (nameOf(error) === 'NotAuthorizedException') throw wrongCurrentPassword();
+    if (nameOf(error) === 'InvalidPasswordException' && !/polic|length|character/i.test(String(error))) {
+      throw wrongCurrentPassword();
     }
+    throw authProblem(error) ?? error;
+  }
+}
+
+const wrongCurrentPassword = () =>
+  new DomainError('validation-failed', 'The current password is not correct.', {
+    errors: [{ path: 'body.currentPassword', message: 'Incorrect password' }],
+  });
+
+/** Ends one session: its refresh token stops working. */
+export async function revokeRefreshToken(refreshToken: string): Promise<void> {
+  try {
+    await cognito().send(new RevokeTokenCommand({ ClientId: config().userPoolClientId, Token: refreshToken }));
+  } catch (error) {
+    // Already revoked, expired or not this client's: nothing left to end.
+    if (nameOf(error) === 'NotAuthorizedException' || nameOf(error) === 'UnsupportedTokenTypeException') return;
     throw authProblem(error) ?? error;
   }
 }
@@ -234,12 +280,12 @@ export async function confirmPasswordReset(email: string, code: string, password
 }
 
 /** Changes the login's email (and so its sign-in name); the new address counts as verified. */
-export async function setEmail(currentEmail: string, nextEmail: string): Promise<void> {
+export async function setEmail(id: string, nextEmail: string): Promise<void> {
   try {
     await cognito().send(
       new AdminUpdateUserAttributesCommand({
-        UserPoolId: config().userPoolId,
-        Username: currentEmail,
+        UserPoolId: pool(),
+        Username: id,
         UserAttributes: [
           { Name: 'email', Value: nextEmail },
           { Name: 'email_verified', Value: 'true' },
@@ -254,9 +300,9 @@ export async function setEmail(currentEmail: string, nextEmail: string): Promise
   }
 }
 
-export async function deleteIdentity(email: string): Promise<void> {
+export async function deleteLogin(id: string): Promise<void> {
   try {
-    await cognito().send(new AdminDeleteUserCommand({ UserPoolId: config().userPoolId, Username: email }));
+    await cognito().send(new AdminDeleteUserCommand({ UserPoolId: pool(), Username: id }));
   } catch (error) {
     if (nameOf(error) !== 'UserNotFoundException') throw error;
   }
@@ -266,9 +312,9 @@ export async function deleteIdentity(email: string): Promise<void> {
  * Revokes the login's refresh tokens. Best effort: access is checked live on
  * every request anyway, and cognito-local does not implement the call.
  */
-export async function signOutEverywhere(email: string): Promise<boolean> {
+export async function signOutEverywhere(id: string): Promise<boolean> {
   try {
-    await cognito().send(new AdminUserGlobalSignOutCommand({ UserPoolId: config().userPoolId, Username: email }));
+    await cognito().send(new AdminUserGlobalSignOutCommand({ UserPoolId: pool(), Username: id }));
     return true;
   } catch (error) {
     if (nameOf(error) === 'UserNotFoundException') return false;

@@ -1,5 +1,5 @@
 /**
- * Teams and conversation assignment (DESIGN §1): who may receive a
+ * Teams and conversation assignment (the product rules): who may receive a
  * conversation, and which teammate a strategy picks. Pure functions over
  * plain data — the store makes each pick one conditional transaction.
  */

@@ -1,5 +1,5 @@
 /**
- * Escalation rules (DESIGN §1, §5): nobody confers a permission they don't
+ * Escalation rules (the product rules; the catalogue in lib/domain/permissions.ts): nobody confers a permission they don't
  * hold; only admins make or unmake admins; the owner stays an active admin.
  */
 import { DomainError, forbidden } from './errors.ts';

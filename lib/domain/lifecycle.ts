@@ -1,5 +1,5 @@
 /**
- * Member lifecycle (DESIGN §1): the complete transition table with the seat
+ * Member lifecycle (the product rules): the complete transition table with the seat
  * change and audit action of each step, as data.
  */
 import { DomainError } from './errors.ts';

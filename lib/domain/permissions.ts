@@ -1,5 +1,5 @@
 /**
- * The permission catalogue and the built-in roles (DESIGN §5), as plain data,
+ * The permission catalogue and the built-in roles (the product’s catalogue), as plain data,
  * and the algebra that turns a membership into its effective permissions.
  */
 export const CATALOGUE = {

@@ -1,6 +1,6 @@
 /**
  * The shapes of what Roster stores, as plain data, and the views clients see
- * (DESIGN §8 "Shapes clients rely on").
+ * ("shapes clients rely on").
  */
 import type { AssignmentStrategy } from './assignment.ts';
 import type { MemberStatus } from './lifecycle.ts';
@@ -91,7 +91,8 @@ export interface MemberView {
   name: string;
   role: Role;
   roleId?: string;
-  grants: string[];
+  /** Only catalogue permissions are ever granted (checked on every write). */
+  grants: Permission[];
   crmAccess: boolean;
   status: MemberStatus;
   availability: 'online' | 'away';
@@ -112,7 +113,7 @@ export function memberView(m: MemberRecord): MemberView {
     name: m.name,
     role: m.role,
     ...(m.roleId ? { roleId: m.roleId } : {}),
-    grants: m.grants,
+    grants: m.grants as Permission[],
     crmAccess: m.crmAccess,
     status: m.status,
     availability: m.availability,

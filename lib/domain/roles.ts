@@ -1,5 +1,5 @@
 /**
- * Custom roles (DESIGN §1, §5): named sets of catalogue permissions, defined
+ * Custom roles (the product rules; the catalogue in lib/domain/permissions.ts): named sets of catalogue permissions, defined
  * per tenant. Pure rules — the public catalogue, name normalisation,
  * permission validation, and who may define what: nobody puts into a role a
  * permission they don't hold, nor changes a role more powerful than they are.

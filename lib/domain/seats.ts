@@ -1,7 +1,7 @@
 import { DomainError } from './errors.ts';
 
 /**
- * Plans and seat arithmetic (DESIGN §1). A `null` limit means unlimited.
+ * Plans and seat arithmetic (the product rules). A `null` limit means unlimited.
  */
 export const PLANS = { trial: 1, starter: 3, growth: 5, scale: 10, enterprise: null } as const;
 export type Plan = keyof typeof PLANS;

@@ -1,20 +1,23 @@
 /**
  * Audit items → EventBridge events (source `roster`, detail-type = the audit
  * action, detail = the audit event), defined once as data: the pipe in AWS
- * (infra/constructs/events.ts) is configured with this filter, input template
- * and these dynamic paths, and the local stack applies the very same ones to
- * DynamoDB Local's stream records (`toEvent`). So an event exists if and only
- * if its audit item was written, i.e. the change committed.
+ * (infra/constructs/events.ts) is configured with this filter, enrichment,
+ * input template and these dynamic paths, and the local stack applies the
+ * very same ones to DynamoDB Local's stream records (`toEvent`). So an event
+ * exists if and only if its audit item was written, i.e. the change committed.
  *
- * `before`/`after` are free-form maps, which an input template cannot turn
- * from DynamoDB's typed JSON into plain JSON: they arrive as attribute values
- * (`{"M": {"status": {"S": "active"}}}`, `{"NULL": true}`) — `unmarshall`
- * from @aws-sdk/util-dynamodb makes them plain.
+ * A stream record holds DynamoDB's typed JSON (`{"M": {"status": {"S":
+ * "active"}}}`), which no input template can turn into plain JSON for the
+ * free-form `before`/`after`. So the pipe's enrichment step (`enrich`, the
+ * `enrichAuditEvents` function) unmarshalls each record into the plain event
+ * detail, and the template only places it: consumers get plain JSON.
  */
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+
+/** The pipe's enrichment function (one Lambda, like a route's). */
+export const ENRICHMENT = { id: 'enrichAuditEvents', entry: 'functions/events/enrich-audit.ts' } as const;
 
 export const EVENT_SOURCE = 'roster';
-
-const IMAGE = '$.dynamodb.NewImage';
 
 /** Pipe source filter (EventBridge pattern): audit items being written; TTL expiry and other items are dropped. */
 export const AUDIT_ITEM_FILTER = {
@@ -22,26 +25,12 @@ export const AUDIT_ITEM_FILTER = {
   dynamodb: { NewImage: { entity: { S: ['audit'] } } },
 } as const;
 
-/** Dynamic target parameters: paths into the stream record. */
-export const DETAIL_TYPE_PATH = `${IMAGE}.action.S`;
-export const TIME_PATH = `${IMAGE}.at.S`;
+/** Dynamic target parameters: paths into what the enrichment returned for one record. */
+export const DETAIL_TYPE_PATH = '$.detailType';
+export const TIME_PATH = '$.time';
 
-const text = (attribute: string) => `"<${IMAGE}.${attribute}.S>"`;
-const typed = (attribute: string) => `<${IMAGE}.${attribute}>`;
-
-/** The pipe's input template: the event detail. Strings are quoted placeholders, maps unquoted (as AWS requires). */
-export const DETAIL_TEMPLATE = [
-  '{',
-  `"id": ${text('id')}, `,
-  `"tenantId": ${text('tenantId')}, `,
-  `"at": ${text('at')}, `,
-  `"action": ${text('action')}, `,
-  `"actor": {"type": ${text('actor.M.type')}, "id": ${text('actor.M.id')}}, `,
-  `"target": {"type": ${text('target.M.type')}, "id": ${text('target.M.id')}}, `,
-  `"before": ${typed('before')}, `,
-  `"after": ${typed('after')}`,
-  '}',
-].join('');
+/** The pipe's input template: the event detail, as the enrichment made it (an object: unquoted). */
+export const DETAIL_TEMPLATE = '<$.detail>';
 
 /** A DynamoDB Streams record as the pipe and GetRecords see it (attribute values in typed JSON). */
 export interface StreamRecord {
@@ -69,15 +58,42 @@ export interface AuditEventDetail {
   after: unknown;
 }
 
-/** What the pipe would put on the bus for this record, or undefined when its filter drops it. */
+/** What the enrichment returns for one stream record: the event's detail-type, time and plain detail. */
+export interface EnrichedRecord {
+  detailType: string;
+  time: string;
+  detail: AuditEventDetail;
+}
+
+/** One filtered stream record → its plain event detail (DynamoDB's typed JSON unmarshalled). */
+export function enrich(record: StreamRecord): EnrichedRecord {
+  const item = unmarshall((record.dynamodb?.NewImage ?? {}) as Parameters<typeof unmarshall>[0]) as Record<
+    string,
+    unknown
+  >;
+  const detail: AuditEventDetail = {
+    id: String(item.id ?? ''),
+    tenantId: String(item.tenantId ?? ''),
+    at: String(item.at ?? ''),
+    action: String(item.action ?? ''),
+    actor: item.actor as AuditEventDetail['actor'],
+    target: item.target as AuditEventDetail['target'],
+    before: item.before ?? null,
+    after: item.after ?? null,
+  };
+  return { detailType: detail.action, time: detail.at, detail };
+}
+
+/** What the pipe would put on the bus for this record (filter, enrichment, template), or undefined when dropped. */
 export function toEvent(record: StreamRecord): RosterEvent | undefined {
   if (!matches(AUDIT_ITEM_FILTER, record)) return undefined;
+  const enriched = enrich(record);
   return {
     id: record.eventID ?? '',
     source: EVENT_SOURCE,
-    'detail-type': String(valueAt(record, DETAIL_TYPE_PATH)),
-    time: String(valueAt(record, TIME_PATH)),
-    detail: JSON.parse(renderTemplate(DETAIL_TEMPLATE, record)) as AuditEventDetail,
+    'detail-type': String(valueAt(enriched, DETAIL_TYPE_PATH)),
+    time: String(valueAt(enriched, TIME_PATH)),
+    detail: JSON.parse(renderTemplate(DETAIL_TEMPLATE, enriched)) as AuditEventDetail,
   };
 }
 

@@ -3,14 +3,15 @@ import { type Idempotency, idempotencyOf } from '../store/idempotency.ts';
 import { validatePart } from './middleware/validate.ts';
 import { IdempotencyKey } from './schemas.ts';
 
+/** The record is bound to the tenant, the operation and the calling member. */
 export function idempotencyFrom(
   headers: Record<string, string>,
-  tenantId: string,
+  access: { tenant: { id: string }; member: { id: string } },
   operation: string,
   body: unknown,
 ): Idempotency | undefined {
   const raw = headers['idempotency-key'];
   if (raw === undefined) return undefined;
   const key = validatePart('headers', IdempotencyKey, raw);
-  return idempotencyOf(tenantId, operation, key, body);
+  return idempotencyOf(access.tenant.id, operation, access.member.id, key, body);
 }

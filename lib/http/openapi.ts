@@ -8,10 +8,12 @@
 import { z } from 'zod';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiResponsesObject } from 'zod-openapi';
 import type { ErrorCode } from '../domain/errors.ts';
+import { describeRequestFields } from './fields.ts';
 import { OPERATIONS, type OperationDoc } from './operations.ts';
 import { PROBLEM_STATUS, problemType } from './problems.ts';
 import { isTenantRoute, type RouteSchemas } from './route.ts';
 import type { RouteDef } from './routes.ts';
+import { IdempotencyKey } from './schemas.ts';
 import { GatewayMessage, Problem } from './views.ts';
 
 const TAGS: Record<string, string> = {
@@ -92,7 +94,7 @@ export function buildOpenApi(handlers: readonly RouteSchemas[], info: ApiInfo) {
     name,
     description: TAGS[name.toLowerCase()] ?? name,
   }));
-  return createDocument({
+  const document = createDocument({
     openapi: '3.1.0',
     info: {
       title: 'Roster API',
@@ -105,6 +107,10 @@ export function buildOpenApi(handlers: readonly RouteSchemas[], info: ApiInfo) {
     paths,
     components: { securitySchemes: SECURITY_SCHEMES },
   });
+  // A copy as plain JSON: the generator may share one schema object between operations.
+  const plain = JSON.parse(JSON.stringify(document)) as typeof document;
+  describeRequestFields(plain);
+  return plain;
 }
 
 /** The tag: the handler's folder (functions/<area>/…), capitalised. */
@@ -117,12 +123,18 @@ function operation(schemas: RouteSchemas, doc: OperationDoc): ZodOpenApiOperatio
   const { route } = schemas;
   const header = {
     ...(doc.ifMatch
-      ? { 'if-match': z.string().optional().meta({ description: 'An ETag from a read, e.g. "v3"' }) }
+      ? {
+          'if-match': z.string().optional().meta({
+            description:
+              'An ETag from a read of this resource, e.g. "v3" (or *): the change is made only if it is still current, else 412',
+          }),
+        }
       : {}),
     ...(doc.idempotencyKey
       ? {
-          'idempotency-key': z.string().optional().meta({
-            description: '8–128 letters, digits or ._:-; a retry with the same key replays the first response',
+          'idempotency-key': IdempotencyKey.optional().meta({
+            description:
+              'Makes a retry safe: 8–128 letters, digits or ._:-. A retry by the same caller with the same key and body replays the first response instead of creating twice; the same key with another body is a 409.',
           }),
         }
       : {}),
@@ -161,14 +173,23 @@ function responses(schemas: RouteSchemas, doc: OperationDoc): ZodOpenApiResponse
   const { ok } = doc;
   const headers = {
     ...(ok.etag
-      ? { etag: { description: 'Send as If-Match to change this resource', schema: { type: 'string' } } }
+      ? {
+          etag: {
+            description: 'The resource’s version, e.g. "v3": send it as If-Match to change the resource',
+            required: true,
+            schema: { type: 'string', pattern: '^"v[0-9]+"$' },
+          },
+        }
       : {}),
-    ...(ok.location ? { location: { description: 'The new resource', schema: { type: 'string' } } } : {}),
+    ...(ok.location
+      ? { location: { description: 'The new resource', required: true, schema: { type: 'string' } } }
+      : {}),
   } as const;
+  const media = typeof ok.media === 'string' ? [ok.media] : (ok.media ?? []);
   const content = ok.schema
     ? { 'application/json': { schema: ok.schema } }
-    : ok.media
-      ? { [ok.media]: { schema: { type: 'string' } } }
+    : media.length
+      ? Object.fromEntries(media.map((type) => [type, { schema: { type: 'string' } }]))
       : undefined;
   const out: Record<string, unknown> = {
     [ok.status]: {
@@ -179,8 +200,13 @@ function responses(schemas: RouteSchemas, doc: OperationDoc): ZodOpenApiResponse
   };
   for (const [status, codes] of problemsByStatus(schemas, doc)) out[status] = problemResponse(codes);
   const { route } = schemas;
-  if (route.auth === 'user') out['401'] = gatewayResponse('No valid bearer token (API Gateway)', 'Unauthorized');
-  if (route.auth === 'platform') out['403'] = gatewayResponse('Not IAM-authorised (API Gateway)', 'Forbidden');
+  if (route.auth === 'user') addGateway(out, '401', 'no valid bearer token', 'Unauthorized');
+  if (route.auth === 'platform') addGateway(out, '403', 'not IAM-authorised', 'Forbidden');
+  // API Gateway's own answers, before or instead of the function's: a body over its 10 MB limit, the function
+  // failing outright, or not answering within the integration time-out.
+  addGateway(out, '413', 'the body exceeds API Gateway’s limit', 'Request Entity Too Large');
+  addGateway(out, '500', 'the function failed', 'Internal Server Error');
+  addGateway(out, '503', 'the function did not answer in time', 'Service Unavailable');
   return out as ZodOpenApiResponsesObject;
 }
 
@@ -193,8 +219,10 @@ function problemsByStatus(schemas: RouteSchemas, doc: OperationDoc): Map<string,
   const add = (...more: ErrorCode[]) => {
     for (const code of more) codes.add(code);
   };
-  if (schemas.body) add('payload-too-large', 'unsupported-media-type');
+  // Every request body is read (and refused when too large or not JSON) before the operation decides it takes none.
+  add('payload-too-large', 'unsupported-media-type');
   if (isTenantRoute(route)) add('forbidden', 'not-found');
+  if (route.auth === 'user') add('session-revoked', 'password-change-required');
   if (doc.ifMatch) codes.add('precondition-failed');
   if (route.uses.table || route.uses.identity || route.uses.authFlows) codes.add('service-unavailable');
   if (Object.keys(route.uses).length) codes.add('internal-error');
@@ -232,14 +260,21 @@ function problemResponse(codes: (ErrorCode | 'internal-error')[]) {
       },
     ]),
   );
+  // The problem document, its `code` one of those this operation answers with this status.
+  const schema = z.intersection(Problem, z.looseObject({ code: z.enum(codes as [string, ...string[]]) }));
   return {
     description: codes.map((code) => `\`${code}\``).join(', '),
-    content: { 'application/problem+json': { schema: Problem, examples } },
+    content: { 'application/problem+json': { schema, examples } },
   };
 }
 
-function gatewayResponse(description: string, message: string) {
-  return { description, content: { 'application/json': { schema: GatewayMessage, example: { message } } } };
+/** API Gateway's own `{"message": …}` (application/json) beside the function's problems (application/problem+json). */
+function addGateway(out: Record<string, unknown>, status: string, when: string, message: string): void {
+  const existing = out[status] as { description: string; content: Record<string, unknown> } | undefined;
+  const gateway = { 'application/json': { schema: GatewayMessage, example: { message } } };
+  out[status] = existing
+    ? { description: `${existing.description}; API Gateway: ${when}`, content: { ...existing.content, ...gateway } }
+    : { description: `API Gateway: ${when}`, content: gateway };
 }
 
 const EXAMPLE_DETAIL: Partial<Record<ErrorCode | 'internal-error', string>> = {

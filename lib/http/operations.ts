@@ -14,8 +14,8 @@ export interface SuccessDoc {
   description: string;
   /** JSON body (omitted: no body, or `media` says what is sent). */
   schema?: z.ZodType;
-  /** A non-JSON body, e.g. `text/html`. */
-  media?: string;
+  /** A non-JSON body, e.g. `text/html`, or the media types it may be. */
+  media?: string | readonly string[];
   etag?: true;
   location?: true;
 }
@@ -45,10 +45,14 @@ const invite = { email: 'ann@acme.example', name: 'Ann Agent', role: 'agent', cr
 
 export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   health: { ok: { status: 200, description: 'Alive', schema: view.Health } },
-  getOpenApi: { ok: { status: 200, description: 'This document', media: 'application/json' } },
+  getOpenApi: { ok: { status: 200, description: 'This document', schema: view.OpenApiDocument } },
   docs: { ok: { status: 200, description: 'The API reference page', media: 'text/html' } },
   docsAsset: {
-    ok: { status: 200, description: 'A script or stylesheet of the reference page', media: 'text/javascript' },
+    ok: {
+      status: 200,
+      description: 'A script or stylesheet of the reference page',
+      media: ['text/javascript', 'text/css'],
+    },
     problems: ['not-found'],
   },
   platformCreateTenant: {
@@ -68,13 +72,18 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   platformGetTenant: { ok: tenant, problems: ['not-found'] },
   platformUpdateTenant: { ok: tenant, problems: ['not-found'], ifMatch: true, requestExample: { plan: 'scale' } },
   platformCloseTenant: { ok: tenant, problems: ['not-found'] },
+  platformOwnerInvitation: {
+    ok: { status: 200, description: 'The owner’s new invitation is on its way', schema: view.MemberView },
+    problems: ['not-found', 'conflict', 'seat-limit-reached'],
+    requestExample: { email: 'new-owner@acme.example', name: 'Nora Owner' },
+  },
   previewInvitation: {
     ok: { status: 200, description: 'What the invitation is for', schema: view.InvitationPreview },
     problems: ['invitation-invalid'],
   },
   acceptInvitation: {
     ok: { status: 200, description: 'The membership is active', schema: view.Acceptance },
-    problems: ['invitation-invalid'],
+    problems: ['invitation-invalid', 'login-required', 'unauthenticated'],
     requestExample: { token: '…from the email link…', name: 'Ann Agent', password: 'Correct-horse-42' },
   },
   login: {
@@ -82,7 +91,19 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
     problems: ['unauthenticated', 'too-many-requests'],
     requestExample: { email: 'ann@acme.example', password: 'Correct-horse-42' },
   },
-  refresh: { ok: { status: 200, description: 'New tokens', schema: view.SignIn }, problems: ['unauthenticated'] },
+  refresh: {
+    ok: { status: 200, description: 'New tokens', schema: view.SignIn },
+    problems: ['unauthenticated', 'session-revoked'],
+  },
+  changePassword: {
+    ok: { status: 200, description: 'Changed; fresh tokens (every other session ended)', schema: view.SignIn },
+    problems: ['too-many-requests'],
+    requestExample: { currentPassword: 'Correct-horse-42', newPassword: 'Battery-staple-43' },
+  },
+  signOut: {
+    ok: { status: 204, description: 'Signed out' },
+    requestExample: { everywhere: true },
+  },
   newPassword: {
     ok: { status: 200, description: 'Tokens', schema: view.SignIn },
     problems: ['unauthenticated', 'too-many-requests'],
@@ -109,7 +130,12 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
     requestExample: invite,
   },
   createMember: {
-    ok: { status: 201, description: 'Created and active', schema: view.MemberView },
+    ok: {
+      status: 201,
+      description:
+        'Created and active — or, for an address that already has a login, invited (that login is never touched)',
+      schema: view.MemberView,
+    },
     problems: ['email-taken', 'seat-limit-reached', 'identity-shared', 'conflict'],
     idempotencyKey: true,
     requestExample: { ...invite, password: 'Correct-horse-42' },
@@ -131,7 +157,10 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   suspendMember: member('Suspended'),
   deactivateMember: member('Deactivated'),
   reactivateMember: member('Active again'),
-  resendInvitation: member('A new link is on its way'),
+  resendInvitation: {
+    ...member('A new link is on its way'),
+    problems: ['invalid-transition', 'too-many-requests'],
+  },
   resetMemberPassword: {
     ok: { status: 204, description: 'Password set' },
     problems: ['identity-shared', 'invalid-transition'],

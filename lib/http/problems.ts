@@ -18,6 +18,9 @@ export const PROBLEM_STATUS: Readonly<Record<ErrorCode, { status: number; title:
   'invalid-transition': { status: 409, title: 'Invalid status transition' },
   'seat-limit-reached': { status: 409, title: 'Seat limit reached' },
   'invitation-invalid': { status: 410, title: 'Invitation invalid' },
+  'login-required': { status: 401, title: 'Sign-in required' },
+  'session-revoked': { status: 401, title: 'Session revoked' },
+  'password-change-required': { status: 403, title: 'Password change required' },
   'precondition-failed': { status: 412, title: 'Precondition failed' },
   'payload-too-large': { status: 413, title: 'Payload too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
@@ -48,6 +51,11 @@ const TRANSIENT = new Set([
   'ServiceUnavailable',
   'InternalServerError',
   'InternalErrorException',
+  // The SDK gave up waiting (socket or request time-out), or the handler was cut off before its limit.
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'AbortError',
 ]);
 
 export function isTransient(error: unknown): boolean {

@@ -4,10 +4,20 @@
  * authorise (one consistent read) → validate query and body → run → respond,
  * with every failure an RFC 9457 problem.
  */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { z } from 'zod';
-import { authorizeTenant, type Caller, resolveCaller, type TenantAccess } from './middleware/authorize.ts';
+import { DomainError } from '../domain/errors.ts';
+import type { IdentityState } from '../domain/identity.ts';
+import { logger } from './log.ts';
+import {
+  authorizeSession,
+  authorizeTenant,
+  type Caller,
+  resolveCaller,
+  type TenantAccess,
+} from './middleware/authorize.ts';
 import { correlationIdOf, httpRequest, type ParsedEvent } from './middleware/request.ts';
 import { httpResponse } from './middleware/response.ts';
 import { validatePart } from './middleware/validate.ts';
@@ -22,13 +32,26 @@ export interface RouteInput<P, Q, B, A> {
   caller: Caller;
   /** On tenant routes (`/v1/tenants/{tenantId}…`): the caller's live membership, tenant and permissions. */
   access: A;
+  /** On other user routes: the caller's login as recorded (session already checked); undefined if unrecorded. */
+  identity?: IdentityState;
   correlationId: string;
   route: RouteDef;
   /** The request's clock, read once. */
   now: Date;
   /** Milliseconds left before the Lambda's time limit (long-running use cases stop in time). */
   remainingMs: () => number;
+  /**
+   * Aborted {@link TIMEOUT_EARLY_MS} before the Lambda's time limit, when the request is answered with a
+   * 503 instead: pass it to long calls (`client.send(command, { abortSignal: signal })`) to stop them too.
+   */
+  signal: AbortSignal;
 }
+
+/**
+ * How long before the Lambda's time limit a request is cut off (middy's `timeoutEarlyInMillis`): enough to
+ * answer a 503 problem with `Retry-After` and log it, rather than be killed mid-request by Lambda.
+ */
+export const TIMEOUT_EARLY_MS = 500;
 
 type AnySchema = z.ZodType;
 const NoParams = z.object({}).strict();
@@ -39,10 +62,18 @@ export interface RouteSpec<P extends AnySchema, Q extends AnySchema, B extends A
   params?: P;
   query?: Q;
   body?: B;
+  /** A non-tenant user route that checks the caller's session itself, on a read it makes anyway. */
+  checksSession?: true;
   run: (input: RouteInput<z.output<P>, z.output<Q>, z.output<B>, A>) => Promise<Reply>;
 }
 
 const TenantPath = z.object({ tenantId: z.string(), userId: z.string().optional() }).passthrough();
+
+/** The signed-in caller of a user route, with the bearer they presented. */
+export function signedIn(caller: Caller): { id: string; bearer: string } {
+  if (caller.kind !== 'user' || !caller.bearer) throw new DomainError('unauthenticated', 'Sign in to continue.');
+  return { id: caller.id, bearer: caller.bearer };
+}
 
 export function isTenantRoute(def: RouteDef): boolean {
   return def.auth === 'user' && def.path.startsWith('/v1/tenants/{tenantId}');
@@ -80,17 +111,24 @@ export function route<
   const def = routeById(id);
   const tenantScoped = isTenantRoute(def);
 
-  async function runRoute(raw: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> {
+  async function runRoute(
+    raw: APIGatewayProxyEventV2,
+    context: Context,
+    { signal }: { signal: AbortSignal },
+  ): Promise<APIGatewayProxyStructuredResultV2> {
     const event = raw as unknown as ParsedEvent;
     const now = new Date();
     const caller = resolveCaller(def, raw);
     const params = validatePart('path', (spec.params ?? NoParams) as P, event.pathParameters ?? {});
     let access: TenantAccess | undefined;
+    let identity: IdentityState | undefined;
     if (tenantScoped && caller.kind === 'user') {
       const { tenantId, userId } = TenantPath.parse(params);
       // A `self` route: the member the path names acts on themselves without the permission.
       const needed = def.self && userId === caller.id ? null : (def.permission ?? null);
       access = await authorizeTenant(caller, tenantId, needed);
+    } else if (caller.kind === 'user' && !spec.checksSession) {
+      identity = await authorizeSession(caller);
     }
     const query = validatePart('query', (spec.query ?? NoQuery) as Q, event.queryStringParameters ?? {});
     const body = validatePart('body', (spec.body ?? NoBody) as B, event.body);
@@ -101,15 +139,21 @@ export function route<
       headers: event.headers,
       caller,
       access: access as AccessOf<I>,
+      identity,
       correlationId: correlationIdOf(event),
       route: def,
       now,
       remainingMs: () => context?.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY,
+      signal,
     });
     return toResult(reply);
   }
 
-  const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
+  const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>({
+    timeoutEarlyInMillis: TIMEOUT_EARLY_MS,
+  })
+    // Per-invocation log context (function, request id, cold start), reset after each invocation.
+    .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(httpResponse(def.id))
     .use(httpRequest())
     .handler(runRoute);

@@ -106,7 +106,7 @@ export const ROUTES = [
     entry: 'functions/platform/create-tenant.ts',
     auth: 'platform',
     summary: 'Create a tenant and invite its owner',
-    uses: { table: 'readWrite', identity: ['AdminGetUser', 'AdminCreateUser'], mail: true },
+    uses: { table: 'readWrite', identity: ['AdminGetUser', 'AdminCreateUser', 'AdminSetUserPassword'], mail: true },
   },
   {
     id: 'platformListTenants',
@@ -144,6 +144,20 @@ export const ROUTES = [
     summary: 'Close a tenant: members lose access, every record is kept',
     uses: { table: 'readWrite' },
   },
+  {
+    id: 'platformOwnerInvitation',
+    method: 'POST',
+    path: '/v1/platform/tenants/{tenantId}/owner-invitation',
+    entry: 'functions/platform/owner-invitation.ts',
+    auth: 'platform',
+    summary: 'Re-send the owner’s invitation, or invite a new owner address while none has accepted',
+    uses: {
+      table: 'readWrite',
+      identity: ['AdminGetUser', 'AdminCreateUser', 'AdminSetUserPassword', 'AdminDeleteUser'],
+      mail: true,
+    },
+  },
+
   // ── invitations (public, by token) ──────────────────────────────────
   {
     id: 'previewInvitation',
@@ -161,7 +175,7 @@ export const ROUTES = [
     entry: 'functions/invitations/accept.ts',
     auth: 'public',
     summary: 'Accept an invitation: set name and password, become active',
-    uses: { table: 'readWrite', identity: ['AdminGetUser', 'AdminSetUserPassword', 'AdminUpdateUserAttributes'] },
+    uses: { table: 'readWrite', identity: ['AdminSetUserPassword', 'AdminUpdateUserAttributes'], authFlows: true },
   },
   // ── auth (public) ───────────────────────────────────────────────────
   {
@@ -171,7 +185,7 @@ export const ROUTES = [
     entry: 'functions/auth/login.ts',
     auth: 'public',
     summary: 'Sign in with email and password',
-    uses: { authFlows: true },
+    uses: { table: 'read', authFlows: true },
   },
   {
     id: 'refresh',
@@ -180,7 +194,7 @@ export const ROUTES = [
     entry: 'functions/auth/refresh.ts',
     auth: 'public',
     summary: 'Exchange a refresh token for new tokens',
-    uses: { authFlows: true },
+    uses: { table: 'read', authFlows: true },
   },
   {
     id: 'newPassword',
@@ -189,7 +203,7 @@ export const ROUTES = [
     entry: 'functions/auth/new-password.ts',
     auth: 'public',
     summary: 'Answer the first-sign-in new-password challenge',
-    uses: { authFlows: true },
+    uses: { table: 'readWrite', identity: ['AdminGetUser', 'AdminSetUserPassword'], authFlows: true },
   },
   {
     id: 'forgotPassword',
@@ -207,9 +221,27 @@ export const ROUTES = [
     entry: 'functions/auth/confirm-forgot-password.ts',
     auth: 'public',
     summary: 'Set a new password with the emailed code',
-    uses: { authFlows: true },
+    uses: { table: 'readWrite', identity: ['AdminGetUser', 'AdminUserGlobalSignOut'], authFlows: true },
   },
   // ── the caller ──────────────────────────────────────────────────────
+  {
+    id: 'changePassword',
+    method: 'POST',
+    path: '/v1/auth/change-password',
+    entry: 'functions/auth/change-password.ts',
+    auth: 'user',
+    summary: 'Change my own password; my other sessions end',
+    uses: { table: 'readWrite', authFlows: true },
+  },
+  {
+    id: 'signOut',
+    method: 'POST',
+    path: '/v1/auth/sign-out',
+    entry: 'functions/auth/sign-out.ts',
+    auth: 'user',
+    summary: 'End this session, or every session of my login',
+    uses: { table: 'readWrite', identity: ['AdminUserGlobalSignOut'], authFlows: true },
+  },
   {
     id: 'getMe',
     method: 'GET',
@@ -259,7 +291,11 @@ export const ROUTES = [
     auth: 'user',
     permission: 'users:create',
     summary: 'Invite a person by email (takes a seat)',
-    uses: { table: 'readWrite', identity: ['AdminGetUser', 'AdminCreateUser'], mail: true },
+    uses: {
+      table: 'readWrite',
+      identity: ['AdminGetUser', 'AdminCreateUser', 'AdminSetUserPassword', 'AdminDeleteUser'],
+      mail: true,
+    },
   },
   {
     id: 'createMember',
@@ -271,7 +307,13 @@ export const ROUTES = [
     summary: 'Create an active member with an initial password',
     uses: {
       table: 'readWrite',
-      identity: ['AdminGetUser', 'AdminCreateUser', 'AdminSetUserPassword', 'AdminUpdateUserAttributes'],
+      identity: [
+        'AdminGetUser',
+        'AdminCreateUser',
+        'AdminSetUserPassword',
+        'AdminUpdateUserAttributes',
+        'AdminDeleteUser',
+      ],
       mail: true,
     },
   },
@@ -303,7 +345,11 @@ export const ROUTES = [
     auth: 'user',
     permission: 'users:edit',
     summary: 'Edit name, email, role, grants or CRM access',
-    uses: { table: 'readWrite', identity: ['AdminGetUser', 'AdminUpdateUserAttributes'] },
+    uses: {
+      table: 'readWrite',
+      identity: ['AdminGetUser', 'AdminUpdateUserAttributes', 'AdminUserGlobalSignOut'],
+      mail: true,
+    },
   },
   {
     id: 'deleteMember',
@@ -313,7 +359,7 @@ export const ROUTES = [
     auth: 'user',
     permission: 'users:delete',
     summary: 'Delete a member or revoke an invitation (frees the seat)',
-    uses: { table: 'readWrite', identity: ['AdminGetUser', 'AdminDeleteUser', 'AdminUserGlobalSignOut'] },
+    uses: { table: 'readWrite', identity: ['AdminDeleteUser', 'AdminUserGlobalSignOut'] },
   },
   {
     id: 'suspendMember',
@@ -323,7 +369,7 @@ export const ROUTES = [
     auth: 'user',
     permission: 'users:edit',
     summary: 'Block access temporarily (keeps the seat)',
-    uses: { table: 'readWrite', identity: ['AdminUserGlobalSignOut'] },
+    uses: { table: 'readWrite' },
   },
   {
     id: 'deactivateMember',
@@ -363,7 +409,7 @@ export const ROUTES = [
     auth: 'user',
     permission: 'users:edit',
     summary: 'Set a password; by default it must be changed at next sign-in',
-    uses: { table: 'readWrite', identity: ['AdminSetUserPassword'] },
+    uses: { table: 'readWrite', identity: ['AdminSetUserPassword', 'AdminUserGlobalSignOut'] },
   },
   // ── audit ───────────────────────────────────────────────────────────
   {
@@ -384,7 +430,7 @@ export const ROUTES = [
     entry: 'functions/roles/permissions.ts',
     auth: 'user',
     summary: 'The permission catalogue and the built-in roles',
-    uses: {},
+    uses: { table: 'read' },
   },
   {
     id: 'listRoles',

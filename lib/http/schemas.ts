@@ -1,6 +1,8 @@
 /** Shared zod schemas for request parts; handlers compose these. */
 import { z } from 'zod';
 import { AVAILABILITIES, CONVERSATION_ID, MAX_TEAMS_PER_MEMBER, STRATEGIES } from '../domain/assignment.ts';
+import { containsLink } from '../domain/identity.ts';
+import { ALL_PERMISSIONS, type Permission as PermissionName } from '../domain/permissions.ts';
 import { PLAN_NAMES, type Plan as PlanName } from '../domain/seats.ts';
 
 export const TenantId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'Must be 1–64 lower-case letters, digits or -');
@@ -10,7 +12,11 @@ export const Email = z
   .max(254)
   .email('Must be an email address')
   .transform((e) => e.toLowerCase());
-export const PersonName = z.string().trim().min(1, 'Must not be empty').max(200);
+/** Names go into mail: none may carry a link (DESIGN §2a rule 5). */
+const noLink = (value: string) => !containsLink(value);
+const NO_LINK = 'Must not contain a link or a web address';
+export const PersonName = z.string().trim().min(1, 'Must not be empty').max(200).refine(noLink, NO_LINK);
+export const TenantName = z.string().trim().min(1, 'Must not be empty').max(200).refine(noLink, NO_LINK);
 /** The user pool's policy, checked here so a weak password is a 400 naming the field. */
 export const Password = z
   .string()
@@ -36,13 +42,30 @@ export const Token = z.string().min(1).max(512);
 export const MemberPath = z.object({ tenantId: TenantId, userId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/) }).strict();
 export const RoleName = z.enum(['admin', 'manager', 'agent', 'custom']);
 export const RoleId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/);
-export const Grants = z.array(z.string().max(64)).max(64);
+/** A catalogue permission: the `Permission` component of the document, shared by requests and responses. */
+export const Permission = z
+  .enum(ALL_PERMISSIONS as [PermissionName, ...PermissionName[]])
+  .meta({ id: 'Permission', description: '`resource:action` from the permission catalogue (GET /v1/permissions).' });
+/**
+ * A list of permissions in a request. The domain checks the names (a 400 naming each unknown one, in its own
+ * words), so the request schema takes strings; the document states what is accepted: `Permission` items.
+ */
+const permissionList = (max: number) =>
+  z
+    .array(z.string().max(64))
+    .max(max)
+    .meta({
+      override: ({ jsonSchema }) => {
+        jsonSchema.items = { $ref: '#/components/schemas/Permission' };
+      },
+    });
+export const Grants = permissionList(64);
 export const RolePath = z.object({ tenantId: TenantId, roleId: RoleId }).strict();
 /** A custom role's fields; permission names are checked against the catalogue by the domain (400 naming each). */
 export const RoleFields = {
   name: z.string().trim().min(1, 'Must not be empty').max(100),
   description: z.string().trim().max(500).optional(),
-  permissions: z.array(z.string().max(64)).max(100),
+  permissions: permissionList(100),
 };
 export const IdempotencyKey = z.string().regex(/^[A-Za-z0-9._:-]{8,128}$/, '8–128 letters, digits or ._:-');
 

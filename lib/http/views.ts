@@ -1,18 +1,13 @@
 /**
- * The response shapes clients rely on (DESIGN §8), as zod schemas for the
+ * The response shapes clients rely on (the shapes clients rely on), as zod schemas for the
  * OpenAPI document. The handlers build these views with the functions of
  * lib/domain/records.ts; the type checks at the bottom fail the build when a
  * view and its schema drift apart.
  */
 import { z } from 'zod';
 import { STRATEGIES } from '../domain/assignment.ts';
-import { STATUSES } from '../domain/lifecycle.ts';
-import {
-  ALL_PERMISSIONS,
-  type Permission as PermissionName,
-  ROLES,
-  type Role as RoleType,
-} from '../domain/permissions.ts';
+import { ACTIONS, STATUSES } from '../domain/lifecycle.ts';
+import { ROLES, type Role as RoleType } from '../domain/permissions.ts';
 import type {
   AssignmentView as AssignmentViewType,
   MemberView as MemberViewType,
@@ -22,15 +17,14 @@ import type {
 } from '../domain/records.ts';
 import { PLAN_NAMES, type Plan as PlanName } from '../domain/seats.ts';
 import type { AuditEvent as AuditEventType } from '../store/audit.ts';
+import { Permission } from './schemas.ts';
 
 const Time = z.iso.datetime().meta({ example: '2026-03-01T09:30:00.000Z' });
 const NullableTime = Time.nullable();
 const RoleName = z.enum(ROLES as [RoleType, ...RoleType[]]);
 const Id = z.string().meta({ example: '01JNQ7X4M2A8B6C9D0E1F2G3H4' });
 
-export const Permission = z
-  .enum(ALL_PERMISSIONS as [PermissionName, ...PermissionName[]])
-  .meta({ id: 'Permission', description: '`resource:action` from the permission catalogue (GET /v1/permissions).' });
+export { Permission };
 
 export const Seats = z
   .object({
@@ -62,7 +56,7 @@ export const MemberView = z
     name: z.string().meta({ example: 'Ann Agent' }),
     role: RoleName,
     roleId: z.string().optional().meta({ description: 'The custom role, when role is `custom`' }),
-    grants: z.array(z.string()).meta({ description: 'Extra permissions beyond the role' }),
+    grants: z.array(Permission).meta({ description: 'Extra permissions beyond the role' }),
     crmAccess: z.boolean(),
     status: z.enum(STATUSES),
     availability: z.enum(['online', 'away']),
@@ -154,14 +148,23 @@ export const Tokens = z
   })
   .meta({ id: 'Tokens' });
 
-export const SignIn = z
-  .union([
-    Tokens,
-    z
-      .object({ challenge: z.literal('NEW_PASSWORD_REQUIRED'), session: z.string() })
-      .meta({ id: 'NewPasswordChallenge', description: 'Answer with POST /v1/auth/new-password' }),
-  ])
-  .meta({ id: 'SignIn' });
+export const NewPasswordChallenge = z
+  .object({ challenge: z.literal('NEW_PASSWORD_REQUIRED'), session: z.string() })
+  .meta({ id: 'NewPasswordChallenge', description: 'Answer with POST /v1/auth/new-password' });
+
+/**
+ * Tokens, or the first-sign-in challenge: exactly one matches (`oneOf`), told
+ * apart by `challenge`, which only the challenge has (neither admits the other's members).
+ */
+export const SignIn = z.union([Tokens, NewPasswordChallenge]).meta({
+  id: 'SignIn',
+  description:
+    'Tokens, or — when `challenge` is present — the first-sign-in challenge to answer with POST /v1/auth/new-password.',
+  override: ({ jsonSchema }) => {
+    jsonSchema.oneOf = jsonSchema.anyOf;
+    delete jsonSchema.anyOf;
+  },
+});
 
 export const Me = z
   .object({
@@ -194,7 +197,11 @@ export const InvitationPreview = z
     name: z.string(),
     role: RoleName,
     expiresAt: Time.optional(),
-    hasLogin: z.boolean().meta({ description: 'true: accept links the membership; no name or password needed' }),
+    inviterName: z.string().nullable().meta({ description: 'Who sent the invitation (null: the platform)' }),
+    hasLogin: z.boolean().meta({
+      description:
+        'true: the address already has a login with a password — accepting needs that password (or a bearer token of that login); false: choose a name and a password',
+    }),
   })
   .meta({ id: 'InvitationPreview' });
 
@@ -248,8 +255,38 @@ export const Problem = z
       .optional()
       .meta({ description: 'validation-failed: each invalid field' }),
     seats: Seats.optional().meta({ description: 'seat-limit-reached: the usage' }),
+    holders: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .meta({ description: 'conflict on deleting a custom role: how many members still hold it' }),
+    currentStatus: z
+      .enum(STATUSES)
+      .optional()
+      .meta({ description: 'invalid-transition: the member’s status, which does not allow the action' }),
+    action: z
+      .enum(ACTIONS)
+      .optional()
+      .meta({ description: 'invalid-transition: the lifecycle action that was refused' }),
+    retryAfter: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .meta({ description: 'too-many-requests: seconds to wait (also the Retry-After header)' }),
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
+
+/** This document (`GET /v1/openapi.json`): an OpenAPI 3.1 document. */
+export const OpenApiDocument = z
+  .looseObject({
+    openapi: z.string().meta({ example: '3.1.0' }),
+    info: z.looseObject({ title: z.string(), version: z.string() }),
+    paths: z.record(z.string(), z.unknown()),
+    components: z.record(z.string(), z.unknown()).optional(),
+  })
+  .meta({ id: 'OpenApiDocument', description: 'An OpenAPI 3.1 document: https://spec.openapis.org/oas/v3.1.0' });
 
 /** What API Gateway itself answers when its authorizer refuses a request. */
 export const GatewayMessage = z

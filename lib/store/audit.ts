@@ -6,7 +6,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
 import { dynamo } from '../aws/clients.ts';
 import { config } from '../config.ts';
-import { decodeCursor, pageOf } from './cursor.ts';
+import { decodeCursor, filteredScope, pageOf } from './cursor.ts';
 import { keys } from './keys.ts';
 import { TABLE_KEYS } from './table.ts';
 import { put, type TxItem } from './transact.ts';
@@ -48,6 +48,8 @@ export function auditPut(entry: AuditEntry): TxItem {
       at: entry.at,
       expiresAtEpoch: Math.floor(Date.parse(entry.at) / 1000) + retentionSeconds,
     },
+    // Append-only: an audit item is never written over (IAM denies updating or deleting one).
+    ConditionExpression: 'attribute_not_exists(pk)',
   });
 }
 
@@ -84,7 +86,7 @@ export async function listAuditEvents(
   filter: AuditFilter,
 ): Promise<{ items: AuditEvent[]; nextCursor: string | null }> {
   const partition = keys.auditPartition(tenantId);
-  const scope = `AUDIT#${tenantId}`;
+  const scope = filteredScope(`AUDIT#${tenantId}`, { ...filter });
   const from = filter.since ?? '0';
   // ULIDs sort after '#', so `until#` excludes events at exactly `until`; '~' sorts after every ISO time.
   const to = filter.until ? `${filter.until}#` : '~';

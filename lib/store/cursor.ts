@@ -3,6 +3,7 @@
  * and to the query that issued them: a cursor from another scope, a crafted
  * key or garbage is a 400 — never a foreign read, never a 500.
  */
+import { createHash } from 'node:crypto';
 import { DomainError } from '../domain/errors.ts';
 
 type Key = Record<string, string | number>;
@@ -10,6 +11,20 @@ type Key = Record<string, string | number>;
 export function encodeCursor(scope: string, key: Key | undefined): string | null {
   if (!key) return null;
   return Buffer.from(JSON.stringify({ s: scope, k: key }), 'utf8').toString('base64url');
+}
+
+/**
+ * A list's cursor scope bound to its filters as well: a cursor is valid only
+ * for the list and the filters that issued it, so one reused with other
+ * filters is a 400 instead of a page of a different list. Absent or empty
+ * filters leave the scope as it is.
+ */
+export function filteredScope(scope: string, filter: Readonly<Record<string, string | undefined>>): string {
+  const set = Object.entries(filter)
+    .filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '')
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+  if (set.length === 0) return scope;
+  return `${scope}?${createHash('sha256').update(JSON.stringify(set)).digest('base64url').slice(0, 22)}`;
 }
 
 /**

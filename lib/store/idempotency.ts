@@ -16,6 +16,8 @@ const TTL_SECONDS = 86_400;
 export interface Idempotency {
   tenantId: string;
   operation: string;
+  /** Who sent it: a record answers only its own caller (DESIGN §2a rule 8). */
+  callerId: string;
   key: string;
   requestHash: string;
 }
@@ -25,19 +27,29 @@ export interface StoredResponse {
   body: unknown;
 }
 
-export function idempotencyOf(tenantId: string, operation: string, key: string, body: unknown): Idempotency {
+export function idempotencyOf(
+  tenantId: string,
+  operation: string,
+  callerId: string,
+  key: string,
+  body: unknown,
+): Idempotency {
   const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
-  return { tenantId, operation, key, requestHash };
+  return { tenantId, operation, callerId, key, requestHash };
 }
 
-const recordKey = (i: Idempotency) => keys.idempotency(i.tenantId, i.operation, i.key);
+const recordKey = (i: Idempotency) => keys.idempotency(i.tenantId, i.operation, i.callerId, i.key);
+
+/** A record past its expiry is gone, whether or not TTL has deleted it yet. */
+const expired = (item: Record<string, unknown>, now: Date) =>
+  typeof item.expiresAtEpoch === 'number' && item.expiresAtEpoch * 1000 <= now.getTime();
 
 /** The stored response of an earlier request with this key; 409 when the key was used for another body. */
-export async function replay(i: Idempotency): Promise<StoredResponse | undefined> {
+export async function replay(i: Idempotency, now = new Date()): Promise<StoredResponse | undefined> {
   const { Item } = await dynamo().send(
     new GetCommand({ TableName: config().tableName, Key: recordKey(i), ConsistentRead: true }),
   );
-  if (!Item) return undefined;
+  if (!Item || expired(Item, now)) return undefined;
   if (Item.requestHash !== i.requestHash) {
     throw new DomainError('conflict', 'This Idempotency-Key was already used with a different request body.');
   }
@@ -55,7 +67,9 @@ export function recordResponse(i: Idempotency, response: StoredResponse, now: Da
         response,
         expiresAtEpoch: Math.floor(now.getTime() / 1000) + TTL_SECONDS,
       },
-      ConditionExpression: 'attribute_not_exists(pk)',
+      // An expired record not yet removed by TTL is replaced.
+      ConditionExpression: 'attribute_not_exists(pk) OR expiresAtEpoch <= :now',
+      ExpressionAttributeValues: { ':now': Math.floor(now.getTime() / 1000) },
     },
     () => new DomainError('conflict', 'A request with this Idempotency-Key is already being processed; retry shortly.'),
   );

@@ -1,5 +1,5 @@
 /**
- * The key scheme (DESIGN §4): the one authority for how items are addressed.
+ * The key scheme (docs/architecture.md, "Data: one table"): the one authority for how items are addressed.
  */
 import { normaliseTeamName } from '../domain/assignment.ts';
 import { normaliseRoleName } from '../domain/roles.ts';
@@ -23,6 +23,8 @@ export const keys = {
     gsi1sk: `TENANT#${tenantId}`,
   }),
   identityPartition: (memberId: string) => `IDENTITY#${memberId}`,
+  /** The login's own item (DESIGN §2a): who manages it, its joins, when its sessions were last revoked. */
+  identity: (identityId: string) => ({ pk: `IDENTITY#${identityId}`, sk: '#IDENTITY' }),
   /** GSI2 (sparse, only while invited): pending invitations ordered by expiry. */
   pendingInvite: (tenantId: string, memberId: string, expiresAt: string) => ({
     gsi2pk: `INVITES#${inviteShard(memberId)}`,
@@ -80,9 +82,10 @@ export const keys = {
     gsi2sk: `${at}#${tenantId}#${memberId}`,
   }),
   releasePartition: 'RELEASES',
-  idempotency: (tenantId: string, operation: string, key: string) => ({
+  /** Bound to the caller: another caller's same key is a fresh request (DESIGN §2a rule 8). */
+  idempotency: (tenantId: string, operation: string, callerId: string, key: string) => ({
     pk: `TENANT#${tenantId}`,
-    sk: `IDEMPOTENCY#${operation}#${key}`,
+    sk: `IDEMPOTENCY#${operation}#${callerId}#${key}`,
   }),
   audit: (tenantId: string, at: string, eventId: string) => ({
     pk: `TENANT#${tenantId}#AUDIT`,

@@ -12,14 +12,17 @@ import {
 import { dynamo } from '../aws/clients.ts';
 import { config } from '../config.ts';
 import { DomainError } from '../domain/errors.ts';
+import type { IdentityState } from '../domain/identity.ts';
 import { activeAdminDelta, holdsSeat } from '../domain/lifecycle.ts';
 import type { MemberRecord, TenantRecord } from '../domain/records.ts';
 import { type Actor, auditPut } from './audit.ts';
 import { claim, release } from './claims.ts';
-import { decodeCursor, pageOf } from './cursor.ts';
+import { decodeCursor, filteredScope, pageOf } from './cursor.ts';
 import { versionedUpdate } from './diff.ts';
+import { type IdentityPatch, identityOrUnknown, identityUpdate, membershipMove, mergePatches } from './identities.ts';
 import { memberFromItem, tenantFromItem } from './items.ts';
 import { keys } from './keys.ts';
+import { roleHolderChange } from './roles.ts';
 import { INDEXES, TABLE_KEYS } from './table.ts';
 import { tenantCounters } from './tenants.ts';
 import { put, remove, type TxItem, transact, update } from './transact.ts';
@@ -40,20 +43,18 @@ export function memberItem(member: MemberRecord) {
 export interface Access {
   tenant?: TenantRecord;
   member?: MemberRecord;
+  /** The member's login (its session stamp, who manages it); an unrecorded login reads as managed by nobody. */
+  identity: IdentityState;
 }
 
-/** The caller's membership and its tenant (with custom role permissions): ONE consistent round trip. */
-export async function loadAccess(tenantId: string, memberId: string): Promise<Access> {
+/** Consistent BatchGetItem of `keys`, unprocessed keys fetched once more rather than denied. */
+async function batchRead(keyList: Record<string, string>[]): Promise<Record<string, unknown>[]> {
   const table = config().tableName;
   const out = await dynamo().send(
-    new BatchGetCommand({
-      RequestItems: {
-        [table]: { Keys: [keys.tenant(tenantId), keys.member(tenantId, memberId)], ConsistentRead: true },
-      },
-    }),
+    new BatchGetCommand({ RequestItems: { [table]: { Keys: keyList, ConsistentRead: true } } }),
   );
   let items = out.Responses?.[table] ?? [];
-  // Unprocessed keys only appear under throttling; fetch them once more rather than deny.
+  // Unprocessed keys only appear under throttling.
   const unprocessed = out.UnprocessedKeys?.[table]?.Keys;
   if (unprocessed?.length) {
     const again = await dynamo().send(
@@ -61,12 +62,39 @@ export async function loadAccess(tenantId: string, memberId: string): Promise<Ac
     );
     items = [...items, ...(again.Responses?.[table] ?? [])];
   }
-  const access: Access = {};
+  return items;
+}
+
+/**
+ * The caller's membership, its tenant (with custom role permissions) and the
+ * caller's identity (session stamp): ONE consistent round trip.
+ */
+export async function loadAccess(tenantId: string, memberId: string): Promise<Access> {
+  const items = await batchRead([keys.tenant(tenantId), keys.member(tenantId, memberId), keys.identity(memberId)]);
+  const access: Partial<Access> = {};
+  let identity: Record<string, unknown> | undefined;
   for (const item of items) {
     if (item.entity === 'tenant') access.tenant = tenantFromItem(item);
     else if (item.entity === 'member') access.member = memberFromItem(item);
+    else if (item.entity === 'identity') identity = item;
   }
-  return access;
+  return { ...access, identity: identityOrUnknown(memberId, identity) };
+}
+
+/** A member named by a route and that person's login: ONE consistent round trip. */
+export async function loadMemberWithIdentity(
+  tenantId: string,
+  memberId: string,
+): Promise<{ member?: MemberRecord; identity: IdentityState }> {
+  const items = await batchRead([keys.member(tenantId, memberId), keys.identity(memberId)]);
+  const member = items.find((i) => i.entity === 'member');
+  return {
+    member: member ? memberFromItem(member) : undefined,
+    identity: identityOrUnknown(
+      memberId,
+      items.find((i) => i.entity === 'identity'),
+    ),
+  };
 }
 
 /**
@@ -94,25 +122,36 @@ export async function membersOfIdentity(identityId: string): Promise<MemberRecor
   return members;
 }
 
-/** Every membership of one identity (via GSI1), with its tenant. */
-export async function membershipsOf(
-  identityId: string,
-): Promise<{ member: MemberRecord; tenant: TenantRecord | undefined }[]> {
+/**
+ * Every membership of one identity (via GSI1), with its tenant, and the
+ * identity's own record read in the same BatchGetItem (its session check).
+ */
+export async function membershipsOf(identityId: string): Promise<{
+  memberships: { member: MemberRecord; tenant: TenantRecord | undefined }[];
+  identity: IdentityState;
+}> {
   const table = config().tableName;
   const members = await membersOfIdentity(identityId);
-  if (members.length === 0) return [];
   const tenants = new Map<string, TenantRecord>();
-  for (let i = 0; i < members.length; i += 100) {
-    let pending: Record<string, unknown>[] | undefined = members.slice(i, i + 100).map((m) => keys.tenant(m.tenantId));
+  let identity: Record<string, unknown> | undefined;
+  const wanted = [keys.identity(identityId), ...members.map((m) => keys.tenant(m.tenantId))];
+  for (let i = 0; i < wanted.length; i += 100) {
+    let pending: Record<string, unknown>[] | undefined = wanted.slice(i, i + 100);
     while (pending?.length) {
       const out: BatchGetCommandOutput = await dynamo().send(
-        new BatchGetCommand({ RequestItems: { [table]: { Keys: pending } } }),
+        new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }),
       );
-      for (const item of out.Responses?.[table] ?? []) tenants.set(String(item.id), tenantFromItem(item));
+      for (const item of out.Responses?.[table] ?? []) {
+        if (item.entity === 'identity') identity = item;
+        else tenants.set(String(item.id), tenantFromItem(item));
+      }
       pending = out.UnprocessedKeys?.[table]?.Keys;
     }
   }
-  return members.map((member) => ({ member, tenant: tenants.get(member.tenantId) }));
+  return {
+    memberships: members.map((member) => ({ member, tenant: tenants.get(member.tenantId) })),
+    identity: identityOrUnknown(identityId, identity),
+  };
 }
 
 /** Records that the invitation email for this token could not be sent (shown to admins; resend fixes it). */
@@ -143,6 +182,21 @@ export async function getMember(tenantId: string, memberId: string): Promise<Mem
 const emailTaken = (email: string) => () =>
   new DomainError('email-taken', `${email} is already a member of this tenant (or invited).`);
 
+/** Whether the address already has a membership (or invitation) in this tenant: checked before any Cognito call. */
+export async function emailClaimed(tenantId: string, email: string): Promise<boolean> {
+  const { Item } = await dynamo().send(
+    new GetCommand({
+      TableName: config().tableName,
+      Key: keys.emailClaim(tenantId, email),
+      ConsistentRead: true,
+      ProjectionExpression: 'pk',
+    }),
+  );
+  return Item !== undefined;
+}
+
+export const emailTakenError = (email: string) => emailTaken(email)();
+
 /** The per-tenant claim that keeps one membership per email address. */
 export function emailClaim(member: MemberRecord, onTaken = emailTaken(member.email)): TxItem {
   return claim(keys.emailClaim(member.tenantId, member.email), 'emailClaim', { memberId: member.id }, onTaken);
@@ -169,9 +223,12 @@ export async function insertMember(input: {
   member: MemberRecord;
   actor: Actor;
   action: string;
+  /** What else changes on the person's login (its creation, a password set); the membership count moves anyway. */
+  identity?: IdentityPatch;
   extra?: TxItem[];
 }): Promise<void> {
   const { member, actor, action } = input;
+  const identity = identityUpdate(member.id, mergePatches(membershipMove(undefined, member), input.identity));
   const counters = tenantCounters(member.tenantId, {
     seats: holdsSeat(member.status) ? 1 : 0,
     admins: activeAdminDelta(undefined, member),
@@ -188,6 +245,8 @@ export async function insertMember(input: {
       after: auditable(member, ['email', 'name', 'role', 'roleId', 'grants', 'crmAccess', 'status', 'invitation']),
       at: member.createdAt,
     }),
+    ...(identity ? [identity] : []),
+    ...roleHolderChange(undefined, member),
     ...(input.extra ?? []),
   ]);
 }
@@ -201,6 +260,8 @@ export interface MemberChange {
   at: string;
   /** The error when the member changed since it was read (version moved). */
   onStale?: () => DomainError;
+  /** What else changes on the person's login (sessions revoked, …); joins and leaves move anyway. */
+  identity?: IdentityPatch;
   extra?: TxItem[];
 }
 
@@ -245,6 +306,9 @@ export async function writeMemberChange(change: MemberChange): Promise<void> {
     admins: activeAdminDelta(current, next),
   });
   if (counters) items.push(counters);
+  const identity = identityUpdate(current.id, mergePatches(membershipMove(current, next), change.identity));
+  if (identity) items.push(identity);
+  items.push(...roleHolderChange(current, next));
   items.push(
     auditPut({
       tenantId: current.tenantId,
@@ -281,7 +345,7 @@ export async function listMembers(
   page: { limit: number; cursor?: string },
   filter: MemberFilter,
 ): Promise<{ items: MemberRecord[]; nextCursor: string | null }> {
-  const scope = `MEMBERS#${tenantId}`;
+  const scope = filteredScope(`MEMBERS#${tenantId}`, { ...filter, q: filter.q?.toLowerCase() });
   const partition = keys.tenant(tenantId).pk;
   const start = decodeCursor(scope, page.cursor, {
     attributes: [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey],

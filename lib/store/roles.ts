@@ -5,12 +5,17 @@
  * authorisation reads in its one round trip. Every change writes all of them
  * and its audit item in ONE transaction, so the map never disagrees with the
  * roles and a role edit reaches every holder on their next request.
+ *
+ * The role item also counts its holders (`holders`, members of any status
+ * with the role): every member transaction that gives or takes the role moves
+ * it (`roleHolderChange`, called by the member repository), and a delete is
+ * conditioned on zero — so deleting a role needs no scan of the members.
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../aws/clients.ts';
 import { config } from '../config.ts';
 import { conflict, DomainError, notFound } from '../domain/errors.ts';
-import type { RoleRecord } from '../domain/records.ts';
+import type { MemberRecord, RoleRecord } from '../domain/records.ts';
 import { MAX_CUSTOM_ROLES, normaliseRoleName } from '../domain/roles.ts';
 import { type Actor, auditPut } from './audit.ts';
 import { claim, release } from './claims.ts';
@@ -64,10 +69,50 @@ function tenantRoleEntry(role: RoleRecord, change: 'create' | 'update' | 'delete
 }
 
 export async function getRole(tenantId: string, roleId: string): Promise<RoleRecord | undefined> {
+  return (await getRoleWithHolders(tenantId, roleId))?.role;
+}
+
+/** The role and its holder count (undefined for a role written before roles counted their holders). */
+export async function getRoleWithHolders(
+  tenantId: string,
+  roleId: string,
+): Promise<{ role: RoleRecord; holders: number | undefined } | undefined> {
   const { Item } = await dynamo().send(
     new GetCommand({ TableName: config().tableName, Key: keys.role(tenantId, roleId), ConsistentRead: true }),
   );
-  return Item ? roleFromItem(Item) : undefined;
+  if (!Item) return undefined;
+  const { holders, ...item } = Item;
+  return { role: roleFromItem(item), holders: typeof holders === 'number' ? holders : undefined };
+}
+
+/** The custom role a member holds, if any. */
+const heldRole = (member: MemberRecord | undefined) =>
+  member?.role === 'custom' && member.roleId ? member.roleId : undefined;
+
+/**
+ * The role items' holder counts moved by a member change (`current` → `next`;
+ * undefined = not there): part of the member's own transaction. Giving a role
+ * also requires it to exist, so a role deleted meanwhile cannot be given.
+ */
+export function roleHolderChange(current: MemberRecord | undefined, next: MemberRecord | undefined): TxItem[] {
+  const before = heldRole(current);
+  const after = heldRole(next);
+  if (before === after) return [];
+  const tenantId = (next ?? current)?.tenantId as string;
+  const move = (roleId: string, by: 1 | -1): TxItem =>
+    update(
+      {
+        Key: keys.role(tenantId, roleId),
+        UpdateExpression: 'ADD holders :by',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':by': by },
+      },
+      () =>
+        new DomainError('validation-failed', 'The custom role does not exist in this tenant.', {
+          errors: [{ path: 'body.roleId', message: 'Unknown role' }],
+        }),
+    );
+  return [...(before ? [move(before, -1)] : []), ...(after ? [move(after, 1)] : [])];
 }
 
 /** One page of the tenant's custom roles, oldest first (ids are ULIDs), in one query. */
@@ -119,10 +164,10 @@ export async function countRoleHolders(tenantId: string, roleId: string): Promis
 const SHOWN = ['name', 'description', 'permissions'] as const;
 const shown = (role: RoleRecord) => Object.fromEntries(SHOWN.map((f) => [f, role[f]]));
 
-/** Role item + name claim + tenant map entry + audit, all or nothing. */
+/** Role item (nobody holds it yet) + name claim + tenant map entry + audit, all or nothing. */
 export async function insertRole(role: RoleRecord, actor: Actor, extra: TxItem[] = []): Promise<void> {
   await transact([
-    put({ Item: roleItem(role), ConditionExpression: 'attribute_not_exists(pk)' }, () =>
+    put({ Item: { ...roleItem(role), holders: 0 }, ConditionExpression: 'attribute_not_exists(pk)' }, () =>
       conflict(`A role with id ${role.id} already exists.`),
     ),
     claimName(role),
@@ -171,16 +216,33 @@ export async function writeRoleChange(current: RoleRecord, next: RoleRecord, act
   return true;
 }
 
-/** Role item (version-checked) + name claim + tenant map entry removed, audited. */
+/** 409 while members hold the role, with how many. */
+export function roleHeld(role: RoleRecord, holders: number): DomainError {
+  const who = holders === 1 ? '1 member holds it' : `${holders} members hold it`;
+  return new DomainError(
+    'conflict',
+    `The role “${role.name}” is still assigned: ${who}. Give them another role first.`,
+    {
+      holders,
+    },
+  );
+}
+
+/**
+ * Role item (version-checked, and held by nobody — checked by its holder count
+ * in the same transaction) + name claim + tenant map entry removed, audited.
+ */
 export async function deleteRoleItems(role: RoleRecord, actor: Actor, at: string): Promise<void> {
   await transact([
     remove(
       {
         Key: keys.role(role.tenantId, role.id),
-        ConditionExpression: 'version = :expected',
-        ExpressionAttributeValues: { ':expected': role.version },
+        // A role from before the holder count was checked by counting its holders first.
+        ConditionExpression: 'version = :expected AND (attribute_not_exists(holders) OR holders = :none)',
+        ExpressionAttributeValues: { ':expected': role.version, ':none': 0 },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
-      changedMeanwhile,
+      (old) => (old && Number(old.holders) > 0 ? roleHeld(role, Number(old.holders)) : changedMeanwhile()),
     ),
     releaseName(role),
     tenantRoleEntry(role, 'delete'),

@@ -10,11 +10,12 @@ import type { MemberRecord, TenantRecord } from '../domain/records.ts';
 import { seatLimitReached } from '../domain/seats.ts';
 import { type Actor, auditPut } from './audit.ts';
 import { auditDiff, versionedUpdate } from './diff.ts';
+import { type IdentityPatch, identityUpdate, membershipMove } from './identities.ts';
 import { tenantFromItem } from './items.ts';
 import { keys, normaliseEmail } from './keys.ts';
 import { emailClaim, memberItem } from './members.ts';
 import { queryPage } from './query.ts';
-import { check, put, type TxItem, transact, update } from './transact.ts';
+import { check, put, remove, type TxItem, transact, update } from './transact.ts';
 
 export function tenantItem(tenant: TenantRecord) {
   return {
@@ -29,12 +30,16 @@ export interface NewTenant {
   tenant: TenantRecord;
   owner: MemberRecord;
   actor: Actor;
+  /** How the owner's login is recorded when Roster has no record of it yet. */
+  ownerLogin: NonNullable<IdentityPatch['init']>;
 }
 
 /** Tenant + owner member (invited, holding a seat) + email claim + audit, all or nothing. */
-export async function createTenantWithOwner({ tenant, owner, actor }: NewTenant): Promise<void> {
+export async function createTenantWithOwner({ tenant, owner, actor, ownerLogin }: NewTenant): Promise<void> {
   const exists = () => new DomainError('conflict', `A tenant with id ${tenant.id} already exists.`);
+  const login = identityUpdate(owner.id, { ...membershipMove(undefined, owner), init: ownerLogin });
   await transact([
+    ...(login ? [login] : []),
     put({ Item: tenantItem(tenant), ConditionExpression: 'attribute_not_exists(pk)' }, exists),
     put({ Item: memberItem(owner), ConditionExpression: 'attribute_not_exists(pk)' }, exists),
     emailClaim(owner, exists),
@@ -190,6 +195,92 @@ export async function writeOwnershipTransfer(
       before: { ownerId: current.ownerId },
       after: { ownerId: next.ownerId },
       at: next.updatedAt,
+    }),
+  ]);
+}
+
+export interface OwnerReplacement {
+  tenant: TenantRecord;
+  /** The owner's unaccepted membership being replaced, if it still exists. */
+  previous: MemberRecord | undefined;
+  next: MemberRecord;
+  nextLogin: NonNullable<IdentityPatch['init']>;
+  actor: Actor;
+  at: string;
+}
+
+/**
+ * The platform's recovery of a tenant whose owner never joined (DESIGN §2a
+ * rule 10), as ONE transaction: the old invitation revoked, the new owner
+ * invited, the tenant pointed at them (seats kept exact), all audited.
+ */
+export async function writeOwnerReplacement(r: OwnerReplacement): Promise<void> {
+  const { tenant, previous, next, actor, at } = r;
+  const seatDelta = 1 - Number(previous !== undefined && previous.status === 'invited');
+  const conditions = ['#owner = :owner'];
+  if (seatDelta > 0) conditions.push('(attribute_not_exists(seatLimit) OR seatsUsed < seatLimit)');
+  const changed = () =>
+    new DomainError('conflict', 'The tenant or its owner changed meanwhile (or no seat is free); read it again.');
+  const nextLogin = identityUpdate(next.id, { ...membershipMove(undefined, next), init: r.nextLogin });
+  const previousLogin = previous ? identityUpdate(previous.id, membershipMove(previous, undefined)) : undefined;
+  await transact([
+    update(
+      {
+        Key: keys.tenant(tenant.id),
+        UpdateExpression: 'SET #owner = :next, updatedAt = :at ADD version :one, seatsUsed :seats',
+        ConditionExpression: conditions.join(' AND '),
+        ExpressionAttributeNames: { '#owner': 'ownerId' },
+        ExpressionAttributeValues: {
+          ':owner': tenant.ownerId,
+          ':next': next.id,
+          ':at': at,
+          ':one': 1,
+          ':seats': seatDelta,
+        },
+      },
+      changed,
+    ),
+    ...(previous
+      ? [
+          remove(
+            {
+              Key: keys.member(tenant.id, previous.id),
+              ConditionExpression: 'version = :v',
+              ExpressionAttributeValues: { ':v': previous.version },
+            },
+            changed,
+          ),
+          remove({ Key: keys.emailClaim(tenant.id, previous.email) }),
+          auditPut({
+            tenantId: tenant.id,
+            actor,
+            action: 'invitation.revoked',
+            target: { type: 'member', id: previous.id },
+            before: { email: previous.email, role: previous.role, status: previous.status },
+            at,
+          }),
+        ]
+      : []),
+    ...(previousLogin ? [previousLogin] : []),
+    put({ Item: memberItem(next), ConditionExpression: 'attribute_not_exists(pk)' }, changed),
+    emailClaim(next),
+    ...(nextLogin ? [nextLogin] : []),
+    auditPut({
+      tenantId: tenant.id,
+      actor,
+      action: 'member.invited',
+      target: { type: 'member', id: next.id },
+      after: { email: next.email, role: next.role, status: next.status },
+      at,
+    }),
+    auditPut({
+      tenantId: tenant.id,
+      actor,
+      action: 'ownership.transferred',
+      target: { type: 'tenant', id: tenant.id },
+      before: { ownerId: tenant.ownerId },
+      after: { ownerId: next.id },
+      at,
     }),
   ]);
 }

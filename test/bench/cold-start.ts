@@ -1,5 +1,5 @@
 /**
- * Cold start (DESIGN §9): every function (routes, jobs, triggers) bundled as
+ * Cold start (docs/architecture.md, bars): every function (routes, jobs, triggers) bundled as
  * the CDK bundles it; its size; and its module-init time — the import of the
  * bundle in a fresh Node process, as Lambda's init phase does — against a
  * baseline bundle that only constructs the SDK clients the function's `uses`

@@ -1,6 +1,6 @@
 /**
  * Benchmark sizes, from the environment. Defaults are the sizes of issue 7 /
- * DESIGN §9; `BENCH_QUICK=1` shrinks everything for a smoke run (results go to
+ * docs/architecture.md; `BENCH_QUICK=1` shrinks everything for a smoke run (results go to
  * `results/quick.json` and BENCHMARKS.md is left alone). Any size can be set
  * on its own, e.g. `BENCH_SCALE_MEMBERS=2000 npm run bench`.
  */

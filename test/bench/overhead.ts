@@ -1,5 +1,5 @@
 /**
- * Overhead (DESIGN §9): a route's median latency through the local gateway
+ * Overhead (docs/architecture.md, bars): a route's median latency through the local gateway
  * over the median of its own DynamoDB calls made directly — the very requests
  * the route sent, recorded and replayed with the same client — in the same
  * run, interleaved. Routes that also call Cognito or SES get a second figure

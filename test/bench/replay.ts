@@ -1,6 +1,6 @@
 /**
  * Sends recorded calls again, directly, with the same client instances the
- * handlers use: the "same DynamoDB calls made directly" of DESIGN §9. Calls
+ * handlers use: the "same DynamoDB calls made directly" of docs/architecture.md. Calls
  * that overlapped in time are sent concurrently again; the rest in order.
  */
 import * as cognitoSdk from '@aws-sdk/client-cognito-identity-provider';

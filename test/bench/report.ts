@@ -135,7 +135,7 @@ export function renderTable(results: Results, details: Details): string {
     '',
     '### Bars',
     '',
-    table(['bar (DESIGN §9)', 'this run'], barRows(results, details)),
+    table(['bar', 'this run'], barRows(results, details)),
     '',
     '### Round trips',
     '',
@@ -305,7 +305,7 @@ export function renderTable(results: Results, details: Details): string {
 
 const PREAMBLE = `# Benchmarks
 
-\`npm run bench\` measures Roster against the bars of DESIGN §9 and regenerates the table below.
+\`npm run bench\` measures Roster against the bars of docs/architecture.md and regenerates the table below.
 `;
 
 /** Replaces what is between the markers (adding them, and the file, when missing). */

@@ -1,5 +1,5 @@
 /**
- * Round trips (DESIGN §9): one scripted, realistic run through the gateway that
+ * Round trips (docs/architecture.md, bars): one scripted, realistic run through the gateway that
  * makes a successful request to EVERY route of the table, counting the
  * DynamoDB requests each made. A route the script does not reach fails the
  * run by name — a new route needs a step here.
@@ -44,7 +44,7 @@ const WRITES = new Set([
   'ExecuteTransaction',
 ]);
 
-/** The bar of DESIGN §9 for one route, judged on the calls one successful request made. */
+/** The bar of docs/architecture.md for one route, judged on the calls one successful request made. */
 export function judge(route: RouteDef, calls: readonly RecordedCall[]): RoundTripCheck {
   const dynamoCalls = calls.filter((c) => c.service === 'dynamodb');
   const commands = dynamoCalls.map(shortName);
@@ -155,7 +155,7 @@ export async function roundTrips(api: Api, recorder: Recorder): Promise<RoundTri
     await hit('POST /v1/auth/login', '/v1/auth/login', { body: { email: ownerEmail, password: PASSWORD } }),
     'POST /v1/auth/login',
   );
-  const token = signedIn.accessToken as string;
+  let token = signedIn.accessToken as string;
   await hit('POST /v1/auth/refresh', '/v1/auth/refresh', { body: { refreshToken: signedIn.refreshToken } });
   await hit('GET /v1/me', '/v1/me', { token });
   await hit('GET /v1/permissions', '/v1/permissions', { token });
@@ -256,7 +256,22 @@ export async function roundTrips(api: Api, recorder: Recorder): Promise<RoundTri
   if (has('POST /v1/auth/confirm-forgot-password')) {
     const code = await api.cognitoCode(ownerEmail);
     await hit('POST /v1/auth/confirm-forgot-password', '/v1/auth/confirm-forgot-password', {
-      body: { email: ownerEmail, code, password: `${PASSWORD}2` },
+      body: { email: ownerEmail, code, newPassword: `${PASSWORD}2` },
+    });
+    // A recovered password ends every session: sign in again.
+    token = (await api.ok('POST', '/v1/auth/login', { body: { email: ownerEmail, password: `${PASSWORD}2` } })).body
+      .accessToken as string;
+  }
+  // Changing one's own password answers with fresh tokens (every other session ends); then sign one out.
+  const changed = await hit('POST /v1/auth/change-password', '/v1/auth/change-password', {
+    token,
+    body: { currentPassword: `${PASSWORD}2`, newPassword: `${PASSWORD}3` },
+  });
+  if (changed) {
+    token = changed.body.accessToken as string;
+    await hit('POST /v1/auth/sign-out', '/v1/auth/sign-out', {
+      token,
+      body: { refreshToken: changed.body.refreshToken },
     });
   }
 
@@ -310,6 +325,22 @@ export async function roundTrips(api: Api, recorder: Recorder): Promise<RoundTri
       },
     });
     await hit('DELETE /v1/platform/tenants/{}', `/v1/platform/tenants/${closing.body.id}`, { headers: api.platform });
+  }
+
+  // ── the operator re-sends the invitation of an owner who has not joined ──
+  if (has('POST /v1/platform/tenants/{}/owner-invitation')) {
+    const pending = await api.ok('POST', '/v1/platform/tenants', {
+      headers: api.platform,
+      body: { name: 'Pending Co', plan: 'trial', owner: { email: `rt-pending-${unique()}@bench.test`, name: 'Pat' } },
+    });
+    await hit(
+      'POST /v1/platform/tenants/{}/owner-invitation',
+      `/v1/platform/tenants/${pending.body.id}/owner-invitation`,
+      {
+        headers: api.platform,
+        body: {},
+      },
+    );
   }
 
   const missing = ROUTES.filter((r) => !checks.has(r.id));

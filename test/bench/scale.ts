@@ -1,5 +1,5 @@
 /**
- * Scale (DESIGN §9): a page of a 10,000-member tenant against a 10-member one;
+ * Scale (docs/architecture.md, bars): a page of a 10,000-member tenant against a 10-member one;
  * the expiry job draining 10,000 due invitations in a child process (wall time
  * and peak RSS); deactivating an agent with 5,000 open assignments (only once
  * assignments exist).

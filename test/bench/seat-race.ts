@@ -1,5 +1,5 @@
 /**
- * Correctness under load (DESIGN §9): many concurrent invitations through the
+ * Correctness under load (docs/architecture.md, bars): many concurrent invitations through the
  * gateway into a tenant with a few free seats. Exactly as many must succeed as
  * there were free seats, and afterwards `seatsUsed` must equal the number of
  * seat-holding members, counted from the members themselves.

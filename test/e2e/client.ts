@@ -1,5 +1,6 @@
 /** A tiny HTTP client for e2e flows: JSON in/out, problems kept, tokens from real sign-ins. */
 import { expect } from 'vitest';
+import { assertConformance } from '../support/conformance.ts';
 import { sesMessages, type TestGateway } from '../support/http.ts';
 
 export interface Res {
@@ -25,6 +26,8 @@ export function client(gw: TestGateway) {
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
     });
     const text = await res.text();
+    // The gateway checked this response against openapi.json: a mismatch fails the test here.
+    assertConformance();
     return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
   }
 

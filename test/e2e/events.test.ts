@@ -67,8 +67,9 @@ describe('GET /local/events', () => {
         action: 'member.invited',
         actor: { type: 'user', id: t.ownerId },
         target: { type: 'member', id: invited.body.id },
-        before: { NULL: true },
-        after: { M: { email: { S: email }, role: { S: 'agent' }, status: { S: 'invited' } } },
+        // Plain JSON, as the pipe's enrichment hands it to consumers.
+        before: null,
+        after: { email, role: 'agent', status: 'invited' },
       },
     });
     expect(event?.time).toBe(event?.detail.at);

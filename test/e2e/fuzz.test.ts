@@ -1,6 +1,6 @@
 /**
  * Input fuzzing over the whole route table, through the local gateway against
- * the emulators (DESIGN §9 "Isolation and input"). Requests are derived from
+ * the emulators (docs/architecture.md, bars: isolation and input). Requests are derived from
  * each handler's own zod schemas (z.toJSONSchema → fast-check) and then
  * broken on purpose, beyond the schemas too: wrong types, missing and extra
  * fields, huge strings, hostile unicode, malformed JSON, foreign media types,
@@ -19,7 +19,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findIdentity } from '../../lib/aws/identity.ts';
+import { findLogin } from '../../lib/aws/identity.ts';
 import { ALL_PERMISSIONS } from '../../lib/domain/permissions.ts';
 import { isTenantRoute } from '../../lib/http/route.ts';
 import { ROUTES } from '../../lib/http/routes.ts';
@@ -607,7 +607,7 @@ describe('invalid input gets the 4xx its defect calls for, as a problem, and wri
     );
     expect(sent, 'mail sent for refused requests').toEqual([]);
     if (CREATES.has(id)) {
-      for (const email of emails) expect(await findIdentity(email), `a login for ${email}`).toBeUndefined();
+      for (const email of emails) expect(await findLogin(email), `a login for ${email}`).toBeUndefined();
     }
     if (id === 'platformCreateTenant') {
       const created = (await tenantsCreatedSince(since)).filter(
@@ -642,7 +642,7 @@ describe('regressions the fuzzing found', () => {
     expect(res.status, res.text).toBe(400);
     expectProblem(res, res.text);
     expect(JSON.parse(res.text).errors).toEqual([{ path: 'body.name', message: expect.any(String) }]);
-    expect(await findIdentity(email)).toBeUndefined();
+    expect(await findLogin(email)).toBeUndefined();
     const invite = await send(gw.baseUrl, {
       method: 'POST',
       path: `/v1/tenants/${fz.tenantId}/invitations`,

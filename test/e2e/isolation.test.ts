@@ -1,5 +1,5 @@
 /**
- * Tenant isolation, property-based over the route table (DESIGN §9), through
+ * Tenant isolation, property-based over the route table (docs/architecture.md, bars), through
  * the local gateway against the emulators. A victim tenant has members of
  * every role, custom roles, teams, assignments, a pending invitation and an
  * audit trail; an attacker tenant has the same. For every user route, any
@@ -20,7 +20,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findIdentity } from '../../lib/aws/identity.ts';
+import { findLogin } from '../../lib/aws/identity.ts';
 import { ALL_PERMISSIONS } from '../../lib/domain/permissions.ts';
 import { isTenantRoute } from '../../lib/http/route.ts';
 import { ROUTES, type RouteDef } from '../../lib/http/routes.ts';
@@ -59,7 +59,7 @@ let identities: unknown[];
 const victimEmails = () => victimPeople.map((p) => p.email);
 const mailCount = async () =>
   (await sesMessages()).filter((m) => m.destination.to.some((to) => victimEmails().includes(to.toLowerCase()))).length;
-const loginsOf = () => Promise.all(victimEmails().map((email) => findIdentity(email)));
+const loginsOf = () => Promise.all(victimEmails().map((email) => findLogin(email)));
 
 beforeAll(async () => {
   gw = await startTestGateway();
@@ -164,6 +164,12 @@ function plausibleBodies(): Record<string, fc.Arbitrary<unknown>> {
   const noUndefined = (o: Record<string, unknown>) =>
     Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
   return {
+    // The caller's own credentials: plausible but harmless (a wrong current password, an unknown session).
+    changePassword: fc.record({
+      currentPassword: fc.constant('Not-the-password-1'),
+      newPassword: fc.constant(`${PASSWORD}9`),
+    }),
+    signOut: fc.constant({ refreshToken: 'not-a-session-of-anyone' }),
     updateTenant: fc.record({ name: freshName }),
     inviteMember: fc
       .tuple(role, fc.record({ email: freshEmail, name: freshName }), teams)

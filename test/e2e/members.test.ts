@@ -3,7 +3,7 @@
  * live authorisation, editing with If-Match, listing, direct creation.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findIdentity } from '../../lib/aws/identity.ts';
+import { findLogin } from '../../lib/aws/identity.ts';
 import { sesMessages, startTestGateway, type TestGateway } from '../support/http.ts';
 import { client, PASSWORD, unique } from './client.ts';
 
@@ -81,7 +81,7 @@ describe('invitations and seats', () => {
     });
     expect(full.status).toBe(409);
     expect(full.body).toMatchObject({ code: 'seat-limit-reached', seats: { used: 3, limit: 3, available: 0 } });
-    expect(await findIdentity(extra)).toBeUndefined();
+    expect(await findLogin(extra)).toBeUndefined();
   });
 
   it('rotates the link on resend: the old one dies, the new one works', async () => {
@@ -131,9 +131,14 @@ describe('live authorisation and lifecycle', () => {
     const res = await api.call('POST', `${users()}/${agentId}/deactivate`, { token: t.ownerToken });
     expect(res.status).toBe(200);
     expect((await seats()).used).toBe(1);
-    expect((await api.call('GET', users(), { token: agentToken })).status).toBe(403);
+    // Deactivation ends the person's sessions (DESIGN §2a rule 4): the old token is refused outright.
+    const refused = await api.call('GET', users(), { token: agentToken });
+    expect(refused.status).toBe(401);
+    expect(refused.body.code).toBe('session-revoked');
     expect((await api.call('POST', `${users()}/${agentId}/reactivate`, { token: t.ownerToken })).status).toBe(200);
     expect((await seats()).used).toBe(2);
+    agentToken = await api.login(agentEmail, PASSWORD);
+    expect((await api.call('GET', users(), { token: agentToken })).status).toBe(200);
   });
 
   it('protects the owner and the last admin', async () => {
@@ -237,26 +242,23 @@ describe('direct creation and passwords', () => {
     expect(next.body.challenge).toBe('NEW_PASSWORD_REQUIRED');
   });
 
-  it('links a login that exists elsewhere and refuses to change its password', async () => {
+  it('invites a login that exists elsewhere instead of touching it, and refuses to change its password', async () => {
     const other = await api.tenantWithOwner('growth', 'shared');
     const withPassword = await api.call('POST', users(), {
       token: t.ownerToken,
       body: { email: other.ownerEmail, name: 'Shared', password: 'Another1Password', role: 'agent' },
     });
-    expect(withPassword.status).toBe(409);
-    expect(withPassword.body.code).toBe('identity-shared');
-    const linked = await api.call('POST', users(), {
-      token: t.ownerToken,
-      body: { email: other.ownerEmail, name: 'Shared', role: 'agent' },
-    });
-    expect(linked.status, JSON.stringify(linked.body)).toBe(201);
-    expect(linked.body.id).toBe(other.ownerId);
+    expect(withPassword.status, JSON.stringify(withPassword.body)).toBe(201);
+    expect(withPassword.body).toMatchObject({ id: other.ownerId, status: 'invited' });
+    expect(
+      (await api.call('POST', '/v1/auth/login', { body: { email: other.ownerEmail, password: 'Another1Password' } }))
+        .status,
+    ).toBe(401);
     const reset = await api.call('POST', `${users()}/${other.ownerId}/reset-password`, {
       token: t.ownerToken,
       body: { password: 'Hijack1Password' },
     });
-    expect(reset.status).toBe(409);
-    expect(reset.body.code).toBe('identity-shared');
+    expect(reset.status).toBe(403);
     const email = await api.call('PATCH', `${users()}/${other.ownerId}`, {
       token: t.ownerToken,
       body: { email: `hijack-${unique()}@e2e.test` },

@@ -4,7 +4,7 @@
  * real Cognito would email it).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findIdentity } from '../../lib/aws/identity.ts';
+import { findLogin } from '../../lib/aws/identity.ts';
 import { startTestGateway, type TestGateway } from '../support/http.ts';
 import { cognitoCode } from '../support/local-stack.ts';
 import { client, PASSWORD, unique } from './client.ts';
@@ -28,14 +28,14 @@ describe('forgot password', () => {
     expect(code).toEqual(expect.any(String));
 
     const wrong = await api.call('POST', '/v1/auth/confirm-forgot-password', {
-      body: { email: t.ownerEmail, code: 'not-the-code', password: 'Brand1NewPassword' },
+      body: { email: t.ownerEmail, code: 'not-the-code', newPassword: 'Brand1NewPassword' },
     });
     expect(wrong.status).toBe(400);
     expect(wrong.body.errors[0].path).toBe('body.code');
     expect(await api.login(t.ownerEmail, PASSWORD)).toEqual(expect.any(String));
 
     const ok = await api.call('POST', '/v1/auth/confirm-forgot-password', {
-      body: { email: t.ownerEmail, code, password: 'Brand1NewPassword' },
+      body: { email: t.ownerEmail, code, newPassword: 'Brand1NewPassword' },
     });
     expect(ok.status).toBe(204);
     expect(await api.login(t.ownerEmail, 'Brand1NewPassword')).toEqual(expect.any(String));
@@ -46,10 +46,10 @@ describe('forgot password', () => {
 
   it('a weak new password is a 400 naming the field', async () => {
     const res = await api.call('POST', '/v1/auth/confirm-forgot-password', {
-      body: { email: 'someone@e2e.test', code: '123456', password: 'weak' },
+      body: { email: 'someone@e2e.test', code: '123456', newPassword: 'weak' },
     });
     expect(res.status).toBe(400);
-    expect(res.body.errors.map((e: { path: string }) => e.path)).toContain('body.password');
+    expect(res.body.errors.map((e: { path: string }) => e.path)).toContain('body.newPassword');
   });
 });
 
@@ -62,12 +62,12 @@ describe('identity clean-up', () => {
       body: { email, role: 'agent' },
     });
     expect(invited.status).toBe(201);
-    expect(await findIdentity(email)).toBeDefined();
+    expect(await findLogin(email)).toBeDefined();
     const revoked = await api.call('DELETE', `/v1/tenants/${t.tenantId}/users/${invited.body.id}`, {
       token: t.ownerToken,
     });
     expect(revoked.status).toBe(204);
-    expect(await findIdentity(email)).toBeUndefined();
+    expect(await findLogin(email)).toBeUndefined();
   });
 
   it('deleting a member keeps a login that other tenants still use', async () => {
@@ -80,7 +80,7 @@ describe('identity clean-up', () => {
     expect(linked.status).toBe(201);
     const removed = await api.call('DELETE', `/v1/tenants/${a.tenantId}/users/${b.ownerId}`, { token: a.ownerToken });
     expect(removed.status).toBe(204);
-    expect(await findIdentity(b.ownerEmail)).toBeDefined();
+    expect(await findLogin(b.ownerEmail)).toBeDefined();
     expect(await api.login(b.ownerEmail, PASSWORD)).toEqual(expect.any(String));
   });
 });

@@ -4,12 +4,16 @@
  * a local server that re-signs what it received).
  */
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../infra/cli/openapi.ts';
 import { regionOf, runTenantCli, sigV4 } from '../../infra/cli/tenant.ts';
+import { type StackRecord, writeStackFile } from '../../infra/local/stack-file.ts';
 import { startTestGateway, type TestGateway } from '../support/http.ts';
 import { unique } from './client.ts';
 
@@ -22,16 +26,29 @@ afterAll(async () => {
   await gw?.close();
 });
 
-async function cli(...argv: string[]) {
+async function run(argv: string[], env: Record<string, string>, localStack?: () => StackRecord | undefined) {
   const out: string[] = [];
   const err: string[] = [];
   const code = await runTenantCli(argv, {
-    env: { ROSTER_URL: gw.baseUrl, ROSTER_PLATFORM_KEY: gw.platformKey },
+    env,
     out: (t) => out.push(t),
     err: (t) => err.push(t),
+    localStack: localStack ?? (() => undefined),
   });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
+
+/** `--json`: what scripts use. */
+const cli = (...argv: string[]) =>
+  run([...argv, '--json'], { ROSTER_URL: gw.baseUrl, ROSTER_PLATFORM_KEY: gw.platformKey });
+
+const stackRecord = (): StackRecord => ({
+  pid: process.pid,
+  startedAt: new Date().toISOString(),
+  url: gw.baseUrl,
+  platformKey: gw.platformKey,
+  urls: {},
+});
 
 describe('npm run tenant (local, platform key)', () => {
   const id = `cli-${unique()}`;
@@ -80,6 +97,9 @@ describe('npm run tenant (local, platform key)', () => {
     expect(missing.code).toBe(1);
     expect(missing.err).toMatch(/answered 404/);
     expect(missing.err).toMatch(/"code": "not-found"/);
+    const plain = await run(['show', 'no-such-tenant'], {}, stackRecord);
+    expect(plain.code).toBe(1);
+    expect(plain.err).toMatch(/answered 404:\nNot found \(not-found\): The tenant/);
     const invalid = await cli(
       'create',
       '--name',
@@ -97,13 +117,41 @@ describe('npm run tenant (local, platform key)', () => {
     expect((await cli('frobnicate')).err).toMatch(/Unknown command frobnicate/);
   });
 
-  it('runs as the npm script', async () => {
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      ['--import', 'tsx', 'infra/cli/tenant.ts', 'show', id, '--url', gw.baseUrl, '--platform-key', gw.platformKey],
-      { cwd: REPO_ROOT, env: { ...process.env, ROSTER_PLATFORM_KEY: '' }, timeout: 30_000 },
+  it('finds the running local stack and its key without --url or --platform-key, and prints a summary', async () => {
+    const shown = await run(['show', id], {}, stackRecord);
+    expect(shown.err).toBe('');
+    expect(shown.out).toMatch(
+      new RegExp(`^Tenant ${id} "CLI Co" \\(active\\)\n  plan    growth\n  seats   1 of 5 used$`),
     );
-    expect(JSON.parse(stdout)).toMatchObject({ id });
+    const listed = await run(['list', '--limit', '100'], {}, stackRecord);
+    expect(listed.out.split('\n')[0]).toMatch(/^ID +NAME +PLAN +SEATS +STATUS$/);
+    expect(listed.out).toMatch(new RegExp(`^${id} +CLI Co +growth +1 of 5 used +active$`, 'm'));
+  });
+
+  it('never sends the local stack’s key to another URL', async () => {
+    const elsewhere = await run(['show', id, '--url', 'https://api.acme.example'], {}, stackRecord);
+    expect(elsewhere.code).toBe(2);
+    expect(elsewhere.err).toMatch(/Give --platform-key/);
+  });
+
+  it('runs as the npm script, finding the stack through its stack file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'roster-cli-'));
+    const file = join(dir, 'stack.json');
+    await writeStackFile(stackRecord(), file);
+    try {
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', 'infra/cli/tenant.ts', 'show', id, '--json'],
+        {
+          cwd: REPO_ROOT,
+          env: { ...process.env, ROSTER_PLATFORM_KEY: '', ROSTER_URL: '', ROSTER_STACK_FILE: file },
+          timeout: 30_000,
+        },
+      );
+      expect(JSON.parse(stdout)).toMatchObject({ id });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }, 30_000);
 });
 
@@ -131,6 +179,7 @@ describe('npm run tenant (AWS, SigV4)', () => {
     try {
       const code = await runTenantCli(['list', '--limit', '5', '--url', url, '--region', 'eu-west-1'], {
         env: {},
+        localStack: () => undefined,
         out: () => {},
         err: (t) => expect.fail(t),
       });

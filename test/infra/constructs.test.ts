@@ -3,10 +3,11 @@
  * row, and the mail identity options. Small stacks, bundling skipped — the
  * stack test bundles every real function.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
+import { RosterApi } from '../../infra/constructs/api.ts';
 import { RosterAuth } from '../../infra/constructs/auth.ts';
 import { RosterEvents } from '../../infra/constructs/events.ts';
 import { RosterJobs } from '../../infra/constructs/jobs.ts';
@@ -20,7 +21,7 @@ import {
   EVENT_SOURCE,
   TIME_PATH,
 } from '../../lib/events/audit-events.ts';
-import { type JobDef, ROUTES, type TriggerDef } from '../../lib/http/routes.ts';
+import { type JobDef, ROUTES, type RouteDef, type TriggerDef } from '../../lib/http/routes.ts';
 
 /** A stack whose assets are not bundled (the `cdk synth --exclusively` mechanism). */
 function bareStack(): Stack {
@@ -128,6 +129,72 @@ describe('RosterTriggers', () => {
   });
 });
 
+describe('RosterApi throttling', () => {
+  // Stand-in rows (any existing module): only the throttling rule is under test.
+  const row = (id: string, auth: RouteDef['auth'], uses: RouteDef['uses']): RouteDef => ({
+    id,
+    method: 'POST',
+    path: `/v1/${id}`,
+    entry: ROUTES[0].entry,
+    auth,
+    summary: id,
+    uses,
+  });
+  const rows = [
+    row('ping', 'public', {}),
+    row('signIn', 'public', { authFlows: true }),
+    row('byToken', 'public', { table: 'read' }),
+    row('member', 'user', { table: 'readWrite', authFlows: true }),
+    row('operator', 'platform', { table: 'readWrite' }),
+  ];
+
+  function stageOf(routes: RouteDef[], credentialThrottle?: { rateLimit: number; burstLimit: number }) {
+    const stack = bareStack();
+    const { table } = new RosterTable(stack, 'Data');
+    const { userPool } = new RosterAuth(stack, 'Auth');
+    const mail = new RosterMail(stack, 'Mail', { from: 'no-reply@example.com' });
+    new RosterApi(stack, 'Api', {
+      routes,
+      resources: { table, userPool, mail: mail.identity, environment: {} },
+      jwt: { issuer: 'https://issuer.example', audience: 'client' },
+      corsOrigins: ['https://app.example.com'],
+      credentialThrottle,
+    });
+    const template = Template.fromStack(stack);
+    const [stage] = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'));
+    const routeIds = Object.fromEntries(
+      Object.entries(template.findResources('AWS::ApiGatewayV2::Route')).map(([id, r]) => [r.Properties.RouteKey, id]),
+    );
+    return { stage, routeIds };
+  }
+
+  it('limits the public routes that reach Cognito or the table, after creating them, and no other route', () => {
+    const { stage, routeIds } = stageOf(rows);
+    expect(stage?.Properties.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
+    expect(stage?.Properties.RouteSettings).toEqual({
+      'POST /v1/signIn': { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+      'POST /v1/byToken': { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+    });
+    expect(stage?.DependsOn).toEqual(
+      expect.arrayContaining([routeIds['POST /v1/signIn'], routeIds['POST /v1/byToken']]),
+    );
+    expect(stage?.DependsOn).not.toContain(routeIds['POST /v1/ping']);
+  });
+
+  it('takes the credential limit it is given', () => {
+    const { stage } = stageOf(rows, { rateLimit: 2, burstLimit: 5 });
+    expect(stage?.Properties.RouteSettings['POST /v1/signIn']).toEqual({
+      ThrottlingRateLimit: 2,
+      ThrottlingBurstLimit: 5,
+    });
+  });
+
+  it('sets no route settings when no route takes credentials', () => {
+    const { stage } = stageOf(rows.filter((r) => r.id === 'ping' || r.auth !== 'public'));
+    expect(stage?.Properties.RouteSettings).toBeUndefined();
+  });
+});
+
 describe('RosterMail', () => {
   it('verifies the single sender address by default', () => {
     const stack = bareStack();
@@ -163,15 +230,19 @@ describe('RosterAuth', () => {
 describe('RosterEvents', () => {
   const stack = bareStack();
   const { table } = new RosterTable(stack, 'Data');
-  new RosterEvents(stack, 'Events', { table });
+  const { userPool } = new RosterAuth(stack, 'Auth');
+  const mail = new RosterMail(stack, 'Mail', { from: 'no-reply@example.com' });
+  const events = new RosterEvents(stack, 'Events', {
+    table,
+    resources: { table, userPool, mail: mail.identity, environment: {} },
+  });
   const template = Template.fromStack(stack);
   const idOf = (type: string) => Object.keys(template.findResources(type))[0] as string;
-  const [tableId, busId, queueId, roleId] = [
-    'AWS::DynamoDB::Table',
-    'AWS::Events::EventBus',
-    'AWS::SQS::Queue',
-    'AWS::IAM::Role',
-  ].map(idOf);
+  const [tableId, busId, queueId] = ['AWS::DynamoDB::Table', 'AWS::Events::EventBus', 'AWS::SQS::Queue'].map(idOf);
+  const roleId = stack.getLogicalId(events.node.findChild('PipeRole').node.defaultChild as CfnElement);
+  const enrichmentArn = {
+    'Fn::GetAtt': [stack.getLogicalId(events.enrichment.fn.node.defaultChild as CfnElement), 'Arn'],
+  };
   const streamArn = { 'Fn::GetAtt': [tableId, 'StreamArn'] };
   const busArn = { 'Fn::GetAtt': [busId, 'Arn'] };
 
@@ -183,6 +254,7 @@ describe('RosterEvents', () => {
     template.resourceCountIs('AWS::Pipes::Pipe', 1);
     template.hasResourceProperties('AWS::Pipes::Pipe', {
       Source: streamArn,
+      Enrichment: enrichmentArn,
       Target: busArn,
       RoleArn: { 'Fn::GetAtt': [roleId, 'Arn'] },
       SourceParameters: {
@@ -222,9 +294,10 @@ describe('RosterEvents', () => {
         ],
       },
     });
-    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
-      (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
-    );
+    // The pipe role's own policies (the enrichment function has a role of its own).
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
     const grants = statements.map((s) => ({ actions: [s.Action].flat().sort(), resource: s.Resource }));
     expect(grants).toEqual(
       expect.arrayContaining([
@@ -238,6 +311,7 @@ describe('RosterEvents', () => {
           resource: streamArn,
         },
         { actions: ['events:PutEvents'], resource: busArn },
+        { actions: ['lambda:InvokeFunction'], resource: enrichmentArn },
       ]),
     );
     const actions = grants.flatMap((g) => g.actions).sort();
@@ -247,6 +321,7 @@ describe('RosterEvents', () => {
       'dynamodb:GetShardIterator',
       'dynamodb:ListStreams',
       'events:PutEvents',
+      'lambda:InvokeFunction',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       'sqs:GetQueueAttributes',

@@ -9,22 +9,34 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { takesCredentials } from '../../infra/constructs/api.ts';
+import { AUDIT_DENIED_ACTIONS, INDEX_ACTIONS, TABLE_ACTIONS } from '../../infra/constructs/table-access.ts';
 import { POOL_VARIABLES } from '../../infra/constructs/triggers.ts';
 import { RosterStack } from '../../infra/stack.ts';
 import { CONFIG_VARIABLES } from '../../lib/config.ts';
+import { ENRICHMENT } from '../../lib/events/audit-events.ts';
 import { JOBS, ROUTES, type RouteDef, TRIGGERS, type Uses } from '../../lib/http/routes.ts';
 import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../lib/store/table.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: synthesized CloudFormation is untyped JSON; the assertions are its type check.
-type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
-type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; DependsOn?: string[] };
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: unknown };
 
 const routes: readonly RouteDef[] = ROUTES;
 /** Everything that becomes a function: routes, jobs, user pool triggers. */
 const operations: readonly { id: string; uses: Uses }[] = [...ROUTES, ...JOBS, ...TRIGGERS];
 const { context } = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'));
 const STACK_NAME = 'roster-test';
-const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+/** The public routes that take a password, refresh token, reset code or invitation token. */
+const CREDENTIAL_ROUTES = [
+  'login',
+  'refresh',
+  'newPassword',
+  'forgotPassword',
+  'confirmForgotPassword',
+  'previewInvitation',
+  'acceptInvitation',
+];
 
 let app: App;
 let stack: RosterStack;
@@ -67,13 +79,24 @@ function statementsOf(operationId: string): Statement[] {
     .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Statement[]);
 }
 
-const actionsOf = (operationId: string) =>
-  statementsOf(operationId).flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+const actionsIn = (statements: Statement[]) => statements.flatMap((s) => [s.Action].flat());
+const allowsOf = (operationId: string) => statementsOf(operationId).filter((s) => s.Effect === 'Allow');
+const actionsOf = (operationId: string) => actionsIn(allowsOf(operationId));
+const names = (resource: unknown) => (s: Statement) =>
+  [s.Resource].flat().some((r) => JSON.stringify(r) === JSON.stringify(resource));
+
+function tableArns() {
+  const [tableId] = ofType('AWS::DynamoDB::Table')[0] ?? [];
+  const table = { 'Fn::GetAtt': [tableId, 'Arn'] };
+  return { table, index: { 'Fn::Join': ['', [table, '/index/*']] } };
+}
 
 describe('functions', () => {
   it('has exactly one function per route, per job and per trigger, and no CDK helper functions', () => {
-    template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + JOBS.length + TRIGGERS.length);
+    // …and the events pipe's enrichment function.
+    template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + JOBS.length + TRIGGERS.length + 1);
     for (const op of operations) expect(() => functionOf(op.id)).not.toThrow();
+    expect(() => functionOf(ENRICHMENT.id)).not.toThrow();
   });
 
   it('runs every function on nodejs24.x, arm64, with the whole configuration and source maps', () => {
@@ -91,6 +114,22 @@ describe('functions', () => {
         : CONFIG_VARIABLES;
       expect(variables).toEqual(expect.arrayContaining([...expected, 'NODE_OPTIONS']));
       expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    }
+  });
+
+  it('gives routes and jobs the token issuer API Gateway checks and the resend interval, and triggers nothing of the pool', () => {
+    const [, authorizer] = ofType('AWS::ApiGatewayV2::Authorizer')[0] ?? [];
+    const issuer = authorizer?.Properties.JwtConfiguration.Issuer;
+    expect(issuer).toBeDefined();
+    for (const op of [...ROUTES, ...JOBS]) {
+      const variables = functionOf(op.id)[1].Properties.Environment.Variables;
+      expect(variables.USER_POOL_ISSUER, op.id).toEqual(issuer);
+      expect(variables.INVITATION_RESEND_INTERVAL_SECONDS, op.id).toBe('60');
+    }
+    for (const trigger of TRIGGERS) {
+      const variables = Object.keys(functionOf(trigger.id)[1].Properties.Environment.Variables);
+      expect(variables).toContain('INVITATION_RESEND_INTERVAL_SECONDS');
+      expect(variables.filter((v) => v.startsWith('USER_POOL_'))).toEqual([]);
     }
   });
 
@@ -189,6 +228,45 @@ describe('routes', () => {
   });
 });
 
+describe('throttling', () => {
+  const stage = () => {
+    const [id, resource] = ofType('AWS::ApiGatewayV2::Stage')[0] ?? [];
+    if (!resource) throw new Error('No stage');
+    return { id, properties: resource.Properties, dependsOn: resource.DependsOn ?? [] };
+  };
+  const routeIdOf = (key: string) =>
+    ofType('AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === key)?.[0];
+
+  it('picks the credential routes from the route table: the public routes that reach Cognito or the table', () => {
+    expect(routes.filter(takesCredentials).map((r) => r.id)).toEqual(expect.arrayContaining(CREDENTIAL_ROUTES));
+    expect(routes.filter(takesCredentials)).toHaveLength(CREDENTIAL_ROUTES.length);
+  });
+
+  it.each(routes.filter((r) => CREDENTIAL_ROUTES.includes(r.id)).map((r) => [routeKey(r), r] as const))(
+    '%s: its own limit, stricter than the stage default',
+    (key) => {
+      const { properties, dependsOn } = stage();
+      const own = properties.RouteSettings?.[key];
+      const stageDefault = properties.DefaultRouteSettings;
+      expect(own).toEqual({ ThrottlingRateLimit: expect.any(Number), ThrottlingBurstLimit: expect.any(Number) });
+      expect(own.ThrottlingRateLimit).toBeGreaterThan(0);
+      expect(own.ThrottlingRateLimit).toBeLessThan(stageDefault.ThrottlingRateLimit);
+      expect(own.ThrottlingBurstLimit).toBeGreaterThanOrEqual(own.ThrottlingRateLimit);
+      expect(own.ThrottlingBurstLimit).toBeLessThan(stageDefault.ThrottlingBurstLimit);
+      // The stage may only name routes that already exist: it is created after them.
+      expect(dependsOn).toContain(routeIdOf(key));
+    },
+  );
+
+  it('leaves every other route (user, platform, liveness and API document) on the stage default', () => {
+    const { properties } = stage();
+    const limited = Object.keys(properties.RouteSettings ?? {}).sort();
+    const credentialKeys = routes.filter((r) => CREDENTIAL_ROUTES.includes(r.id)).map(routeKey);
+    expect(limited).toEqual(credentialKeys.sort());
+    for (const route of routes.filter((r) => r.auth !== 'public')) expect(limited).not.toContain(routeKey(route));
+  });
+});
+
 describe('least privilege', () => {
   it('uses no managed policies (AWSLambdaBasicExecutionRole included)', () => {
     for (const [, role] of ofType('AWS::IAM::Role')) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
@@ -197,14 +275,14 @@ describe('least privilege', () => {
   it.each(operations.map((op) => [op.id, op] as const))('%s: grants exactly what `uses` declares', (id, route) => {
     const actions = actionsOf(id);
     const dynamodb = actions.filter((a) => a.startsWith('dynamodb:'));
-    if (route.uses.table === 'read') {
-      expect(dynamodb).toContain('dynamodb:Query');
-      expect(dynamodb.filter((a) => WRITE_ACTIONS.includes(a))).toEqual([]);
-    } else if (route.uses.table === 'readWrite') {
-      expect(dynamodb).toEqual(expect.arrayContaining(WRITE_ACTIONS));
-    } else {
-      expect(dynamodb).toEqual([]);
-    }
+    const arns = tableArns();
+    const onTable = actionsIn(allowsOf(id).filter(names(arns.table))).sort();
+    const onIndexes = actionsIn(allowsOf(id).filter(names(arns.index))).sort();
+    const access = route.uses.table;
+    expect(onTable).toEqual(access ? [...TABLE_ACTIONS[access]].sort() : []);
+    expect(onIndexes).toEqual(access ? [...INDEX_ACTIONS] : []);
+    // No DynamoDB action on any other resource.
+    expect(dynamodb.length).toBe(onTable.length + onIndexes.length);
 
     const cognito = actions.filter((a) => a.startsWith('cognito-idp:')).sort();
     expect(cognito).toEqual((route.uses.identity ?? []).map((a) => `cognito-idp:${a}`).sort());
@@ -219,6 +297,30 @@ describe('least privilege', () => {
     const others = actions.filter((a) => !/^(dynamodb|cognito-idp|ses|kms):/.test(a)).sort();
     expect(others).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
   });
+
+  it('allows no Scan, no BatchWriteItem and no DynamoDB wildcard to any role in the stack', () => {
+    const allowed = ofType('AWS::IAM::Policy')
+      .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Statement[])
+      .filter((s) => s.Effect === 'Allow');
+    expect(actionsIn(allowed)).toContain('dynamodb:Query');
+    for (const action of actionsIn(allowed)) {
+      expect(['dynamodb:Scan', 'dynamodb:BatchWriteItem']).not.toContain(action);
+      expect(action).not.toMatch(/^dynamodb:.*\*/);
+    }
+  });
+
+  it.each(operations.map((op) => [op.id] as const))(
+    '%s: may not update, delete or batch-write an audit item (pk TENANT#<t>#AUDIT)',
+    (id) => {
+      const denies = statementsOf(id).filter((s) => s.Effect === 'Deny');
+      expect(denies).toHaveLength(1);
+      const [deny] = denies;
+      expect([deny?.Action].flat().sort()).toEqual([...AUDIT_DENIED_ACTIONS].sort());
+      expect([deny?.Action].flat()).toEqual(expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:DeleteItem']));
+      expect(deny?.Resource).toEqual(tableArns().table);
+      expect(deny?.Condition).toEqual({ 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*#AUDIT'] } });
+    },
+  );
 
   it('scopes Cognito admin actions to the user pool', () => {
     const [poolId] = ofType('AWS::Cognito::UserPool')[0] ?? [];
@@ -367,8 +469,10 @@ describe('events', () => {
     const [tableId] = ofType('AWS::DynamoDB::Table')[0] ?? [];
     const [busId] = ofType('AWS::Events::EventBus')[0] ?? [];
     template.resourceCountIs('AWS::Pipes::Pipe', 1);
+    const [enrichmentId] = functionOf(ENRICHMENT.id);
     template.hasResourceProperties('AWS::Pipes::Pipe', {
       Source: { 'Fn::GetAtt': [tableId, 'StreamArn'] },
+      Enrichment: { 'Fn::GetAtt': [enrichmentId, 'Arn'] },
       Target: { 'Fn::GetAtt': [busId, 'Arn'] },
     });
   });

@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { Tenant } from '../../infra/constructs/tenant.ts';
 import { exampleApp } from '../../infra/examples/tenants.ts';
 import { RosterStack } from '../../infra/stack.ts';
+import { routeById } from '../../lib/http/routes.ts';
 
 const { context } = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'));
 const synthesize = () => exampleApp(new App({ context: { ...context, 'aws:cdk:bundling-stacks': [] } }));
@@ -95,11 +96,11 @@ describe('the tenant provider in the Roster stack', () => {
       )[0] ?? [];
     expect(fn?.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Timeout: 60 });
     const roleId = fn?.Properties.Role['Fn::GetAtt'][0];
-    const actions = Object.values(roster.findResources('AWS::IAM::Policy'))
+    type Statement = { Effect: string; Action: string | string[]; Condition?: unknown };
+    const statements: Statement[] = Object.values(roster.findResources('AWS::IAM::Policy'))
       .filter((p) => JSON.stringify(p.Properties.Roles).includes(JSON.stringify({ Ref: roleId })))
-      .flatMap((p) =>
-        p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat()),
-      );
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const actions = statements.filter((s) => s.Effect === 'Allow').flatMap((s) => [s.Action].flat());
     expect(actions).toEqual(
       expect.arrayContaining([
         'dynamodb:PutItem',
@@ -108,9 +109,15 @@ describe('the tenant provider in the Roster stack', () => {
         'ses:SendEmail',
       ]),
     );
-    expect(actions.filter((a) => a.startsWith('cognito-idp:')).sort()).toEqual([
-      'cognito-idp:AdminCreateUser',
-      'cognito-idp:AdminGetUser',
+    expect(actions.filter((a) => a.startsWith('cognito-idp:')).sort()).toEqual(
+      (routeById('platformCreateTenant').uses.identity ?? []).map((a) => `cognito-idp:${a}`).sort(),
+    );
+    // Like every Roster function, it may not rewrite the audit trail.
+    expect(statements.filter((s) => s.Effect === 'Deny')).toEqual([
+      expect.objectContaining({
+        Action: expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:DeleteItem']),
+        Condition: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*#AUDIT'] } },
+      }),
     ]);
     // The provider framework invokes it.
     roster.hasResourceProperties('AWS::IAM::Policy', {

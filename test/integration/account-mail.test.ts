@@ -70,7 +70,7 @@ describe('the forgot-password code', () => {
     expect(mail?.body.text).toContain(`/reset-password?email=${encodeURIComponent(email)}`);
 
     // The code from the mail is the one Cognito accepts.
-    const confirmed = await post('/v1/auth/confirm-forgot-password', { email, code, password: 'Second-Passw0rd-2' });
+    const confirmed = await post('/v1/auth/confirm-forgot-password', { email, code, newPassword: 'Second-Passw0rd-2' });
     expect(confirmed.status).toBe(204);
     expect((await post('/v1/auth/login', { email, password: 'Second-Passw0rd-2' })).status).toBe(200);
   });

@@ -65,7 +65,11 @@ async function tenantWithOwner(plan: Plan): Promise<TenantAccess> {
     new Date(),
   );
   await acceptInvitation({ token: await invitationToken(email), name: 'Owner', password: PASSWORD }, new Date());
-  return authorizeTenant({ kind: 'user', id: tenant.ownerId, email }, tenant.id, null);
+  return authorizeTenant(
+    { kind: 'user', id: tenant.ownerId, email, token: { authTime: Math.floor(Date.now() / 1000) } },
+    tenant.id,
+    null,
+  );
 }
 
 async function invite(access: TenantAccess, sentAt: Date) {

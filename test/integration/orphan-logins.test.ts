@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { inviteMember } from '../../lib/app/members.ts';
 import { provisionTenant } from '../../lib/app/tenants.ts';
-import { findIdentity } from '../../lib/aws/identity.ts';
+import { findLogin } from '../../lib/aws/identity.ts';
 import { effectivePermissions } from '../../lib/domain/permissions.ts';
 import type { TenantAccess } from '../../lib/http/middleware/authorize.ts';
 import { loadAccess } from '../../lib/store/members.ts';
@@ -14,9 +14,9 @@ import { loadAccess } from '../../lib/store/members.ts';
 const unique = () => Math.random().toString(36).slice(2, 10);
 
 async function ownerAccess(tenantId: string, ownerId: string): Promise<TenantAccess> {
-  const { tenant, member } = await loadAccess(tenantId, ownerId);
+  const { tenant, member, identity } = await loadAccess(tenantId, ownerId);
   if (!tenant || !member) throw new Error('missing tenant or owner');
-  return { tenant, member: { ...member, status: 'active' }, permissions: effectivePermissions(member) };
+  return { tenant, member: { ...member, status: 'active' }, permissions: effectivePermissions(member), identity };
 }
 
 describe('no orphan logins', () => {
@@ -33,7 +33,7 @@ describe('no orphan logins', () => {
     await expect(inviteMember(stale, { email, role: 'agent' }, new Date())).rejects.toMatchObject({
       code: 'seat-limit-reached',
     });
-    expect(await findIdentity(email)).toBeUndefined();
+    expect(await findLogin(email)).toBeUndefined();
   });
 
   it('keeps a login that existed before the refused invitation', async () => {
@@ -53,6 +53,6 @@ describe('no orphan logins', () => {
     await expect(inviteMember(stale, { email: existing, role: 'agent' }, new Date())).rejects.toMatchObject({
       code: 'seat-limit-reached',
     });
-    expect((await findIdentity(existing))?.id).toBe(first.ownerId);
+    expect((await findLogin(existing))?.id).toBe(first.ownerId);
   });
 });

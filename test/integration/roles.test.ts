@@ -132,6 +132,60 @@ describe('custom roles in DynamoDB', () => {
     expect(audit.every((a) => a.actor.id === adminId && a.target.id === id)).toBe(true);
   });
 
+  it('counts each role’s holders in the member transactions; a role is deleted only at zero', async () => {
+    const make = async (name: string) => {
+      const res = await invoke(createRole, {
+        ...rolesPath(),
+        method: 'POST',
+        body: { name, permissions: ['users:view'] },
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return res.body.id as string;
+    };
+    const [a, b] = [await make(`Holder A ${unique()}`), await make(`Holder B ${unique()}`)];
+    const holders = async () => {
+      const roles = await query(`TENANT#${tenantId}`, 'ROLE#');
+      return Object.fromEntries(roles.filter((r) => r.id === a || r.id === b).map((r) => [r.id, r.holders]));
+    };
+    expect(await holders()).toEqual({ [a]: 0, [b]: 0 });
+    const at = new Date().toISOString();
+    const member: MemberRecord = {
+      tenantId,
+      id: `holder-${unique()}`,
+      email: `holder-${unique()}@it.test`,
+      name: 'Hal Holder',
+      status: 'active',
+      role: 'custom',
+      roleId: a,
+      grants: [],
+      crmAccess: false,
+      availability: 'online',
+      openAssignments: 0,
+      teamIds: [],
+      lastLoginAt: null,
+      invitedAt: null,
+      invitedBy: null,
+      createdAt: at,
+      updatedAt: at,
+      version: 1,
+    };
+    await insertMember({ member, actor: { type: 'system', id: 'integration' }, action: 'member.created' });
+    expect(await holders()).toEqual({ [a]: 1, [b]: 0 });
+    const held = await invoke(deleteRole, { ...rolePath(a), method: 'DELETE' });
+    expect(held.status).toBe(409);
+    expect(held.body.holders).toBe(1);
+
+    const moved = await invoke(updateMember, { ...memberPath(member.id), method: 'PATCH', body: { roleId: b } });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    expect(await holders()).toEqual({ [a]: 0, [b]: 1 });
+    expect((await invoke(deleteRole, { ...rolePath(a), method: 'DELETE' })).status).toBe(204);
+
+    const agent = await invoke(updateMember, { ...memberPath(member.id), method: 'PATCH', body: { role: 'agent' } });
+    expect(agent.status, JSON.stringify(agent.body)).toBe(200);
+    expect(await holders()).toEqual({ [b]: 0 });
+    expect((await invoke(deleteRole, { ...rolePath(b), method: 'DELETE' })).status).toBe(204);
+  });
+
   it('lets exactly one of two concurrent creates with the same name (any case) win', async () => {
     const create = (name: string) =>
       invoke(createRole, { ...rolesPath(), method: 'POST', body: { name, permissions: ['users:view'] } });

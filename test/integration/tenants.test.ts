@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { acceptInvitation, previewInvitation } from '../../lib/app/invitations.ts';
 import { changeTenant, provisionTenant } from '../../lib/app/tenants.ts';
 import { dynamo } from '../../lib/aws/clients.ts';
-import { findIdentity, signIn } from '../../lib/aws/identity.ts';
+import { findLogin, signIn } from '../../lib/aws/identity.ts';
 import { config } from '../../lib/config.ts';
 import { loadAccess } from '../../lib/store/members.ts';
 import { getTenant, listTenants } from '../../lib/store/tenants.ts';
@@ -46,7 +46,7 @@ describe('tenant provisioning', () => {
     expect(created.seats).toEqual({ used: 1, limit: 5, available: 4 });
     expect(created.owner.status).toBe('invited');
     expect(created.owner.invitationDelivery).toBe('sent');
-    const identity = await findIdentity(email);
+    const identity = await findLogin(email);
     expect(identity?.id).toBe(created.ownerId);
     const { tenant, member } = await loadAccess(created.id, created.ownerId);
     expect(tenant?.seatsUsed).toBe(1);

@@ -2,7 +2,9 @@
  * Authorisation over the whole route table: every tenant route refuses a
  * caller lacking its permission (before any business rule, after one read)
  * and lets one holding it through; and authorisation is ONE DynamoDB round
- * trip whatever the role, custom roles included.
+ * trip (tenant, member, the caller's identity) whatever the role, custom roles
+ * included. A route acting on another member then reads that member and their
+ * identity in one more round trip (DESIGN §2a rule 1).
  */
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { SESClient } from '@aws-sdk/client-ses';
@@ -13,7 +15,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { BUILT_IN_ROLE_PERMISSIONS, BUILT_IN_ROLES, type Permission } from '../../lib/domain/permissions.ts';
 import { ROUTES, type RouteDef } from '../../lib/http/routes.ts';
 import { invoke } from './events.ts';
-import { memberItem, tenantItem } from './fixtures.ts';
+import { identityItem, memberItem, tenantItem } from './fixtures.ts';
 
 const db = mockClient(DynamoDBDocumentClient);
 const idp = mockClient(CognitoIdentityProviderClient);
@@ -54,11 +56,53 @@ const tenant = (rolePermissions: Record<string, string[]>) =>
 
 const member = memberItem;
 
-/** The caller holds exactly `permissions`, through a custom role. */
-function callerWith(permissions: readonly Permission[]) {
-  db.on(BatchGetCommand).resolves({
-    Responses: { 'roster-test': [tenant({ probe: [...permissions] }), member({ role: 'custom', roleId: 'probe' })] },
+type Key = { pk: string; sk: string };
+const sameKey = (a: Key, b: Key) => a.pk === b.pk && a.sk === b.sk;
+
+/** BatchGetItem answers with the items among `items` whose keys it was asked for, as DynamoDB would. */
+function serve(items: (Key & Record<string, unknown>)[]) {
+  db.on(BatchGetCommand).callsFake((input: { RequestItems: Record<string, { Keys: Key[] }> }) => {
+    const asked = input.RequestItems['roster-test']?.Keys ?? [];
+    return { Responses: { 'roster-test': items.filter((item) => asked.some((k) => sameKey(k, item))) } };
   });
+}
+
+/** The caller's authorisation read: tenant, own membership, own identity. */
+const AUTH_KEYS = [
+  { pk: 'TENANT#acme', sk: '#TENANT' },
+  { pk: 'TENANT#acme', sk: 'MEMBER#u-1' },
+  { pk: 'IDENTITY#u-1', sk: '#IDENTITY' },
+];
+/** The read of the member a route acts on (`u-2`): membership and identity. */
+const TARGET_KEYS = [
+  { pk: 'TENANT#acme', sk: 'MEMBER#u-2' },
+  { pk: 'IDENTITY#u-2', sk: '#IDENTITY' },
+];
+const batchGetKeys = () =>
+  db.commandCalls(BatchGetCommand).map((c) => c.args[0].input.RequestItems?.['roster-test']?.Keys);
+
+/**
+ * The routes that act on another member and get past their input checks with
+ * no body: each reads the target (u-2) after authorising. (updateMember and
+ * resetMemberPassword also act on another member, but refuse the empty body first.)
+ */
+const ACTS_ON_TARGET = new Set([
+  'deleteMember',
+  'suspendMember',
+  'deactivateMember',
+  'reactivateMember',
+  'resendInvitation',
+]);
+
+/** The caller holds exactly `permissions`, through a custom role; so does the target u-2 (equal is dominated). */
+function callerWith(permissions: readonly Permission[]) {
+  serve([
+    tenant({ probe: [...permissions] }),
+    member({ role: 'custom', roleId: 'probe' }),
+    identityItem(),
+    member({ id: 'u-2', email: 'bo@acme.test', name: 'Bo', role: 'custom', roleId: 'probe' }),
+    identityItem({ id: 'u-2', email: 'bo@acme.test' }),
+  ]);
 }
 
 beforeEach(() => {
@@ -117,12 +161,15 @@ describe.each(guarded.map((r) => [r.id, r] as const))('%s', (_id, route) => {
     const res = await invoke(await handlerOf(route), request(route));
     expect(res.status, JSON.stringify(res.body)).not.toBe(403);
     expect(res.status).toBeLessThan(500);
-    expect(db.commandCalls(BatchGetCommand)).toHaveLength(1);
+    // Authorisation is the first read and decides alone; acting on u-2 reads u-2 (and only that) next.
+    expect(db.calls()[0]?.args[0]).toBeInstanceOf(BatchGetCommand);
+    expect(batchGetKeys()).toEqual(ACTS_ON_TARGET.has(route.id) ? [AUTH_KEYS, TARGET_KEYS] : [AUTH_KEYS]);
   });
 
   it('matches the built-in roles: refused exactly when the role lacks the permission', async () => {
     for (const role of BUILT_IN_ROLES) {
-      db.on(BatchGetCommand).resolves({ Responses: { 'roster-test': [tenant({}), member({ role })] } });
+      // The target u-2 holds nothing (an unknown custom role), so only the route permission can refuse.
+      serve([tenant({}), member({ role }), member({ id: 'u-2', role: 'custom', roleId: 'gone', crmAccess: false })]);
       const res = await invoke(await handlerOf(route), request(route));
       const holds = BUILT_IN_ROLE_PERMISSIONS[role].includes(route.permission);
       expect(res.status === 403, `${role} on ${route.id}: ${JSON.stringify(res.body)}`).toBe(!holds);
@@ -149,7 +196,7 @@ describe.each(selfRoutes.map((r) => [r.id, r] as const))('%s (self or its permis
     const res = await invoke(await handlerOf(route), own);
     expect(res.status, JSON.stringify(res.body)).not.toBe(403);
     expect(res.status).toBeLessThan(500);
-    expect(db.commandCalls(BatchGetCommand)).toHaveLength(1);
+    expect(batchGetKeys()).toEqual([AUTH_KEYS]);
   });
 });
 
@@ -178,23 +225,18 @@ describe('authorisation is one DynamoDB round trip', () => {
     customWithoutCrm,
   ];
 
-  it.each(cases)('$label: one consistent BatchGetItem of tenant + member, nothing else', async ({ item, roles }) => {
-    db.on(BatchGetCommand).resolves({ Responses: { 'roster-test': [tenant(roles), item] } });
-    const res = await invoke(await handlerOf(me), request(me));
-    expect(res.status).toBe(200);
-    expect(db.calls()).toHaveLength(1);
-    expect(db.commandCalls(BatchGetCommand)[0]?.args[0].input).toEqual({
-      RequestItems: {
-        'roster-test': {
-          Keys: [
-            { pk: 'TENANT#acme', sk: '#TENANT' },
-            { pk: 'TENANT#acme', sk: 'MEMBER#u-1' },
-          ],
-          ConsistentRead: true,
-        },
-      },
-    });
-  });
+  it.each(cases)(
+    '$label: one consistent BatchGetItem of tenant + member + identity, nothing else',
+    async ({ item, roles }) => {
+      db.on(BatchGetCommand).resolves({ Responses: { 'roster-test': [tenant(roles), item, identityItem()] } });
+      const res = await invoke(await handlerOf(me), request(me));
+      expect(res.status).toBe(200);
+      expect(db.calls()).toHaveLength(1);
+      expect(db.commandCalls(BatchGetCommand)[0]?.args[0].input).toEqual({
+        RequestItems: { 'roster-test': { Keys: AUTH_KEYS, ConsistentRead: true } },
+      });
+    },
+  );
 
   it('reads a custom role’s permissions from the tenant item: no ROLE# read', async () => {
     db.on(BatchGetCommand).resolves({ Responses: { 'roster-test': [tenant(custom.roles), custom.item] } });

@@ -1,12 +1,14 @@
 /**
  * The exact DynamoDB calls of the expiry job and the sign-in trigger: the job
  * reads only the sparse invitation index (never a scan) and writes one
- * transaction per member; the trigger writes `lastLoginAt` alone, without
+ * transaction per member; the trigger reads the identity item (no index) and
+ * writes `lastLoginAt` alone on the tenants it has joined, without
  * touching `version`, and never fails a sign-in.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient,
+  GetCommand,
   QueryCommand,
   ScanCommand,
   TransactWriteCommand,
@@ -18,6 +20,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { handler as expireInvitations } from '../../functions/jobs/expire-invitations.ts';
 import { handler as postAuthentication } from '../../functions/triggers/post-authentication.ts';
 import { INVITE_SHARDS } from '../../lib/store/keys.ts';
+import { identityItem } from './fixtures.ts';
 
 const db = mockClient(DynamoDBDocumentClient);
 beforeEach(() => db.reset());
@@ -156,22 +159,16 @@ describe('post-authentication trigger', () => {
     response: {},
   } satisfies PostAuthenticationTriggerEvent;
 
-  it('sets lastLoginAt on every membership with one UpdateItem each, leaving version alone', async () => {
-    db.on(QueryCommand).resolves({
-      Items: [
-        { pk: 'TENANT#acme', sk: 'MEMBER#u-1' },
-        { pk: 'TENANT#beta', sk: 'MEMBER#u-1' },
-      ],
-    });
+  it('sets lastLoginAt on each tenant the identity has joined, one UpdateItem each, leaving version alone', async () => {
+    db.on(GetCommand).resolves({ Item: identityItem({ acceptedTenants: new Set(['acme', 'beta']) }) });
     db.on(UpdateCommand).resolves({});
     expect(await postAuthentication(event)).toBe(event);
 
-    expect(db.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
-      IndexName: 'gsi1',
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeValues: { ':pk': 'IDENTITY#u-1' },
-      ProjectionExpression: 'pk, sk',
-    });
+    // The identity item names the tenants: one consistent GetItem, no index query.
+    expect(db.commandCalls(GetCommand).map((c) => c.args[0].input)).toEqual([
+      { TableName: 'roster-test', Key: { pk: 'IDENTITY#u-1', sk: '#IDENTITY' }, ConsistentRead: true },
+    ]);
+    expect(db.commandCalls(QueryCommand)).toHaveLength(0);
     const updates = db.commandCalls(UpdateCommand).map((c) => c.args[0].input);
     expect(updates.map((u) => u.Key)).toEqual([
       { pk: 'TENANT#acme', sk: 'MEMBER#u-1' },
@@ -180,18 +177,40 @@ describe('post-authentication trigger', () => {
     for (const u of updates) {
       expect(u.UpdateExpression).toBe('SET lastLoginAt = :at');
       expect(u.ConditionExpression).toContain('attribute_exists(pk)');
+      // Only an accepted membership learns of a sign-in (DESIGN §2a rule 9), even if the set is stale.
+      expect(u.ConditionExpression).toContain('#status IN (:active, :suspended, :deactivated)');
+      expect(u.ExpressionAttributeNames).toEqual({ '#status': 'status' });
+      expect(u.ExpressionAttributeValues).toMatchObject({
+        ':active': 'active',
+        ':suspended': 'suspended',
+        ':deactivated': 'deactivated',
+      });
       expect(u.ExpressionAttributeValues?.[':at']).toMatch(/^\d{4}-\d\d-\d\dT.*Z$/);
     }
+    expect(db.calls()).toHaveLength(3);
+  });
+
+  it('writes nothing for a login that has only been invited, or whose password an admin set', async () => {
+    db.on(UpdateCommand).resolves({});
+    db.on(GetCommand).resolves({ Item: identityItem({ acceptedTenants: new Set(), membershipCount: 2 }) });
+    expect(await postAuthentication(event)).toBe(event);
+    db.on(GetCommand).resolves({ Item: identityItem({ mustChangePassword: true }) });
+    expect(await postAuthentication(event)).toBe(event);
+    expect(db.commandCalls(GetCommand)).toHaveLength(2);
+    expect(db.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(db.commandCalls(QueryCommand)).toHaveLength(0);
   });
 
   it('returns the event when a membership vanished meanwhile or DynamoDB fails', async () => {
-    db.on(QueryCommand).resolves({ Items: [{ pk: 'TENANT#acme', sk: 'MEMBER#u-1' }] });
+    db.on(GetCommand).resolves({ Item: identityItem() });
     db.on(UpdateCommand).rejects(Object.assign(new Error('gone'), { name: 'ConditionalCheckFailedException' }));
     expect(await postAuthentication(event)).toBe(event);
+    expect(db.commandCalls(UpdateCommand)).toHaveLength(1);
     db.reset();
-    db.on(QueryCommand).rejects(
+    db.on(GetCommand).rejects(
       Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' }),
     );
     expect(await postAuthentication(event)).toBe(event);
+    expect(db.commandCalls(GetCommand)).toHaveLength(1);
   });
 });

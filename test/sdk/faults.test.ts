@@ -8,14 +8,20 @@ import {
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
-import { BatchGetCommand, DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler as accept } from '../../functions/invitations/accept.ts';
 import { handler as invite } from '../../functions/invitations/invite.ts';
 import { hashToken } from '../../lib/domain/tokens.ts';
 import { invoke } from './events.ts';
-import { memberItem, tenantItem } from './fixtures.ts';
+import { identityItem, memberItem, tenantItem } from './fixtures.ts';
 
 const db = mockClient(DynamoDBDocumentClient);
 const idp = mockClient(CognitoIdentityProviderClient);
@@ -33,6 +39,8 @@ beforeEach(() => {
 describe('SES failing during an invite', () => {
   it('keeps the invitation and its seat, and marks the delivery as failed', async () => {
     db.on(BatchGetCommand).resolves({ Responses: { 'roster-test': [tenant, admin] } });
+    // The address is not yet claimed in the tenant (checked before Cognito).
+    db.on(GetCommand).resolves({});
     db.on(TransactWriteCommand).resolves({});
     db.on(UpdateCommand).resolves({});
     idp
@@ -50,9 +58,11 @@ describe('SES failing during an invite', () => {
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ id: 'u-new', status: 'invited', invitationDelivery: 'failed' });
     const tx = db.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
-    expect(tx.map((i) => Object.keys(i)[0])).toEqual(['Update', 'Put', 'Put', 'Put']);
+    expect(tx.map((i) => Object.keys(i)[0])).toEqual(['Update', 'Put', 'Put', 'Put', 'Update']);
     expect(tx[0]?.Update?.UpdateExpression).toBe('ADD seatsUsed :seats, activeAdmins :admins');
     expect(tx[3]?.Put?.Item).toMatchObject({ action: 'member.invited', target: { type: 'member', id: 'u-new' } });
+    // The login's identity item counts the membership in the same transaction.
+    expect(tx[4]?.Update?.Key).toEqual({ pk: 'IDENTITY#u-new', sk: '#IDENTITY' });
     const mark = db.commandCalls(UpdateCommand)[0]?.args[0].input;
     expect(mark?.UpdateExpression).toBe('SET invitation.deliveryFailedAt = :at');
     expect(mark?.ExpressionAttributeValues?.[':hash']).toMatch(/^[0-9a-f]{64}$/);
@@ -75,10 +85,9 @@ describe('Cognito failing mid-accept', () => {
         lastSentAt: '2026-01-01T00:00:00.000Z',
       },
     };
-    db.on(BatchGetCommand).resolves({ Responses: { 'roster-test': [tenant, invited] } });
-    idp
-      .on(AdminGetUserCommand)
-      .resolves({ UserAttributes: [{ Name: 'sub', Value: 'u-new' }], UserStatus: 'FORCE_CHANGE_PASSWORD' });
+    // The invitation made the login: nobody has its password yet, so accepting sets one.
+    const login = identityItem({ id: 'u-new', email: 'new@acme.test', acceptedTenants: new Set(), hasPassword: false });
+    db.on(BatchGetCommand).resolves({ Responses: { 'roster-test': [tenant, invited, login] } });
     idp.on(AdminSetUserPasswordCommand).rejects(Object.assign(new Error('boom'), { name: 'InternalErrorException' }));
 
     const res = await invoke(accept, {
@@ -88,6 +97,10 @@ describe('Cognito failing mid-accept', () => {
     });
     expect(res.status).toBe(503);
     expect(res.body.code).toBe('service-unavailable');
+    expect(idp.commandCalls(AdminSetUserPasswordCommand)[0]?.args[0].input).toMatchObject({
+      Username: 'u-new',
+      Permanent: true,
+    });
     expect(db.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 

@@ -50,3 +50,23 @@ export function memberItem(overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
+
+/** The `IDENTITY#<id>` item of a login (DESIGN §2a): joined `acme`, managed by it, no session revoked. */
+export function identityItem(overrides: Record<string, unknown> = {}) {
+  const id = (overrides.id as string | undefined) ?? 'u-1';
+  return {
+    entity: 'identity',
+    pk: `IDENTITY#${id}`,
+    sk: '#IDENTITY',
+    id,
+    email: 'ann@acme.test',
+    managedBy: 'acme',
+    acceptedTenants: new Set(['acme']),
+    membershipCount: 1,
+    hasPassword: true,
+    mustChangePassword: false,
+    tokensValidAfter: 0,
+    version: 1,
+    ...overrides,
+  };
+}

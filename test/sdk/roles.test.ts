@@ -25,7 +25,7 @@ import { handler as transfer } from '../../functions/tenants/transfer-ownership.
 import { ALL_PERMISSIONS } from '../../lib/domain/permissions.ts';
 import { idempotencyOf } from '../../lib/store/idempotency.ts';
 import { invoke } from './events.ts';
-import { memberItem, tenantItem } from './fixtures.ts';
+import { identityItem, memberItem, tenantItem } from './fixtures.ts';
 
 const db = mockClient(DynamoDBDocumentClient);
 const TABLE = 'roster-test';
@@ -89,14 +89,29 @@ beforeEach(() => {
 });
 
 describe('GET /v1/permissions', () => {
-  it('answers any signed-in user from code, without reading the table', async () => {
+  it('answers any signed-in user from code; its one read is the session check of the caller’s identity', async () => {
+    db.on(GetCommand).resolves({ Item: identityItem() });
     const res = await invoke(listPermissions, { path: '/v1/permissions', ...asU1 });
     expect(res.status).toBe(200);
     expect(res.body.resources.flatMap((r: { actions: { permission: string }[] }) => r.actions)).toHaveLength(
       ALL_PERMISSIONS.length,
     );
     expect(res.body.roles.map((r: { id: string }) => r.id)).toEqual(['admin', 'manager', 'agent']);
-    expect(db.calls()).toHaveLength(0);
+    expect(db.calls()).toHaveLength(1);
+    expect(db.commandCalls(GetCommand)[0]?.args[0].input).toEqual({
+      TableName: TABLE,
+      Key: { pk: 'IDENTITY#u-1', sk: '#IDENTITY' },
+      ConsistentRead: true,
+    });
+  });
+
+  it('refuses a token from before the identity’s last credential change with 401 session-revoked', async () => {
+    const changedAt = Date.UTC(2026, 0, 2);
+    db.on(GetCommand).resolves({ Item: identityItem({ tokensValidAfter: changedAt }) });
+    const claims = { ...asU1.claims, auth_time: String(changedAt / 1000 - 60) };
+    const res = await invoke(listPermissions, { path: '/v1/permissions', claims });
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe('session-revoked');
   });
 
   it('still needs a signed-in user', async () => {
@@ -199,7 +214,7 @@ describe('create a custom role', () => {
     caller();
     const headers = { 'idempotency-key': 'create-role-0001' };
     const parsed = { ...body, name: 'Support Lead' };
-    const { requestHash } = idempotencyOf('acme', 'createRole', headers['idempotency-key'], parsed);
+    const { requestHash } = idempotencyOf('acme', 'createRole', 'u-1', headers['idempotency-key'], parsed);
     const stored = { status: 201, body: { id: ROLE_ID, name: 'Support Lead' } };
     db.on(GetCommand).resolves({ Item: { requestHash, response: stored } });
     const again = await invoke(createRole, { ...rolesPath, method: 'POST', body, headers });
@@ -209,6 +224,11 @@ describe('create a custom role', () => {
     const other = await invoke(createRole, { ...rolesPath, method: 'POST', body: { ...body, name: 'Other' }, headers });
     expect(other.status).toBe(409);
     expect(db.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    // The record looked up is this caller's (DESIGN §2a rule 8).
+    expect(db.commandCalls(GetCommand)[0]?.args[0].input.Key).toEqual({
+      pk: 'TENANT#acme',
+      sk: 'IDEMPOTENCY#createRole#u-1#create-role-0001',
+    });
   });
 
   it('records the response in the same transaction when a key is given', async () => {
@@ -222,7 +242,7 @@ describe('create a custom role', () => {
     });
     expect(res.status).toBe(201);
     expect(txItems().at(-1)?.Put?.Item).toMatchObject({
-      sk: 'IDEMPOTENCY#createRole#create-role-0002',
+      sk: 'IDEMPOTENCY#createRole#u-1#create-role-0002',
       response: { status: 201, body: { id: res.body.id } },
     });
   });
@@ -358,7 +378,50 @@ describe('edit a custom role', () => {
 });
 
 describe('delete a custom role', () => {
-  it('refuses while held, saying how many hold it, and writes nothing', async () => {
+  it('refuses while held, from the role’s own holder count (no member scan), and writes nothing', async () => {
+    caller();
+    db.on(GetCommand).resolves({ Item: { ...salesRole, holders: 2 } });
+    const res = await invoke(deleteRole, { ...rolePath, method: 'DELETE' });
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ code: 'conflict', holders: 2 });
+    expect(db.commandCalls(QueryCommand)).toHaveLength(0);
+    expect(db.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
+  it('deletes a role nobody holds in one read and one transaction, conditioned on zero holders', async () => {
+    caller();
+    db.on(GetCommand).resolves({ Item: { ...salesRole, holders: 0 } });
+    const res = await invoke(deleteRole, { ...rolePath, method: 'DELETE' });
+    expect(res.status).toBe(204);
+    expect(db.commandCalls(QueryCommand)).toHaveLength(0);
+    const [role] = txItems();
+    expect(role?.Delete).toMatchObject({
+      ConditionExpression: 'version = :expected AND (attribute_not_exists(holders) OR holders = :none)',
+      ExpressionAttributeValues: { ':none': 0 },
+    });
+  });
+
+  it('refuses (409 with the count) when a member took the role between the read and the delete', async () => {
+    caller();
+    db.on(GetCommand).resolves({ Item: { ...salesRole, holders: 0 } });
+    db.on(TransactWriteCommand).rejects(
+      new TransactionCanceledException({
+        message: 'cancelled',
+        $metadata: {},
+        CancellationReasons: [
+          { Code: 'ConditionalCheckFailed', Item: marshall({ ...salesRole, holders: 1 }) },
+          { Code: 'None' },
+          { Code: 'None' },
+          { Code: 'None' },
+        ],
+      }),
+    );
+    const res = await invoke(deleteRole, { ...rolePath, method: 'DELETE' });
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ code: 'conflict', holders: 1 });
+  });
+
+  it('counts the holders of a role from before roles counted them, refusing while held', async () => {
     caller();
     db.on(GetCommand).resolves({ Item: salesRole });
     db.on(QueryCommand)
@@ -392,7 +455,10 @@ describe('delete a custom role', () => {
     const res = await invoke(deleteRole, { ...rolePath, method: 'DELETE' });
     expect(res.status).toBe(204);
     const [role, claim, map, audit] = txItems();
-    expect(role?.Delete).toMatchObject({ Key: { sk: `ROLE#${ROLE_ID}` }, ConditionExpression: 'version = :expected' });
+    expect(role?.Delete).toMatchObject({
+      Key: { sk: `ROLE#${ROLE_ID}` },
+      ExpressionAttributeValues: { ':expected': 2 },
+    });
     expect(claim?.Delete).toMatchObject({ Key: { sk: 'ROLE_NAME#sales agent' } });
     expect(map?.Update).toMatchObject({
       UpdateExpression: 'REMOVE rolePermissions.#role',

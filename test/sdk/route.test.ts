@@ -7,7 +7,7 @@ import { handler as getTenant } from '../../functions/tenants/get.ts';
 import { handler as myMembership } from '../../functions/tenants/my-membership.ts';
 import { handler as updateTenant } from '../../functions/tenants/update.ts';
 import { invoke } from './events.ts';
-import { memberItem, tenantItem } from './fixtures.ts';
+import { identityItem, memberItem, tenantItem } from './fixtures.ts';
 
 const db = mockClient(DynamoDBDocumentClient);
 
@@ -72,8 +72,8 @@ describe('handler factory', () => {
     expect(db.calls()).toHaveLength(0);
   });
 
-  it('authorises with exactly one consistent BatchGetItem of member and tenant', async () => {
-    db.on(BatchGetCommand).resolves({ Responses: { 'roster-test': [tenant, member()] } });
+  it('authorises with exactly one consistent BatchGetItem of tenant, member and the caller’s identity', async () => {
+    db.on(BatchGetCommand).resolves({ Responses: { 'roster-test': [tenant, member(), identityItem()] } });
     const res = await invoke(getTenant, { ...tenantPath, ...asAnn });
     expect(res.status).toBe(200);
     expect(res.body.seats).toEqual({ used: 2, limit: 5, available: 3 });
@@ -84,10 +84,28 @@ describe('handler factory', () => {
       Keys: [
         { pk: 'TENANT#acme', sk: '#TENANT' },
         { pk: 'TENANT#acme', sk: 'MEMBER#u-1' },
+        { pk: 'IDENTITY#u-1', sk: '#IDENTITY' },
       ],
       ConsistentRead: true,
     });
     expect(res.body).not.toHaveProperty('pk');
+  });
+
+  it('refuses a token from before the identity’s last credential change, from that same single read', async () => {
+    const changedAt = Date.UTC(2026, 0, 2);
+    db.on(BatchGetCommand).resolves({
+      Responses: { 'roster-test': [tenant, member(), identityItem({ tokensValidAfter: changedAt })] },
+    });
+    const before = String(changedAt / 1000 - 1);
+    const stale = await invoke(getTenant, { ...tenantPath, claims: { ...asAnn.claims, auth_time: before } });
+    expect(stale.status).toBe(401);
+    expect(stale.body.code).toBe('session-revoked');
+    expect(db.calls()).toHaveLength(1);
+    const fresh = await invoke(getTenant, {
+      ...tenantPath,
+      claims: { ...asAnn.claims, auth_time: String(changedAt / 1000) },
+    });
+    expect(fresh.status).toBe(200);
   });
 
   it('hides a tenant from non-members with 404', async () => {

@@ -1,11 +1,14 @@
 /**
  * HTTP helpers for e2e tests: the local gateway on a free port with the
- * emulators' env, and the mail SES local has received.
+ * emulators' env (every response it sends checked against the published
+ * OpenAPI document, test/support/conformance.ts), and the mail SES local has received.
  */
 
 import { startLocalEventFeed } from '../../infra/local/events.ts';
 import { startGateway } from '../../infra/local/gateway.ts';
+import type { HttpResult } from '../../infra/local/gateway-event.ts';
 import type { RouteDef } from '../../lib/http/routes.ts';
+import { observe } from './conformance.ts';
 import { localStack } from './local-stack.ts';
 
 export interface TestGateway {
@@ -25,7 +28,12 @@ export async function startTestGateway(
   const { events: withEvents, ...rest } = options;
   // With `events`, GET /local/events shows what the EventBridge pipe would publish (from DynamoDB Local's stream).
   const events = withEvents ? await startLocalEventFeed(env) : undefined;
-  const gateway = await startGateway({ port: 0, env, platformKey, cognito, events, ...rest });
+  // The product's own routes answer as the published OpenAPI document says (a fixture route table is not held to it).
+  const onResponse = rest.routes
+    ? undefined
+    : (request: { method: string; url: string }, result: HttpResult) =>
+        observe({ ...request, status: result.statusCode, headers: result.headers, body: result.body });
+  const gateway = await startGateway({ port: 0, env, platformKey, cognito, events, onResponse, ...rest });
   return {
     baseUrl: gateway.url,
     platformKey,

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isDomainError } from '../../lib/domain/errors.ts';
-import { decodeCursor, encodeCursor, type ResumeBounds } from '../../lib/store/cursor.ts';
+import { decodeCursor, encodeCursor, filteredScope, type ResumeBounds } from '../../lib/store/cursor.ts';
 
 const members: ResumeBounds = {
   attributes: ['pk', 'sk'],
@@ -76,6 +76,42 @@ describe('decodeCursor', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (garbage) => {
         expect(refused('MEMBERS#t1', garbage, members)).toBe(true);
+      }),
+    );
+  });
+});
+
+describe('filteredScope: a cursor belongs to its filters', () => {
+  it('is the plain scope without filters, and the same scope for the same filters in any order', () => {
+    expect(filteredScope('MEMBERS#t1', {})).toBe('MEMBERS#t1');
+    expect(filteredScope('MEMBERS#t1', { status: undefined, q: '' })).toBe('MEMBERS#t1');
+    expect(filteredScope('MEMBERS#t1', { status: 'active', role: 'agent' })).toBe(
+      filteredScope('MEMBERS#t1', { role: 'agent', status: 'active' }),
+    );
+  });
+
+  it('property: other filters give another scope, so the cursor is refused with them', () => {
+    const filter = fc.record(
+      { status: fc.constantFrom('active', 'invited'), role: fc.constantFrom('agent', 'admin'), q: fc.string() },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(filter, filter, (a, b) => {
+        const same =
+          JSON.stringify(
+            Object.entries(a)
+              .filter(([, v]) => v)
+              .sort(),
+          ) ===
+          JSON.stringify(
+            Object.entries(b)
+              .filter(([, v]) => v)
+              .sort(),
+          );
+        const cursor = encodeCursor(filteredScope('MEMBERS#t1', a), { pk: 'TENANT#t1', sk: 'MEMBER#u1' }) as string;
+        const reuse = () => decodeCursor(filteredScope('MEMBERS#t1', b), cursor, members);
+        if (same) expect(reuse()).toEqual({ pk: 'TENANT#t1', sk: 'MEMBER#u1' });
+        else expect(reuse).toThrow(/not valid for this list/);
       }),
     );
   });

@@ -1,4 +1,4 @@
-/** Domain errors against DESIGN §7 (stable codes). */
+/** Domain errors against the required set (stable codes). */
 import { describe, expect, it } from 'vitest';
 import {
   conflict,
@@ -10,7 +10,7 @@ import {
   notFound,
 } from '../../lib/domain/errors.ts';
 
-/** The codes DESIGN §7 requires at least. */
+/** The codes the API promises at least. */
 const DESIGN_CODES = [
   'validation-failed',
   'unauthenticated',

@@ -1,4 +1,4 @@
-/** The key scheme against DESIGN §4 (single table pk/sk, GSI1, GSI2). */
+/** The key scheme against docs/architecture.md ("Data: one table") (single table pk/sk, GSI1, GSI2). */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { INVITE_SHARDS, inviteShard, keys, normaliseEmail } from '../../lib/store/keys.ts';
@@ -20,7 +20,7 @@ describe('table definition', () => {
   });
 });
 
-describe('builders (DESIGN §4 table)', () => {
+describe('builders (docs/architecture.md key table)', () => {
   it('tenant: TENANT#t / #TENANT', () => {
     expect(keys.tenant('t1')).toEqual({ pk: 'TENANT#t1', sk: '#TENANT' });
   });
@@ -92,7 +92,7 @@ describe('builders (DESIGN §4 table)', () => {
     expect(keys.auditPartition('t1')).toBe(keys.audit('t1', 'x', 'y').pk);
   });
 
-  it('property: every builder is exactly the DESIGN §4 template, for any ids (nothing truncated or rewritten)', () => {
+  it('property: every builder is exactly the documented template, for any ids (nothing truncated or rewritten)', () => {
     fc.assert(
       fc.property(id, id, id, iso, fc.nat(INVITE_SHARDS - 1), (t, x, y, at, shard) => {
         expect(keys.tenant(t)).toEqual({ pk: `TENANT#${t}`, sk: '#TENANT' });
@@ -132,12 +132,12 @@ describe('builders (DESIGN §4 table)', () => {
 });
 
 /**
- * DESIGN §4 also has team members and assignments. Whatever the builders are
+ * The key table also has team members and assignments. Whatever the builders are
  * called and whatever their argument order, some builder of `keys` must yield
  * those shapes; each builder is called with distinct markers and its output
  * compared to the designed pattern.
  */
-describe('team member and assignment keys (DESIGN §4)', () => {
+describe('team member and assignment keys (docs/architecture.md, "Data: one table")', () => {
   const MARKERS = ['m0', 'm1', 'm2', 'm3', 'm4'];
   const builders: unknown[] = Object.values(keys);
   const outputs = builders

@@ -1,5 +1,5 @@
 /**
- * Member lifecycle against DESIGN §1. The expected table below is written from
+ * Member lifecycle against the product rules. The expected table below is written from
  * the design text, independently of lib/domain/lifecycle.ts.
  */
 import fc from 'fast-check';
@@ -22,13 +22,13 @@ type Target = MemberStatus | 'deleted';
 interface Expected {
   to: Target;
   seatDelta: -1 | 0 | 1;
-  /** Acceptable audit action names (DESIGN §1 "Audit"). */
+  /** Acceptable audit action names (`<entity>.<past participle>`). */
   audit: readonly string[];
 }
 
 const DELETE_INVITATION = ['member.deleted', 'invitation.revoked'] as const;
 
-/** DESIGN §1, pair by pair. A missing entry means the step is refused. */
+/** The product rules, pair by pair. A missing entry means the step is refused. */
 const EXPECTED: Record<LifecycleAction, Partial<Record<MemberStatus, Expected>>> = {
   // invited → active (accept)
   accept: { invited: { to: 'active', seatDelta: 0, audit: ['member.activated'] } },
@@ -83,7 +83,7 @@ function expected(status: MemberStatus, action: LifecycleAction): Expected {
 }
 
 describe('statuses and actions', () => {
-  it('has exactly the five statuses of DESIGN §1', () => {
+  it('has exactly the five statuses of the product', () => {
     expect([...STATUSES].sort()).toEqual([...ALL_STATUSES].sort());
   });
 
@@ -245,7 +245,7 @@ describe('seat accounting never drifts (properties)', () => {
           if (current === undefined || current === 'deleted') continue;
           const step = findTransition(current, o.action);
           if (!step) continue;
-          // a step that takes a seat is only made when one is free (DESIGN §1)
+          // a step that takes a seat is only made when one is free (the product rules)
           if (step.seatDelta > 0 && !hasFreeSeat(used, limit, step.seatDelta)) continue;
           used += step.seatDelta;
           members[o.member] = step.to;

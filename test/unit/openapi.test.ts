@@ -54,4 +54,60 @@ describe('openapi.json', () => {
     expect(report.problems).toEqual([]);
     expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });
   }, 60_000);
+
+  it('describes every request-body field (in its zod schema, or in lib/http/fields.ts)', () => {
+    const missing: string[] = [];
+    const visit = (schema: Record<string, unknown>, where: string) => {
+      for (const variant of [...((schema.anyOf as []) ?? []), ...((schema.oneOf as []) ?? [])]) visit(variant, where);
+      for (const [name, property] of Object.entries(
+        (schema.properties ?? {}) as Record<string, Record<string, unknown>>,
+      )) {
+        if (typeof property.description !== 'string' || property.description === '') missing.push(`${where}.${name}`);
+        visit(property, `${where}.${name}`);
+      }
+    };
+    let fields = 0;
+    for (const { op } of documented) {
+      const body = (op as { requestBody?: { content: Record<string, { schema: Record<string, unknown> }> } })
+        .requestBody;
+      const schema = body?.content['application/json']?.schema;
+      if (!schema) continue;
+      fields += JSON.stringify(schema).split('"description"').length - 1;
+      visit(schema, op.operationId);
+    }
+    expect(missing).toEqual([]);
+    expect(fields).toBeGreaterThan(60);
+  });
+
+  it('states what the prose promises: ETag and Location required, Idempotency-Key’s pattern, the Permission enum', () => {
+    for (const { key, op } of documented) {
+      const responses = (
+        op as unknown as { responses: Record<string, { headers?: Record<string, { required?: boolean }> }> }
+      ).responses;
+      for (const [status, response] of Object.entries(responses)) {
+        for (const [name, header] of Object.entries(response.headers ?? {})) {
+          expect(header.required, `${key} ${status} ${name}`).toBe(true);
+        }
+      }
+      const idempotency = op.parameters?.find((p) => p.name === 'idempotency-key') as
+        | { schema: { pattern?: string } }
+        | undefined;
+      if (idempotency) expect(idempotency.schema.pattern, key).toBe('^[A-Za-z0-9._:-]{8,128}$');
+    }
+    const schemas = (
+      spec as unknown as { components: { schemas: Record<string, { properties: Record<string, unknown> }> } }
+    ).components.schemas;
+    expect(schemas.Member?.properties.grants).toMatchObject({ items: { $ref: '#/components/schemas/Permission' } });
+    expect(schemas.Role?.properties.permissions).toMatchObject({ items: { $ref: '#/components/schemas/Permission' } });
+  });
+
+  it('tells the sign-in answers apart (oneOf) and names every problem extension member', () => {
+    const schemas = (spec as unknown as { components: { schemas: Record<string, Record<string, unknown>> } }).components
+      .schemas;
+    expect(schemas.SignIn?.oneOf).toHaveLength(2);
+    expect(schemas.SignIn?.anyOf).toBeUndefined();
+    expect(Object.keys(schemas.Problem?.properties as object)).toEqual(
+      expect.arrayContaining(['errors', 'seats', 'holders', 'currentStatus', 'action']),
+    );
+  });
 });

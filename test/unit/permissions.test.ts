@@ -1,4 +1,4 @@
-/** The permission catalogue, built-in roles and effective permissions against DESIGN §5. */
+/** The permission catalogue, built-in roles and effective permissions against the product’s catalogue. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -15,7 +15,7 @@ import {
   type Role,
 } from '../../lib/domain/permissions.ts';
 
-/** DESIGN §5, transcribed. */
+/** The product’s catalogue, transcribed. */
 const DESIGN_CATALOGUE: Record<string, readonly string[]> = {
   conversations: ['view_assigned', 'view', 'reply', 'assign', 'delete'],
   contacts: ['view', 'create', 'edit', 'delete'],
@@ -93,7 +93,7 @@ const subject: fc.Arbitrary<PermissionSubject> = fc.record({
 });
 
 describe('catalogue', () => {
-  it('has exactly the resources of DESIGN §5', () => {
+  it('has exactly the resources of the product’s catalogue', () => {
     expect(sorted(Object.keys(CATALOGUE))).toEqual(sorted(Object.keys(DESIGN_CATALOGUE)));
   });
 

@@ -1,4 +1,4 @@
-/** Problem documents against DESIGN §7 (RFC 9457) and STYLE "Errors". */
+/** Problem documents against RFC 9457 and the error table of lib/http/problems.ts. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DomainError, ERROR_CODES, type ErrorCode } from '../../lib/domain/errors.ts';
@@ -6,7 +6,7 @@ import { transition } from '../../lib/domain/lifecycle.ts';
 import { seatsView } from '../../lib/domain/seats.ts';
 import { isTransient, PROBLEM_STATUS, problemType, toProblem } from '../../lib/http/problems.ts';
 
-/** DESIGN §7, transcribed; the rest are the standard HTTP statuses of their names. */
+/** The required codes, transcribed; the rest are the standard HTTP statuses of their names. */
 const DESIGN_STATUS: Record<string, number> = {
   'validation-failed': 400,
   unauthenticated: 401,
@@ -21,6 +21,8 @@ const DESIGN_STATUS: Record<string, number> = {
   'seat-limit-reached': 409,
   'precondition-failed': 412,
   'invitation-invalid': 410,
+  'login-required': 401,
+  'session-revoked': 401,
 };
 const HTTP_STATUS: Record<string, number> = {
   'method-not-allowed': 405,
@@ -29,19 +31,28 @@ const HTTP_STATUS: Record<string, number> = {
   'too-many-requests': 429,
   'service-unavailable': 503,
 };
-const EXPECTED_STATUS = { ...DESIGN_STATUS, ...HTTP_STATUS };
+/** Not in DESIGN §7's list: a signed-in caller refused until they choose their own password (§2a). */
+const SESSION_STATUS: Record<string, number> = {
+  'password-change-required': 403,
+};
+const EXPECTED_STATUS = { ...DESIGN_STATUS, ...HTTP_STATUS, ...SESSION_STATUS };
 
 const CORRELATION = 'corr-0123456789';
 const code = fc.constantFrom(...ERROR_CODES);
 
 describe('code → status table', () => {
-  it.each(Object.entries(DESIGN_STATUS))('%s is %i as DESIGN §7 says', (c, status) => {
+  it.each(Object.entries(DESIGN_STATUS))('%s is %i as documented', (c, status) => {
     expect(PROBLEM_STATUS[c as ErrorCode].status).toBe(status);
     expect(toProblem(new DomainError(c as ErrorCode, 'd'), CORRELATION).status).toBe(status);
   });
 
   it.each(Object.entries(HTTP_STATUS))('%s is the standard %i', (c, status) => {
     expect(PROBLEM_STATUS[c as ErrorCode].status).toBe(status);
+  });
+
+  it.each(Object.entries(SESSION_STATUS))('%s is %i (refused, not unauthenticated)', (c, status) => {
+    expect(PROBLEM_STATUS[c as ErrorCode].status).toBe(status);
+    expect(toProblem(new DomainError(c as ErrorCode, 'd'), CORRELATION).status).toBe(status);
   });
 
   it('every ErrorCode has a row, and the table has no other rows', () => {

@@ -1,4 +1,4 @@
-/** Plans and seat arithmetic against DESIGN §1 ("Tenants and plans"). */
+/** Plans and seat arithmetic against the product rules ("Tenants and plans"). */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hasFreeSeat, PLAN_NAMES, PLANS, type Plan, seatLimitFor, seatsView } from '../../lib/domain/seats.ts';

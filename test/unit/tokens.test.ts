@@ -1,4 +1,4 @@
-/** Invitation tokens against DESIGN §1 ("Invitations"): 256-bit random, stored only as a hash. */
+/** Invitation tokens against the product rules ("Invitations"): 256-bit random, stored only as a hash. */
 import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';

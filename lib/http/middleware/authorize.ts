@@ -5,21 +5,26 @@
  * apply on the very next request.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { tokenClaims } from '../../aws/jwt.ts';
 import { DomainError, forbidden, notFound } from '../../domain/errors.ts';
+import { type IdentityState, sessionRevoked, sessionStale, type TokenTimes } from '../../domain/identity.ts';
 import { effectivePermissions, hasPermission, type Permission } from '../../domain/permissions.ts';
 import type { MemberRecord, TenantRecord } from '../../domain/records.ts';
+import { getIdentity } from '../../store/identities.ts';
 import { loadAccess } from '../../store/members.ts';
 import type { RouteDef } from '../routes.ts';
 
 export type Caller =
   | { kind: 'anonymous' }
   | { kind: 'platform'; principal: string }
-  | { kind: 'user'; id: string; email: string | undefined };
+  | { kind: 'user'; id: string; email: string | undefined; token: TokenTimes; bearer?: string };
 
 export interface TenantAccess {
   tenant: TenantRecord;
   member: MemberRecord;
   permissions: Permission[];
+  /** The caller's login, read in the same round trip (its session stamp was checked). */
+  identity: IdentityState;
 }
 
 interface AuthorizerContext {
@@ -39,7 +44,27 @@ export function resolveCaller(route: RouteDef, event: APIGatewayProxyEventV2): C
   const sub = claims?.sub;
   if (typeof sub !== 'string' || sub === '') throw new DomainError('unauthenticated', 'Sign in to continue.');
   const email = typeof claims?.email === 'string' ? claims.email : undefined;
-  return { kind: 'user', id: sub, email };
+  const { authTime, issuedAt } = tokenClaims(claims);
+  const bearer = event.headers?.authorization?.replace(/^Bearer\s+/i, '').trim() || undefined;
+  return { kind: 'user', id: sub, email, token: { authTime, issuedAt }, bearer };
+}
+
+/**
+ * DESIGN §2a rule 4: a token from before the login's last credential change is
+ * refused; a login whose password an admin set must get a new one first.
+ */
+export function assertSessionLive(identity: IdentityState, token: TokenTimes): void {
+  if (sessionStale(identity, token)) throw sessionRevoked();
+  if (identity.mustChangePassword) {
+    throw new DomainError('password-change-required', 'Choose a new password before continuing (sign in again).');
+  }
+}
+
+/** Non-tenant user routes: the caller's login in one read, its session checked. */
+export async function authorizeSession(caller: Extract<Caller, { kind: 'user' }>): Promise<IdentityState | undefined> {
+  const identity = await getIdentity(caller.id);
+  if (identity) assertSessionLive(identity, caller.token);
+  return identity;
 }
 
 export async function authorizeTenant(
@@ -47,7 +72,8 @@ export async function authorizeTenant(
   tenantId: string,
   needed: Permission | null,
 ): Promise<TenantAccess> {
-  const { tenant, member } = await loadAccess(tenantId, caller.id);
+  const { tenant, member, identity } = await loadAccess(tenantId, caller.id);
+  assertSessionLive(identity, caller.token);
   // Not a member (or never joined): the tenant does not exist for this caller.
   if (!tenant || !member || tenant.status !== 'active' || member.status === 'invited' || member.status === 'expired') {
     throw notFound('The tenant');
@@ -60,5 +86,5 @@ export async function authorizeTenant(
   if (needed && !hasPermission(permissions, needed)) {
     throw forbidden(`This action needs the permission ${needed}.`);
   }
-  return { tenant, member, permissions };
+  return { tenant, member, permissions, identity };
 }

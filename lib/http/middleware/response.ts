@@ -30,6 +30,15 @@ function ownedByReply(headers: APIGatewayProxyStructuredResultV2['headers']): Re
   return own;
 }
 
+/** 503 and 429 say when to come back (a 429 problem carries its own `retryAfter` seconds). */
+function retryAfter(body: { status: number; retryAfter?: unknown }): Record<string, string> {
+  if (body.status === 429) return { 'retry-after': String(Number(body.retryAfter) || 1) };
+  return body.status === 503 ? { 'retry-after': '1' } : {};
+}
+
+/** Refusal logs never carry an email address (a detail may name one to the caller). */
+const withoutEmails = (text: string) => text.replace(/[^\s@<>"']+@[^\s@<>"']+/g, '<email>');
+
 export function httpResponse(
   routeId: string,
 ): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
@@ -40,6 +49,8 @@ export function httpResponse(
   return {
     name: 'httpResponse',
     before: function tagLogs(request) {
+      // This request's keys only, whatever an earlier invocation left behind.
+      logger.resetKeys();
       logger.appendKeys({ correlationId: correlationIdOf(request.event), routeId });
     },
     after: function secure(request) {
@@ -52,12 +63,12 @@ export function httpResponse(
     onError: function problem(request) {
       const body = toProblem(request.error, correlationIdOf(request.event));
       if (body.status >= 500) logger.error('request failed', { status: body.status, error: request.error as Error });
-      else logger.info('request refused', { status: body.status, code: body.code, detail: body.detail });
+      else logger.info('request refused', { status: body.status, code: body.code, detail: withoutEmails(body.detail) });
       request.response = {
         statusCode: body.status,
         headers: {
           'content-type': 'application/problem+json',
-          ...(body.status === 503 ? { 'retry-after': '1' } : {}),
+          ...retryAfter(body),
           ...headersFor(request.event),
         },
         body: JSON.stringify(body),

@@ -136,6 +136,26 @@ export type paths = {
         patch: operations["platformUpdateTenant"];
         trace?: never;
     };
+    "/v1/platform/tenants/{tenantId}/owner-invitation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-send the owner’s invitation, or invite a new owner address while none has accepted
+         * @description Re-send the owner’s invitation, or invite a new owner address while none has accepted.
+         */
+        post: operations["platformOwnerInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/invitations/preview": {
         parameters: {
             query?: never;
@@ -270,6 +290,46 @@ export type paths = {
          * @description Set a new password with the emailed code.
          */
         post: operations["confirmForgotPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/change-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change my own password; my other sessions end
+         * @description Change my own password; my other sessions end.
+         */
+        post: operations["changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/sign-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End this session, or every session of my login
+         * @description End this session, or every session of my login.
+         */
+        post: operations["signOut"];
         delete?: never;
         options?: never;
         head?: never;
@@ -911,6 +971,20 @@ export type components = {
             }[];
             /** @description seat-limit-reached: the usage */
             seats?: components["schemas"]["Seats"];
+            /** @description conflict on deleting a custom role: how many members still hold it */
+            holders?: number;
+            /**
+             * @description invalid-transition: the member’s status, which does not allow the action
+             * @enum {string}
+             */
+            currentStatus?: "invited" | "active" | "suspended" | "deactivated" | "expired";
+            /**
+             * @description invalid-transition: the lifecycle action that was refused
+             * @enum {string}
+             */
+            action?: "accept" | "suspend" | "deactivate" | "reactivate" | "expire" | "resend" | "delete";
+            /** @description too-many-requests: seconds to wait (also the Retry-After header) */
+            retryAfter?: number;
         };
         /**
          * @description The user limit indicator.
@@ -925,6 +999,29 @@ export type components = {
             /** @description null = unlimited */
             limit: number | null;
             available: number | null;
+        };
+        GatewayMessage: {
+            /** @example Unauthorized */
+            message: string;
+        };
+        /** @description An OpenAPI 3.1 document: https://spec.openapis.org/oas/v3.1.0 */
+        OpenApiDocument: {
+            /** @example 3.1.0 */
+            openapi: string;
+            info: {
+                title: string;
+                version: string;
+            } & {
+                [key: string]: unknown;
+            };
+            paths: {
+                [key: string]: unknown;
+            };
+            components?: {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
         };
         ProvisionedTenant: {
             /** @example acme */
@@ -966,7 +1063,7 @@ export type components = {
             /** @description The custom role, when role is `custom` */
             roleId?: string;
             /** @description Extra permissions beyond the role */
-            grants: string[];
+            grants: components["schemas"]["Permission"][];
             crmAccess: boolean;
             /** @enum {string} */
             status: "invited" | "active" | "suspended" | "deactivated" | "expired";
@@ -983,10 +1080,11 @@ export type components = {
              */
             createdAt: string;
         };
-        GatewayMessage: {
-            /** @example Unauthorized */
-            message: string;
-        };
+        /**
+         * @description `resource:action` from the permission catalogue (GET /v1/permissions).
+         * @enum {string}
+         */
+        Permission: "conversations:view_assigned" | "conversations:view" | "conversations:reply" | "conversations:assign" | "conversations:delete" | "contacts:view" | "contacts:create" | "contacts:edit" | "contacts:delete" | "campaigns:view" | "campaigns:create" | "campaigns:edit" | "campaigns:delete" | "templates:view" | "templates:create" | "templates:edit" | "templates:delete" | "analytics:view" | "analytics:export" | "channels:view" | "channels:manage" | "integrations:view" | "integrations:manage" | "experiments:view" | "experiments:manage" | "settings:view" | "settings:manage" | "billing:view" | "billing:manage" | "users:view" | "users:create" | "users:edit" | "users:delete" | "roles:view" | "roles:create" | "roles:edit" | "roles:delete" | "teams:view" | "teams:manage" | "audit:view";
         TenantPage: {
             items: components["schemas"]["Tenant"][];
             /** @description Pass as `cursor` for the next page; null at the end */
@@ -1031,7 +1129,9 @@ export type components = {
              * @example 2026-03-01T09:30:00.000Z
              */
             expiresAt?: string;
-            /** @description true: accept links the membership; no name or password needed */
+            /** @description Who sent the invitation (null: the platform) */
+            inviterName: string | null;
+            /** @description true: the address already has a login with a password — accepting needs that password (or a bearer token of that login); false: choose a name and a password */
             hasLogin: boolean;
         };
         Acceptance: {
@@ -1044,6 +1144,7 @@ export type components = {
             /** @description true when an existing login was linked */
             linked: boolean;
         };
+        /** @description Tokens, or — when `challenge` is present — the first-sign-in challenge to answer with POST /v1/auth/new-password. */
         SignIn: components["schemas"]["Tokens"] | components["schemas"]["NewPasswordChallenge"];
         Tokens: {
             accessToken: string;
@@ -1092,7 +1193,7 @@ export type components = {
             /** @description The custom role, when role is `custom` */
             roleId?: string;
             /** @description Extra permissions beyond the role */
-            grants: string[];
+            grants: components["schemas"]["Permission"][];
             crmAccess: boolean;
             /** @enum {string} */
             status: "invited" | "active" | "suspended" | "deactivated" | "expired";
@@ -1113,11 +1214,6 @@ export type components = {
             permissions: components["schemas"]["Permission"][];
             tenant: components["schemas"]["Tenant"];
         };
-        /**
-         * @description `resource:action` from the permission catalogue (GET /v1/permissions).
-         * @enum {string}
-         */
-        Permission: "conversations:view_assigned" | "conversations:view" | "conversations:reply" | "conversations:assign" | "conversations:delete" | "contacts:view" | "contacts:create" | "contacts:edit" | "contacts:delete" | "campaigns:view" | "campaigns:create" | "campaigns:edit" | "campaigns:delete" | "templates:view" | "templates:create" | "templates:edit" | "templates:delete" | "analytics:view" | "analytics:export" | "channels:view" | "channels:manage" | "integrations:view" | "integrations:manage" | "experiments:view" | "experiments:manage" | "settings:view" | "settings:manage" | "billing:view" | "billing:manage" | "users:view" | "users:create" | "users:edit" | "users:delete" | "roles:view" | "roles:create" | "roles:edit" | "roles:delete" | "teams:view" | "teams:manage" | "audit:view";
         MemberPage: {
             items: components["schemas"]["Member"][];
             /** @description Pass as `cursor` for the next page; null at the end */
@@ -1308,7 +1404,74 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description API Gateway: the function failed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description API Gateway: the function did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -1328,7 +1491,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": string;
+                    "application/json": components["schemas"]["OpenApiDocument"];
                 };
             };
             /** @description `validation-failed` */
@@ -1337,7 +1500,74 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description API Gateway: the function failed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description API Gateway: the function did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -1366,7 +1596,74 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description API Gateway: the function failed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description API Gateway: the function did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -1389,6 +1686,7 @@ export interface operations {
                 };
                 content: {
                     "text/javascript": string;
+                    "text/css": string;
                 };
             };
             /** @description `validation-failed` */
@@ -1397,7 +1695,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not-found` */
@@ -1406,7 +1709,74 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description API Gateway: the function failed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description API Gateway: the function did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -1438,10 +1808,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description Not IAM-authorised (API Gateway) */
+            /** @description API Gateway: not IAM-authorised */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1455,22 +1830,78 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `internal-error` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -1495,14 +1926,25 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** @description The tenant id to use (lower-case letters, digits, -); generated when absent. */
                     id?: string;
+                    /** @description The tenant’s display name (the business), 1–200 characters. */
                     name: string;
-                    /** @enum {string} */
+                    /**
+                     * @description The plan: its seat limit applies unless `seatLimit` overrides it (trial 1, starter 3, growth 5, scale 10, enterprise unlimited).
+                     * @enum {string}
+                     */
                     plan: "trial" | "starter" | "growth" | "scale" | "enterprise";
+                    /** @description The tenant’s own seat limit, overriding the plan’s; null returns to the plan’s limit. */
                     seatLimit?: number | null;
+                    /** @description The first admin and owner, invited by email when the tenant is created. */
                     owner: {
-                        /** Format: email */
+                        /**
+                         * Format: email
+                         * @description The owner’s email address: the invitation is sent there.
+                         */
                         email: string;
+                        /** @description The person’s full name, as colleagues see it (1–200 characters; no URLs or domains). */
                         name: string;
                     };
                 };
@@ -1512,10 +1954,10 @@ export interface operations {
             /** @description Created; the owner is invited */
             201: {
                 headers: {
-                    /** @description Send as If-Match to change this resource */
-                    etag?: string;
+                    /** @description The resource’s version, e.g. "v3": send it as If-Match to change the resource */
+                    etag: string;
                     /** @description The new resource */
-                    location?: string;
+                    location: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1528,10 +1970,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description Not IAM-authorised (API Gateway) */
+            /** @description API Gateway: not IAM-authorised */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1551,16 +1998,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "conflict";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `payload-too-large` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description `unsupported-media-type` */
@@ -1569,25 +2032,52 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -1606,8 +2096,8 @@ export interface operations {
             /** @description The tenant */
             200: {
                 headers: {
-                    /** @description Send as If-Match to change this resource */
-                    etag?: string;
+                    /** @description The resource’s version, e.g. "v3": send it as If-Match to change the resource */
+                    etag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1620,10 +2110,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description Not IAM-authorised (API Gateway) */
+            /** @description API Gateway: not IAM-authorised */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1643,25 +2138,86 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -1680,8 +2236,8 @@ export interface operations {
             /** @description The tenant */
             200: {
                 headers: {
-                    /** @description Send as If-Match to change this resource */
-                    etag?: string;
+                    /** @description The resource’s version, e.g. "v3": send it as If-Match to change the resource */
+                    etag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1694,10 +2250,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description Not IAM-authorised (API Gateway) */
+            /** @description API Gateway: not IAM-authorised */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1717,25 +2278,86 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -1744,7 +2366,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description An ETag from a read, e.g. "v3" */
+                /** @description An ETag from a read of this resource, e.g. "v3" (or *): the change is made only if it is still current, else 412 */
                 "if-match"?: string;
             };
             path: {
@@ -1760,11 +2382,19 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** @description The tenant’s display name (the business), 1–200 characters. */
                     name?: string;
-                    /** @enum {string} */
+                    /**
+                     * @description The plan: its seat limit applies unless `seatLimit` overrides it (trial 1, starter 3, growth 5, scale 10, enterprise unlimited).
+                     * @enum {string}
+                     */
                     plan?: "trial" | "starter" | "growth" | "scale" | "enterprise";
+                    /** @description The tenant’s own seat limit, overriding the plan’s; null returns to the plan’s limit. */
                     seatLimit?: number | null;
-                    /** @constant */
+                    /**
+                     * @description `active` reopens a closed tenant (closing is DELETE).
+                     * @constant
+                     */
                     status?: "active";
                 };
             };
@@ -1773,8 +2403,8 @@ export interface operations {
             /** @description The tenant */
             200: {
                 headers: {
-                    /** @description Send as If-Match to change this resource */
-                    etag?: string;
+                    /** @description The resource’s version, e.g. "v3": send it as If-Match to change the resource */
+                    etag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1787,10 +2417,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description Not IAM-authorised (API Gateway) */
+            /** @description API Gateway: not IAM-authorised */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1810,7 +2445,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `precondition-failed` */
@@ -1819,16 +2459,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "precondition-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `payload-too-large` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description `unsupported-media-type` */
@@ -1837,25 +2493,222 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    platformOwnerInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "new-owner@acme.example",
+                 *       "name": "Nora Owner"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * Format: email
+                     * @description An email address (case-insensitive, stored lower-cased).
+                     */
+                    email?: string;
+                    /** @description The person’s full name, as colleagues see it (1–200 characters; no URLs or domains). */
+                    name?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The owner’s new invitation is on its way */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Member"];
+                };
+            };
+            /** @description `validation-failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description API Gateway: not IAM-authorised */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Forbidden"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `not-found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `conflict`, `seat-limit-reached` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "conflict" | "seat-limit-reached";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -1870,6 +2723,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description The invitation token from the email link (`…/accept-invitation?token=…`). */
                     token: string;
                 };
             };
@@ -1890,7 +2744,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `invitation-invalid` */
@@ -1899,16 +2758,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "invitation-invalid";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `payload-too-large` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description `unsupported-media-type` */
@@ -1917,25 +2792,52 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -1957,9 +2859,12 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** @description The invitation token from the email link (`…/accept-invitation?token=…`). */
                     token: string;
+                    /** @description The person’s full name, as colleagues see it (1–200 characters; no URLs or domains). Required when the address has no login yet. */
                     name?: string;
-                    password?: string & (unknown & unknown & unknown);
+                    /** @description For a new login, its password (the password policy applies); for an address that already has a login, that login’s current password as proof (or send its bearer token instead). */
+                    password?: string;
                 };
             };
         };
@@ -1979,7 +2884,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `login-required`, `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "login-required" | "unauthenticated";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `invitation-invalid` */
@@ -1988,16 +2912,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "invitation-invalid";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `payload-too-large` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description `unsupported-media-type` */
@@ -2006,25 +2946,52 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -2045,8 +3012,12 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    /** Format: email */
+                    /**
+                     * Format: email
+                     * @description An email address (case-insensitive, stored lower-cased).
+                     */
                     email: string;
+                    /** @description The login’s current password. */
                     password: string;
                 };
             };
@@ -2067,7 +3038,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `unauthenticated` */
@@ -2076,16 +3052,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unauthenticated";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `payload-too-large` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description `unsupported-media-type` */
@@ -2094,7 +3086,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `too-many-requests` */
@@ -2103,25 +3100,52 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "too-many-requests";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -2136,6 +3160,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description A refresh token from sign-in. */
                     refreshToken: string;
                 };
             };
@@ -2156,25 +3181,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `session-revoked` */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unauthenticated" | "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `payload-too-large` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description `unsupported-media-type` */
@@ -2183,25 +3229,52 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -2216,9 +3289,14 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** Format: email */
+                    /**
+                     * Format: email
+                     * @description An email address (case-insensitive, stored lower-cased).
+                     */
                     email: string;
+                    /** @description The `session` of the NEW_PASSWORD_REQUIRED challenge that sign-in answered. */
                     session: string;
+                    /** @description The new password: at least 12 characters with a lower-case letter, an upper-case letter and a digit. */
                     newPassword: string & (unknown & unknown & unknown);
                 };
             };
@@ -2239,7 +3317,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `unauthenticated` */
@@ -2248,16 +3331,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unauthenticated";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `payload-too-large` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description `unsupported-media-type` */
@@ -2266,7 +3365,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `too-many-requests` */
@@ -2275,25 +3379,52 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "too-many-requests";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -2308,7 +3439,10 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** Format: email */
+                    /**
+                     * Format: email
+                     * @description An email address (case-insensitive, stored lower-cased).
+                     */
                     email: string;
                 };
             };
@@ -2329,16 +3463,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `payload-too-large` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description `unsupported-media-type` */
@@ -2347,7 +3497,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `too-many-requests` */
@@ -2356,25 +3511,52 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "too-many-requests";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -2389,10 +3571,15 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** Format: email */
+                    /**
+                     * Format: email
+                     * @description An email address (case-insensitive, stored lower-cased).
+                     */
                     email: string;
+                    /** @description The code the password-reset email carried. */
                     code: string;
-                    password: string & (unknown & unknown & unknown);
+                    /** @description The new password: at least 12 characters with a lower-case letter, an upper-case letter and a digit. */
+                    newPassword: string & (unknown & unknown & unknown);
                 };
             };
         };
@@ -2410,7 +3597,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `unauthenticated` */
@@ -2419,16 +3611,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unauthenticated";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `payload-too-large` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description `unsupported-media-type` */
@@ -2437,7 +3645,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `too-many-requests` */
@@ -2446,25 +3659,381 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "too-many-requests";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "currentPassword": "Correct-horse-42",
+                 *       "newPassword": "Battery-staple-43"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The caller’s current password. */
+                    currentPassword: string;
+                    /** @description The new password: at least 12 characters with a lower-case letter, an upper-case letter and a digit. */
+                    newPassword: string & (unknown & unknown & unknown);
+                };
+            };
+        };
+        responses: {
+            /** @description Changed; fresh tokens (every other session ended) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignIn"];
+                };
+            };
+            /** @description `validation-failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `password-change-required` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `too-many-requests` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "too-many-requests";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "everywhere": true
+                 *     }
+                 */
+                "application/json": {
+                    /** @description A refresh token from sign-in. */
+                    refreshToken: string;
+                } | {
+                    /**
+                     * @description true: end every session of this login (all refresh tokens, and every access token on its next use).
+                     * @constant
+                     */
+                    everywhere: true;
+                };
+            };
+        };
+        responses: {
+            /** @description Signed out */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `validation-failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `password-change-required` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -2493,15 +4062,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description No valid bearer token (API Gateway) */
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
                     /**
                      * @example {
                      *       "message": "Unauthorized"
@@ -2510,22 +4090,92 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `internal-error` */
+            /** @description `password-change-required` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -2544,8 +4194,8 @@ export interface operations {
             /** @description The tenant */
             200: {
                 headers: {
-                    /** @description Send as If-Match to change this resource */
-                    etag?: string;
+                    /** @description The resource’s version, e.g. "v3": send it as If-Match to change the resource */
+                    etag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2558,15 +4208,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description No valid bearer token (API Gateway) */
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
                     /**
                      * @example {
                      *       "message": "Unauthorized"
@@ -2575,13 +4236,18 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `forbidden`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not-found` */
@@ -2590,25 +4256,86 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -2617,7 +4344,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description An ETag from a read, e.g. "v3" */
+                /** @description An ETag from a read of this resource, e.g. "v3" (or *): the change is made only if it is still current, else 412 */
                 "if-match"?: string;
             };
             path: {
@@ -2633,6 +4360,7 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** @description The tenant’s display name (the business), 1–200 characters. */
                     name: string;
                 };
             };
@@ -2641,8 +4369,8 @@ export interface operations {
             /** @description The tenant */
             200: {
                 headers: {
-                    /** @description Send as If-Match to change this resource */
-                    etag?: string;
+                    /** @description The resource’s version, e.g. "v3": send it as If-Match to change the resource */
+                    etag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2655,15 +4383,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description No valid bearer token (API Gateway) */
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
                     /**
                      * @example {
                      *       "message": "Unauthorized"
@@ -2672,13 +4411,18 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `forbidden`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not-found` */
@@ -2687,7 +4431,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `precondition-failed` */
@@ -2696,16 +4445,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "precondition-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `payload-too-large` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description `unsupported-media-type` */
@@ -2714,25 +4479,52 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -2751,8 +4543,8 @@ export interface operations {
             /** @description My membership */
             200: {
                 headers: {
-                    /** @description Send as If-Match to change this resource */
-                    etag?: string;
+                    /** @description The resource’s version, e.g. "v3": send it as If-Match to change the resource */
+                    etag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2765,15 +4557,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description No valid bearer token (API Gateway) */
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
                     /**
                      * @example {
                      *       "message": "Unauthorized"
@@ -2782,13 +4585,18 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `forbidden`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not-found` */
@@ -2797,25 +4605,86 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -2824,7 +4693,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 8–128 letters, digits or ._:-; a retry with the same key replays the first response */
+                /** @description Makes a retry safe: 8–128 letters, digits or ._:-. A retry by the same caller with the same key and body replays the first response instead of creating twice; the same key with another body is a 409. */
                 "idempotency-key"?: string;
             };
             path: {
@@ -2843,14 +4712,25 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** @description The teams the member belongs to. */
                     teamIds?: string[];
-                    /** Format: email */
+                    /**
+                     * Format: email
+                     * @description An email address (case-insensitive, stored lower-cased).
+                     */
                     email: string;
+                    /** @description The person’s full name, as colleagues see it (1–200 characters; no URLs or domains). */
                     name?: string;
-                    /** @enum {string} */
+                    /**
+                     * @description The built-in role (`admin`, `manager`, `agent`), or `custom` with `roleId`.
+                     * @enum {string}
+                     */
                     role: "admin" | "manager" | "agent" | "custom";
+                    /** @description The custom role (with role `custom`); not allowed with a built-in role. */
                     roleId?: string;
-                    grants?: string[];
+                    /** @description Extra permissions beyond the role (each one the caller holds). */
+                    grants?: components["schemas"]["Permission"][];
+                    /** @description Whether the member may use the CRM (`contacts:*` permissions); always true for admins. */
                     crmAccess?: boolean;
                 };
             };
@@ -2871,15 +4751,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description No valid bearer token (API Gateway) */
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
                     /**
                      * @example {
                      *       "message": "Unauthorized"
@@ -2888,13 +4779,18 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `forbidden`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not-found` */
@@ -2903,7 +4799,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `email-taken`, `seat-limit-reached`, `conflict` */
@@ -2912,16 +4813,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "email-taken" | "seat-limit-reached" | "conflict";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `payload-too-large` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description `unsupported-media-type` */
@@ -2930,25 +4847,52 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -2986,15 +4930,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description No valid bearer token (API Gateway) */
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
                     /**
                      * @example {
                      *       "message": "Unauthorized"
@@ -3003,13 +4958,18 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `forbidden`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not-found` */
@@ -3018,25 +4978,86 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -3045,7 +5066,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 8–128 letters, digits or ._:-; a retry with the same key replays the first response */
+                /** @description Makes a retry safe: 8–128 letters, digits or ._:-. A retry by the same caller with the same key and body replays the first response instead of creating twice; the same key with another body is a 409. */
                 "idempotency-key"?: string;
             };
             path: {
@@ -3065,22 +5086,35 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** @description The teams the member belongs to. */
                     teamIds?: string[];
-                    /** Format: email */
+                    /**
+                     * Format: email
+                     * @description An email address (case-insensitive, stored lower-cased).
+                     */
                     email: string;
+                    /** @description The person’s full name, as colleagues see it (1–200 characters; no URLs or domains). */
                     name: string;
-                    /** @enum {string} */
+                    /**
+                     * @description The built-in role (`admin`, `manager`, `agent`), or `custom` with `roleId`.
+                     * @enum {string}
+                     */
                     role: "admin" | "manager" | "agent" | "custom";
+                    /** @description The custom role (with role `custom`); not allowed with a built-in role. */
                     roleId?: string;
-                    grants?: string[];
+                    /** @description Extra permissions beyond the role (each one the caller holds). */
+                    grants?: components["schemas"]["Permission"][];
+                    /** @description Whether the member may use the CRM (`contacts:*` permissions); always true for admins. */
                     crmAccess?: boolean;
+                    /** @description The initial password of the new login (the password policy applies). */
                     password?: string & (unknown & unknown & unknown);
+                    /** @description true (default): the person must choose a new password at first sign-in; false: the initial password stays. */
                     temporaryPassword?: boolean;
                 };
             };
         };
         responses: {
-            /** @description Created and active */
+            /** @description Created and active — or, for an address that already has a login, invited (that login is never touched) */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -3095,15 +5129,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description No valid bearer token (API Gateway) */
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
                     /**
                      * @example {
                      *       "message": "Unauthorized"
@@ -3112,13 +5157,18 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `forbidden`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not-found` */
@@ -3127,7 +5177,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `email-taken`, `seat-limit-reached`, `identity-shared`, `conflict` */
@@ -3136,16 +5191,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "email-taken" | "seat-limit-reached" | "identity-shared" | "conflict";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `payload-too-large` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description `unsupported-media-type` */
@@ -3154,25 +5225,52 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -3192,8 +5290,8 @@ export interface operations {
             /** @description The member */
             200: {
                 headers: {
-                    /** @description Send as If-Match to change this resource */
-                    etag?: string;
+                    /** @description The resource’s version, e.g. "v3": send it as If-Match to change the resource */
+                    etag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3206,15 +5304,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description No valid bearer token (API Gateway) */
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
                     /**
                      * @example {
                      *       "message": "Unauthorized"
@@ -3223,13 +5332,18 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `forbidden`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not-found` */
@@ -3238,25 +5352,86 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -3286,15 +5461,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description No valid bearer token (API Gateway) */
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
                     /**
                      * @example {
                      *       "message": "Unauthorized"
@@ -3303,13 +5489,18 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `forbidden`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not-found` */
@@ -3318,7 +5509,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `owner-protected`, `last-admin` */
@@ -3327,25 +5523,86 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "owner-protected" | "last-admin";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -3354,7 +5611,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description An ETag from a read, e.g. "v3" */
+                /** @description An ETag from a read of this resource, e.g. "v3" (or *): the change is made only if it is still current, else 412 */
                 "if-match"?: string;
             };
             path: {
@@ -3371,14 +5628,25 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** @description The person’s full name, as colleagues see it (1–200 characters; no URLs or domains). */
                     name?: string;
-                    /** Format: email */
+                    /**
+                     * Format: email
+                     * @description An email address (case-insensitive, stored lower-cased).
+                     */
                     email?: string;
-                    /** @enum {string} */
+                    /**
+                     * @description The built-in role (`admin`, `manager`, `agent`), or `custom` with `roleId`.
+                     * @enum {string}
+                     */
                     role?: "admin" | "manager" | "agent" | "custom";
+                    /** @description The custom role: with role `custom`, or alone for a member whose role is already custom. */
                     roleId?: string | null;
-                    grants?: string[];
+                    /** @description Extra permissions beyond the role (each one the caller holds). */
+                    grants?: components["schemas"]["Permission"][];
+                    /** @description Whether the member may use the CRM (`contacts:*` permissions); always true for admins. */
                     crmAccess?: boolean;
+                    /** @description The teams the member belongs to. */
                     teamIds?: string[];
                 };
             };
@@ -3387,8 +5655,8 @@ export interface operations {
             /** @description The member, changed */
             200: {
                 headers: {
-                    /** @description Send as If-Match to change this resource */
-                    etag?: string;
+                    /** @description The resource’s version, e.g. "v3": send it as If-Match to change the resource */
+                    etag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3401,15 +5669,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description No valid bearer token (API Gateway) */
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
                     /**
                      * @example {
                      *       "message": "Unauthorized"
@@ -3418,13 +5697,18 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `forbidden`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not-found` */
@@ -3433,7 +5717,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `email-taken`, `identity-shared`, `owner-protected`, `last-admin`, `conflict` */
@@ -3442,7 +5731,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "email-taken" | "identity-shared" | "owner-protected" | "last-admin" | "conflict";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `precondition-failed` */
@@ -3451,16 +5745,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "precondition-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `payload-too-large` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description `unsupported-media-type` */
@@ -3469,25 +5779,52 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -3507,8 +5844,8 @@ export interface operations {
             /** @description Suspended */
             200: {
                 headers: {
-                    /** @description Send as If-Match to change this resource */
-                    etag?: string;
+                    /** @description The resource’s version, e.g. "v3": send it as If-Match to change the resource */
+                    etag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3521,15 +5858,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description No valid bearer token (API Gateway) */
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
                     /**
                      * @example {
                      *       "message": "Unauthorized"
@@ -3538,13 +5886,18 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `forbidden`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not-found` */
@@ -3553,7 +5906,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `invalid-transition`, `owner-protected`, `last-admin`, `seat-limit-reached` */
@@ -3562,25 +5920,86 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "invalid-transition" | "owner-protected" | "last-admin" | "seat-limit-reached";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -3600,8 +6019,8 @@ export interface operations {
             /** @description Deactivated */
             200: {
                 headers: {
-                    /** @description Send as If-Match to change this resource */
-                    etag?: string;
+                    /** @description The resource’s version, e.g. "v3": send it as If-Match to change the resource */
+                    etag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3614,15 +6033,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description No valid bearer token (API Gateway) */
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
                     /**
                      * @example {
                      *       "message": "Unauthorized"
@@ -3631,13 +6061,18 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `forbidden`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not-found` */
@@ -3646,7 +6081,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `invalid-transition`, `owner-protected`, `last-admin`, `seat-limit-reached` */
@@ -3655,25 +6095,86 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "invalid-transition" | "owner-protected" | "last-admin" | "seat-limit-reached";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -3693,8 +6194,8 @@ export interface operations {
             /** @description Active again */
             200: {
                 headers: {
-                    /** @description Send as If-Match to change this resource */
-                    etag?: string;
+                    /** @description The resource’s version, e.g. "v3": send it as If-Match to change the resource */
+                    etag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3707,15 +6208,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description No valid bearer token (API Gateway) */
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
                     /**
                      * @example {
                      *       "message": "Unauthorized"
@@ -3724,13 +6236,18 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `forbidden`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not-found` */
@@ -3739,7 +6256,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `invalid-transition`, `owner-protected`, `last-admin`, `seat-limit-reached` */
@@ -3748,25 +6270,86 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "invalid-transition" | "owner-protected" | "last-admin" | "seat-limit-reached";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -3786,8 +6369,8 @@ export interface operations {
             /** @description A new link is on its way */
             200: {
                 headers: {
-                    /** @description Send as If-Match to change this resource */
-                    etag?: string;
+                    /** @description The resource’s version, e.g. "v3": send it as If-Match to change the resource */
+                    etag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3800,15 +6383,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description No valid bearer token (API Gateway) */
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
                     /**
                      * @example {
                      *       "message": "Unauthorized"
@@ -3817,13 +6411,18 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `forbidden`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not-found` */
@@ -3832,34 +6431,114 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `invalid-transition`, `owner-protected`, `last-admin`, `seat-limit-reached` */
+            /** @description `invalid-transition` */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "invalid-transition";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `too-many-requests` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "too-many-requests";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -3883,7 +6562,9 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** @description The new password (the password policy applies). */
                     password: string & (unknown & unknown & unknown);
+                    /** @description true (default): the person must choose a new password at their next sign-in. */
                     temporary?: boolean;
                 };
             };
@@ -3902,15 +6583,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description No valid bearer token (API Gateway) */
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
                     /**
                      * @example {
                      *       "message": "Unauthorized"
@@ -3919,13 +6611,18 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `forbidden`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not-found` */
@@ -3934,7 +6631,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `identity-shared`, `invalid-transition` */
@@ -3943,16 +6645,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "identity-shared" | "invalid-transition";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `payload-too-large` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description `unsupported-media-type` */
@@ -3961,25 +6679,52 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -4018,15 +6763,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description No valid bearer token (API Gateway) */
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
                     /**
                      * @example {
                      *       "message": "Unauthorized"
@@ -4035,13 +6791,18 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `forbidden`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not-found` */
@@ -4050,25 +6811,86 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -4097,18 +6919,117 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description No valid bearer token (API Gateway) */
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
                     /**
                      * @example {
                      *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `password-change-required` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
                      *     }
                      */
                     "application/json": components["schemas"]["GatewayMessage"];
@@ -4145,15 +7066,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description No valid bearer token (API Gateway) */
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
                     /**
                      * @example {
                      *       "message": "Unauthorized"
@@ -4162,13 +7094,18 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `forbidden`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not-found` */
@@ -4177,25 +7114,86 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -4204,7 +7202,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 8–128 letters, digits or ._:-; a retry with the same key replays the first response */
+                /** @description Makes a retry safe: 8–128 letters, digits or ._:-. A retry by the same caller with the same key and body replays the first response instead of creating twice; the same key with another body is a 409. */
                 "idempotency-key"?: string;
             };
             path: {
@@ -4224,9 +7222,12 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** @description The role’s name, unique in the tenant (case-insensitive), 1–100 characters. */
                     name: string;
+                    /** @description A free-text description (at most 500 characters). */
                     description?: string;
-                    permissions: string[];
+                    /** @description The role’s permissions (each one the caller holds): they reach every holder on their next request. */
+                    permissions: components["schemas"]["Permission"][];
                 };
             };
         };
@@ -4234,10 +7235,10 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
-                    /** @description Send as If-Match to change this resource */
-                    etag?: string;
+                    /** @description The resource’s version, e.g. "v3": send it as If-Match to change the resource */
+                    etag: string;
                     /** @description The new resource */
-                    location?: string;
+                    location: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4250,15 +7251,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description No valid bearer token (API Gateway) */
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
                     /**
                      * @example {
                      *       "message": "Unauthorized"
@@ -4267,13 +7279,18 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `forbidden`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not-found` */
@@ -4282,7 +7299,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `conflict` */
@@ -4291,16 +7313,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "conflict";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `payload-too-large` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description `unsupported-media-type` */
@@ -4309,25 +7347,52 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -4347,8 +7412,8 @@ export interface operations {
             /** @description The role */
             200: {
                 headers: {
-                    /** @description Send as If-Match to change this resource */
-                    etag?: string;
+                    /** @description The resource’s version, e.g. "v3": send it as If-Match to change the resource */
+                    etag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4361,15 +7426,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description No valid bearer token (API Gateway) */
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
                     /**
                      * @example {
                      *       "message": "Unauthorized"
@@ -4378,13 +7454,18 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `forbidden`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not-found` */
@@ -4393,25 +7474,86 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -4420,7 +7562,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description An ETag from a read, e.g. "v3" */
+                /** @description An ETag from a read of this resource, e.g. "v3" (or *): the change is made only if it is still current, else 412 */
                 "if-match"?: string;
             };
             path: {
@@ -4444,15 +7586,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description No valid bearer token (API Gateway) */
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
                     /**
                      * @example {
                      *       "message": "Unauthorized"
@@ -4461,13 +7614,18 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `forbidden`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not-found` */
@@ -4476,7 +7634,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `conflict` */
@@ -4485,7 +7648,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "conflict";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `precondition-failed` */
@@ -4494,25 +7662,86 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "precondition-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -4521,7 +7750,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description An ETag from a read, e.g. "v3" */
+                /** @description An ETag from a read of this resource, e.g. "v3" (or *): the change is made only if it is still current, else 412 */
                 "if-match"?: string;
             };
             path: {
@@ -4540,9 +7769,12 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** @description The role’s name, unique in the tenant (case-insensitive), 1–100 characters. */
                     name?: string;
+                    /** @description A free-text description (at most 500 characters). */
                     description?: string;
-                    permissions?: string[];
+                    /** @description The role’s permissions (each one the caller holds): they reach every holder on their next request. */
+                    permissions?: components["schemas"]["Permission"][];
                 };
             };
         };
@@ -4550,8 +7782,8 @@ export interface operations {
             /** @description The role */
             200: {
                 headers: {
-                    /** @description Send as If-Match to change this resource */
-                    etag?: string;
+                    /** @description The resource’s version, e.g. "v3": send it as If-Match to change the resource */
+                    etag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4564,15 +7796,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description No valid bearer token (API Gateway) */
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
                     /**
                      * @example {
                      *       "message": "Unauthorized"
@@ -4581,13 +7824,18 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `forbidden`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not-found` */
@@ -4596,7 +7844,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `conflict` */
@@ -4605,7 +7858,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "conflict";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `precondition-failed` */
@@ -4614,16 +7872,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "precondition-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `payload-too-large` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description `unsupported-media-type` */
@@ -4632,25 +7906,52 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -4672,6 +7973,7 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** @description The member who becomes the owner: an active admin of this tenant. */
                     memberId: string;
                 };
             };
@@ -4680,8 +7982,8 @@ export interface operations {
             /** @description The tenant */
             200: {
                 headers: {
-                    /** @description Send as If-Match to change this resource */
-                    etag?: string;
+                    /** @description The resource’s version, e.g. "v3": send it as If-Match to change the resource */
+                    etag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4694,15 +7996,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description No valid bearer token (API Gateway) */
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
                     /**
                      * @example {
                      *       "message": "Unauthorized"
@@ -4711,13 +8024,18 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `forbidden`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not-found` */
@@ -4726,7 +8044,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `conflict` */
@@ -4735,16 +8058,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "conflict";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `payload-too-large` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description `unsupported-media-type` */
@@ -4753,25 +8092,52 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -4805,15 +8171,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description No valid bearer token (API Gateway) */
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
                     /**
                      * @example {
                      *       "message": "Unauthorized"
@@ -4822,13 +8199,18 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `forbidden`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not-found` */
@@ -4837,25 +8219,86 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -4864,7 +8307,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 8–128 letters, digits or ._:-; a retry with the same key replays the first response */
+                /** @description Makes a retry safe: 8–128 letters, digits or ._:-. A retry by the same caller with the same key and body replays the first response instead of creating twice; the same key with another body is a 409. */
                 "idempotency-key"?: string;
             };
             path: {
@@ -4882,10 +8325,16 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** @description The team’s name, unique in the tenant (case-insensitive), 1–100 characters. */
                     name: string;
+                    /** @description A free-text description (at most 500 characters). */
                     description?: string;
-                    /** @enum {string} */
+                    /**
+                     * @description How the team picks an assignee: `round_robin`, `load_balanced` (fewest open conversations) or `manual` (queue only).
+                     * @enum {string}
+                     */
                     assignmentStrategy?: "round_robin" | "load_balanced" | "manual";
+                    /** @description At most this many open conversations per member for automatic assignment; null: no limit. */
                     capacity?: number | null;
                 };
             };
@@ -4894,10 +8343,10 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
-                    /** @description Send as If-Match to change this resource */
-                    etag?: string;
+                    /** @description The resource’s version, e.g. "v3": send it as If-Match to change the resource */
+                    etag: string;
                     /** @description The new resource */
-                    location?: string;
+                    location: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4910,15 +8359,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description No valid bearer token (API Gateway) */
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
                     /**
                      * @example {
                      *       "message": "Unauthorized"
@@ -4927,13 +8387,18 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `forbidden`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not-found` */
@@ -4942,7 +8407,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `conflict` */
@@ -4951,16 +8421,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "conflict";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `payload-too-large` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description `unsupported-media-type` */
@@ -4969,25 +8455,52 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -5007,8 +8520,8 @@ export interface operations {
             /** @description The team */
             200: {
                 headers: {
-                    /** @description Send as If-Match to change this resource */
-                    etag?: string;
+                    /** @description The resource’s version, e.g. "v3": send it as If-Match to change the resource */
+                    etag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5021,15 +8534,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description No valid bearer token (API Gateway) */
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
                     /**
                      * @example {
                      *       "message": "Unauthorized"
@@ -5038,13 +8562,18 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `forbidden`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not-found` */
@@ -5053,25 +8582,86 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -5080,7 +8670,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description An ETag from a read, e.g. "v3" */
+                /** @description An ETag from a read of this resource, e.g. "v3" (or *): the change is made only if it is still current, else 412 */
                 "if-match"?: string;
             };
             path: {
@@ -5104,15 +8694,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description No valid bearer token (API Gateway) */
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
                     /**
                      * @example {
                      *       "message": "Unauthorized"
@@ -5121,13 +8722,18 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `forbidden`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not-found` */
@@ -5136,7 +8742,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `conflict` */
@@ -5145,7 +8756,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "conflict";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `precondition-failed` */
@@ -5154,25 +8770,86 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "precondition-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -5181,7 +8858,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description An ETag from a read, e.g. "v3" */
+                /** @description An ETag from a read of this resource, e.g. "v3" (or *): the change is made only if it is still current, else 412 */
                 "if-match"?: string;
             };
             path: {
@@ -5198,10 +8875,16 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** @description The team’s name, unique in the tenant (case-insensitive), 1–100 characters. */
                     name?: string;
+                    /** @description A free-text description (at most 500 characters). */
                     description?: string;
-                    /** @enum {string} */
+                    /**
+                     * @description How the team picks an assignee: `round_robin`, `load_balanced` (fewest open conversations) or `manual` (queue only).
+                     * @enum {string}
+                     */
                     assignmentStrategy?: "round_robin" | "load_balanced" | "manual";
+                    /** @description At most this many open conversations per member for automatic assignment; null: no limit. */
                     capacity?: number | null;
                 };
             };
@@ -5210,8 +8893,8 @@ export interface operations {
             /** @description The team */
             200: {
                 headers: {
-                    /** @description Send as If-Match to change this resource */
-                    etag?: string;
+                    /** @description The resource’s version, e.g. "v3": send it as If-Match to change the resource */
+                    etag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5224,15 +8907,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description No valid bearer token (API Gateway) */
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
                     /**
                      * @example {
                      *       "message": "Unauthorized"
@@ -5241,13 +8935,18 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `forbidden`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not-found` */
@@ -5256,7 +8955,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `conflict` */
@@ -5265,7 +8969,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "conflict";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `precondition-failed` */
@@ -5274,16 +8983,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "precondition-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `payload-too-large` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description `unsupported-media-type` */
@@ -5292,25 +9017,52 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -5345,15 +9097,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description No valid bearer token (API Gateway) */
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
                     /**
                      * @example {
                      *       "message": "Unauthorized"
@@ -5362,13 +9125,18 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `forbidden`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not-found` */
@@ -5377,25 +9145,86 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -5416,8 +9245,8 @@ export interface operations {
             /** @description The member, with their teamIds */
             200: {
                 headers: {
-                    /** @description Send as If-Match to change this resource */
-                    etag?: string;
+                    /** @description The resource’s version, e.g. "v3": send it as If-Match to change the resource */
+                    etag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5430,15 +9259,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description No valid bearer token (API Gateway) */
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
                     /**
                      * @example {
                      *       "message": "Unauthorized"
@@ -5447,13 +9287,18 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `forbidden`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not-found` */
@@ -5462,7 +9307,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `conflict` */
@@ -5471,25 +9321,86 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "conflict";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -5520,15 +9431,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description No valid bearer token (API Gateway) */
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
                     /**
                      * @example {
                      *       "message": "Unauthorized"
@@ -5537,13 +9459,18 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `forbidden`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not-found` */
@@ -5552,7 +9479,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `conflict` */
@@ -5561,25 +9493,86 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "conflict";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -5602,7 +9595,10 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    /** @enum {string} */
+                    /**
+                     * @description `online` receives automatic assignments; `away` does not.
+                     * @enum {string}
+                     */
                     availability: "online" | "away";
                 };
             };
@@ -5611,8 +9607,8 @@ export interface operations {
             /** @description The member */
             200: {
                 headers: {
-                    /** @description Send as If-Match to change this resource */
-                    etag?: string;
+                    /** @description The resource’s version, e.g. "v3": send it as If-Match to change the resource */
+                    etag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5625,15 +9621,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description No valid bearer token (API Gateway) */
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
                     /**
                      * @example {
                      *       "message": "Unauthorized"
@@ -5642,13 +9649,18 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `forbidden`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not-found` */
@@ -5657,16 +9669,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `payload-too-large` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description `unsupported-media-type` */
@@ -5675,25 +9703,52 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -5725,15 +9780,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description No valid bearer token (API Gateway) */
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
                     /**
                      * @example {
                      *       "message": "Unauthorized"
@@ -5742,13 +9808,18 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `forbidden`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not-found` */
@@ -5757,25 +9828,86 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -5798,8 +9930,10 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** @description The member who takes the conversation. */
                     assigneeId: string;
                 } | {
+                    /** @description The team whose strategy picks the assignee (or whose queue the conversation waits in). */
                     teamId: string;
                 };
             };
@@ -5820,15 +9954,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description No valid bearer token (API Gateway) */
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
                     /**
                      * @example {
                      *       "message": "Unauthorized"
@@ -5837,13 +9982,18 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `forbidden`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not-found` */
@@ -5852,7 +10002,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `conflict` */
@@ -5861,16 +10016,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "conflict";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `payload-too-large` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description `unsupported-media-type` */
@@ -5879,25 +10050,52 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -5927,15 +10125,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description No valid bearer token (API Gateway) */
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
                     /**
                      * @example {
                      *       "message": "Unauthorized"
@@ -5944,13 +10153,18 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `forbidden`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not-found` */
@@ -5959,25 +10173,86 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -6009,15 +10284,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description No valid bearer token (API Gateway) */
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
                     /**
                      * @example {
                      *       "message": "Unauthorized"
@@ -6026,13 +10312,18 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `forbidden`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not-found` */
@@ -6041,7 +10332,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `conflict` */
@@ -6050,25 +10346,86 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "conflict";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -6103,15 +10460,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description No valid bearer token (API Gateway) */
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
                     /**
                      * @example {
                      *       "message": "Unauthorized"
@@ -6120,13 +10488,18 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `forbidden`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not-found` */
@@ -6135,25 +10508,86 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
-            /** @description `internal-error` */
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `service-unavailable` */
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };

@@ -1,6 +1,5 @@
 /** The public auth and invitation operations (no token needed) and the self-service ones. */
 import { api, ok } from '../api/client';
-import type { InvitationPreviewExtras } from '../api/contract';
 import type { components } from '../api/schema';
 import { endSession, refreshToken, startSession, type Tokens } from '../api/session';
 
@@ -24,12 +23,10 @@ export async function forgotPassword(email: string): Promise<void> {
 }
 
 export async function confirmForgotPassword(email: string, code: string, newPassword: string): Promise<void> {
-  // The committed openapi.json names the field `password`; the identity contract renames it `newPassword`
-  // (regenerated types will flag this line when that lands).
-  await ok(api.POST('/v1/auth/confirm-forgot-password', { body: { email, code, password: newPassword } }));
+  await ok(api.POST('/v1/auth/confirm-forgot-password', { body: { email, code, newPassword } }));
 }
 
-export type InvitationPreview = components['schemas']['InvitationPreview'] & InvitationPreviewExtras;
+export type InvitationPreview = components['schemas']['InvitationPreview'];
 
 export async function previewInvitation(token: string): Promise<InvitationPreview> {
   return ok(api.POST('/v1/invitations/preview', { body: { token } }));
@@ -52,8 +49,9 @@ export async function acceptInvitation(
 }
 
 export async function changePassword(currentPassword: string, newPassword: string): Promise<void> {
-  const tokens = await ok(api.POST('/v1/auth/change-password', { body: { currentPassword, newPassword } }));
-  startSession({ refreshToken: refreshToken(), ...tokens });
+  const data = await ok(api.POST('/v1/auth/change-password', { body: { currentPassword, newPassword } }));
+  if ('challenge' in data) throw new Error('Sign in again with your new password.');
+  startSession({ refreshToken: refreshToken(), ...data });
 }
 
 /**

@@ -63,7 +63,8 @@ export function MemberDialog({
       ...(roleId ? { roleId } : {}),
       crmAccess: form.get('crmAccess') === 'on',
       teamIds: form.getAll('teamIds').map(String),
-      grants: form.getAll('grants').map(String),
+      // The checkboxes offer only the catalogue's permissions.
+      grants: form.getAll('grants').map(String) as Permission[],
     };
     let request: MemberSubmit;
     if (mode.kind === 'invite') {

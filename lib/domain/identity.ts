@@ -1,0 +1,172 @@
+/**
+ * The identity rules (who may act on whom, which login a tenant manages, when
+ * a session is stale, who must prove what) as pure functions over plain data.
+ * Every use case that acts on a member or a credential asks these; none of
+ * them re-derives a rule.
+ */
+import { DomainError, forbidden } from './errors.ts';
+import type { MemberStatus } from './lifecycle.ts';
+import type { Permission, Role } from './permissions.ts';
+
+/** What Roster records about one login (the `IDENTITY#sub` item), translated from storage. */
+export interface IdentityState {
+  /** The Cognito `sub`: the member id in every tenant. */
+  id: string;
+  /** The tenant whose invitation or direct creation made the login; null = none (made elsewhere). */
+  managedBy: string | null;
+  /** Tenants where the login holds an accepted membership (active, suspended, deactivated). */
+  acceptedTenants: readonly string[];
+  /** Memberships of any status (invited included): the login is removed when this reaches zero. */
+  membershipCount: number;
+  /** A password someone knows is set (an invitation-only login has none yet). */
+  hasPassword: boolean;
+  /** The password was set by an admin: the person must choose their own before using Roster. */
+  mustChangePassword: boolean;
+  /** Epoch milliseconds: tokens authenticated earlier are refused (0 = none refused). */
+  tokensValidAfter: number;
+  /** Moves with every change of the item (0 = not recorded yet). */
+  version: number;
+}
+
+/** A login nobody has recorded yet (e.g. made before this item existed): managed by no tenant. */
+export function unknownIdentity(id: string): IdentityState {
+  return {
+    id,
+    managedBy: null,
+    acceptedTenants: [],
+    membershipCount: 0,
+    hasPassword: true,
+    mustChangePassword: false,
+    tokensValidAfter: 0,
+    version: 0,
+  };
+}
+
+const ACCEPTED: ReadonlySet<MemberStatus> = new Set(['active', 'suspended', 'deactivated']);
+
+/** Accepted memberships are the person's own joins; invited and expired are only offers. */
+export const isAccepted = (status: MemberStatus | undefined): boolean => status !== undefined && ACCEPTED.has(status);
+
+/** Rule 2: the tenant created the login and the login has joined no other tenant. */
+export function tenantManages(identity: IdentityState, tenantId: string): boolean {
+  return identity.managedBy === tenantId && identity.acceptedTenants.every((t) => t === tenantId);
+}
+
+export function assertManaged(identity: IdentityState, tenantId: string, what: 'password' | 'email'): void {
+  if (tenantManages(identity, tenantId)) return;
+  throw new DomainError(
+    'identity-shared',
+    `This person's login is their own (it was not created by this tenant, or it is also used in another tenant), so only they can change its ${what}.`,
+  );
+}
+
+/** The member as a holder of permissions, as dominance compares them. */
+export interface Principal {
+  id: string;
+  role: Role;
+  permissions: readonly Permission[];
+  isOwner: boolean;
+}
+
+/** What an actor does to another member: any edit, a status change, a credential, an invitation. */
+export type MemberAction = 'edit' | 'email' | 'password' | 'status' | 'resend' | 'delete';
+
+/**
+ * Rule 1 (dominance): acting on another member needs every permission the
+ * target holds; only admins act on admins; only the owner touches the owner's
+ * email or password. Acting on oneself is not governed here.
+ */
+export function assertDominates(actor: Principal, target: Principal, action: MemberAction): void {
+  if (actor.id === target.id) return;
+  if (target.isOwner && (action === 'email' || action === 'password')) {
+    throw forbidden(`Only the tenant owner can change the owner's ${action}.`);
+  }
+  if (target.role === 'admin' && actor.role !== 'admin') throw forbidden('Only admins can act on an admin.');
+  const missing = target.permissions.filter((p) => !actor.permissions.includes(p));
+  if (missing.length > 0) {
+    throw forbidden(
+      `You can only act on people whose permissions you hold; this person also has ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}.`,
+    );
+  }
+}
+
+/** The moments a token carries (JWT `auth_time`, else `iat`), in epoch seconds. */
+export interface TokenTimes {
+  authTime?: number;
+  issuedAt?: number;
+}
+
+/** Rule 4: a token authenticated before the identity's last credential change is stale. */
+export function sessionStale(identity: Pick<IdentityState, 'tokensValidAfter'>, token: TokenTimes): boolean {
+  if (identity.tokensValidAfter <= 0) return false;
+  const seconds = token.authTime ?? token.issuedAt;
+  if (seconds === undefined) return true;
+  return seconds * 1000 < identity.tokensValidAfter;
+}
+
+export const sessionRevoked = () =>
+  new DomainError('session-revoked', 'This session ended (a password, email or sign-out changed it); sign in again.');
+
+/**
+ * Rule 3: what accepting an invitation takes. A login with a password needs
+ * proof that the person owns it; a login nobody has a password for is the
+ * person's to set up with the link (which only their mailbox received).
+ */
+export type AcceptanceProof = 'token-of-identity' | 'token-of-other' | 'password' | 'none';
+
+export function acceptanceNeeds(identity: IdentityState, proof: AcceptanceProof): 'new-login' | 'link' {
+  if (!identity.hasPassword) {
+    if (proof === 'token-of-other') throw loginRequired();
+    return 'new-login';
+  }
+  if (proof === 'token-of-identity' || proof === 'password') return 'link';
+  throw loginRequired();
+}
+
+export const loginRequired = () =>
+  new DomainError(
+    'login-required',
+    'This address already has a login: sign in with its password (or as that login) to accept the invitation.',
+  );
+
+/**
+ * Rule 5: sends of one invitation are spaced, ever further apart — the first
+ * resend at once (a typo fixed, a mail lost), then `interval`, 2×, 4×, … up to
+ * 64× after the previous send. The answer is how many seconds to wait (0 = send).
+ */
+export function resendWait(
+  invitation: { lastSentAt?: string; sendCount?: number } | undefined,
+  now: Date,
+  intervalSeconds: number,
+): number {
+  const sent = invitation?.sendCount ?? 0;
+  if (!invitation?.lastSentAt || sent <= 1) return 0;
+  const spacing = intervalSeconds * 2 ** Math.min(sent - 2, 6);
+  const waitMs = Date.parse(invitation.lastSentAt) + spacing * 1000 - now.getTime();
+  return waitMs > 0 ? Math.ceil(waitMs / 1000) : 0;
+}
+
+export function tooManySends(retryAfterSeconds: number): DomainError {
+  return new DomainError(
+    'too-many-requests',
+    `This invitation was sent moments ago; wait ${retryAfterSeconds} s before sending it again.`,
+    { retryAfter: retryAfterSeconds },
+  );
+}
+
+/** Rule 5: names that go into mail carry no link (a scheme, `www.`, or anything shaped like a domain). */
+const LINK_LIKE = /(:\/\/|\bwww\.|[a-z0-9-]\.(?:[a-z]{2,24})(?:[/:?#]|\b))/i;
+
+export function containsLink(text: string): boolean {
+  return LINK_LIKE.test(text);
+}
+
+/** The user pool's password policy (DESIGN: 12+ characters, upper, lower, digit), as field messages. */
+export function passwordPolicyProblems(password: string): string[] {
+  return [
+    ...(password.length >= 12 ? [] : ['Must be at least 12 characters']),
+    ...(/[a-z]/.test(password) ? [] : ['Must contain a lower-case letter']),
+    ...(/[A-Z]/.test(password) ? [] : ['Must contain an upper-case letter']),
+    ...(/[0-9]/.test(password) ? [] : ['Must contain a digit']),
+  ];
+}

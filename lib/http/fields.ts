@@ -1,0 +1,97 @@
+/**
+ * What each request-body field means, for the OpenAPI document: a field whose
+ * schema has no description of its own (`.meta({ description })` on the zod
+ * schema wins) gets one from here — by operation and field path first, then
+ * by field path, then by field name. A unit test fails while any request-body
+ * field of the document has none, so a new field is described where it is
+ * defined or here.
+ */
+
+const PERSON_NAME = 'The person’s full name, as colleagues see it (1–200 characters; no URLs or domains).';
+const TENANT_NAME = 'The tenant’s display name (the business), 1–200 characters.';
+
+/** `operationId.path` or `path` (dotted, e.g. `owner.email`) or a bare field name. */
+export const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  // tenants (platform)
+  'platformCreateTenant.id': 'The tenant id to use (lower-case letters, digits, -); generated when absent.',
+  'platformCreateTenant.name': TENANT_NAME,
+  'platformUpdateTenant.name': TENANT_NAME,
+  'updateTenant.name': TENANT_NAME,
+  plan: 'The plan: its seat limit applies unless `seatLimit` overrides it (trial 1, starter 3, growth 5, scale 10, enterprise unlimited).',
+  seatLimit: 'The tenant’s own seat limit, overriding the plan’s; null returns to the plan’s limit.',
+  owner: 'The first admin and owner, invited by email when the tenant is created.',
+  'owner.email': 'The owner’s email address: the invitation is sent there.',
+  'owner.name': PERSON_NAME,
+  'platformUpdateTenant.status': '`active` reopens a closed tenant (closing is DELETE).',
+  // people
+  email: 'An email address (case-insensitive, stored lower-cased).',
+  name: PERSON_NAME,
+  password: 'A password: at least 12 characters with a lower-case letter, an upper-case letter and a digit.',
+  'login.password': 'The login’s current password.',
+  'acceptInvitation.password':
+    'For a new login, its password (the password policy applies); for an address that already has a login, that login’s current password as proof (or send its bearer token instead).',
+  'acceptInvitation.name': `${PERSON_NAME} Required when the address has no login yet.`,
+  'createMember.password': 'The initial password of the new login (the password policy applies).',
+  temporaryPassword:
+    'true (default): the person must choose a new password at first sign-in; false: the initial password stays.',
+  'resetMemberPassword.password': 'The new password (the password policy applies).',
+  temporary: 'true (default): the person must choose a new password at their next sign-in.',
+  currentPassword: 'The caller’s current password.',
+  newPassword: 'The new password: at least 12 characters with a lower-case letter, an upper-case letter and a digit.',
+  token: 'The invitation token from the email link (`…/accept-invitation?token=…`).',
+  refreshToken: 'A refresh token from sign-in.',
+  session: 'The `session` of the NEW_PASSWORD_REQUIRED challenge that sign-in answered.',
+  code: 'The code the password-reset email carried.',
+  everywhere: 'true: end every session of this login (all refresh tokens, and every access token on its next use).',
+  // members
+  role: 'The built-in role (`admin`, `manager`, `agent`), or `custom` with `roleId`.',
+  roleId: 'The custom role (with role `custom`); not allowed with a built-in role.',
+  'updateMember.roleId': 'The custom role: with role `custom`, or alone for a member whose role is already custom.',
+  grants: 'Extra permissions beyond the role (each one the caller holds).',
+  crmAccess: 'Whether the member may use the CRM (`contacts:*` permissions); always true for admins.',
+  teamIds: 'The teams the member belongs to.',
+  memberId: 'The member who becomes the owner: an active admin of this tenant.',
+  availability: '`online` receives automatic assignments; `away` does not.',
+  // roles
+  'createRole.name': 'The role’s name, unique in the tenant (case-insensitive), 1–100 characters.',
+  'updateRole.name': 'The role’s name, unique in the tenant (case-insensitive), 1–100 characters.',
+  permissions: 'The role’s permissions (each one the caller holds): they reach every holder on their next request.',
+  description: 'A free-text description (at most 500 characters).',
+  // teams
+  'createTeam.name': 'The team’s name, unique in the tenant (case-insensitive), 1–100 characters.',
+  'updateTeam.name': 'The team’s name, unique in the tenant (case-insensitive), 1–100 characters.',
+  assignmentStrategy:
+    'How the team picks an assignee: `round_robin`, `load_balanced` (fewest open conversations) or `manual` (queue only).',
+  capacity: 'At most this many open conversations per member for automatic assignment; null: no limit.',
+  awayReleaseSeconds:
+    'Conversations of a member away this long go back to the queue (0: at once); null or absent: never.',
+  // assignment
+  assigneeId: 'The member who takes the conversation.',
+  teamId: 'The team whose strategy picks the assignee (or whose queue the conversation waits in).',
+};
+
+type Schema = Record<string, unknown>;
+
+/** Fills in missing descriptions of every request-body field of the document (in place). */
+export function describeRequestFields(document: { paths?: object }): void {
+  for (const methods of Object.values((document.paths ?? {}) as Record<string, Record<string, unknown>>)) {
+    for (const operation of Object.values(methods) as Schema[]) {
+      const body = (operation.requestBody as Schema | undefined)?.content as Record<string, Schema> | undefined;
+      const schema = body?.['application/json']?.schema as Schema | undefined;
+      if (schema) describe(schema, String(operation.operationId), '');
+    }
+  }
+}
+
+function describe(schema: Schema, operationId: string, prefix: string): void {
+  for (const variant of [...((schema.anyOf as Schema[]) ?? []), ...((schema.oneOf as Schema[]) ?? [])]) {
+    describe(variant, operationId, prefix);
+  }
+  for (const [name, property] of Object.entries((schema.properties as Record<string, Schema>) ?? {})) {
+    const path = `${prefix}${name}`;
+    property.description ??=
+      FIELD_DESCRIPTIONS[`${operationId}.${path}`] ?? FIELD_DESCRIPTIONS[path] ?? FIELD_DESCRIPTIONS[name];
+    if (property.description === undefined) delete property.description;
+    describe(property, operationId, `${path}.`);
+  }
+}
