@@ -31,6 +31,8 @@ const tenantName = `Browser Co ${run}`;
 
 let kit: Kit;
 let ownerPage: Page;
+/** Another tab of the owner's, signed in separately (to see a credential change end it). */
+let otherSession: Page | undefined;
 let ownerPassword = PASSWORD;
 
 beforeAll(async () => {
@@ -361,6 +363,7 @@ describe('an invitation for a login that already exists', () => {
     await page.getByRole('button', { name: `Sign in and join ${third}` }).click();
     await visible(page.getByRole('heading', { name: 'Users' }));
     await visible(page.getByText(third, { exact: true }).first());
+    otherSession = page;
   });
 });
 
@@ -376,6 +379,13 @@ describe('identity routes of the contract (change password, sign out)', () => {
     if (identityContract) {
       await visible(page.getByRole('status').filter({ hasText: 'Your password was changed.' }));
       ownerPassword = next;
+      // This tab goes on with its fresh tokens; every other session is refused on its next request (§2a rule 4).
+      await page.getByRole('link', { name: 'Users' }).click();
+      await visible(row(page, created.email));
+      const other = otherSession as Page;
+      await other.getByRole('link', { name: 'Audit' }).click();
+      await visible(other.getByText('Your session has ended. Sign in again.'));
+      await page.getByRole('link', { name: 'My profile' }).click();
     } else {
       await visible(page.getByRole('alert').filter({ hasText: 'No route matches /v1/auth/change-password.' }));
     }

@@ -9,12 +9,19 @@ import { PASSWORD_MAX, PASSWORD_MIN, PASSWORD_PATTERNS, passwordProblem } from '
 const document = JSON.parse(readFileSync(join(process.cwd(), 'openapi.json'), 'utf8'));
 
 describe('password rules', () => {
-  it('match the API’s Password schema (accept invitation, new user, reset)', () => {
-    const schema =
-      document.paths['/v1/invitations/accept'].post.requestBody.content['application/json'].schema.properties.password;
-    expect(schema.minLength).toBe(PASSWORD_MIN);
-    expect(schema.maxLength).toBe(PASSWORD_MAX);
-    expect(schema.allOf.map((p: { pattern: string }) => p.pattern)).toEqual([...PASSWORD_PATTERNS]);
+  it('match the API’s password policy wherever a password is set', () => {
+    const field = (path: string, name: string) =>
+      document.paths[path].post.requestBody.content['application/json'].schema.properties[name];
+    for (const schema of [
+      field('/v1/auth/change-password', 'newPassword'),
+      field('/v1/auth/new-password', 'newPassword'),
+      field('/v1/auth/confirm-forgot-password', 'newPassword'),
+      field('/v1/tenants/{tenantId}/users/{userId}/reset-password', 'password'),
+    ]) {
+      expect(schema.minLength).toBe(PASSWORD_MIN);
+      expect(schema.maxLength).toBe(PASSWORD_MAX);
+      expect(schema.allOf.map((p: { pattern: string }) => p.pattern)).toEqual([...PASSWORD_PATTERNS]);
+    }
   });
 
   it('say what is missing, and pass a password the API accepts', () => {

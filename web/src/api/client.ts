@@ -59,7 +59,7 @@ async function fetchWithRefresh(request: Request): Promise<Response> {
     retry.headers.set('authorization', `Bearer ${accessToken()}`);
     return fetch(retry);
   }
-  endSession();
+  endSession({ byApi: true });
   return response;
 }
 

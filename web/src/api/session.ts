@@ -26,6 +26,8 @@ const TENANT_KEY = 'roster.tenantId';
 
 let session: Session | undefined;
 let version = 0;
+/** Set when the API ended the session (a revoked or expired one), for the sign-in page to say so once. */
+let endedByApi = false;
 const listeners = new Set<() => void>();
 
 function changed(): void {
@@ -65,11 +67,19 @@ export function startSession(tokens: Tokens): void {
   changed();
 }
 
-export function endSession(): void {
+export function endSession(options: { byApi?: boolean } = {}): void {
+  endedByApi = options.byApi ?? false;
   session = undefined;
   storage()?.removeItem(REFRESH_KEY);
   storage()?.removeItem(TENANT_KEY);
   changed();
+}
+
+/** True once after the API ended the session (then false again). */
+export function takeEndedByApi(): boolean {
+  const ended = endedByApi;
+  endedByApi = false;
+  return ended;
 }
 
 export const accessToken = (): string | undefined => session?.accessToken;

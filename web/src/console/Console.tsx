@@ -6,7 +6,7 @@
 import { type ReactNode, useEffect, useMemo } from 'react';
 import { refreshSession } from '../api/client';
 import { ApiProblem, describe } from '../api/problem';
-import { chooseTenant, endSession, useSession } from '../api/session';
+import { chooseTenant, endSession, takeEndedByApi, useSession } from '../api/session';
 import { activeTenants, useMe, useMyMembership } from '../data/tenant';
 import { PageShell } from '../pages/PageShell';
 import { Link, navigate, useLocation } from '../router';
@@ -27,7 +27,7 @@ export function ConsoleApp() {
     if (session.signedIn) return;
     const back = `/sign-in?next=${encodeURIComponent(`${path}${query.size ? `?${query}` : ''}`)}`;
     if (!session.resumable) {
-      navigate(back, { replace: true });
+      navigate(takeEndedByApi() ? `${back}&notice=ended` : back, { replace: true });
       return;
     }
     void refreshSession().then((resumed) => {
