@@ -166,7 +166,6 @@ function Changes({ before, after }: { before: unknown; after: unknown }) {
   const a = (after ?? {}) as Record<string, unknown>;
   const fields = [...new Set([...Object.keys(b), ...Object.keys(a)])].filter((k) => k !== 'version');
   if (fields.length === 0) return <>—</>;
-  const show = (v: unknown) => (v === undefined || v === null ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
   return (
     <ul className="changes">
       {fields.slice(0, 6).map((f) => (
@@ -177,4 +176,17 @@ function Changes({ before, after }: { before: unknown; after: unknown }) {
       ))}
     </ul>
   );
+}
+
+/** A changed value as a person reads it: text as is, lists joined, records as `key value` pairs, dates as dates. */
+function show(value: unknown): string {
+  if (value === undefined || value === null || value === '') return '—';
+  if (typeof value === 'string') return /^\d{4}-\d\d-\d\dT/.test(value) ? when(value) : value;
+  if (Array.isArray(value)) return value.length === 0 ? 'none' : value.map(show).join(', ');
+  if (typeof value === 'object') {
+    return Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => `${k} ${show(v)}`)
+      .join(', ');
+  }
+  return String(value);
 }
