@@ -7,12 +7,15 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { z } from 'zod';
+import type { Access } from '../app/access.ts';
+import type { Permission } from '../domain/permissions.ts';
 import { authorizeTenant, type Caller, resolveCaller, type TenantAccess } from './middleware/authorize.ts';
+import { authorizePlatformTenant } from './middleware/platform-access.ts';
 import { correlationIdOf, httpRequest, type ParsedEvent } from './middleware/request.ts';
 import { httpResponse } from './middleware/response.ts';
 import { validatePart } from './middleware/validate.ts';
 import type { Reply } from './reply.ts';
-import { type ROUTES, type RouteDef, type RouteId, routeById } from './routes.ts';
+import { type RouteDef, type RouteId, type RouteRows, routeById, twinRouteOf } from './routes.ts';
 
 export interface RouteInput<P, Q, B, A> {
   params: P;
@@ -20,7 +23,11 @@ export interface RouteInput<P, Q, B, A> {
   body: B;
   headers: Record<string, string>;
   caller: Caller;
-  /** On tenant routes (`/v1/tenants/{tenantId}…`): the caller's live membership, tenant and permissions. */
+  /**
+   * On tenant routes (`/v1/tenants/{tenantId}…`): the caller's live membership,
+   * tenant and permissions — or, on a platform twin, the tenant and the
+   * permissions the twin's row grants the platform.
+   */
   access: A;
   correlationId: string;
   route: RouteDef;
@@ -44,8 +51,16 @@ export interface RouteSpec<P extends AnySchema, Q extends AnySchema, B extends A
 
 const TenantPath = z.object({ tenantId: z.string(), userId: z.string().optional() }).passthrough();
 
+/** A route acting inside one tenant: a member's route under /v1/tenants/{tenantId}, or its platform twin. */
 export function isTenantRoute(def: RouteDef): boolean {
-  return def.auth === 'user' && def.path.startsWith('/v1/tenants/{tenantId}');
+  return (def.auth === 'user' && def.path.startsWith('/v1/tenants/{tenantId}')) || def.twinOf !== undefined;
+}
+
+/** Which of a handler's rows the event came through: API Gateway's route key names it. */
+function servedRow(def: RouteDef, twin: RouteDef | undefined, event: APIGatewayProxyEventV2): RouteDef {
+  if (!twin) return def;
+  const path = event.routeKey?.split(' ')[1] ?? event.rawPath ?? '';
+  return path.startsWith('/v1/platform/') ? twin : def;
 }
 
 function toResult(reply: Reply): APIGatewayProxyStructuredResultV2 {
@@ -66,10 +81,17 @@ function toResult(reply: Reply): APIGatewayProxyStructuredResultV2 {
   };
 }
 
-type RouteOf<I extends RouteId> = Extract<(typeof ROUTES)[number], { id: I }>;
-/** Tenant routes get `access: TenantAccess`; others `undefined` — decided by the route table's row. */
+type RouteOf<I extends RouteId> = Extract<RouteRows[number], { id: I }>;
+/**
+ * Tenant routes get `access: TenantAccess` — or `Access` (a member or the
+ * platform) when the row has a platform twin; others `undefined`. Decided by the route table's row.
+ */
 type AccessOf<I extends RouteId> =
-  RouteOf<I> extends { auth: 'user'; path: `/v1/tenants/{tenantId}${string}` } ? TenantAccess : undefined;
+  RouteOf<I> extends { auth: 'user'; path: `/v1/tenants/{tenantId}${string}` }
+    ? RouteOf<I> extends { platform: readonly Permission[] }
+      ? Access
+      : TenantAccess
+    : undefined;
 
 export function route<
   I extends RouteId,
@@ -77,20 +99,23 @@ export function route<
   Q extends AnySchema = typeof NoQuery,
   B extends AnySchema = typeof NoBody,
 >(id: I, spec: RouteSpec<P, Q, B, AccessOf<I>>) {
-  const def = routeById(id);
-  const tenantScoped = isTenantRoute(def);
+  const row = routeById(id);
+  const twin = twinRouteOf(id);
 
   async function runRoute(raw: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> {
     const event = raw as unknown as ParsedEvent;
     const now = new Date();
+    const def = servedRow(row, twin, raw);
     const caller = resolveCaller(def, raw);
     const params = validatePart('path', (spec.params ?? NoParams) as P, event.pathParameters ?? {});
-    let access: TenantAccess | undefined;
-    if (tenantScoped && caller.kind === 'user') {
+    let access: Access | undefined;
+    if (isTenantRoute(def) && caller.kind === 'user') {
       const { tenantId, userId } = TenantPath.parse(params);
       // A `self` route: the member the path names acts on themselves without the permission.
       const needed = def.self && userId === caller.id ? null : (def.permission ?? null);
       access = await authorizeTenant(caller, tenantId, needed);
+    } else if (def.twinOf && caller.kind === 'platform') {
+      access = await authorizePlatformTenant(caller.principal, TenantPath.parse(params).tenantId, def);
     }
     const query = validatePart('query', (spec.query ?? NoQuery) as Q, event.queryStringParameters ?? {});
     const body = validatePart('body', (spec.body ?? NoBody) as B, event.body);
@@ -110,11 +135,11 @@ export function route<
   }
 
   const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
-    .use(httpResponse(def.id))
+    .use(httpResponse(row.id))
     .use(httpRequest())
     .handler(runRoute);
   // The request schemas travel with the handler, so the OpenAPI document is generated from them.
-  const schemas: RouteSchemas = { route: def, params: spec.params, query: spec.query, body: spec.body };
+  const schemas: RouteSchemas = { route: row, params: spec.params, query: spec.query, body: spec.body };
   return Object.assign(handler, { schemas });
 }
 

@@ -15,6 +15,7 @@ import { DomainError } from '../domain/errors.ts';
 import { activeAdminDelta, holdsSeat } from '../domain/lifecycle.ts';
 import type { MemberRecord, TenantRecord } from '../domain/records.ts';
 import { type Actor, auditPut } from './audit.ts';
+import { withMemberCards } from './cards.ts';
 import { claim, release } from './claims.ts';
 import { decodeCursor, pageOf } from './cursor.ts';
 import { versionedUpdate } from './diff.ts';
@@ -257,7 +258,8 @@ export async function writeMemberChange(change: MemberChange): Promise<void> {
     }),
     ...(change.extra ?? []),
   );
-  await transact(items);
+  // The member's cards on their team links follow in the same transaction (lib/store/cards.ts).
+  await transact(withMemberCards(items, current, next));
 }
 
 export interface MemberFilter {

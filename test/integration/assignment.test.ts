@@ -22,7 +22,7 @@ import { handler as setAvailability } from '../../functions/users/availability.t
 import { handler as deactivate } from '../../functions/users/deactivate.ts';
 import { handler as deleteMember } from '../../functions/users/delete.ts';
 import { handler as updateMember } from '../../functions/users/update.ts';
-import { releaseLeftAssignments } from '../../lib/app/assignments.ts';
+import { runReleaseJob } from '../../lib/app/release.ts';
 import { provisionTenant } from '../../lib/app/tenants.ts';
 import { dynamo } from '../../lib/aws/clients.ts';
 import { config } from '../../lib/config.ts';
@@ -412,7 +412,7 @@ describe('leaving releases every open conversation', () => {
     let runs = 0;
     for (;;) {
       runs += 1;
-      const summary = await releaseLeftAssignments({});
+      const summary = await runReleaseJob({});
       if (!summary.remaining) break;
       expect(runs).toBeLessThan(10);
     }
