@@ -7,12 +7,14 @@
  * their cards are repaired.
  */
 import type { Candidate, TeamRules } from '../domain/assignment.ts';
+import { DomainError } from '../domain/errors.ts';
 import type { MemberRecord, TeamRecord, TenantRecord } from '../domain/records.ts';
 import { logger } from '../http/log.ts';
 import { getMembers, type MemberRef, refOf } from '../store/assignments.ts';
 import { type Card, type Link, repairCards } from '../store/cards.ts';
 import { readTeamState } from '../store/teams.ts';
 import { permissionsOf } from './access.ts';
+import { isContention } from './retry.ts';
 
 export interface TeamSnapshot {
   team: TeamRecord;
@@ -86,9 +88,11 @@ export async function readTeam(
     view.cards.set(card.id, { ...card, load, addedAt: link.addedAt });
   }
   if (repairs.length) {
-    await repairCards(tenant.id, repairs).catch((error: unknown) =>
-      logger.warn('team cards not repaired (a later read repairs them)', { teamId, error: error as Error }),
-    );
+    // A member who changed again meanwhile is repaired by a later read.
+    await repairCards(tenant.id, repairs).catch((error: unknown) => {
+      if (!isContention(error) && !(error instanceof DomainError && error.code === 'conflict'))
+        logger.warn('team cards not repaired', { teamId, error: error as Error });
+    });
   }
   return view;
 }
