@@ -24,8 +24,10 @@ import {
   getAssignment,
   getMembers,
   listAssigneeQueue,
+  MemberChanged,
   type MemberRef,
   type Move,
+  recordedAssignee,
   refOf,
   requeued,
   writeAssignments,
@@ -44,17 +46,30 @@ async function drainAfter(access: Access, teams: Iterable<string>, budget: Drain
   return drainTeams(access.tenant, teams, { actor: actorOf(access), budget });
 }
 
-/** The previous assignee for a transaction: their version and teams, null when they no longer exist. */
+/**
+ * The previous assignee for a transaction: as the assignment recorded them (no
+ * read), as a card already read, or — when that failed before (`stale`) — read
+ * now; null when they no longer exist.
+ */
 async function previousRef(
   tenantId: string,
-  memberId: string | undefined,
+  current: AssignmentRecord | undefined,
+  stale: ReadonlySet<string>,
   known?: ReadonlyMap<string, MemberRef>,
 ): Promise<MemberRef | null | undefined> {
+  const memberId = current?.assigneeId;
   if (!memberId) return undefined;
-  const seen = known?.get(memberId);
-  if (seen) return seen;
+  if (!stale.has(memberId)) {
+    const seen = recordedAssignee(current) ?? known?.get(memberId);
+    if (seen) return seen;
+  }
   const member = (await getMembers(tenantId, [memberId])).get(memberId);
   return member ? refOf(member) : null;
+}
+
+/** Members whose pinned state failed a condition: the next attempt reads them. */
+function noteStale(last: unknown, stale: Set<string>): void {
+  if (last instanceof MemberChanged) stale.add(last.memberId);
 }
 
 function membersOf(...entries: [string | undefined, MemberRef | null | undefined][]): Map<string, MemberRef | null> {
@@ -84,7 +99,9 @@ export async function assignToMember(
   budget?: DrainBudget,
 ) {
   const tenantId = access.tenant.id;
-  const done = await retrying(async () => {
+  const stale = new Set<string>();
+  const done = await retrying(async (last) => {
+    noteStale(last, stale);
     const read = await getMembers(tenantId, [assigneeId], conversationId);
     const current = read.assignment;
     const target = read.get(assigneeId);
@@ -95,7 +112,7 @@ export async function assignToMember(
       throw conflict('The assignee has no conversation rights (conversations:reply or conversations:view_assigned).');
     }
     if (current?.assigneeId === assigneeId) return { view: assignmentView(conversationId, current), freed: [] };
-    const previous = await previousRef(tenantId, current?.assigneeId);
+    const previous = await previousRef(tenantId, current, stale);
     const at = now.toISOString();
     const next = taken(current, tenantId, conversationId, assigneeId, at);
     await writeAssignments({
@@ -149,7 +166,7 @@ export async function assignToTeam(
   const tenantId = access.tenant.id;
   const verify = new Set<string>();
   const done = await retrying(async (last) => {
-    if (last instanceof Error && 'memberId' in last) verify.add(String(last.memberId));
+    noteStale(last, verify);
     const { known, current: latest } = latestFrom(last, conversationId);
     const snapshot = await readTeam(access.tenant, teamId, { verify });
     if (!snapshot) throw notFound('The team');
@@ -159,7 +176,7 @@ export async function assignToTeam(
       // Already waiting in this team's queue: it keeps its place; the drain below takes it in turn.
       return { result: assignmentView(conversationId, current), freed: [], queued: true, decision: undefined };
     }
-    const previous = await previousRef(tenantId, current?.assigneeId, snapshot.refs);
+    const previous = await previousRef(tenantId, current, verify, snapshot.refs);
     const pick = pickFromTeam(rulesOf(team), snapshot.candidates);
     const waiting = (team.queued ?? 0) > 0;
     const at = now.toISOString();
@@ -253,12 +270,14 @@ function assertMayRelease(access: Access, current: AssignmentRecord, what: strin
  */
 export async function unassign(access: Access, conversationId: string, now: Date, budget?: DrainBudget) {
   const tenantId = access.tenant.id;
-  const done = await retrying(async () => {
+  const stale = new Set<string>();
+  const done = await retrying(async (last) => {
+    noteStale(last, stale);
     const current = await getAssignment(tenantId, conversationId);
     if (!current?.assigneeId) return { freed: [] as string[] };
     assertMayRelease(access, current, 'unassign');
     const known = access.member ? new Map([[access.member.id, refOf(access.member)]]) : undefined;
-    const previous = await previousRef(tenantId, current.assigneeId, known);
+    const previous = await previousRef(tenantId, current, stale, known);
     const at = now.toISOString();
     await writeAssignments({
       tenantId,
@@ -281,12 +300,14 @@ export async function unassign(access: Access, conversationId: string, now: Date
  */
 export async function resolve(access: Access, conversationId: string, now: Date, budget?: DrainBudget) {
   const tenantId = access.tenant.id;
-  const done = await retrying(async () => {
+  const stale = new Set<string>();
+  const done = await retrying(async (last) => {
+    noteStale(last, stale);
     const current = await getAssignment(tenantId, conversationId);
     if (!current) return { freed: [] as string[] };
     assertMayRelease(access, current, 'resolve');
     const known = access.member ? new Map([[access.member.id, refOf(access.member)]]) : undefined;
-    const previous = await previousRef(tenantId, current.assigneeId, known);
+    const previous = await previousRef(tenantId, current, stale, known);
     await writeAssignments({
       tenantId,
       actor: actorOf(access),

@@ -220,6 +220,12 @@ export interface AssignmentRecord {
   /** The team it belongs to, if any. */
   teamId?: string;
   assignedAt?: string;
+  /**
+   * The assignee's teams when they took it: the transaction that ends the
+   * assignment moves the load on exactly those cards, conditioned on the
+   * member's teams still being these (else it reads the member).
+   */
+  assigneeTeamIds?: string[];
   /** When it last went into the team queue unassigned. */
   queuedAt?: string;
   /** Why it waits (while queued). */

@@ -109,11 +109,24 @@ export async function getMembers(
   return found;
 }
 
-/** What a transaction needs of a member whose counter moves: the version read and their teams at it. */
+/**
+ * What a transaction needs of a member whose counter moves: their teams (whose
+ * cards carry the load) and what pins them — the version read, or, for a
+ * member giving a conversation back without having been read, that their
+ * teams are still those the assignment recorded.
+ */
 export interface MemberRef {
   id: string;
   version: number;
   teamIds: readonly string[];
+  /** Pinned by `teamIds` instead of `version` (an assignment's recorded teams). */
+  byTeams?: true;
+}
+
+/** The assignee of `a` as its item recorded them, when it did: no read needed to give it back. */
+export function recordedAssignee(a: AssignmentRecord | undefined): MemberRef | undefined {
+  if (!a?.assigneeId || !a.assigneeTeamIds) return undefined;
+  return { id: a.assigneeId, version: -1, teamIds: a.assigneeTeamIds, byTeams: true };
 }
 
 export const refOf = (m: Pick<MemberRecord, 'id' | 'version' | 'teamIds'>): MemberRef => ({
@@ -181,9 +194,17 @@ function assignmentWrite(tenantId: string, move: Move): TxItem {
 }
 
 function counterWrite(write: AssignmentWrite, ref: MemberRef, delta: number): TxItem {
-  const conditions = ['attribute_exists(pk)', '#version = :version'];
-  const names: Record<string, string> = { '#version': 'version', '#open': 'openAssignments' };
-  const values: Record<string, unknown> = { ':delta': delta, ':version': ref.version };
+  const conditions = ['attribute_exists(pk)'];
+  const names: Record<string, string> = { '#open': 'openAssignments' };
+  const values: Record<string, unknown> = { ':delta': delta };
+  if (ref.byTeams) {
+    conditions.push('teamIds = :teams');
+    values[':teams'] = [...ref.teamIds];
+  } else {
+    conditions.push('#version = :version');
+    names['#version'] = 'version';
+    values[':version'] = ref.version;
+  }
   if (delta > 0) {
     conditions.push('#status = :active');
     names['#status'] = 'status';
@@ -264,6 +285,17 @@ function teamWrite(
   );
 }
 
+/** The assignee's teams ride on the assignment (see `assigneeTeamIds`), from the ref the write is pinned by. */
+function withAssigneeTeams(
+  next: AssignmentRecord | undefined,
+  members: ReadonlyMap<string, MemberRef | null>,
+): AssignmentRecord | undefined {
+  if (!next?.assigneeId) return next;
+  const ref = members.get(next.assigneeId);
+  if (!ref) return next;
+  return { ...next, assigneeTeamIds: [...ref.teamIds] };
+}
+
 /** The items of one assignment write (callers keep it under DynamoDB's 100 per transaction). */
 export function assignmentItems(write: AssignmentWrite): TxItem[] {
   const { tenantId, at, actor } = write;
@@ -279,8 +311,9 @@ export function assignmentItems(write: AssignmentWrite): TxItem[] {
     if (id) counters.set(id, (counters.get(id) ?? 0) + delta);
   };
   for (const move of write.moves) {
-    const { current, next } = move;
-    items.push(assignmentWrite(tenantId, move));
+    const { current } = move;
+    const next = withAssigneeTeams(move.next, write.members);
+    items.push(assignmentWrite(tenantId, { ...move, next }));
     if (!sameEntry(current, next)) {
       if (isQueued(current)) {
         items.push(
