@@ -373,7 +373,7 @@ export async function writeAssignments(write: AssignmentWrite): Promise<void> {
 /** The assignment without its assignee: back in its team's queue (why, since when), or gone when it has no team. */
 export function requeued(current: AssignmentRecord, reason: string, at: string): AssignmentRecord | undefined {
   if (!current.teamId) return undefined;
-  const { assigneeId: _assignee, assignedAt: _assignedAt, ...rest } = current;
+  const { assigneeId: _assignee, assignedAt: _assignedAt, assigneeTeamIds: _teams, ...rest } = current;
   return {
     ...rest,
     queuedAt: at,
