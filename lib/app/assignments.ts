@@ -219,11 +219,11 @@ export async function assignToTeam(
   });
   const teams = [...done.freed, ...(done.queued ? [teamId] : [])];
   if (teams.length) {
-    await drainAfter(access, teams, budget);
-    // The drain may have given it to someone already: answer with where it is now.
-    if (done.queued) {
-      const now2 = await getAssignment(tenantId, conversationId);
-      return { ...assignmentView(conversationId, now2), ...(done.decision ? { decision: done.decision } : {}) };
+    const drained = await drainAfter(access, teams, budget);
+    // The drain gave it to someone already: answer with where it is now.
+    if (done.queued && drained.assigned.includes(conversationId)) {
+      const latest = await getAssignment(tenantId, conversationId);
+      return { ...assignmentView(conversationId, latest), ...(done.decision ? { decision: done.decision } : {}) };
     }
   }
   return { ...done.result, ...(done.decision ? { decision: done.decision } : {}) };

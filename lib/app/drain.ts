@@ -48,6 +48,8 @@ export interface DrainContext {
 
 export interface DrainOutcome {
   drained: number;
+  /** The conversations it assigned. */
+  assigned: string[];
   /** Stopped before the queue was empty or blocked (budget, time, contention): the release job continues. */
   remaining: boolean;
 }
@@ -58,10 +60,11 @@ export async function drainTeams(
   teamIds: Iterable<string>,
   context: DrainContext,
 ): Promise<DrainOutcome> {
-  const total: DrainOutcome = { drained: 0, remaining: false };
+  const total: DrainOutcome = { drained: 0, assigned: [], remaining: false };
   for (const teamId of new Set(teamIds)) {
     const outcome = await drainTeam(tenant, teamId, context);
     total.drained += outcome.drained;
+    total.assigned.push(...outcome.assigned);
     total.remaining ||= outcome.remaining;
   }
   return total;
@@ -83,7 +86,7 @@ function fitting(steps: readonly DrainStep[], refs: ReadonlyMap<string, MemberRe
   return n;
 }
 
-function assigned(current: AssignmentRecord, assigneeId: string, at: string): AssignmentRecord {
+function takenBy(current: AssignmentRecord, assigneeId: string, at: string): AssignmentRecord {
   const { queuedAt: _q, queueReason: _r, ...rest } = current;
   return { ...rest, assigneeId, assignedAt: at, updatedAt: at, version: current.version + 1 };
 }
@@ -97,18 +100,19 @@ export async function drainTeam(
   const shouldStop = context.budget?.shouldStop ?? (() => false);
   const verify = new Set<string>();
   let drained = 0;
+  const assigned: string[] = [];
   let attempts = 0;
   let snapshot: TeamSnapshot | undefined;
   let head: AssignmentRecord[] = [];
   let more: Record<string, unknown> | undefined;
   for (;;) {
-    if (drained >= limit || shouldStop()) return { drained, remaining: true };
+    if (drained >= limit || shouldStop()) return { drained, assigned, remaining: true };
     if (!snapshot) {
       const [team, page] = await Promise.all([
         readTeam(tenant, teamId, { verify, authoritative: context.authoritative }),
         readQueueHead(tenant.id, teamId, HEAD),
       ]);
-      if (!team) return { drained, remaining: false };
+      if (!team) return { drained, assigned, remaining: false };
       snapshot = team;
       head = page.items;
       more = page.next;
@@ -117,7 +121,7 @@ export async function drainTeam(
       head = page.items;
       more = page.next;
     }
-    if (head.length === 0) return { drained, remaining: false };
+    if (head.length === 0) return { drained, assigned, remaining: false };
     const { team } = snapshot;
     const plan = planDrain(
       rulesOf(team),
@@ -125,13 +129,13 @@ export async function drainTeam(
       head.map((a) => ({ conversationId: a.conversationId, queuedAt: a.queuedAt ?? a.updatedAt })),
       limit - drained,
     );
-    if (plan.steps.length === 0) return { drained, remaining: false };
+    if (plan.steps.length === 0) return { drained, assigned, remaining: false };
     const steps = plan.steps.slice(0, fitting(plan.steps, snapshot.refs));
     const at = new Date().toISOString();
     const byId = new Map(head.map((a) => [a.conversationId, a]));
     const moves: Move[] = steps.map((step) => ({
       current: byId.get(step.conversationId),
-      next: assigned(byId.get(step.conversationId) as AssignmentRecord, step.assigneeId, at),
+      next: takenBy(byId.get(step.conversationId) as AssignmentRecord, step.assigneeId, at),
       action: 'conversation.assigned',
       reason: `team.${team.assignmentStrategy}`,
       decision: step.decision,
@@ -151,13 +155,14 @@ export async function drainTeam(
     } catch (error) {
       if (!isContention(error)) throw error;
       if (error instanceof MemberChanged) verify.add(error.memberId);
-      if (++attempts >= MAX_ATTEMPTS) return { drained, remaining: true };
+      if (++attempts >= MAX_ATTEMPTS) return { drained, assigned, remaining: true };
       snapshot = undefined;
       await backoff(attempts);
       continue;
     }
     attempts = 0;
     drained += steps.length;
+    assigned.push(...steps.map((s) => s.conversationId));
     // Carry on from what this transaction wrote, without reading again.
     for (const step of steps) {
       const candidate = snapshot.candidates.find((c) => c.id === step.assigneeId);
