@@ -39,8 +39,6 @@ import { type DrainBudget, drainTeams } from './drain.ts';
 import { retrying } from './retry.ts';
 import { readTeam, rulesOf } from './team-state.ts';
 
-export { permissionsOf } from './access.ts';
-
 /** Teams to drain after a write: the previous assignee's (room freed) and the queue a conversation joined. */
 async function drainAfter(access: Access, teams: Iterable<string>, budget: DrainBudget | undefined) {
   return drainTeams(access.tenant, teams, { actor: actorOf(access), budget });

@@ -14,14 +14,10 @@ import {
   Contended,
   getAssignment,
   listAssigneeQueue,
-  listAwayTickets,
-  listReleaseTickets,
   MemberChanged,
   type Move,
   type ReleaseRule,
   refOf,
-  removeAwayTicket,
-  removeReleaseTicket,
   requeued,
   writeAssignments,
 } from '../store/assignments.ts';
@@ -30,6 +26,7 @@ import { getMember } from '../store/members.ts';
 import { listQueuedTeams, unmarkQueuedTeam } from '../store/queue.ts';
 import { existingTeams } from '../store/teams.ts';
 import { getTenant } from '../store/tenants.ts';
+import { listAwayTickets, listReleaseTickets, removeAwayTicket, removeReleaseTicket } from '../store/tickets.ts';
 import { type DrainBudget, drainTeam, drainTeams } from './drain.ts';
 import { isContention } from './retry.ts';
 

@@ -15,7 +15,7 @@ import {
 import { DomainError, notFound } from '../domain/errors.ts';
 import { type MemberRecord, type TeamMemberView, type TeamRecord, teamView } from '../domain/records.ts';
 import type { TenantAccess } from '../http/middleware/authorize.ts';
-import { awayTicketDelete, awayTicketPut, getMembers } from '../store/assignments.ts';
+import { getMembers } from '../store/assignments.ts';
 import type { Link } from '../store/cards.ts';
 import { type Idempotency, recordResponse, replay, type StoredResponse } from '../store/idempotency.ts';
 import { writeMemberChange } from '../store/members.ts';
@@ -30,6 +30,7 @@ import {
   writeMembership,
   writeTeamChange,
 } from '../store/teams.ts';
+import { awayTicketDelete, awayTicketPut } from '../store/tickets.ts';
 import { type Access, actorOf, targetMember } from './access.ts';
 import { type DrainBudget, drainTeams } from './drain.ts';
 import { releaseAwayMember } from './release.ts';
