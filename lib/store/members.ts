@@ -16,6 +16,7 @@ import type { IdentityState } from '../domain/identity.ts';
 import { activeAdminDelta, holdsSeat } from '../domain/lifecycle.ts';
 import type { MemberRecord, TenantRecord } from '../domain/records.ts';
 import { type Actor, auditPut } from './audit.ts';
+import { withMemberCards } from './cards.ts';
 import { claim, release } from './claims.ts';
 import { decodeCursor, filteredScope, pageOf } from './cursor.ts';
 import { versionedUpdate } from './diff.ts';
@@ -321,7 +322,8 @@ export async function writeMemberChange(change: MemberChange): Promise<void> {
     }),
     ...(change.extra ?? []),
   );
-  await transact(items);
+  // The member's cards on their team links follow in the same transaction (lib/store/cards.ts).
+  await transact(withMemberCards(items, current, next));
 }
 
 export interface MemberFilter {

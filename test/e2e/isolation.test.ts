@@ -201,6 +201,8 @@ function plausibleBodies(): Record<string, fc.Arbitrary<unknown>> {
     ),
     updateTeam: fc.record({ name: freshName, capacity: fc.integer({ min: 1, max: 50 }) }, { requiredKeys: ['name'] }),
     setAvailability: fc.record({ availability: fc.constantFrom('away', 'online') }),
+    // No body, or an empty object (both add the member).
+    addTeamMember: fc.constant({}),
     assignConversation: fc.oneof(
       fc.record({ assigneeId: fc.constantFrom(...people) }),
       fc.record({ teamId: fc.constantFrom(...victim.teamIds) }),
