@@ -31,6 +31,7 @@ const tenantName = `Browser Co ${run}`;
 
 let kit: Kit;
 let ownerPage: Page;
+let tenantId = '';
 /** Another tab of the owner's, signed in separately (to see a credential change end it). */
 let otherSession: Page | undefined;
 let ownerPassword = PASSWORD;
@@ -66,6 +67,7 @@ describe('an invitation, from the mail to the console', () => {
       body: JSON.stringify({ name: tenantName, plan: 'starter', owner: owner }),
     });
     expect(res.status).toBe(201);
+    tenantId = ((await res.json()) as { id: string }).id;
     const link = invitationLink(await nextMail(owner.email, seen));
     expect(link.startsWith(`${kit.gw.baseUrl}/accept-invitation?token=`)).toBe(true);
 
@@ -272,6 +274,23 @@ describe('the other console screens', () => {
     expect(await member.getByRole('cell').allTextContents()).toContain('Online');
     await page.getByRole('button', { name: `Set away: ${owner.email}` }).click();
     await member.getByRole('cell', { name: 'Away' }).waitFor();
+    await visible(page.getByText('No conversations are waiting for Support EU.'));
+
+    // The inbox hands the team a conversation while nobody is online: it waits in the team's queue.
+    const teamId = new URL(page.url()).searchParams.get('team');
+    const conversation = `wa-${run}`;
+    const assigned = await fetch(
+      `${kit.gw.baseUrl}/v1/platform/tenants/${tenantId}/conversations/${conversation}/assignment`,
+      {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', 'x-platform-key': kit.gw.platformKey },
+        body: JSON.stringify({ teamId }),
+      },
+    );
+    expect(assigned.ok, await assigned.text()).toBe(true);
+    await page.reload();
+    const queue = page.getByRole('list', { name: 'Conversations waiting for Support EU, oldest first' });
+    await visible(queue.getByText(`Conversation ${conversation}`, { exact: false }));
     await checkAccessibility(page, 'teams');
     await screenshot(page, 'teams');
   });

@@ -5,12 +5,11 @@
  * retried; a revoked session ends here and the person signs in again.
  */
 import createClient, { type Middleware } from 'openapi-fetch';
-import type { PendingPaths } from './contract';
 import { ApiProblem, problemFrom } from './problem';
 import type { paths } from './schema';
 import { accessToken, endSession, refreshToken, startSession, type Tokens } from './session';
 
-export type Paths = paths & Omit<PendingPaths, keyof paths>;
+export type Paths = paths;
 
 const auth: Middleware = {
   onRequest({ request }) {

@@ -22,7 +22,7 @@ export function useTeams(tenantId: string, enabled = true) {
   });
 }
 
-/** The team's waiting conversations; the route may not exist on older APIs, then this is an error the screen shows. */
+/** The team's waiting conversations, oldest first. */
 export function useTeamQueue(tenantId: string, teamId: string) {
   return useQuery({
     queryKey: keys.teamQueue(tenantId, teamId),
@@ -65,7 +65,7 @@ export function useTeamMembership(tenantId: string) {
     mutationFn: ({ teamId, userId, add }: { teamId: string; userId: string; add: boolean }) => {
       const params = { params: { path: { tenantId, teamId, userId } } };
       return add
-        ? ok(api.PUT('/v1/tenants/{tenantId}/teams/{teamId}/members/{userId}', params))
+        ? ok(api.PUT('/v1/tenants/{tenantId}/teams/{teamId}/members/{userId}', { ...params, body: {} }))
         : ok(api.DELETE('/v1/tenants/{tenantId}/teams/{teamId}/members/{userId}', params));
     },
     onSuccess: () => client.invalidateQueries({ queryKey: ['tenant', tenantId] }),

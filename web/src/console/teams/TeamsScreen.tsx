@@ -1,10 +1,10 @@
 /**
  * Teams: each team's assignment strategy and capacity; the open team (in the
  * URL) lists its members with their availability, and its queue of waiting
- * conversations. teams:manage shows the controls that change them.
+ * conversations, oldest first, each with why it waits. teams:manage shows the controls that change them.
  */
 import { type FormEvent, useState } from 'react';
-import { ApiProblem, describe } from '../../api/problem';
+import { describe } from '../../api/problem';
 import {
   STRATEGIES,
   type Team,
@@ -21,6 +21,17 @@ import { ConfirmDialog, Dialog, ErrorText } from '../../ui/Dialog';
 import { SelectField, TextField } from '../../ui/Field';
 import { STATUS_LABELS, when } from '../../ui/format';
 import { useConsole } from '../context';
+
+/** Why a conversation waits, in words (the API's QueueReason). */
+const QUEUE_REASONS: Record<string, string> = {
+  manual: 'this team assigns by hand',
+  'nobody-available': 'nobody online had room',
+  'queue-order': 'behind older conversations',
+  unassigned: 'handed back to the team',
+  'assignee.left': 'its assignee left',
+  'assignee.suspended': 'its assignee was suspended',
+  'assignee.away': 'its assignee is away',
+};
 
 const strategyLabel = (s: string) => STRATEGIES.find((x) => x.value === s)?.label ?? s;
 
@@ -250,20 +261,17 @@ function TeamDetail({ team, manage }: { team: Team; manage: boolean }) {
         queue.data.items.length === 0 ? (
           <p>No conversations are waiting for {team.name}.</p>
         ) : (
-          <ol className="queue">
+          <ol className="queue" aria-label={`Conversations waiting for ${team.name}, oldest first`}>
             {queue.data.items.map((c) => (
               <li key={c.conversationId}>
-                Conversation {c.conversationId}, waiting since {when(c.queuedAt)}
+                Conversation {c.conversationId}, waiting since {when(c.queuedAt)} ({QUEUE_REASONS[c.reason] ?? c.reason}
+                )
               </li>
             ))}
           </ol>
         )
       ) : queue.error ? (
-        <p className="hint">
-          {queue.error instanceof ApiProblem && queue.error.status === 404
-            ? 'This Roster does not show team queues yet.'
-            : describe(queue.error)}
-        </p>
+        <ErrorText>{describe(queue.error)}</ErrorText>
       ) : (
         <p role="status">Loading the queue…</p>
       )}
