@@ -293,6 +293,11 @@ describe('the other console screens', () => {
     await visible(queue.getByText(`Conversation ${conversation}`, { exact: false }));
     await checkAccessibility(page, 'teams');
     await screenshot(page, 'teams');
+
+    // Room appears (the member comes online): the queue drains to them at once.
+    await page.getByRole('button', { name: `Set online: ${owner.email}` }).click();
+    await member.getByRole('cell', { name: 'Online' }).waitFor();
+    await visible(page.getByText('No conversations are waiting for Support EU.'));
   });
 
   it('Audit: events with people shown by name, filterable', async () => {
@@ -317,10 +322,10 @@ describe('the other console screens', () => {
     const page = ownerPage;
     await page.getByRole('link', { name: 'My profile' }).click();
     await visible(page.getByRole('heading', { name: 'My profile' }));
-    const online = page.getByRole('radio', { name: /Online/ });
-    expect(await online.isChecked()).toBe(false);
-    await online.check();
-    await visible(page.getByRole('status').filter({ hasText: 'You are online.' }));
+    expect(await page.getByRole('radio', { name: /Online/ }).isChecked()).toBe(true);
+    const away = page.getByRole('radio', { name: /Away/ });
+    await away.check();
+    await visible(page.getByRole('status').filter({ hasText: 'You are away.' }));
     await checkAccessibility(page, 'my profile');
     await screenshot(page, 'profile');
   });
