@@ -4,7 +4,7 @@
  * table's audit items are piped to. Environment-agnostic: it synthesizes
  * offline, and the account/region are those of the deployment.
  */
-import { CfnOutput, Lazy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Lazy, NestedStack, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { CONFIG_VARIABLES } from '../lib/config.ts';
 import { JOBS, ROUTES, TRIGGERS, type Uses } from '../lib/http/routes.ts';
@@ -91,7 +91,11 @@ export class RosterStack extends Stack implements TenantHost {
       // Served from the Console's own origin, the API needs no CORS.
       corsOrigins: props.appUrl ? [new URL(props.appUrl).origin] : [],
     });
-    if (props.console ?? true) consoleSite = new RosterConsole(this, 'Console', { httpApi: api.httpApi });
+    if (props.console ?? true) {
+      // A nested stack of its own: the API's functions bring this stack close to CloudFormation's 500 resources.
+      const site = new NestedStack(this, 'Console', { description: 'Roster console: S3 assets behind CloudFront' });
+      consoleSite = new RosterConsole(site, 'Site', { httpApi: api.httpApi });
+    }
     new RosterJobs(this, 'Jobs', { jobs: JOBS, resources });
     new RosterTriggers(this, 'Triggers', { triggers: TRIGGERS, userPool: auth.userPool, resources });
     const events = new RosterEvents(this, 'Events', { table, resources });
