@@ -9,6 +9,6 @@ export const handler = route('addTeamMember', {
   params: TeamMemberPath,
   run: async ({ access, params, now }) => {
     const member = await addTeamMember(access, params.teamId, params.userId, now);
-    return ok(memberView(member), { etag: etagOf(member.version) });
+    return ok(memberView(member, now), { etag: etagOf(member.version) });
   },
 });

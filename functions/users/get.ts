@@ -6,8 +6,8 @@ import { MemberPath } from '../../lib/http/schemas.ts';
 
 export const handler = route('getMember', {
   params: MemberPath,
-  run: async ({ access, params }) => {
+  run: async ({ access, params, now }) => {
     const member = await getMember(access, params.userId);
-    return ok(memberView(member), { etag: etagOf(member.version) });
+    return ok(memberView(member, now), { etag: etagOf(member.version) });
   },
 });

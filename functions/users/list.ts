@@ -3,18 +3,30 @@ import { listTenantMembers } from '../../lib/app/members.ts';
 import { STATUSES } from '../../lib/domain/lifecycle.ts';
 import { ok } from '../../lib/http/reply.ts';
 import { route } from '../../lib/http/route.ts';
-import { Pagination, RoleName, TenantPath } from '../../lib/http/schemas.ts';
+import { InactiveDays, Pagination, RoleName, TenantPath } from '../../lib/http/schemas.ts';
 
 const Query = Pagination.extend({
   status: z.enum(STATUSES).optional(),
   role: RoleName.optional(),
   team: z.string().min(1).max(64).optional(),
   q: z.string().trim().min(1).max(100).optional(),
+  inactiveDays: z.coerce
+    .number()
+    .pipe(InactiveDays)
+    .optional()
+    .meta({ description: 'Only members with no sign-in for this many days (never signed in: since invited or created)' }),
+  sort: z
+    .enum(['lastLoginAt', '-lastLoginAt'])
+    .optional()
+    .meta({
+      description:
+        'By last sign-in: `lastLoginAt` least recent first (never signed in first), `-lastLoginAt` most recent first. Default (and without `inactiveDays`): by id',
+    }),
 }).strict();
 
 export const handler = route('listMembers', {
   params: TenantPath,
   query: Query,
-  run: async ({ access, query: { limit, cursor, ...filter } }) =>
-    ok(await listTenantMembers(access, { limit, cursor }, filter)),
+  run: async ({ access, query: { limit, cursor, sort, ...filter } }) =>
+    ok(await listTenantMembers(access, { limit, cursor }, filter, sort)),
 });

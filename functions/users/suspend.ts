@@ -8,6 +8,6 @@ export const handler = route('suspendMember', {
   params: MemberPath,
   run: async ({ access, params, now }) => {
     const member = await changeStatus(access, params.userId, 'suspend', now);
-    return ok(memberView(member), { etag: etagOf(member.version) });
+    return ok(memberView(member, now), { etag: etagOf(member.version) });
   },
 });

@@ -4,6 +4,7 @@
  * passes through.
  */
 import { notFound } from '../domain/errors.ts';
+import type { Grantor } from '../domain/escalation.ts';
 import { assertDominates, type IdentityState, type MemberAction, type Principal } from '../domain/identity.ts';
 import { effectivePermissions } from '../domain/permissions.ts';
 import type { MemberRecord } from '../domain/records.ts';
@@ -27,16 +28,23 @@ export function roleLabel(member: { role: string; roleId?: string }): string {
   return member.role === 'custom' ? 'a custom role' : member.role;
 }
 
-/** The caller as a grantor of roles and permissions. */
-export const grantorOf = (access: TenantAccess) => ({ role: access.member.role, permissions: access.permissions });
+/** The caller as a grantor of roles and permissions (timed grants confer only until they end). */
+export const grantorOf = (access: TenantAccess): Grantor => ({
+  role: access.member.role,
+  permissions: access.permissions,
+  heldUntil: access.heldUntil,
+});
 
-/** A member as dominance compares them: their role, effective permissions, ownership. */
+/**
+ * A member as dominance compares them: their role, effective permissions at
+ * the request's instant (the same set authorisation uses), ownership.
+ */
 export function principalOf(access: TenantAccess, member: MemberRecord): Principal {
   const custom = member.role === 'custom' && member.roleId ? access.tenant.rolePermissions[member.roleId] : [];
   return {
     id: member.id,
     role: member.role,
-    permissions: effectivePermissions(member, custom),
+    permissions: effectivePermissions(member, custom, access.now),
     isOwner: isOwner(access, member),
   };
 }

@@ -10,6 +10,7 @@ import { type Candidate, hasConversationRights, pickFromTeam } from '../domain/a
 import { conflict, forbidden, notFound } from '../domain/errors.ts';
 import { effectivePermissions, hasPermission } from '../domain/permissions.ts';
 import { type AssignmentRecord, assignmentView, type MemberRecord, type TenantRecord } from '../domain/records.ts';
+import { effectiveAvailability } from '../domain/schedule.ts';
 import type { TenantAccess } from '../http/middleware/authorize.ts';
 import {
   AssigneeGone,
@@ -58,10 +59,11 @@ async function retrying<T>(attempt: (last: unknown) => Promise<T>): Promise<T> {
 const releaseCounter = (last: unknown, current: AssignmentRecord | undefined) =>
   !(last instanceof AssigneeGone && last.memberId === current?.assigneeId);
 
-export function permissionsOf(member: MemberRecord, tenant: TenantRecord) {
+export function permissionsOf(member: MemberRecord, tenant: TenantRecord, now: Date) {
   return effectivePermissions(
     member,
     member.role === 'custom' && member.roleId ? tenant.rolePermissions[member.roleId] : [],
+    now,
   );
 }
 
@@ -81,7 +83,7 @@ export async function assignToMember(access: TenantAccess, conversationId: strin
     if (!target) throw notFound('The assignee');
     if (target.status !== 'active')
       throw conflict(`The assignee is ${target.status}; only active members take conversations.`);
-    if (!hasConversationRights(permissionsOf(target, access.tenant))) {
+    if (!hasConversationRights(permissionsOf(target, access.tenant, now))) {
       throw conflict('The assignee has no conversation rights (conversations:reply or conversations:view_assigned).');
     }
     if (current?.assigneeId === assigneeId) return assignmentView(conversationId, current);
@@ -127,9 +129,10 @@ export async function assignToTeam(access: TenantAccess, conversationId: string,
     const candidates: Candidate[] = [...members.values()].map((m) => ({
       id: m.id,
       status: m.status,
-      availability: m.availability,
+      // Their choice weighed against their working hours: outside them a member is away for assignment.
+      availability: effectiveAvailability(m, now),
       openAssignments: m.openAssignments ?? 0,
-      permissions: permissionsOf(m, access.tenant),
+      permissions: permissionsOf(m, access.tenant, now),
     }));
     const pick = pickFromTeam(team, candidates);
     const at = now.toISOString();
