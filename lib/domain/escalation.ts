@@ -77,8 +77,8 @@ export function assertCanConfer(
     return mine !== undefined && (until === null || until > mine);
   });
   if (outlasting.length) {
-    const ends = outlasting.map(([p]) => `${p} until ${grantor.heldUntil?.[p as Permission]}`).join(', ');
-    throw forbidden(`You hold ${ends} only: you can grant those only as grants that end no later.`);
+    const ends = outlasting.map(([p]) => `${p} only until ${grantor.heldUntil?.[p as Permission]}`).join(', ');
+    throw forbidden(`You hold ${ends}: you can give it only as a grant that ends no later.`);
   }
 }
 
