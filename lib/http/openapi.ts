@@ -187,7 +187,7 @@ function responses(schemas: RouteSchemas, doc: OperationDoc): ZodOpenApiResponse
     ...Object.fromEntries(
       Object.entries(ok.headers ?? {}).map(([name, description]) => [
         name,
-        { description, required: false, schema: { type: 'string' } },
+        { description, required: true, schema: { type: 'string' } },
       ]),
     ),
   } as const;

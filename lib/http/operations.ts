@@ -16,7 +16,7 @@ export interface SuccessDoc {
   schema?: z.ZodType;
   /** A non-JSON body, e.g. `text/html`, or the media types it may be (besides JSON when `schema` is set too). */
   media?: string | readonly string[];
-  /** Optional response headers, by name, with what they say. */
+  /** Further headers every success carries, by name, with what they say. */
   headers?: Readonly<Record<string, string>>;
   etag?: true;
   location?: true;
@@ -182,14 +182,11 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   getAccessReview: {
     ok: {
       status: 200,
-      description: 'One page of the access review (JSON, or CSV with `Accept: text/csv`)',
+      description:
+        'One page of the access review: JSON, or with `Accept: text/csv` an RFC 4180 file (`Content-Disposition: attachment; filename="access-review-<tenant>-<date>.csv"`) whose next page is named by a `Link: <…?limit=…&cursor=…>; rel="next"` header while more follow',
       schema: view.AccessReview,
       media: 'text/csv',
-      headers: {
-        link: 'CSV only: `<…?cursor=…>; rel="next"` while more pages follow',
-        'content-disposition': 'CSV only: `attachment; filename="access-review-<tenant>-<date>.csv"`',
-        vary: 'Accept',
-      },
+      headers: { vary: '`Accept`: the same URL answers JSON or CSV' },
     },
   },
   listPermissions: { ok: { status: 200, description: 'The catalogue and built-in roles', schema: view.Catalogue } },
