@@ -14,14 +14,13 @@ const Query = Pagination.extend({
     .number()
     .pipe(InactiveDays)
     .optional()
-    .meta({ description: 'Only members with no sign-in for this many days (never signed in: since invited or created)' }),
-  sort: z
-    .enum(['lastLoginAt', '-lastLoginAt'])
-    .optional()
     .meta({
-      description:
-        'By last sign-in: `lastLoginAt` least recent first (never signed in first), `-lastLoginAt` most recent first. Default (and without `inactiveDays`): by id',
+      description: 'Only members with no sign-in for this many days (never signed in: since invited or created)',
     }),
+  sort: z.enum(['lastLoginAt', '-lastLoginAt']).optional().meta({
+    description:
+      'By last sign-in: `lastLoginAt` least recent first (never signed in first), `-lastLoginAt` most recent first. Default (and without `inactiveDays`): by id',
+  }),
 }).strict();
 
 export const handler = route('listMembers', {

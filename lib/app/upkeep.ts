@@ -50,7 +50,7 @@ export interface UpkeepSummary {
   kept: number;
   /** Changed since they were read (signed in, edited): left for the next run to judge again. */
   skipped: number;
-  /** Digest emails sent (one per tenant per run; an admin list over 50 addresses goes in groups of 50). */
+  /** Tenants whose admins were sent a digest (one per tenant per run, a copy to each active admin). */
   digests: number;
   /** True when the run stopped before it knew every due item was handled. */
   remaining: boolean;
@@ -86,7 +86,7 @@ export async function removeEndedGrants(member: MemberRecord, now: Date): Promis
  * conditioned on the version read and on no sign-in since the cutoff (a
  * sign-in does not move the version), and guards the last active admin itself.
  */
-async function suspendInactive(tenant: TenantRecord, member: MemberRecord, now: Date, days: number) {
+export async function suspendInactive(tenant: TenantRecord, member: MemberRecord, now: Date, days: number) {
   const at = now.toISOString();
   const next: MemberRecord = { ...member, status: 'suspended', updatedAt: at, version: member.version + 1 };
   try {

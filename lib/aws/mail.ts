@@ -142,21 +142,21 @@ ${more.map((m) => `<p>${escapeHtml(m)}</p>`).join('')}
   return { subject, text, html };
 }
 
-/** SES takes at most 50 recipients a message: larger admin lists get the same digest in groups of 50. */
+/** The same digest to each admin in a message of their own (one address bouncing never holds up the others). */
 export async function sendSuspensionDigest(mail: SuspensionDigestMail): Promise<void> {
   const { subject, text, html } = suspensionDigestMessage(mail);
-  for (let i = 0; i < mail.to.length; i += 50) await send(mail.to.slice(i, i + 50), subject, text, html);
+  for (const to of mail.to) await send(to, subject, text, html);
 }
 
 export function usersLink(status?: string): string {
   return `${config().appUrl}/users${status ? `?status=${encodeURIComponent(status)}` : ''}`;
 }
 
-async function send(to: string | string[], subject: string, text: string, html: string): Promise<void> {
+async function send(to: string, subject: string, text: string, html: string): Promise<void> {
   await ses().send(
     new SendEmailCommand({
       Source: config().mailFrom,
-      Destination: { ToAddresses: typeof to === 'string' ? [to] : to },
+      Destination: { ToAddresses: [to] },
       Message: {
         Subject: { Data: subject, Charset: 'UTF-8' },
         Body: { Text: { Data: text, Charset: 'UTF-8' }, Html: { Data: html, Charset: 'UTF-8' } },
