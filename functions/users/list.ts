@@ -10,16 +10,12 @@ const Query = Pagination.extend({
   role: RoleName.optional(),
   team: z.string().min(1).max(64).optional(),
   q: z.string().trim().min(1).max(100).optional(),
-  inactiveDays: z.coerce
-    .number()
-    .pipe(InactiveDays)
-    .optional()
-    .meta({
-      description: 'Only members with no sign-in for this many days (never signed in: since invited or created)',
-    }),
+  inactiveDays: z.coerce.number().pipe(InactiveDays).optional().meta({
+    description: 'Only members with no sign-in for this many days (never signed in: since invited or created)',
+  }),
   sort: z.enum(['lastLoginAt', '-lastLoginAt']).optional().meta({
     description:
-      'By last sign-in: `lastLoginAt` least recent first (never signed in first), `-lastLoginAt` most recent first. Default (and without `inactiveDays`): by id',
+      'By last sign-in: `lastLoginAt` least recent first (never signed in first), `-lastLoginAt` most recent first. Default: by id, or with `inactiveDays` least recent first',
   }),
 }).strict();
 
