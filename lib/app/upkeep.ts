@@ -6,8 +6,11 @@
  * not signed in for that long — never the owner, never the last active admin
  * — then mails the tenant's admins one digest of who was suspended and how to
  * undo it. Each removal and each suspension is its own transaction with its
- * audit item; everything is found through indexes one page at a time, so
- * memory stays bounded and a run cut short by the time limit resumes next time.
+ * audit item, written like the expiry job's (`writeExpiry`: a change that lost
+ * a race is skipped, not failed, and judged again next run); everything is
+ * found through indexes one page at a time, so memory stays bounded and a run
+ * cut short by the time limit resumes next time. A digest is delivered at
+ * least once: if SES fails part-way, the next run mails it again.
  */
 import { DIGEST_LISTED, sendSuspensionDigest, usersLink } from '../aws/mail.ts';
 import { DomainError } from '../domain/errors.ts';
