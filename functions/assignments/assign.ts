@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { assignToMember, assignToTeam } from '../../lib/app/assignments.ts';
+import { drainBudget } from '../../lib/app/drain.ts';
 import { ok } from '../../lib/http/reply.ts';
 import { route } from '../../lib/http/route.ts';
 import { ConversationPath, MemberPath, TeamId } from '../../lib/http/schemas.ts';
@@ -13,10 +14,12 @@ const Body = z.union([
 export const handler = route('assignConversation', {
   params: ConversationPath,
   body: Body,
-  run: async ({ access, params, body, now }) =>
-    ok(
+  run: async ({ access, params, body, now, remainingMs }) => {
+    const budget = drainBudget(remainingMs);
+    return ok(
       'assigneeId' in body
-        ? await assignToMember(access, params.conversationId, body.assigneeId, now)
-        : await assignToTeam(access, params.conversationId, body.teamId, now),
-    ),
+        ? await assignToMember(access, params.conversationId, body.assigneeId, now, budget)
+        : await assignToTeam(access, params.conversationId, body.teamId, now, budget),
+    );
+  },
 });

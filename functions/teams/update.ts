@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { drainBudget } from '../../lib/app/drain.ts';
 import { updateTeam } from '../../lib/app/teams.ts';
 import { teamView } from '../../lib/domain/records.ts';
 import { ifMatchVersion } from '../../lib/http/preconditions.ts';
@@ -11,8 +12,9 @@ const Body = z.object(TeamFields).partial().strict();
 export const handler = route('updateTeam', {
   params: TeamPath,
   body: Body,
-  run: async ({ access, params, body, headers, now }) => {
-    const team = await updateTeam(access, params.teamId, body, now, ifMatchVersion(headers));
+  run: async ({ access, params, body, headers, now, remainingMs }) => {
+    // A raised capacity or a changed strategy drains the queue in this request.
+    const team = await updateTeam(access, params.teamId, body, now, ifMatchVersion(headers), drainBudget(remainingMs));
     return ok(teamView(team), { etag: etagOf(team.version) });
   },
 });

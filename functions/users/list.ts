@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { listTenantMembers } from '../../lib/app/members.ts';
 import { STATUSES } from '../../lib/domain/lifecycle.ts';
+import { memberView } from '../../lib/domain/records.ts';
 import { ok } from '../../lib/http/reply.ts';
 import { route } from '../../lib/http/route.ts';
 import { InactiveDays, Pagination, RoleName, TenantPath } from '../../lib/http/schemas.ts';
+import { listMembers } from '../../lib/store/members.ts';
 
 const Query = Pagination.extend({
   status: z.enum(STATUSES).optional(),
@@ -19,9 +20,12 @@ const Query = Pagination.extend({
   }),
 }).strict();
 
+/** Also the inbox backend's (platform twin): the tenant's people. */
 export const handler = route('listMembers', {
   params: TenantPath,
   query: Query,
-  run: async ({ access, query: { limit, cursor, sort, ...filter } }) =>
-    ok(await listTenantMembers(access, { limit, cursor }, filter, sort)),
+  run: async ({ access, query: { limit, cursor, sort, ...filter }, now }) => {
+    const page = await listMembers(access.tenant.id, { limit, cursor }, filter, { sort, now });
+    return ok({ items: page.items.map((m) => memberView(m, now)), nextCursor: page.nextCursor });
+  },
 });

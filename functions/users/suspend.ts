@@ -1,4 +1,4 @@
-import { changeStatus } from '../../lib/app/lifecycle.ts';
+import { changeStatus, RELEASE_MARGIN_MS } from '../../lib/app/lifecycle.ts';
 import { memberView } from '../../lib/domain/records.ts';
 import { etagOf, ok } from '../../lib/http/reply.ts';
 import { route } from '../../lib/http/route.ts';
@@ -6,8 +6,11 @@ import { MemberPath } from '../../lib/http/schemas.ts';
 
 export const handler = route('suspendMember', {
   params: MemberPath,
-  run: async ({ access, params, now }) => {
-    const member = await changeStatus(access, params.userId, 'suspend', now);
+  run: async ({ access, params, now, remainingMs }) => {
+    // Their conversations go back to their teams' queues while time allows; the release job does the rest.
+    const member = await changeStatus(access, params.userId, 'suspend', now, {
+      shouldStop: () => remainingMs() < RELEASE_MARGIN_MS,
+    });
     return ok(memberView(member, now), { etag: etagOf(member.version) });
   },
 });

@@ -25,8 +25,10 @@ export async function generateOpenApi(): Promise<string> {
     };
     const schemas = module.handler?.schemas;
     if (!schemas) throw new Error(`${route.entry} does not export a handler made by route()`);
-    if (schemas.route.id !== route.id) throw new Error(`${route.entry} serves ${schemas.route.id}, not ${route.id}`);
-    handlers.push(schemas);
+    const served = route.twinOf ?? route.id;
+    if (schemas.route.id !== served) throw new Error(`${route.entry} serves ${schemas.route.id}, not ${served}`);
+    // A platform twin: the same handler's schemas, documented under the twin's row.
+    handlers.push(route.twinOf ? { ...schemas, route } : schemas);
   }
   const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
   return `${JSON.stringify(buildOpenApi(handlers, { version }), null, 2)}\n`;

@@ -1,8 +1,9 @@
 /**
- * The HTTP API, generated from the route table: one function per route, the
- * route's auth kind mapped to an authorizer, a throttled `$default` stage with
- * JSON access logs, and a stricter throttle of its own on every public route
- * that takes a credential or a token.
+ * The HTTP API, generated from the route table: one function per route (a
+ * platform twin shares its row's function), the route's auth kind mapped to
+ * an authorizer, a throttled `$default` stage with JSON access logs, and a
+ * stricter throttle of its own on every public route that takes a credential
+ * or a token.
  */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -118,13 +119,16 @@ export class RosterApi extends Construct {
 
     const functions = new Map<string, RosterFunction>();
     for (const route of props.routes) {
-      const fn = new RosterFunction(this, route.id, {
-        entry: route.entry,
-        uses: route.uses,
-        resources: props.resources,
-        description: `${route.method} ${route.path}: ${route.summary}`,
-        packageFiles: route.packageFiles,
-      });
+      // A platform twin is served by its row's function (same handler), behind the IAM authorizer.
+      const fn =
+        (route.twinOf ? functions.get(route.twinOf) : undefined) ??
+        new RosterFunction(this, route.id, {
+          entry: route.entry,
+          uses: route.uses,
+          resources: props.resources,
+          description: `${route.method} ${route.path}: ${route.summary}`,
+          packageFiles: route.packageFiles,
+        });
       functions.set(route.id, fn);
       const routeKey = HttpRouteKey.with(route.path, HttpMethod[route.method]);
       const httpRoute = new HttpRoute(this, `${route.id}Route`, {

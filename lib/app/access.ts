@@ -1,28 +1,46 @@
 /**
- * Helpers every member use case shares: the actor, the target read, grantor
- * facts — and the one guard (DESIGN §2a rule 1) every action on another member
- * passes through.
+ * Helpers every use case shares: who acts (a member, or the platform for the
+ * inbox backend), the target read, grantor facts — and the one guard (DESIGN
+ * §2a rule 1) every action on another member passes through.
  */
 import { notFound } from '../domain/errors.ts';
 import type { Grantor } from '../domain/escalation.ts';
 import { assertDominates, type IdentityState, type MemberAction, type Principal } from '../domain/identity.ts';
-import { effectivePermissions } from '../domain/permissions.ts';
-import type { MemberRecord } from '../domain/records.ts';
+import { effectivePermissions, type Permission } from '../domain/permissions.ts';
+import type { MemberRecord, TenantRecord } from '../domain/records.ts';
 import type { TenantAccess } from '../http/middleware/authorize.ts';
 import type { Actor } from '../store/audit.ts';
 import { getMember, loadMemberWithIdentity } from '../store/members.ts';
 
-export const actorOf = (access: TenantAccess): Actor => ({ type: 'user', id: access.member.id });
+/**
+ * The inbox backend on a platform twin route (`/v1/platform/tenants/{t}/…`):
+ * no membership, exactly the permissions the route-table row grants the twin.
+ */
+export interface PlatformAccess {
+  tenant: TenantRecord;
+  member?: undefined;
+  permissions: Permission[];
+  /** The IAM principal (locally `local-platform`): the audited actor. */
+  principal: string;
+  /** The request's clock, read once (as on a member's `TenantAccess`). */
+  now: Date;
+}
+
+/** A tenant route's caller: a member, or — on a platform twin — the platform. */
+export type Access = TenantAccess | PlatformAccess;
+
+export const actorOf = (access: Access): Actor =>
+  access.member ? { type: 'user', id: access.member.id } : { type: 'platform', id: access.principal };
 
 /** The member a route names — the caller's own item is already in hand (no second read). */
-export async function targetMember(access: TenantAccess, memberId: string): Promise<MemberRecord> {
-  if (memberId === access.member.id) return access.member;
+export async function targetMember(access: Access, memberId: string): Promise<MemberRecord> {
+  if (memberId === access.member?.id) return access.member;
   const member = await getMember(access.tenant.id, memberId);
   if (!member) throw notFound('The member');
   return member;
 }
 
-export const isOwner = (access: TenantAccess, member: MemberRecord) => access.tenant.ownerId === member.id;
+export const isOwner = (access: Access, member: MemberRecord) => access.tenant.ownerId === member.id;
 
 export function roleLabel(member: { role: string; roleId?: string }): string {
   return member.role === 'custom' ? 'a custom role' : member.role;
@@ -36,15 +54,30 @@ export const grantorOf = (access: TenantAccess): Grantor => ({
 });
 
 /**
+ * A member's effective permissions at `now` (an ended timed grant confers
+ * nothing), their custom role resolved through the tenant.
+ */
+export function permissionsOf(
+  member: Pick<MemberRecord, 'role' | 'roleId' | 'grants' | 'crmAccess'>,
+  tenant: Pick<TenantRecord, 'rolePermissions'>,
+  now: Date,
+): Permission[] {
+  return effectivePermissions(
+    member,
+    member.role === 'custom' && member.roleId ? tenant.rolePermissions[member.roleId] : [],
+    now,
+  );
+}
+
+/**
  * A member as dominance compares them: their role, effective permissions at
  * the request's instant (the same set authorisation uses), ownership.
  */
 export function principalOf(access: TenantAccess, member: MemberRecord): Principal {
-  const custom = member.role === 'custom' && member.roleId ? access.tenant.rolePermissions[member.roleId] : [];
   return {
     id: member.id,
     role: member.role,
-    permissions: effectivePermissions(member, custom, access.now),
+    permissions: permissionsOf(member, access.tenant, access.now),
     isOwner: isOwner(access, member),
   };
 }

@@ -1,235 +1,325 @@
 /**
  * Conversation assignment use cases: assign to a person or a team (the
- * team's strategy picks), claim, unassign, read, a person's queue, and the
- * release of everything a departed member held. Each change is one
- * conditional transaction (lib/store/assignments); when a concurrent change
- * wins, the use case reads again and retries.
+ * team's strategy picks, or the conversation waits in the team queue), claim,
+ * hand back, resolve, read, a person's conversations and a team's queue.
+ * Each change is one conditional transaction (lib/store/assignments); when a
+ * concurrent change wins, the use case reads again and retries. A change that
+ * frees room or queues a conversation then drains the teams concerned
+ * (lib/app/drain.ts) in the same request.
+ *
+ * What each does to a queued conversation (status `queued`):
+ * - PUT {assigneeId} takes it out of the queue to that person;
+ * - PUT {teamId} of its own team leaves it waiting (and drains); another team moves it;
+ * - claim takes it out of the queue to the caller;
+ * - DELETE …/assignment leaves it waiting (it already is where DELETE puts a conversation);
+ * - resolve takes it out of the queue and ends it (needs conversations:assign: nobody holds it).
  */
-import { setTimeout as sleep } from 'node:timers/promises';
-import { type Candidate, hasConversationRights, pickFromTeam } from '../domain/assignment.ts';
+import { hasConversationRights, pickFromTeam, type QueueReason } from '../domain/assignment.ts';
 import { conflict, forbidden, notFound } from '../domain/errors.ts';
-import { effectivePermissions, hasPermission } from '../domain/permissions.ts';
-import { type AssignmentRecord, assignmentView, type MemberRecord, type TenantRecord } from '../domain/records.ts';
-import { effectiveAvailability } from '../domain/schedule.ts';
+import { hasPermission } from '../domain/permissions.ts';
+import { type AssignmentRecord, type AssignmentResult, assignmentView, type MemberRecord } from '../domain/records.ts';
 import type { TenantAccess } from '../http/middleware/authorize.ts';
 import {
-  AssigneeGone,
   Contended,
   getAssignment,
   getMembers,
   listAssigneeQueue,
-  listReleaseTickets,
-  removeReleaseTicket,
-  writeAssignmentChange,
-  writeRelease,
+  MemberChanged,
+  type MemberRef,
+  type Move,
+  recordedAssignee,
+  refOf,
+  requeued,
+  writeAssignments,
 } from '../store/assignments.ts';
-import type { Actor } from '../store/audit.ts';
-import { getMember } from '../store/members.ts';
-import { getTeam, teamMemberIds } from '../store/teams.ts';
-import { actorOf } from './access.ts';
+import { listQueue } from '../store/queue.ts';
+import { getTeam } from '../store/teams.ts';
+import { type Access, actorOf, permissionsOf } from './access.ts';
+import { type DrainBudget, drainTeams } from './drain.ts';
+import { retrying } from './retry.ts';
+import { readTeam, rulesOf } from './team-state.ts';
 
-const MAX_ATTEMPTS = 60;
-
-function isContention(error: unknown): boolean {
-  if (error instanceof Contended) return true;
-  const e = error as { name?: string; CancellationReasons?: { Code?: string }[] };
-  if (e.name === 'TransactionConflictException') return true;
-  return (
-    e.name === 'TransactionCanceledException' &&
-    (e.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict' || r.Code === 'ConditionalCheckFailed')
-  );
+/** Teams to drain after a write: the previous assignee's (room freed) and the queue a conversation joined. */
+async function drainAfter(access: Access, teams: Iterable<string>, budget: DrainBudget | undefined) {
+  return drainTeams(access.tenant, teams, { actor: actorOf(access), budget });
 }
 
-/** Runs `attempt` until no concurrent change beats it (jittered backoff); `last` is the previous failure. */
-async function retrying<T>(attempt: (last: unknown) => Promise<T>): Promise<T> {
-  let last: unknown;
-  for (let i = 1; ; i++) {
-    try {
-      return await attempt(last);
-    } catch (error) {
-      if (!isContention(error)) throw error;
-      if (i >= MAX_ATTEMPTS) throw conflict('The conversation is being changed by others right now; retry shortly.');
-      last = error;
-      await sleep(Math.random() * Math.min(100, 5 * i));
-    }
+/**
+ * The previous assignee for a transaction: as the assignment recorded them (no
+ * read), as a card already read, or — when that failed before (`stale`) — read
+ * now; null when they no longer exist.
+ */
+async function previousRef(
+  tenantId: string,
+  current: AssignmentRecord | undefined,
+  stale: ReadonlySet<string>,
+  known?: ReadonlyMap<string, MemberRef>,
+): Promise<MemberRef | null | undefined> {
+  const memberId = current?.assigneeId;
+  if (!memberId) return undefined;
+  if (!stale.has(memberId)) {
+    const seen = recordedAssignee(current) ?? known?.get(memberId);
+    if (seen) return seen;
   }
+  const member = (await getMembers(tenantId, [memberId])).get(memberId);
+  return member ? refOf(member) : null;
 }
 
-/** The previous assignee's counter moves unless the last try found their member item gone. */
-const releaseCounter = (last: unknown, current: AssignmentRecord | undefined) =>
-  !(last instanceof AssigneeGone && last.memberId === current?.assigneeId);
-
-export function permissionsOf(member: MemberRecord, tenant: TenantRecord, now: Date) {
-  return effectivePermissions(
-    member,
-    member.role === 'custom' && member.roleId ? tenant.rolePermissions[member.roleId] : [],
-    now,
-  );
+/** Members whose pinned state failed a condition: the next attempt reads them. */
+function noteStale(last: unknown, stale: Set<string>): void {
+  if (last instanceof MemberChanged) stale.add(last.memberId);
 }
 
-export async function readAssignment(access: TenantAccess, conversationId: string) {
+function membersOf(...entries: [string | undefined, MemberRef | null | undefined][]): Map<string, MemberRef | null> {
+  const map = new Map<string, MemberRef | null>();
+  for (const [id, ref] of entries) if (id && ref !== undefined) map.set(id, ref);
+  return map;
+}
+
+/** The last failure said what the conversation now is: use it instead of reading it again. */
+function latestFrom(last: unknown, conversationId: string): { known: boolean; current?: AssignmentRecord } {
+  if (last instanceof Contended && last.hasLatest && last.conversationId === conversationId) {
+    return { known: true, current: last.latest };
+  }
+  return { known: false };
+}
+
+export async function readAssignment(access: Access, conversationId: string) {
   return assignmentView(conversationId, await getAssignment(access.tenant.id, conversationId));
 }
 
 /** Assign to a named person (conversations:assign): any time, over anyone, within the tenant. */
-export async function assignToMember(access: TenantAccess, conversationId: string, assigneeId: string, now: Date) {
+export async function assignToMember(
+  access: Access,
+  conversationId: string,
+  assigneeId: string,
+  now: Date,
+  budget?: DrainBudget,
+) {
   const tenantId = access.tenant.id;
-  return retrying(async (last) => {
-    const [current, members] = await Promise.all([
-      getAssignment(tenantId, conversationId),
-      getMembers(tenantId, [assigneeId]),
-    ]);
-    const target = members.get(assigneeId);
+  const stale = new Set<string>();
+  const done = await retrying(async (last) => {
+    noteStale(last, stale);
+    const read = await getMembers(tenantId, [assigneeId], conversationId);
+    const current = read.assignment;
+    const target = read.get(assigneeId);
     if (!target) throw notFound('The assignee');
     if (target.status !== 'active')
       throw conflict(`The assignee is ${target.status}; only active members take conversations.`);
     if (!hasConversationRights(permissionsOf(target, access.tenant, now))) {
       throw conflict('The assignee has no conversation rights (conversations:reply or conversations:view_assigned).');
     }
-    if (current?.assigneeId === assigneeId) return assignmentView(conversationId, current);
+    if (current?.assigneeId === assigneeId) return { view: assignmentView(conversationId, current), freed: [] };
+    const previous = await previousRef(tenantId, current, stale);
     const at = now.toISOString();
-    const next: AssignmentRecord = {
-      ...(current ?? { tenantId, conversationId }),
-      assigneeId,
-      assignedAt: at,
-      updatedAt: at,
-      version: (current?.version ?? 0) + 1,
-    };
-    delete next.queuedAt;
-    await writeAssignmentChange({
+    const next = taken(current, tenantId, conversationId, assigneeId, at);
+    await writeAssignments({
       tenantId,
-      conversationId,
-      current,
-      next,
-      take: { memberId: assigneeId },
-      releaseCounter: releaseCounter(last, current),
       actor: actorOf(access),
-      action: 'conversation.assigned',
       at,
+      moves: [{ current, next, action: 'conversation.assigned', reason: 'manual' }],
+      members: membersOf([assigneeId, refOf(target)], [current?.assigneeId, previous]),
     });
-    return assignmentView(conversationId, next);
+    return { view: assignmentView(conversationId, next), freed: previous ? previous.teamIds : [] };
   });
+  if (done.freed.length) await drainAfter(access, done.freed, budget);
+  return done.view;
+}
+
+/** The conversation taken by `assigneeId`: out of any queue, assigned now. */
+function taken(
+  current: AssignmentRecord | undefined,
+  tenantId: string,
+  conversationId: string,
+  assigneeId: string,
+  at: string,
+): AssignmentRecord {
+  const next: AssignmentRecord = {
+    ...(current ?? { tenantId, conversationId }),
+    assigneeId,
+    assignedAt: at,
+    updatedAt: at,
+    version: (current?.version ?? 0) + 1,
+  };
+  delete next.queuedAt;
+  delete next.queueReason;
+  return next;
 }
 
 /**
  * Assign to a team: its strategy picks among its active, online members with
  * conversation rights below capacity; nobody available (or `manual`) leaves the
- * conversation waiting in the team queue, and the response says why.
+ * conversation waiting in the team queue, and the response says why. While
+ * older conversations wait, a new one queues behind them and the drain takes
+ * the oldest first. One read: the team's range (team + member cards); the
+ * conversation is assumed new, and a failed condition returns it as it is.
  */
-export async function assignToTeam(access: TenantAccess, conversationId: string, teamId: string, now: Date) {
+export async function assignToTeam(
+  access: Access,
+  conversationId: string,
+  teamId: string,
+  now: Date,
+  budget?: DrainBudget,
+): Promise<AssignmentResult> {
   const tenantId = access.tenant.id;
-  return retrying(async (last) => {
-    const [team, ids, current] = await Promise.all([
-      getTeam(tenantId, teamId),
-      teamMemberIds(tenantId, teamId),
-      getAssignment(tenantId, conversationId),
-    ]);
-    if (!team) throw notFound('The team');
-    const members = await getMembers(tenantId, ids);
-    const candidates: Candidate[] = [...members.values()].map((m) => ({
-      id: m.id,
-      status: m.status,
-      // Their choice weighed against their working hours: outside them a member is away for assignment.
-      availability: effectiveAvailability(m, now),
-      openAssignments: m.openAssignments ?? 0,
-      permissions: permissionsOf(m, access.tenant, now),
-    }));
-    const pick = pickFromTeam(team, candidates);
+  const verify = new Set<string>();
+  const done = await retrying(async (last) => {
+    noteStale(last, verify);
+    const { known, current: latest } = latestFrom(last, conversationId);
+    const snapshot = await readTeam(access.tenant, teamId, { verify, now });
+    if (!snapshot) throw notFound('The team');
+    const current = known ? latest : undefined;
+    const { team } = snapshot;
+    if (current?.teamId === teamId && !current.assigneeId) {
+      // Already waiting in this team's queue: it keeps its place; the drain below takes it in turn.
+      return { result: assignmentView(conversationId, current), freed: [], queued: true, decision: undefined };
+    }
+    const previous = await previousRef(tenantId, current, verify, snapshot.refs);
+    const pick = pickFromTeam(rulesOf(team), snapshot.candidates);
+    const waiting = (team.queued ?? 0) > 0;
     const at = now.toISOString();
     const base = { tenantId, conversationId, teamId, updatedAt: at, version: (current?.version ?? 0) + 1 };
     let next: AssignmentRecord;
-    if (pick.kind === 'assigned') {
+    let move: Move;
+    if (pick.kind === 'assigned' && !waiting) {
       next = { ...base, assigneeId: pick.assigneeId, assignedAt: at };
+      move = {
+        current,
+        next,
+        action: 'conversation.assigned',
+        reason: `team.${team.assignmentStrategy}`,
+        decision: pick.decision,
+      };
     } else {
-      next = { ...base, queuedAt: at };
+      const reason: QueueReason = pick.kind === 'queued' ? pick.reason : 'queue-order';
+      next = { ...base, queuedAt: at, queueReason: reason };
+      move = {
+        current,
+        next,
+        action: current?.assigneeId ? 'conversation.unassigned' : 'conversation.queued',
+        reason,
+        decision: pick.decision,
+      };
     }
-    await writeAssignmentChange({
+    const taker = next.assigneeId;
+    await writeAssignments({
       tenantId,
-      conversationId,
-      current,
-      next,
-      take: pick.kind === 'assigned' ? { memberId: pick.assigneeId, online: true, capacity: team.capacity } : undefined,
-      releaseCounter: releaseCounter(last, current),
-      cursor: pick.kind === 'assigned' ? { teamId, previous: team.rrCursor ?? null, next: pick.assigneeId } : undefined,
       actor: actorOf(access),
-      action: next.assigneeId
-        ? 'conversation.assigned'
-        : current?.assigneeId
-          ? 'conversation.unassigned'
-          : 'conversation.queued',
-      reason: pick.kind === 'queued' ? pick.reason : `team.${team.assignmentStrategy}`,
       at,
+      moves: [move],
+      members: membersOf([taker, taker ? snapshot.refs.get(taker) : undefined], [current?.assigneeId, previous]),
+      ...(taker
+        ? { pick: { capacity: team.capacity }, cursor: { teamId, previous: team.rrCursor ?? null, next: taker } }
+        : {}),
     });
-    return {
-      ...assignmentView(conversationId, next),
-      ...(pick.kind === 'queued' ? { queueReason: pick.reason } : {}),
-    };
+    const freed = previous && current?.assigneeId !== taker ? [...previous.teamIds] : [];
+    return { result: assignmentView(conversationId, next), freed, queued: !taker, decision: pick.decision };
   });
+  const teams = [...done.freed, ...(done.queued ? [teamId] : [])];
+  if (teams.length) {
+    const drained = await drainAfter(access, teams, budget);
+    // The drain gave it to someone already: answer with where it is now.
+    if (done.queued && drained.assigned.includes(conversationId)) {
+      const latest = await getAssignment(tenantId, conversationId);
+      return { ...assignmentView(conversationId, latest), ...(done.decision ? { decision: done.decision } : {}) };
+    }
+  }
+  return { ...done.result, ...(done.decision ? { decision: done.decision } : {}) };
 }
 
 /** Take an unassigned (or team-queued) conversation; someone else's is a 409. */
 export async function claim(access: TenantAccess, conversationId: string, now: Date) {
   const tenantId = access.tenant.id;
   const me = access.member.id;
-  return retrying(async () => {
+  let mine: MemberRecord = access.member;
+  return retrying(async (last) => {
+    if (last instanceof Contended && 'memberId' in last) {
+      const fresh = (await getMembers(tenantId, [me])).get(me);
+      if (!fresh) throw notFound('The member');
+      mine = fresh;
+    }
     const current = await getAssignment(tenantId, conversationId);
     if (current?.assigneeId === me) return assignmentView(conversationId, current);
-    if (current?.assigneeId) {
-      throw conflict('This conversation is already assigned to someone else.');
-    }
+    if (current?.assigneeId) throw conflict('This conversation is already assigned to someone else.');
     const at = now.toISOString();
-    const next: AssignmentRecord = {
-      ...(current ?? { tenantId, conversationId }),
-      assigneeId: me,
-      assignedAt: at,
-      updatedAt: at,
-      version: (current?.version ?? 0) + 1,
-    };
-    delete next.queuedAt;
-    await writeAssignmentChange({
+    const next = taken(current, tenantId, conversationId, me, at);
+    await writeAssignments({
       tenantId,
-      conversationId,
-      current,
-      next,
-      take: { memberId: me },
       actor: actorOf(access),
-      action: 'conversation.assigned',
-      reason: 'claimed',
       at,
+      moves: [{ current, next, action: 'conversation.assigned', reason: 'claimed' }],
+      members: membersOf([me, refOf(mine)]),
     });
     return assignmentView(conversationId, next);
   });
 }
 
-/** Remove the assignee: their own conversation for anyone, a colleague's only with conversations:assign. */
-export async function unassign(access: TenantAccess, conversationId: string, now: Date): Promise<void> {
+/** The assignee themselves, or anyone with conversations:assign (a platform twin's row grants it). */
+function assertMayRelease(access: Access, current: AssignmentRecord, what: string): void {
+  if (current.assigneeId && current.assigneeId === access.member?.id) return;
+  if (hasPermission(access.permissions, 'conversations:assign')) return;
+  throw forbidden(`Only the assignee or someone with conversations:assign can ${what} this conversation.`);
+}
+
+/**
+ * Hand back: a team conversation goes back to its team's queue (and the queue
+ * drains — possibly to the same person, if they are the one with room); one
+ * without a team becomes unassigned. A queued or unassigned one is left as it is.
+ */
+export async function unassign(access: Access, conversationId: string, now: Date, budget?: DrainBudget) {
   const tenantId = access.tenant.id;
-  await retrying(async (last) => {
+  const stale = new Set<string>();
+  const done = await retrying(async (last) => {
+    noteStale(last, stale);
     const current = await getAssignment(tenantId, conversationId);
-    if (!current?.assigneeId) return;
-    if (current.assigneeId !== access.member.id && !hasPermission(access.permissions, 'conversations:assign')) {
-      throw forbidden('Only the assignee or someone with conversations:assign can unassign this conversation.');
-    }
+    if (!current?.assigneeId) return { freed: [] as string[] };
+    assertMayRelease(access, current, 'unassign');
+    const known = access.member ? new Map([[access.member.id, refOf(access.member)]]) : undefined;
+    const previous = await previousRef(tenantId, current, stale, known);
     const at = now.toISOString();
-    const { assigneeId: _a, assignedAt: _b, ...rest } = current;
-    const next: AssignmentRecord | undefined = current.teamId
-      ? { ...rest, queuedAt: at, updatedAt: at, version: current.version + 1 }
-      : undefined;
-    await writeAssignmentChange({
+    await writeAssignments({
       tenantId,
-      conversationId,
-      current,
-      next,
-      releaseCounter: releaseCounter(last, current),
       actor: actorOf(access),
-      action: 'conversation.unassigned',
       at,
+      moves: [
+        { current, next: requeued(current, 'unassigned', at), action: 'conversation.unassigned', reason: 'unassigned' },
+      ],
+      members: membersOf([current.assigneeId, previous]),
     });
+    return { freed: [...(previous?.teamIds ?? []), ...(current.teamId ? [current.teamId] : [])] };
   });
+  if (done.freed.length) await drainAfter(access, done.freed, budget);
+}
+
+/**
+ * Resolve: the inbox closed the conversation. Its assignment ends (the audit
+ * trail keeps the history), the assignee's capacity frees and their teams'
+ * queues drain; a queued one leaves the queue. Unknown or already resolved: nothing to do.
+ */
+export async function resolve(access: Access, conversationId: string, now: Date, budget?: DrainBudget) {
+  const tenantId = access.tenant.id;
+  const stale = new Set<string>();
+  const done = await retrying(async (last) => {
+    noteStale(last, stale);
+    const current = await getAssignment(tenantId, conversationId);
+    if (!current) return { freed: [] as string[] };
+    assertMayRelease(access, current, 'resolve');
+    const known = access.member ? new Map([[access.member.id, refOf(access.member)]]) : undefined;
+    const previous = await previousRef(tenantId, current, stale, known);
+    await writeAssignments({
+      tenantId,
+      actor: actorOf(access),
+      at: now.toISOString(),
+      moves: [{ current, next: undefined, action: 'conversation.resolved', reason: 'resolved' }],
+      members: membersOf([current.assigneeId, previous]),
+    });
+    return { freed: previous?.teamIds ?? [] };
+  });
+  if (done.freed.length) await drainAfter(access, done.freed, budget);
 }
 
 /** A person's open conversations, oldest first (the GSI1 assignee queue). */
-export async function memberQueue(access: TenantAccess, memberId: string, page: { limit: number; cursor?: string }) {
+export async function memberQueue(access: Access, memberId: string, page: { limit: number; cursor?: string }) {
   const result = await listAssigneeQueue(access.tenant.id, memberId, page);
   return {
     items: result.items.map((a) => assignmentView(a.conversationId, a)),
@@ -237,101 +327,10 @@ export async function memberQueue(access: TenantAccess, memberId: string, page: 
   };
 }
 
-export const RELEASE_ACTOR: Actor = { type: 'system', id: 'release-assignments' };
-/** Conversations per release transaction: 2 items each + the counter, under the 100-item limit. */
-const RELEASE_BATCH = 45;
-
-export interface ReleaseSummary {
-  released: number;
-  /** True when it stopped (time) or the index had not caught up: the release job continues. */
-  remaining: boolean;
-}
-
-/**
- * Returns every open conversation of a member who left (not active) to its
- * team queue, page by page, one transaction per batch; stops when `shouldStop`
- * says so (the rest is the release job's). Removes the member's release ticket
- * once nothing is left. A member active again keeps what they hold.
- */
-export async function releaseAssignments(
-  tenantId: string,
-  memberId: string,
-  options: { now: () => Date; shouldStop?: () => boolean; actor?: Actor; reason?: string },
-): Promise<ReleaseSummary> {
-  const shouldStop = options.shouldStop ?? (() => false);
-  const actor = options.actor ?? RELEASE_ACTOR;
-  const reason = options.reason ?? 'assignee.left';
-  let released = 0;
-  for (;;) {
-    if (shouldStop()) return { released, remaining: true };
-    const [member, page] = await Promise.all([
-      getMember(tenantId, memberId),
-      listAssigneeQueue(tenantId, memberId, { limit: RELEASE_BATCH }),
-    ]);
-    if (member?.status === 'active') {
-      await removeReleaseTicket(tenantId, memberId);
-      return { released, remaining: false };
-    }
-    if (page.items.length === 0) {
-      // The index is eventually consistent: only an exact zero counter (or no member) means done.
-      if (member && (member.openAssignments ?? 0) > 0) return { released, remaining: true };
-      await removeReleaseTicket(tenantId, memberId);
-      return { released, remaining: false };
-    }
-    let batch = page.items.filter((a) => a.assigneeId === memberId);
-    // Only index entries the table has already moved on from: the index will catch up.
-    if (batch.length === 0) return { released, remaining: true };
-    while (batch.length > 0) {
-      try {
-        await writeRelease({
-          tenantId,
-          memberId,
-          conversations: batch,
-          memberExists: member !== undefined,
-          actor,
-          reason,
-          at: options.now().toISOString(),
-        });
-        released += batch.length;
-        break;
-      } catch (error) {
-        // A conversation reassigned meanwhile is no longer ours to release: drop it, keep the rest.
-        if (error instanceof Contended && error.conversationId) {
-          const fresh = await getAssignment(tenantId, error.conversationId);
-          batch = batch.filter((a) => a.conversationId !== error.conversationId);
-          if (fresh?.assigneeId === memberId) batch.push(fresh);
-          continue;
-        }
-        if (isContention(error)) break; // the member changed (reactivated?): re-read on the next page
-        throw error;
-      }
-    }
-  }
-}
-
-export interface ReleaseJobSummary {
-  members: number;
-  released: number;
-  /** True when the run stopped before every ticket was done. */
-  remaining: boolean;
-}
-
-/** The release job: drains every open release ticket (members who left), oldest first, until told to stop. */
-export async function releaseLeftAssignments(options: { shouldStop?: () => boolean }): Promise<ReleaseJobSummary> {
-  const shouldStop = options.shouldStop ?? (() => false);
-  const summary: ReleaseJobSummary = { members: 0, released: 0, remaining: false };
-  let start: Record<string, unknown> | undefined;
-  do {
-    if (shouldStop()) return { ...summary, remaining: true };
-    const page = await listReleaseTickets(25, start);
-    for (const ticket of page.items) {
-      const result = await releaseAssignments(ticket.tenantId, ticket.memberId, { now: () => new Date(), shouldStop });
-      summary.members += 1;
-      summary.released += result.released;
-      if (result.remaining) summary.remaining = true;
-      if (shouldStop()) return { ...summary, remaining: true };
-    }
-    start = page.next;
-  } while (start);
-  return summary;
+/** A team's waiting conversations, oldest first, with when and why each queued. */
+export async function teamQueue(access: Access, teamId: string, page: { limit: number; cursor?: string }) {
+  const result = await listQueue(access.tenant.id, teamId, page);
+  // Entries exist only in an existing team; an empty page checks the team itself.
+  if (result.items.length === 0 && !(await getTeam(access.tenant.id, teamId))) throw notFound('The team');
+  return result;
 }

@@ -12,15 +12,16 @@ import { type LifecycleAction, transition } from '../domain/lifecycle.ts';
 import type { MemberRecord } from '../domain/records.ts';
 import { expiryFrom, issueInvitationToken } from '../domain/tokens.ts';
 import type { TenantAccess } from '../http/middleware/authorize.ts';
-import { releaseTicketPut } from '../store/assignments.ts';
 import { auditPut } from '../store/audit.ts';
 import { identityUpdate, retireIdentity } from '../store/identities.ts';
 import { membersOfIdentity, writeMemberChange } from '../store/members.ts';
 import { teamLinkItems } from '../store/teams.ts';
+import { releaseTicketPut } from '../store/tickets.ts';
 import { transact } from '../store/transact.ts';
 import { actOn, actorOf, isOwner } from './access.ts';
-import { type ReleaseSummary, releaseAssignments } from './assignments.ts';
 import { deliverInvitation, inviterName } from './delivery.ts';
+import { drainTeams } from './drain.ts';
+import { type ReleaseSummary, releaseAssignments } from './release.ts';
 
 type StatusAction = Extract<LifecycleAction, 'suspend' | 'deactivate' | 'reactivate'>;
 
@@ -40,14 +41,36 @@ const mayHoldConversations = (member: MemberRecord) => member.status === 'active
  * the ticket was written with the lifecycle change, so what this run leaves
  * (time ran short) the release job finishes.
  */
-async function releaseInline(access: TenantAccess, member: MemberRecord, budget: Budget): Promise<ReleaseSummary> {
-  return releaseAssignments(access.tenant.id, member.id, {
+async function releaseInline(
+  access: TenantAccess,
+  member: MemberRecord,
+  budget: Budget,
+  reason: 'assignee.left' | 'assignee.suspended' = 'assignee.left',
+): Promise<ReleaseSummary> {
+  return releaseAssignments(access.tenant, member.id, {
     now: () => new Date(),
     shouldStop: budget.shouldStop,
     actor: actorOf(access),
-    reason: 'assignee.left',
+    reason,
   });
 }
+
+// ── the team queues (issue 13): suspension releases like deactivation; reactivation drains ──
+/** Suspending or deactivating a member who may hold conversations returns them to their teams' queues. */
+const releasesOn = (action: StatusAction, current: MemberRecord) =>
+  (action === 'deactivate' || action === 'suspend') && mayHoldConversations(current);
+const releaseReason = (action: StatusAction) => (action === 'suspend' ? 'assignee.suspended' : 'assignee.left');
+
+/** A member back to active is room in their teams: their queues drain (they do not get their old conversations back as such). */
+async function drainOnReturn(access: TenantAccess, member: MemberRecord, budget: Budget): Promise<void> {
+  if (member.status === 'active' && member.teamIds.length > 0) {
+    await drainTeams(access.tenant, member.teamIds, {
+      actor: actorOf(access),
+      budget: { shouldStop: budget.shouldStop },
+    });
+  }
+}
+// ──
 
 const PROTECTED: Partial<Record<LifecycleAction, string>> = {
   suspend: 'suspended',
@@ -81,7 +104,7 @@ export async function changeStatus(
     version: current.version + 1,
   };
   // Committing the status first takes the member out of every rotation at once.
-  const leaves = action === 'deactivate' && mayHoldConversations(current);
+  const leaves = releasesOn(action, current);
   await writeMemberChange({
     current,
     next,
@@ -90,11 +113,12 @@ export async function changeStatus(
     at,
     // DESIGN §2a rule 4: deactivation ends the person's sessions.
     identity: action === 'deactivate' ? { revokeSessionsAt: now.getTime() } : undefined,
-    extra: leaves ? [releaseTicketPut(current.tenantId, current.id, at)] : [],
+    extra: leaves ? [releaseTicketPut(current.tenantId, current.id, at, releaseReason(action))] : [],
   });
   // The counter read above says whether there is anything to release now; a conversation assigned
   // meanwhile is still caught: the ticket stays and the release job drains it.
-  if (leaves && current.openAssignments > 0) await releaseInline(access, next, budget);
+  if (leaves && current.openAssignments > 0) await releaseInline(access, next, budget, releaseReason(action));
+  if (action === 'reactivate') await drainOnReturn(access, next, budget);
   if (action === 'deactivate') await signOutEverywhere(current.id);
   return next;
 }
@@ -173,6 +197,10 @@ export async function resetPassword(
   input: { password: string; temporary?: boolean },
   now: Date,
 ): Promise<void> {
+  // One's own password changes only with the current one (a stolen session must not lock the person out).
+  if (memberId === access.member.id) {
+    throw forbidden('Change your own password with POST /v1/auth/change-password; it asks for the current one.');
+  }
   const { member, identity } = await actOn(access, memberId, 'password');
   if (!isAccepted(member.status)) {
     throw forbidden('This person has not joined yet; resend the invitation instead.');

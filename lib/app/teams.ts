@@ -1,37 +1,53 @@
 /**
  * Team use cases behind "Settings → Teams": CRUD, membership and the
- * members' availability. A membership change writes the team link, the
- * member's `teamIds` and the team's member count in one transaction.
+ * members' availability. A membership change writes the team link (with the
+ * member's card), the member's `teamIds` and the team's member count in one
+ * transaction. What makes room in a team — joining it, coming online, a
+ * raised capacity or a changed strategy — drains its queue right after.
  */
 import { ulid } from 'ulid';
-import { type AssignmentStrategy, type Availability, MAX_TEAMS_PER_MEMBER } from '../domain/assignment.ts';
+import {
+  type AssignmentStrategy,
+  type Availability,
+  awayReleaseDue,
+  MAX_TEAMS_PER_MEMBER,
+} from '../domain/assignment.ts';
 import { DomainError, notFound } from '../domain/errors.ts';
-import { type MemberRecord, type TeamRecord, teamView } from '../domain/records.ts';
+import { type MemberRecord, type TeamMemberView, type TeamRecord, teamView } from '../domain/records.ts';
+import { effectiveAvailability } from '../domain/schedule.ts';
 import type { TenantAccess } from '../http/middleware/authorize.ts';
+import { getMembers } from '../store/assignments.ts';
+import type { Link } from '../store/cards.ts';
 import { type Idempotency, recordResponse, replay, type StoredResponse } from '../store/idempotency.ts';
-import { getMember, writeMemberChange } from '../store/members.ts';
+import { writeMemberChange } from '../store/members.ts';
 import {
   deleteTeamItems,
   existingTeams,
   getTeam,
+  getTeamAndMember,
   insertTeam,
   listTeamLinks,
   listTeams,
-  teamLinkItems,
+  writeMembership,
   writeTeamChange,
 } from '../store/teams.ts';
-import { actorOf, targetMember } from './access.ts';
+import { awayTicketDelete, awayTicketPut } from '../store/tickets.ts';
+import { type Access, actorOf, targetMember } from './access.ts';
+import { type DrainBudget, drainTeams } from './drain.ts';
+import { releaseAwayMember } from './release.ts';
 
 export interface TeamInput {
   name: string;
   description?: string;
   assignmentStrategy?: AssignmentStrategy;
   capacity?: number | null;
+  /** Absent = never, 0 = at once. */
+  awayReleaseSeconds?: number | null;
 }
 
 export type TeamPatch = Partial<TeamInput>;
 
-export async function requireTeam(access: TenantAccess, teamId: string): Promise<TeamRecord> {
+export async function requireTeam(access: Access, teamId: string): Promise<TeamRecord> {
   const team = await getTeam(access.tenant.id, teamId);
   if (!team) throw notFound('The team');
   return team;
@@ -43,7 +59,7 @@ function assertVersion(team: TeamRecord, expectedVersion: number | undefined): v
   }
 }
 
-export async function listTenantTeams(access: TenantAccess, page: { limit: number; cursor?: string }) {
+export async function listTenantTeams(access: Access, page: { limit: number; cursor?: string }) {
   const result = await listTeams(access.tenant.id, page);
   return { items: result.items.map(teamView), nextCursor: result.nextCursor };
 }
@@ -64,6 +80,9 @@ export async function createTeam(
     description: input.description ?? '',
     assignmentStrategy: input.assignmentStrategy ?? 'round_robin',
     capacity: input.capacity ?? null,
+    ...(input.awayReleaseSeconds === undefined || input.awayReleaseSeconds === null
+      ? {}
+      : { awayReleaseSeconds: input.awayReleaseSeconds }),
     memberCount: 0,
     createdAt: at,
     updatedAt: at,
@@ -74,12 +93,14 @@ export async function createTeam(
   return response;
 }
 
+/** A raised capacity or a changed strategy is room: the queue drains (in this request, within `budget`). */
 export async function updateTeam(
   access: TenantAccess,
   teamId: string,
   patch: TeamPatch,
   now: Date,
   expectedVersion?: number,
+  budget?: DrainBudget,
 ): Promise<TeamRecord> {
   const current = await requireTeam(access, teamId);
   assertVersion(current, expectedVersion);
@@ -89,10 +110,17 @@ export async function updateTeam(
     description: patch.description ?? current.description,
     assignmentStrategy: patch.assignmentStrategy ?? current.assignmentStrategy,
     capacity: patch.capacity === undefined ? current.capacity : patch.capacity,
+    awayReleaseSeconds: patch.awayReleaseSeconds === undefined ? current.awayReleaseSeconds : patch.awayReleaseSeconds,
     updatedAt: now.toISOString(),
     version: current.version + 1,
   };
-  return (await writeTeamChange(current, next, actorOf(access))) ? next : current;
+  if (next.awayReleaseSeconds === null || next.awayReleaseSeconds === undefined) delete next.awayReleaseSeconds;
+  if (!(await writeTeamChange(current, next, actorOf(access)))) return current;
+  const roomier =
+    next.assignmentStrategy !== current.assignmentStrategy ||
+    (current.capacity !== null && (next.capacity === null || next.capacity > current.capacity));
+  if (roomier) await drainTeams(access.tenant, [teamId], { actor: actorOf(access), budget });
+  return next;
 }
 
 /** Refused (409) while the team has members. */
@@ -102,12 +130,39 @@ export async function deleteTeam(access: TenantAccess, teamId: string, now: Date
   await deleteTeamItems(team, actorOf(access), now.toISOString());
 }
 
-export async function listTeamMembers(access: TenantAccess, teamId: string, page: { limit: number; cursor?: string }) {
-  await requireTeam(access, teamId);
+/**
+ * A page of the team's members as people — name, email, status, availability
+ * and open load — from the cards on the member links: ONE query. Only links
+ * without a card (written before cards existed) need their members read.
+ */
+export async function listTeamMembers(access: Access, teamId: string, page: { limit: number; cursor?: string }) {
   const result = await listTeamLinks(access.tenant.id, teamId, page);
+  // Links exist only in an existing team; an empty page checks the team itself.
+  if (result.items.length === 0) await requireTeam(access, teamId);
+  const bare = result.items.filter((l) => !l.card || l.load === undefined).map((l) => l.memberId);
+  const members = bare.length ? await getMembers(access.tenant.id, bare) : new Map<string, MemberRecord>();
+  const items: TeamMemberView[] = [];
+  for (const link of result.items) {
+    const view = teamMemberView(link, members.get(link.memberId), access.now);
+    if (view) items.push(view);
+  }
+  return { items, nextCursor: result.nextCursor };
+}
+
+function teamMemberView(link: Link, member: MemberRecord | undefined, now: Date): TeamMemberView | undefined {
+  const person = member ?? link.card;
+  if (!person) return undefined;
   return {
-    items: result.items.map((l) => ({ userId: l.memberId, teamId: l.teamId, addedAt: l.addedAt })),
-    nextCursor: result.nextCursor,
+    userId: link.memberId,
+    teamId: link.teamId,
+    addedAt: link.addedAt,
+    name: person.name,
+    email: person.email,
+    status: person.status,
+    availability: person.availability,
+    effectiveAvailability: effectiveAvailability(person, now),
+    workingHours: person.workingHours ?? null,
+    openAssignments: Math.max(0, member ? (member.openAssignments ?? 0) : (link.load ?? 0)),
   };
 }
 
@@ -141,67 +196,88 @@ export function teamDelta(before: readonly string[], after: readonly string[]) {
 
 const TRIES = 5;
 
-/** Re-reads and retries when the member changed meanwhile (e.g. added to two teams at once). */
+/**
+ * Joins or leaves: team and member in ONE BatchGetItem, then one transaction;
+ * re-reads and retries when the member changed meanwhile (e.g. added to two
+ * teams at once). Joining a team whose queue waits drains it.
+ */
 async function changeMemberTeams(
-  access: TenantAccess,
+  access: Access,
   teamId: string,
   memberId: string,
   join: boolean,
   now: Date,
+  budget?: DrainBudget,
 ): Promise<MemberRecord> {
-  const team = await requireTeam(access, teamId);
   for (let attempt = 1; ; attempt++) {
-    const current = attempt === 1 ? await targetMember(access, memberId) : await freshMember(access, memberId);
-    const has = current.teamIds.includes(team.id);
-    if (has === join) return current;
-    const teamIds = join ? [...current.teamIds, team.id] : current.teamIds.filter((id) => id !== team.id);
+    const { team, member } = await getTeamAndMember(access.tenant.id, teamId, memberId);
+    if (!team) throw notFound('The team');
+    if (!member) throw notFound('The member');
+    if (member.teamIds.includes(team.id) === join) return member;
+    const teamIds = join ? [...member.teamIds, team.id] : member.teamIds.filter((id) => id !== team.id);
     if (join) assertTeamCount(teamIds);
     const at = now.toISOString();
-    const next: MemberRecord = { ...current, teamIds, updatedAt: at, version: current.version + 1 };
+    const next: MemberRecord = { ...member, teamIds, updatedAt: at, version: member.version + 1 };
     try {
-      await writeMemberChange({
-        current,
-        next,
-        actor: actorOf(access),
-        action: join ? 'team.member_added' : 'team.member_removed',
-        at,
-        extra: teamLinkItems(
-          access.tenant.id,
-          memberId,
-          join ? { added: [team.id], removed: [] } : { added: [], removed: [team.id] },
-          at,
-        ),
-      });
-      return next;
+      await writeMembership({ team, current: member, next, join, actor: actorOf(access), at });
     } catch (error) {
       if (!(error instanceof DomainError && error.code === 'conflict') || attempt >= TRIES) throw error;
+      continue;
     }
+    // The join committed only while the queue was as read: empty means nothing waits for the new member.
+    if (join && (team.queued ?? 0) > 0) await drainTeams(access.tenant, [team.id], { actor: actorOf(access), budget });
+    return next;
   }
 }
 
-async function freshMember(access: TenantAccess, memberId: string): Promise<MemberRecord> {
-  const member = await getMember(access.tenant.id, memberId);
-  if (!member) throw notFound('The member');
-  return member;
-}
+export const addTeamMember = (access: Access, teamId: string, memberId: string, now: Date, budget?: DrainBudget) =>
+  changeMemberTeams(access, teamId, memberId, true, now, budget);
 
-export const addTeamMember = (access: TenantAccess, teamId: string, memberId: string, now: Date) =>
-  changeMemberTeams(access, teamId, memberId, true, now);
-
-export const removeTeamMember = (access: TenantAccess, teamId: string, memberId: string, now: Date) =>
+export const removeTeamMember = (access: Access, teamId: string, memberId: string, now: Date) =>
   changeMemberTeams(access, teamId, memberId, false, now);
 
-/** The person themselves, or someone with teams:manage (the route checks which). */
+/**
+ * Online/away: the person themselves, or someone with teams:manage (the route
+ * checks which). Going away starts the teams' away release (at once for a team
+ * with `awayReleaseSeconds: 0`, later by the release job); coming online is
+ * room in every team of theirs: the queues drain.
+ */
 export async function setAvailability(
-  access: TenantAccess,
+  access: Access,
   memberId: string,
   availability: Availability,
   now: Date,
+  budget?: DrainBudget,
 ): Promise<MemberRecord> {
   const current = await targetMember(access, memberId);
   if (current.availability === availability) return current;
   const at = now.toISOString();
   const next: MemberRecord = { ...current, availability, updatedAt: at, version: current.version + 1 };
-  await writeMemberChange({ current, next, actor: actorOf(access), action: 'member.availability_changed', at });
+  const tenantId = access.tenant.id;
+  if (availability === 'away') next.awaySince = at;
+  else delete next.awaySince;
+  await writeMemberChange({
+    current,
+    next,
+    actor: actorOf(access),
+    action: 'member.availability_changed',
+    at,
+    extra: [availability === 'away' ? awayTicketPut(tenantId, memberId, at) : awayTicketDelete(tenantId, memberId)],
+  });
+  if (next.teamIds.length === 0) return next;
+  if (availability === 'online') {
+    await drainTeams(access.tenant, next.teamIds, { actor: actorOf(access), budget });
+  } else if ((current.openAssignments ?? 0) > 0) {
+    const atOnce = (await existingTeams(tenantId, next.teamIds)).filter((t) =>
+      awayReleaseDue(t.awayReleaseSeconds, at, now),
+    );
+    if (atOnce.length) {
+      await releaseAwayMember(access.tenant, next, new Set(atOnce.map((t) => t.id)), {
+        now: () => new Date(),
+        shouldStop: budget?.shouldStop,
+        actor: actorOf(access),
+      });
+    }
+  }
   return next;
 }

@@ -23,6 +23,7 @@ import { writeExpiry } from '../store/expiry.ts';
 import { INVITE_SHARDS } from '../store/keys.ts';
 import { readMembers } from '../store/members.ts';
 import { getTenant } from '../store/tenants.ts';
+import { releaseTicketPut } from '../store/tickets.ts';
 import {
   activeAdmins,
   autoSuspendingTenants,
@@ -101,7 +102,9 @@ export async function suspendInactive(tenant: TenantRecord, member: MemberRecord
       at,
       reason: suspensionReason(member, days),
       condition: { expression: 'inactiveSince < :cutoff', values: { ':cutoff': inactivityCutoff(now, days) } },
-      extra: [digestEntry(tenant.id, member.id)],
+      // Like a suspension by an admin, their open conversations go back to their teams' queues: the release
+      // job drains the ticket (one assigned meanwhile is caught too).
+      extra: [digestEntry(tenant.id, member.id), releaseTicketPut(tenant.id, member.id, at, 'assignee.suspended')],
     });
   } catch (error) {
     if (error instanceof DomainError && error.code === 'last-admin') return false;

@@ -1,7 +1,8 @@
 /**
  * Teams and conversation assignment (the product rules): who may receive a
- * conversation, and which teammate a strategy picks. Pure functions over
- * plain data — the store makes each pick one conditional transaction.
+ * conversation, which teammate a strategy picks, and why (the decision log
+ * every automatic pick records). Pure functions over plain data — the store
+ * makes each pick one conditional transaction.
  */
 import { hasPermission, type Permission } from './permissions.ts';
 
@@ -28,28 +29,37 @@ export interface Candidate {
   permissions: readonly Permission[];
 }
 
+/** What a strategy needs to know about the team. */
+export interface TeamRules {
+  assignmentStrategy: AssignmentStrategy;
+  /** Max open conversations per agent for automatic picks; null = unlimited. */
+  capacity: number | null;
+  /** The member the strategy picked last. */
+  rrCursor?: string | null;
+}
+
 /** Below the per-agent capacity (null = unlimited). */
 export function hasCapacity(openAssignments: number, capacity: number | null | undefined): boolean {
   return capacity === null || capacity === undefined || openAssignments < capacity;
 }
 
+/** Why a member is passed over: their status (suspended, deactivated, …), away, no rights, or full. */
+export type SkipReason = 'away' | 'no-conversation-rights' | 'at-capacity' | (string & {});
+
 /** Why a candidate cannot receive an automatic assignment, or undefined when they can. */
-export function ineligibility(
-  candidate: Candidate,
-  capacity: number | null | undefined,
-): 'inactive' | 'away' | 'no-conversation-rights' | 'at-capacity' | undefined {
-  if (candidate.status !== 'active') return 'inactive';
+export function ineligibility(candidate: Candidate, capacity: number | null | undefined): SkipReason | undefined {
+  if (candidate.status !== 'active') return candidate.status;
   if (candidate.availability !== 'online') return 'away';
   if (!hasConversationRights(candidate.permissions)) return 'no-conversation-rights';
   if (!hasCapacity(candidate.openAssignments, capacity)) return 'at-capacity';
   return undefined;
 }
 
+const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
 /** Active, online, with conversation rights and below capacity; ordered by id (the rotation order). */
 export function eligibleCandidates(candidates: readonly Candidate[], capacity: number | null | undefined): Candidate[] {
-  return candidates
-    .filter((c) => ineligibility(c, capacity) === undefined)
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return candidates.filter((c) => ineligibility(c, capacity) === undefined).sort(byId);
 }
 
 /**
@@ -81,17 +91,66 @@ export function pickLoadBalanced(
   );
 }
 
-export type TeamPick =
-  | { kind: 'assigned'; assigneeId: string }
-  /** Nobody can take it now (or the team assigns manually): it waits in the team queue. */
-  | { kind: 'queued'; reason: 'manual' | 'nobody-available' };
+/** At most this many candidates are listed by name in one decision (the rest are counted). */
+export const DECISION_CANDIDATES = 100;
 
-/** What a team's strategy does with a new conversation. */
-export function pickFromTeam(
-  team: { assignmentStrategy: AssignmentStrategy; capacity: number | null; rrCursor?: string | null },
-  candidates: readonly Candidate[],
-): TeamPick {
-  if (team.assignmentStrategy === 'manual') return { kind: 'queued', reason: 'manual' };
+/**
+ * Why a strategy chose as it did, kept in the audit item of every automatic
+ * pick: "why did Ana get this chat?" has an answer.
+ */
+export interface Decision {
+  strategy: AssignmentStrategy;
+  capacity: number | null;
+  /** The rotation cursor the pick started from. */
+  after: string | null;
+  /** Everyone considered, with their load; `skipped` says why someone could not receive it. */
+  candidates: { id: string; load: number; skipped?: SkipReason }[];
+  /** Candidates beyond DECISION_CANDIDATES, not listed. */
+  unlisted?: number;
+  picked: string | null;
+}
+
+export type QueueReason =
+  /** The team assigns by hand. */
+  | 'manual'
+  /** Nobody active, online, with conversation rights and room. */
+  | 'nobody-available'
+  /** Older conversations were waiting: it queued behind them (the drain takes the oldest first). */
+  | 'queue-order'
+  /** Handed back (DELETE …/assignment). */
+  | 'unassigned'
+  /** The assignee was deactivated or deleted. */
+  | 'assignee.left'
+  | 'assignee.suspended'
+  /** The assignee stayed away longer than the team's awayReleaseSeconds. */
+  | 'assignee.away';
+
+export type TeamPick =
+  | { kind: 'assigned'; assigneeId: string; decision: Decision }
+  /** Nobody can take it now (or the team assigns manually): it waits in the team queue. */
+  | { kind: 'queued'; reason: Extract<QueueReason, 'manual' | 'nobody-available'>; decision: Decision };
+
+function decisionOf(team: TeamRules, candidates: readonly Candidate[], picked: string | null): Decision {
+  const sorted = [...candidates].sort(byId);
+  const listed = sorted.slice(0, DECISION_CANDIDATES).map((c) => {
+    const skipped = team.assignmentStrategy === 'manual' ? undefined : ineligibility(c, team.capacity);
+    return { id: c.id, load: c.openAssignments, ...(skipped ? { skipped } : {}) };
+  });
+  return {
+    strategy: team.assignmentStrategy,
+    capacity: team.capacity,
+    after: team.rrCursor ?? null,
+    candidates: listed,
+    ...(sorted.length > listed.length ? { unlisted: sorted.length - listed.length } : {}),
+    picked,
+  };
+}
+
+/** What a team's strategy does with one conversation, and why. */
+export function pickFromTeam(team: TeamRules, candidates: readonly Candidate[]): TeamPick {
+  if (team.assignmentStrategy === 'manual') {
+    return { kind: 'queued', reason: 'manual', decision: decisionOf(team, candidates, null) };
+  }
   const eligible = eligibleCandidates(candidates, team.capacity);
   const id =
     team.assignmentStrategy === 'round_robin'
@@ -100,7 +159,10 @@ export function pickFromTeam(
           team.rrCursor,
         )
       : pickLoadBalanced(eligible, team.rrCursor);
-  return id === undefined ? { kind: 'queued', reason: 'nobody-available' } : { kind: 'assigned', assigneeId: id };
+  const decision = decisionOf(team, candidates, id ?? null);
+  return id === undefined
+    ? { kind: 'queued', reason: 'nobody-available', decision }
+    : { kind: 'assigned', assigneeId: id, decision };
 }
 
 /** Team names are unique per tenant, compared case- and space-insensitively. */
@@ -113,3 +175,16 @@ export const CONVERSATION_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
 /** At most this many teams per member, so a member change with its team links fits one transaction. */
 export const MAX_TEAMS_PER_MEMBER = 20;
+
+/** `awayReleaseSeconds`: absent = never; 0 = at once; at most 30 days. */
+export const MAX_AWAY_RELEASE_SECONDS = 30 * 86_400;
+
+/** Whether a member away since `awaySince` has been away long enough for a team's release (absent = never). */
+export function awayReleaseDue(
+  awayReleaseSeconds: number | null | undefined,
+  awaySince: string | undefined,
+  now: Date,
+): boolean {
+  if (awayReleaseSeconds === null || awayReleaseSeconds === undefined || !awaySince) return false;
+  return now.getTime() - Date.parse(awaySince) >= awayReleaseSeconds * 1000;
+}

@@ -2,7 +2,7 @@
  * The shapes of what Roster stores, as plain data, and the views clients see
  * ("shapes clients rely on").
  */
-import type { AssignmentStrategy, Availability } from './assignment.ts';
+import type { AssignmentStrategy, Availability, Decision, QueueReason } from './assignment.ts';
 import { type Grant, liveGrants } from './grants.ts';
 import { inactiveSince } from './inactivity.ts';
 import type { MemberStatus } from './lifecycle.ts';
@@ -58,6 +58,8 @@ export interface MemberRecord {
   availability: 'online' | 'away';
   /** The weekly schedule in their time zone: outside it they are effectively away. */
   workingHours?: WorkingHours;
+  /** Since when the member is `away` (absent while online): the teams' away release counts from it. */
+  awaySince?: string;
   openAssignments: number;
   teamIds: string[];
   lastLoginAt: string | null;
@@ -197,6 +199,10 @@ export interface TeamRecord {
   memberCount: number;
   /** The member the strategy picked last (round robin and fair load-balanced ties). */
   rrCursor?: string | null;
+  /** A member away this long loses their open conversations of this team to its queue; absent = never, 0 = at once. */
+  awayReleaseSeconds?: number | null;
+  /** Conversations waiting in the team queue; moved only by ADD in the transactions that queue or dequeue one. */
+  queued?: number;
   createdAt: string;
   updatedAt: string;
   version: number;
@@ -208,7 +214,10 @@ export interface TeamView {
   description: string;
   assignmentStrategy: AssignmentStrategy;
   capacity: number | null;
+  awayReleaseSeconds: number | null;
   memberCount: number;
+  /** Conversations waiting in the team queue. */
+  queued: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -220,7 +229,9 @@ export function teamView(t: TeamRecord): TeamView {
     description: t.description,
     assignmentStrategy: t.assignmentStrategy,
     capacity: t.capacity,
+    awayReleaseSeconds: t.awayReleaseSeconds ?? null,
     memberCount: t.memberCount,
+    queued: Math.max(0, t.queued ?? 0),
     createdAt: t.createdAt,
     updatedAt: t.updatedAt,
   };
@@ -235,8 +246,16 @@ export interface AssignmentRecord {
   /** The team it belongs to, if any. */
   teamId?: string;
   assignedAt?: string;
+  /**
+   * The assignee's teams when they took it: the transaction that ends the
+   * assignment moves the load on exactly those cards, conditioned on the
+   * member's teams still being these (else it reads the member).
+   */
+  assigneeTeamIds?: string[];
   /** When it last went into the team queue unassigned. */
   queuedAt?: string;
+  /** Why it waits (while queued). */
+  queueReason?: QueueReason;
   updatedAt: string;
   version: number;
 }
@@ -249,6 +268,8 @@ export interface AssignmentView {
   status: 'assigned' | 'queued' | 'unassigned';
   assignedAt: string | null;
   queuedAt: string | null;
+  /** Why it waits in the queue (null unless queued). */
+  queueReason: QueueReason | null;
   updatedAt: string | null;
 }
 
@@ -260,6 +281,36 @@ export function assignmentView(conversationId: string, a: AssignmentRecord | und
     status: a?.assigneeId ? 'assigned' : a?.teamId ? 'queued' : 'unassigned',
     assignedAt: a?.assigneeId ? (a.assignedAt ?? null) : null,
     queuedAt: !a?.assigneeId && a?.teamId ? (a.queuedAt ?? null) : null,
+    queueReason: !a?.assigneeId && a?.teamId ? (a.queueReason ?? null) : null,
     updatedAt: a?.updatedAt ?? null,
   };
+}
+
+/** A waiting conversation as the team queue lists it. */
+export interface QueuedView {
+  conversationId: string;
+  teamId: string;
+  queuedAt: string;
+  reason: QueueReason;
+}
+
+/** A team member as a person: who, their status, availability and open load. */
+export interface TeamMemberView {
+  userId: string;
+  teamId: string;
+  addedAt: string;
+  name: string;
+  email: string;
+  status: MemberStatus;
+  availability: Availability;
+  /** What the strategy goes by now: their choice weighed against their working hours. */
+  effectiveAvailability: Availability;
+  workingHours: WorkingHours | null;
+  /** Open conversations they hold (all teams), what capacity is measured against. */
+  openAssignments: number;
+}
+
+/** The answer of an assignment to a team: the outcome, and why (the strategy's decision). */
+export interface AssignmentResult extends AssignmentView {
+  decision?: Decision;
 }

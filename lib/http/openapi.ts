@@ -25,6 +25,8 @@ const TAGS: Record<string, string> = {
   roles: 'The permission catalogue and custom roles',
   audit: 'The audit trail',
   platform: 'The SaaS operator: provisioning and re-planning tenants (IAM)',
+  inbox:
+    'The inbox backend, a machine: twins of the conversation, queue, team, member and availability routes under /v1/platform/tenants/{tenantId} (IAM), same handlers, audited with the platform principal as actor',
 };
 
 const DESCRIPTION = `Roster is the team and access backend of a customer-messaging product: tenants,
@@ -40,6 +42,18 @@ IAM-authorised (AWS Signature Version 4, service \`execute-api\`); the local sta
 each invalid field in \`errors\`. **Lists** take \`limit\` (1–100) and an opaque \`cursor\` and answer
 \`{ items, nextCursor }\`. Single resources carry an \`ETag\`; \`PATCH\` honours \`If-Match\` (412 when stale).
 Creating \`POST\`s accept an \`Idempotency-Key\`.
+
+**The inbox backend** (the messaging product's own server, which receives the WhatsApp or email message)
+is a machine: it assigns, resolves and reads queues through the *Inbox* twins of the tenant routes, under
+\`/v1/platform/tenants/{tenantId}/…\`, with platform credentials. Each twin runs the same handler and rules
+as its tenant route, holds exactly the permissions its route-table row grants the platform, and is audited
+with the platform principal as actor.
+
+**Queues drain themselves.** A team conversation nobody can take waits in the team's queue
+(\`GET …/teams/{teamId}/queue\`, oldest first). Whatever makes room — a member online, added or reactivated,
+a conversation resolved, handed back or reassigned away, a raised capacity or a changed strategy — hands
+the oldest waiting conversations to the strategy's picks in the same request; the release job finishes
+longer drains. Every automatic pick's audit item records the strategy's decision.
 
 **Events.** Every change recorded in the audit trail is also published on the Roster EventBridge bus:
 source \`roster\`, detail-type = the audit action (e.g. \`member.invited\`), detail = the audit event.`;
@@ -82,7 +96,7 @@ export function buildOpenApi(handlers: readonly RouteSchemas[], info: ApiInfo) {
   const paths: Record<string, Record<string, ZodOpenApiOperationObject>> = {};
   for (const schemas of handlers) {
     const { route } = schemas;
-    const doc = OPERATIONS[route.id];
+    const doc = OPERATIONS[route.twinOf ?? route.id];
     if (!doc) throw new Error(`lib/http/operations.ts has no entry for route ${route.id}`);
     paths[route.path] ??= {};
     (paths[route.path] as Record<string, ZodOpenApiOperationObject>)[route.method.toLowerCase()] = operation(
@@ -113,9 +127,9 @@ export function buildOpenApi(handlers: readonly RouteSchemas[], info: ApiInfo) {
   return plain;
 }
 
-/** The tag: the handler's folder (functions/<area>/…), capitalised. */
+/** The tag: the handler's folder (functions/<area>/…), capitalised; the platform twins are the inbox's. */
 function areaOf(route: RouteDef): string {
-  const area = route.entry.split('/')[1] ?? 'meta';
+  const area = route.twinOf ? 'inbox' : (route.entry.split('/')[1] ?? 'meta');
   return `${area.charAt(0).toUpperCase()}${area.slice(1)}`;
 }
 
@@ -139,7 +153,11 @@ function operation(schemas: RouteSchemas, doc: OperationDoc): ZodOpenApiOperatio
         }
       : {}),
   };
-  const permission = route.permission ? `\n\nRequires the permission \`${route.permission}\`.` : '';
+  const permission = route.twinOf
+    ? `\n\nThe platform twin of \`${route.twinOf}\`: the platform holds ${(route.platform ?? []).map((p) => `\`${p}\``).join(', ')} here.`
+    : route.permission
+      ? `\n\nRequires the permission \`${route.permission}\`.`
+      : '';
   return {
     operationId: route.id,
     summary: route.summary,

@@ -220,13 +220,21 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   listTeamMembers: {
     ok: {
       status: 200,
-      description: 'A page of the team’s members',
-      schema: view.page(view.TeamMemberLink, 'TeamMemberPage'),
+      description: 'A page of the team’s members: name, email, status, availability and open load',
+      schema: view.page(view.TeamMember, 'TeamMemberPage'),
+    },
+  },
+  listTeamQueue: {
+    ok: {
+      status: 200,
+      description: 'A page of the team’s waiting conversations, oldest first',
+      schema: view.page(view.QueuedConversation, 'TeamQueuePage'),
     },
   },
   addTeamMember: {
     ok: { status: 200, description: 'The member, with their teamIds', schema: view.MemberView, etag: true },
     problems: ['conflict'],
+    requestExample: {},
   },
   removeTeamMember: { ok: { status: 204, description: 'Removed from the team' }, problems: ['conflict'] },
   setAvailability: {
@@ -254,10 +262,25 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   },
   getAssignment: { ok: { status: 200, description: 'Who is responsible', schema: view.AssignmentView } },
   assignConversation: {
-    ...assignment('Assigned, or queued in the team'),
+    ...assignment('Assigned, or queued in the team (with the strategy’s decision)'),
     requestExample: { teamId: 'support-eu' },
   },
-  unassignConversation: { ok: { status: 204, description: 'Unassigned (a team conversation goes back to its queue)' } },
+  unassignConversation: {
+    ok: {
+      status: 204,
+      description:
+        'Handed back: a team conversation goes back to its queue (which drains), one without a team becomes unassigned; a queued one stays queued',
+    },
+    problems: ['conflict'],
+  },
+  resolveConversation: {
+    ok: {
+      status: 204,
+      description:
+        'Resolved: the assignment ends (the audit trail keeps it), capacity frees and the queue drains; a queued one leaves the queue; unknown or already resolved: nothing to do',
+    },
+    problems: ['conflict'],
+  },
   claimConversation: assignment('Now the caller’s'),
   listMemberAssignments: {
     ok: {

@@ -8,8 +8,10 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { z } from 'zod';
+import type { Access } from '../app/access.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { IdentityState } from '../domain/identity.ts';
+import type { Permission } from '../domain/permissions.ts';
 import { logger } from './log.ts';
 import {
   authorizeSession,
@@ -18,11 +20,12 @@ import {
   resolveCaller,
   type TenantAccess,
 } from './middleware/authorize.ts';
+import { authorizePlatformTenant } from './middleware/platform-access.ts';
 import { correlationIdOf, httpRequest, type ParsedEvent } from './middleware/request.ts';
 import { httpResponse } from './middleware/response.ts';
 import { validatePart } from './middleware/validate.ts';
 import type { Reply } from './reply.ts';
-import { type ROUTES, type RouteDef, type RouteId, routeById } from './routes.ts';
+import { type RouteDef, type RouteId, type RouteRows, routeById, twinRouteOf } from './routes.ts';
 
 export interface RouteInput<P, Q, B, A> {
   params: P;
@@ -30,7 +33,11 @@ export interface RouteInput<P, Q, B, A> {
   body: B;
   headers: Record<string, string>;
   caller: Caller;
-  /** On tenant routes (`/v1/tenants/{tenantId}…`): the caller's live membership, tenant and permissions. */
+  /**
+   * On tenant routes (`/v1/tenants/{tenantId}…`): the caller's live membership,
+   * tenant and permissions — or, on a platform twin, the tenant and the
+   * permissions the twin's row grants the platform.
+   */
   access: A;
   /** On other user routes: the caller's login as recorded (session already checked); undefined if unrecorded. */
   identity?: IdentityState;
@@ -75,8 +82,16 @@ export function signedIn(caller: Caller): { id: string; bearer: string } {
   return { id: caller.id, bearer: caller.bearer };
 }
 
+/** A route acting inside one tenant: a member's route under /v1/tenants/{tenantId}, or its platform twin. */
 export function isTenantRoute(def: RouteDef): boolean {
-  return def.auth === 'user' && def.path.startsWith('/v1/tenants/{tenantId}');
+  return (def.auth === 'user' && def.path.startsWith('/v1/tenants/{tenantId}')) || def.twinOf !== undefined;
+}
+
+/** Which of a handler's rows the event came through: API Gateway's route key names it. */
+function servedRow(def: RouteDef, twin: RouteDef | undefined, event: APIGatewayProxyEventV2): RouteDef {
+  if (!twin) return def;
+  const path = event.routeKey?.split(' ')[1] ?? event.rawPath ?? '';
+  return path.startsWith('/v1/platform/') ? twin : def;
 }
 
 function toResult(reply: Reply): APIGatewayProxyStructuredResultV2 {
@@ -97,10 +112,17 @@ function toResult(reply: Reply): APIGatewayProxyStructuredResultV2 {
   };
 }
 
-type RouteOf<I extends RouteId> = Extract<(typeof ROUTES)[number], { id: I }>;
-/** Tenant routes get `access: TenantAccess`; others `undefined` — decided by the route table's row. */
+type RouteOf<I extends RouteId> = Extract<RouteRows[number], { id: I }>;
+/**
+ * Tenant routes get `access: TenantAccess` — or `Access` (a member or the
+ * platform) when the row has a platform twin; others `undefined`. Decided by the route table's row.
+ */
 type AccessOf<I extends RouteId> =
-  RouteOf<I> extends { auth: 'user'; path: `/v1/tenants/{tenantId}${string}` } ? TenantAccess : undefined;
+  RouteOf<I> extends { auth: 'user'; path: `/v1/tenants/{tenantId}${string}` }
+    ? RouteOf<I> extends { platform: readonly Permission[] }
+      ? Access
+      : TenantAccess
+    : undefined;
 
 export function route<
   I extends RouteId,
@@ -108,8 +130,8 @@ export function route<
   Q extends AnySchema = typeof NoQuery,
   B extends AnySchema = typeof NoBody,
 >(id: I, spec: RouteSpec<P, Q, B, AccessOf<I>>) {
-  const def = routeById(id);
-  const tenantScoped = isTenantRoute(def);
+  const row = routeById(id);
+  const twin = twinRouteOf(id);
 
   async function runRoute(
     raw: APIGatewayProxyEventV2,
@@ -118,15 +140,18 @@ export function route<
   ): Promise<APIGatewayProxyStructuredResultV2> {
     const event = raw as unknown as ParsedEvent;
     const now = new Date();
+    const def = servedRow(row, twin, raw);
     const caller = resolveCaller(def, raw);
     const params = validatePart('path', (spec.params ?? NoParams) as P, event.pathParameters ?? {});
-    let access: TenantAccess | undefined;
+    let access: Access | undefined;
     let identity: IdentityState | undefined;
-    if (tenantScoped && caller.kind === 'user') {
+    if (isTenantRoute(def) && caller.kind === 'user') {
       const { tenantId, userId } = TenantPath.parse(params);
       // A `self` route: the member the path names acts on themselves without the permission.
       const needed = def.self && userId === caller.id ? null : (def.permission ?? null);
       access = await authorizeTenant(caller, tenantId, needed, now);
+    } else if (def.twinOf && caller.kind === 'platform') {
+      access = await authorizePlatformTenant(caller.principal, TenantPath.parse(params).tenantId, def, now);
     } else if (caller.kind === 'user' && !spec.checksSession) {
       identity = await authorizeSession(caller);
     }
@@ -154,11 +179,11 @@ export function route<
   })
     // Per-invocation log context (function, request id, cold start), reset after each invocation.
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(httpResponse(def.id))
+    .use(httpResponse(row.id))
     .use(httpRequest())
     .handler(runRoute);
   // The request schemas travel with the handler, so the OpenAPI document is generated from them.
-  const schemas: RouteSchemas = { route: def, params: spec.params, query: spec.query, body: spec.body };
+  const schemas: RouteSchemas = { route: row, params: spec.params, query: spec.query, body: spec.body };
   return Object.assign(handler, { schemas });
 }
 

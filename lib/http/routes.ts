@@ -48,6 +48,16 @@ export interface RouteDef {
    * themselves without `permission` (e.g. setting their own availability).
    */
   self?: true;
+  /**
+   * Also served to the inbox backend, a machine: a twin row under
+   * `/v1/platform/tenants/{tenantId}/…` with platform credentials is generated
+   * from this one (same handler, audited with the platform principal as
+   * actor). The platform holds exactly these permissions there — the row's
+   * own `permission` among them — and nothing else.
+   */
+  platform?: readonly Permission[];
+  /** On a generated twin: the row it was generated from (whose handler serves it). */
+  twinOf?: string;
   summary: string;
   uses: Uses;
   /**
@@ -58,7 +68,7 @@ export interface RouteDef {
   packageFiles?: readonly string[];
 }
 
-export const ROUTES = [
+const ROWS = [
   {
     id: 'health',
     method: 'GET',
@@ -324,6 +334,7 @@ export const ROUTES = [
     permission: 'users:view',
     summary:
       'List members, filtered by status, role, team, name/email prefix or days without a sign-in, optionally by last sign-in',
+    platform: ['users:view'],
     uses: { table: 'read' },
   },
   {
@@ -334,6 +345,7 @@ export const ROUTES = [
     auth: 'user',
     permission: 'users:view',
     summary: 'Read a member',
+    platform: ['users:view'],
     uses: { table: 'read' },
   },
   {
@@ -511,6 +523,7 @@ export const ROUTES = [
     auth: 'user',
     permission: 'teams:view',
     summary: 'List the tenant’s teams by name',
+    platform: ['teams:view'],
     uses: { table: 'read' },
   },
   {
@@ -531,6 +544,7 @@ export const ROUTES = [
     auth: 'user',
     permission: 'teams:view',
     summary: 'Read a team',
+    platform: ['teams:view'],
     uses: { table: 'read' },
   },
   {
@@ -560,7 +574,8 @@ export const ROUTES = [
     entry: 'functions/teams/list-members.ts',
     auth: 'user',
     permission: 'teams:view',
-    summary: 'List a team’s members',
+    summary: 'List a team’s members: name, email, status, availability and open load',
+    platform: ['teams:view'],
     uses: { table: 'read' },
   },
   {
@@ -570,7 +585,7 @@ export const ROUTES = [
     entry: 'functions/teams/add-member.ts',
     auth: 'user',
     permission: 'teams:manage',
-    summary: 'Add a member to a team',
+    summary: 'Add a member to a team (its queue drains to them if they have room)',
     uses: { table: 'readWrite' },
   },
   {
@@ -592,6 +607,7 @@ export const ROUTES = [
     permission: 'teams:manage',
     self: true,
     summary: 'Set online/away: the person themselves, or someone with teams:manage',
+    platform: ['teams:manage'],
     uses: { table: 'readWrite' },
   },
   {
@@ -626,6 +642,7 @@ export const ROUTES = [
     auth: 'user',
     permission: 'conversations:view_assigned',
     summary: 'Who is responsible for a conversation',
+    platform: ['conversations:view_assigned'],
     uses: { table: 'read' },
   },
   {
@@ -636,6 +653,7 @@ export const ROUTES = [
     auth: 'user',
     permission: 'conversations:assign',
     summary: 'Assign (or reassign) a conversation to a person or a team',
+    platform: ['conversations:assign'],
     uses: { table: 'readWrite' },
   },
   {
@@ -646,7 +664,31 @@ export const ROUTES = [
     auth: 'user',
     permission: 'conversations:reply',
     summary: 'Unassign: one’s own conversation, or anyone’s with conversations:assign',
+    platform: ['conversations:reply', 'conversations:assign'],
     uses: { table: 'readWrite' },
+  },
+  {
+    id: 'resolveConversation',
+    method: 'POST',
+    path: '/v1/tenants/{tenantId}/conversations/{conversationId}/resolve',
+    entry: 'functions/assignments/resolve.ts',
+    auth: 'user',
+    permission: 'conversations:reply',
+    summary:
+      'The inbox closed it: the assignment ends, capacity frees, the queue drains (one’s own, or any with conversations:assign)',
+    platform: ['conversations:reply', 'conversations:assign'],
+    uses: { table: 'readWrite' },
+  },
+  {
+    id: 'listTeamQueue',
+    method: 'GET',
+    path: '/v1/tenants/{tenantId}/teams/{teamId}/queue',
+    entry: 'functions/teams/queue.ts',
+    auth: 'user',
+    permission: 'teams:view',
+    summary: 'The team’s waiting conversations, oldest first, with when and why each queued',
+    platform: ['teams:view'],
+    uses: { table: 'read' },
   },
   {
     id: 'claimConversation',
@@ -667,17 +709,50 @@ export const ROUTES = [
     permission: 'conversations:view',
     self: true,
     summary: 'A person’s open conversations (their own, or anyone’s with conversations:view)',
+    platform: ['conversations:view'],
     uses: { table: 'read' },
   },
 ] as const satisfies readonly RouteDef[];
 
-export type RouteId = (typeof ROUTES)[number]['id'];
+/** The rows as written (their literal types drive each handler's `access` type). */
+export type RouteRows = typeof ROWS;
+export type RouteId = (typeof ROWS)[number]['id'];
 
-export function routeById(id: RouteId): RouteDef {
+const TENANT_PREFIX = '/v1/tenants/{tenantId}';
+export const PLATFORM_TENANT_PREFIX = '/v1/platform/tenants/{tenantId}';
+
+/** The platform twin of a row flagged `platform`: same handler, platform auth, its path under /v1/platform. */
+export function twinOf(row: RouteDef): RouteDef {
+  if (!row.platform || !row.path.startsWith(TENANT_PREFIX) || row.auth !== 'user') {
+    throw new Error(`Route ${row.id} has no platform twin`);
+  }
+  const { self: _self, platform, ...rest } = row;
+  return {
+    ...rest,
+    id: `platform${row.id.charAt(0).toUpperCase()}${row.id.slice(1)}`,
+    path: `${PLATFORM_TENANT_PREFIX}${row.path.slice(TENANT_PREFIX.length)}`,
+    auth: 'platform',
+    permission: row.permission,
+    platform,
+    twinOf: row.id,
+    summary: `${row.summary} — the inbox backend’s twin (platform credentials)`,
+  };
+}
+
+/** Every route: the rows, then the platform twins generated from the flagged ones. */
+export const ROUTES: readonly RouteDef[] = [
+  ...(ROWS as readonly RouteDef[]),
+  ...(ROWS as readonly RouteDef[]).filter((r) => r.platform).map(twinOf),
+];
+
+export function routeById(id: string): RouteDef {
   const found = ROUTES.find((r) => r.id === id);
   if (!found) throw new Error(`Unknown route ${id}`);
   return found;
 }
+
+/** The platform twin generated from the row `id`, if it is flagged. */
+export const twinRouteOf = (id: string): RouteDef | undefined => ROUTES.find((r) => r.twinOf === id);
 
 /** Scheduled functions (not HTTP routes); the stack and the local stack run these too. */
 export interface JobDef {

@@ -1,6 +1,12 @@
 /** Shared zod schemas for request parts; handlers compose these. */
 import { z } from 'zod';
-import { AVAILABILITIES, CONVERSATION_ID, MAX_TEAMS_PER_MEMBER, STRATEGIES } from '../domain/assignment.ts';
+import {
+  AVAILABILITIES,
+  CONVERSATION_ID,
+  MAX_AWAY_RELEASE_SECONDS,
+  MAX_TEAMS_PER_MEMBER,
+  STRATEGIES,
+} from '../domain/assignment.ts';
 import { containsLink } from '../domain/identity.ts';
 import { MAX_INACTIVE_DAYS } from '../domain/inactivity.ts';
 import { ALL_PERMISSIONS, type Permission as PermissionName } from '../domain/permissions.ts';
@@ -112,6 +118,8 @@ export const TeamFields = {
   description: z.string().trim().max(500).optional(),
   assignmentStrategy: z.enum(STRATEGIES).optional(),
   capacity: z.number().int().min(1).max(10_000).nullable().optional(),
+  /** A member away this long loses their open conversations of this team to its queue; 0 = at once, null = never. */
+  awayReleaseSeconds: z.number().int().min(0).max(MAX_AWAY_RELEASE_SECONDS).nullable().optional(),
 };
 export const Availability = z.enum(AVAILABILITIES);
 /** A weekly schedule; the zone and the intervals' sense are checked by the domain (lib/domain/schedule.ts). */

@@ -9,9 +9,12 @@ import { AVAILABILITIES, STRATEGIES } from '../domain/assignment.ts';
 import { ACTIONS, STATUSES } from '../domain/lifecycle.ts';
 import { ROLES, type Role as RoleType } from '../domain/permissions.ts';
 import type {
+  AssignmentResult as AssignmentResultType,
   AssignmentView as AssignmentViewType,
   MemberView as MemberViewType,
+  QueuedView as QueuedViewType,
   RoleView as RoleViewType,
+  TeamMemberView as TeamMemberViewType,
   TeamView as TeamViewType,
   TenantView as TenantViewType,
 } from '../domain/records.ts';
@@ -137,15 +140,61 @@ export const TeamView = z
     description: z.string(),
     assignmentStrategy: z.enum(STRATEGIES),
     capacity: z.number().int().nullable().meta({ description: 'Max open conversations per agent; null = unlimited' }),
+    awayReleaseSeconds: z.number().int().nullable().meta({
+      description:
+        'A member away this long loses their open conversations of this team to its queue (they drain to whoever is online); 0 = at once, null = never',
+    }),
     memberCount: z.number().int(),
+    queued: z.number().int().meta({ description: 'Conversations waiting in the team queue' }),
     createdAt: Time,
     updatedAt: Time,
   })
   .meta({ id: 'Team' });
 
-export const TeamMemberLink = z
-  .object({ userId: Id, teamId: z.string(), addedAt: Time })
-  .meta({ id: 'TeamMemberLink' });
+export const TeamMember = z
+  .object({
+    userId: Id,
+    teamId: z.string(),
+    addedAt: Time,
+    name: z.string().meta({ example: 'Ann Agent' }),
+    email: z.string().meta({ example: 'ann@acme.example' }),
+    status: z.enum(STATUSES),
+    availability: z.enum(AVAILABILITIES).meta({ description: 'What the person chose' }),
+    effectiveAvailability: z.enum(AVAILABILITIES).meta({
+      description: 'What the team’s strategy goes by: `away` when they chose away or are outside their working hours',
+    }),
+    workingHours: WorkingHoursView.nullable().meta({ description: 'null: no schedule (available whenever online)' }),
+    openAssignments: z
+      .number()
+      .int()
+      .meta({ description: 'Open conversations they hold (every team): the load capacity is measured against' }),
+  })
+  .meta({ id: 'TeamMember' });
+
+const QueueReason = z
+  .enum([
+    'manual',
+    'nobody-available',
+    'queue-order',
+    'unassigned',
+    'assignee.left',
+    'assignee.suspended',
+    'assignee.away',
+  ])
+  .meta({
+    id: 'QueueReason',
+    description:
+      'manual: the team assigns by hand · nobody-available: no active, online member with conversation rights and room · queue-order: older conversations were waiting · unassigned: handed back · assignee.left / assignee.suspended: the assignee was deactivated, deleted or suspended · assignee.away: the assignee stayed away past the team’s awayReleaseSeconds',
+  });
+
+export const QueuedConversation = z
+  .object({
+    conversationId: z.string().meta({ example: 'wa-4711' }),
+    teamId: z.string(),
+    queuedAt: Time,
+    reason: QueueReason,
+  })
+  .meta({ id: 'QueuedConversation' });
 
 export const AssignmentView = z
   .object({
@@ -157,12 +206,32 @@ export const AssignmentView = z
     }),
     assignedAt: NullableTime,
     queuedAt: NullableTime,
+    queueReason: QueueReason.nullable().meta({ description: 'Why it waits (null unless queued)' }),
     updatedAt: NullableTime,
   })
   .meta({ id: 'Assignment' });
 
+export const Decision = z
+  .object({
+    strategy: z.enum(STRATEGIES),
+    capacity: z.number().int().nullable(),
+    after: z.string().nullable().meta({ description: 'The rotation cursor the pick started from' }),
+    candidates: z.array(
+      z.object({
+        id: z.string(),
+        load: z.number().int(),
+        skipped: z.string().optional().meta({
+          description: 'Why they could not get it: away, at-capacity, no-conversation-rights, or their status',
+        }),
+      }),
+    ),
+    unlisted: z.number().int().optional().meta({ description: 'Candidates beyond the first 100, not listed' }),
+    picked: z.string().nullable(),
+  })
+  .meta({ id: 'Decision', description: 'Why the team’s strategy chose as it did (also in the audit item)' });
+
 export const AssignmentResult = AssignmentView.extend({
-  queueReason: z.string().optional().meta({ description: 'Why a team assignment was queued (nobody eligible)' }),
+  decision: Decision.optional().meta({ description: 'For an assignment to a team: the strategy’s decision' }),
 }).meta({ id: 'AssignmentResult' });
 
 const Actor = z.object({ type: z.enum(['user', 'platform', 'system', 'invitee']), id: z.string() });
@@ -389,6 +458,9 @@ export const VIEWS_MATCH: [
   Same<z.output<typeof RoleView>, RoleViewType>,
   Same<z.output<typeof TeamView>, TeamViewType>,
   Same<z.output<typeof AssignmentView>, AssignmentViewType>,
+  Same<z.output<typeof AssignmentResult>, AssignmentResultType>,
+  Same<z.output<typeof TeamMember>, TeamMemberViewType>,
+  Same<z.output<typeof QueuedConversation>, QueuedViewType>,
   Same<z.output<typeof ReviewRow>, ReviewRowType>,
   Same<Omit<z.output<typeof AuditEvent>, 'before' | 'after'>, Omit<AuditEventType, 'before' | 'after'>>,
-] = [true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true];

@@ -1,29 +1,56 @@
 /**
  * Assignment repository: who answers each conversation. Every change is ONE
- * transaction — the assignment item (conditioned on the version that was
- * read, so two agents never own one conversation), the old and new assignee's
- * `openAssignments` counters (ADD ±1; the new one must still be active, and
- * online and below capacity for automatic picks), the team's round-robin
- * cursor when a strategy picked, and the audit item the notification is made from.
+ * transaction: the assignment items (each conditioned on the version that
+ * was read, so two people never own one conversation), their queue entries,
+ * the counters of the members who give or take conversations (ADD ±n; a
+ * member who takes must still be active at the version read — and, for an
+ * automatic pick, online and below capacity), the load on those members'
+ * team cards, the teams' queue counts and rotation cursor, and one audit item
+ * per conversation (with the strategy's decision for automatic picks).
  */
-import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../aws/clients.ts';
 import { config } from '../config.ts';
+import type { Decision } from '../domain/assignment.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { AssignmentRecord, MemberRecord } from '../domain/records.ts';
 import { type Actor, auditPut } from './audit.ts';
+import { loadMoves } from './cards.ts';
 import { assignmentFromItem, memberFromItem } from './items.ts';
 import { keys } from './keys.ts';
 import { queryPage } from './query.ts';
-import { INDEXES } from './table.ts';
+import { isQueued, queueEntryDelete, queueEntryPut, sameEntry } from './queue.ts';
 import { put, remove, type TxItem, transact, update } from './transact.ts';
 
 /** A condition that failed because someone else moved first: re-read and try again. */
 export class Contended extends DomainError {
   readonly conversationId: string | undefined;
-  constructor(detail: string, conversationId?: string) {
+  /** The assignment as it is now, when its own condition failed (undefined = it does not exist). */
+  readonly latest: AssignmentRecord | undefined;
+  readonly hasLatest: boolean;
+  constructor(detail: string, conversationId?: string, latest?: { item: AssignmentRecord | undefined }) {
     super('conflict', detail);
     this.conversationId = conversationId;
+    this.latest = latest?.item;
+    this.hasLatest = latest !== undefined;
+  }
+}
+
+/** A member's counter could not move: they changed since read (version, status, availability, load) or are gone. */
+export class MemberChanged extends Contended {
+  readonly memberId: string;
+  constructor(memberId: string) {
+    super('A member changed meanwhile.');
+    this.memberId = memberId;
+  }
+}
+
+/** The team changed under the write (its rotation moved, or it is gone). */
+export class TeamChanged extends Contended {
+  readonly teamId: string;
+  constructor(teamId: string) {
+    super('The team changed meanwhile.');
+    this.teamId = teamId;
   }
 }
 
@@ -49,22 +76,31 @@ export async function getAssignment(tenantId: string, conversationId: string): P
   return Item ? assignmentFromItem(Item) : undefined;
 }
 
-/** Members by id, consistently, in one BatchGetItem per 100 (missing ones are simply absent). */
-export async function getMembers(tenantId: string, memberIds: readonly string[]): Promise<Map<string, MemberRecord>> {
+/**
+ * Members by id and, optionally, one conversation's assignment — consistently,
+ * in one BatchGetItem per 100 keys (missing ones are simply absent).
+ */
+export async function getMembers(
+  tenantId: string,
+  memberIds: readonly string[],
+  conversationId?: string,
+): Promise<Map<string, MemberRecord> & { assignment?: AssignmentRecord }> {
   const table = config().tableName;
-  const found = new Map<string, MemberRecord>();
-  const unique = [...new Set(memberIds)];
-  for (let i = 0; i < unique.length; i += 100) {
-    let pending: Record<string, unknown>[] | undefined = unique
-      .slice(i, i + 100)
-      .map((id) => keys.member(tenantId, id));
+  const found: Map<string, MemberRecord> & { assignment?: AssignmentRecord } = new Map();
+  const wanted: Record<string, unknown>[] = [...new Set(memberIds)].map((id) => keys.member(tenantId, id));
+  if (conversationId) wanted.push(keys.assignment(tenantId, conversationId));
+  for (let i = 0; i < wanted.length; i += 100) {
+    let pending: Record<string, unknown>[] | undefined = wanted.slice(i, i + 100);
     while (pending?.length) {
       const out: BatchGetCommandOutput = await dynamo().send(
         new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }),
       );
       for (const item of out.Responses?.[table] ?? []) {
-        const member = memberFromItem(item);
-        found.set(member.id, member);
+        if (item.entity === 'assignment') found.assignment = assignmentFromItem(item);
+        else {
+          const member = memberFromItem(item);
+          found.set(member.id, member);
+        }
       }
       pending = out.UnprocessedKeys?.[table]?.Keys;
     }
@@ -72,190 +108,278 @@ export async function getMembers(tenantId: string, memberIds: readonly string[])
   return found;
 }
 
-/** The pieces of an assignment's state the audit trail shows. */
-const shown = (a: AssignmentRecord | undefined) => ({ assigneeId: a?.assigneeId ?? null, teamId: a?.teamId ?? null });
-
-/** The new assignee's counter: +1, only while they are active (and online / below capacity for automatic picks). */
-export interface Take {
-  memberId: string;
-  /** Automatic pick: the member must still be online. */
-  online?: boolean;
-  capacity?: number | null;
+/**
+ * What a transaction needs of a member whose counter moves: their teams (whose
+ * cards carry the load) and what pins them — the version read, or, for a
+ * member giving a conversation back without having been read, that their
+ * teams are still those the assignment recorded.
+ */
+export interface MemberRef {
+  id: string;
+  version: number;
+  teamIds: readonly string[];
+  /** Pinned by `teamIds` instead of `version` (an assignment's recorded teams). */
+  byTeams?: true;
 }
 
-export interface AssignmentChange {
-  tenantId: string;
-  conversationId: string;
+/** The assignee of `a` as its item recorded them, when it did: no read needed to give it back. */
+export function recordedAssignee(a: AssignmentRecord | undefined): MemberRef | undefined {
+  if (!a?.assigneeId || !a.assigneeTeamIds) return undefined;
+  return { id: a.assigneeId, version: -1, teamIds: a.assigneeTeamIds, byTeams: true };
+}
+
+export const refOf = (m: Pick<MemberRecord, 'id' | 'version' | 'teamIds'>): MemberRef => ({
+  id: m.id,
+  version: m.version,
+  teamIds: m.teamIds,
+});
+
+export type ConversationAction =
+  | 'conversation.assigned'
+  | 'conversation.unassigned'
+  | 'conversation.queued'
+  | 'conversation.resolved';
+
+/** One conversation's change. */
+export interface Move {
   /** As read; undefined = no item yet. */
   current: AssignmentRecord | undefined;
-  /** undefined deletes the item (nobody, no team). */
+  /** undefined deletes the item (nobody, no team; or resolved). */
   next: AssignmentRecord | undefined;
-  take?: Take;
-  /** Whether the old assignee still has a member item whose counter moves (false once deleted). */
-  releaseCounter?: boolean;
-  /** The team's round-robin cursor: advanced only if still `previous`. */
-  cursor?: { teamId: string; previous: string | null; next: string };
-  actor: Actor;
-  action: 'conversation.assigned' | 'conversation.unassigned' | 'conversation.queued';
+  action: ConversationAction;
   reason?: string;
-  at: string;
+  decision?: Decision;
 }
 
-function assignmentWrite(change: AssignmentChange): TxItem {
-  const { tenantId, conversationId, current, next } = change;
-  const stale = () => new Contended('The conversation’s assignment changed meanwhile.', conversationId);
+/** How a member who gives conversations back must still be (bulk releases). */
+export type ReleaseRule =
+  /** Left or suspended: not active (a member active again keeps what they hold). */
+  | { kind: 'not-active' }
+  /** Away since exactly this time (back online, or away anew: nothing is released). */
+  | { kind: 'away'; since: string };
+
+export interface AssignmentWrite {
+  tenantId: string;
+  actor: Actor;
+  at: string;
+  moves: readonly Move[];
+  /** Every member whose counter moves, as read; null = deleted (no counter, no cards). */
+  members: ReadonlyMap<string, MemberRef | null>;
+  /** Automatic picks: whoever takes a conversation must be online and below `capacity`. */
+  pick?: { capacity: number | null };
+  release?: ReleaseRule;
+  /** The team's rotation cursor: advanced only if still `previous`. */
+  cursor?: { teamId: string; previous: string | null; next: string };
+}
+
+const shown = (a: AssignmentRecord | undefined) => ({ assigneeId: a?.assigneeId ?? null, teamId: a?.teamId ?? null });
+
+function assignmentWrite(tenantId: string, move: Move): TxItem {
+  const { current, next } = move;
+  const conversationId = (current ?? next)?.conversationId as string;
+  const stale = (old?: Record<string, unknown>) =>
+    new Contended('The conversation’s assignment changed meanwhile.', conversationId, {
+      item: old ? assignmentFromItem(old) : undefined,
+    });
   const condition = current
     ? { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': current.version } }
     : { ConditionExpression: 'attribute_not_exists(pk)' };
-  if (next) return put({ Item: assignmentItem(next), ...condition }, stale);
-  return remove({ Key: keys.assignment(tenantId, conversationId), ...condition }, stale);
+  if (next)
+    return put({ Item: assignmentItem(next), ...condition, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }, stale);
+  return remove(
+    { Key: keys.assignment(tenantId, conversationId), ...condition, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' },
+    stale,
+  );
 }
 
-function takeWrite(tenantId: string, take: Take): TxItem {
-  const conditions = ['attribute_exists(pk)', '#status = :active'];
-  const values: Record<string, unknown> = { ':one': 1, ':active': 'active' };
-  const names: Record<string, string> = { '#status': 'status' };
-  if (take.online) {
-    conditions.push('availability = :online');
-    values[':online'] = 'online';
+function counterWrite(write: AssignmentWrite, ref: MemberRef, delta: number): TxItem {
+  const conditions = ['attribute_exists(pk)'];
+  const names: Record<string, string> = { '#open': 'openAssignments' };
+  const values: Record<string, unknown> = { ':delta': delta };
+  if (ref.byTeams) {
+    conditions.push('teamIds = :teams');
+    values[':teams'] = [...ref.teamIds];
+  } else {
+    conditions.push('#version = :version');
+    names['#version'] = 'version';
+    values[':version'] = ref.version;
   }
-  if (take.capacity !== undefined && take.capacity !== null) {
-    conditions.push('(attribute_not_exists(openAssignments) OR openAssignments < :capacity)');
-    values[':capacity'] = take.capacity;
+  if (delta > 0) {
+    conditions.push('#status = :active');
+    names['#status'] = 'status';
+    values[':active'] = 'active';
+    if (write.pick) {
+      conditions.push('availability = :online');
+      values[':online'] = 'online';
+      if (write.pick.capacity !== null) {
+        // Room for every conversation this transaction gives them.
+        conditions.push('(attribute_not_exists(#open) OR #open <= :room)');
+        values[':room'] = write.pick.capacity - delta;
+      }
+    }
+  } else {
+    conditions.push('#open >= :count');
+    values[':count'] = -delta;
+    if (write.release?.kind === 'not-active') {
+      conditions.push('#status <> :active');
+      names['#status'] = 'status';
+      values[':active'] = 'active';
+    } else if (write.release?.kind === 'away') {
+      conditions.push('availability = :away AND awaySince = :since');
+      values[':away'] = 'away';
+      values[':since'] = write.release.since;
+    }
   }
   return update(
     {
-      Key: keys.member(tenantId, take.memberId),
-      UpdateExpression: 'ADD openAssignments :one',
+      Key: keys.member(write.tenantId, ref.id),
+      UpdateExpression: 'ADD #open :delta',
       ConditionExpression: conditions.join(' AND '),
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
     },
-    () => new Contended('The assignee is no longer active, online or below capacity.'),
+    () => new MemberChanged(ref.id),
   );
 }
 
-function releaseWrite(tenantId: string, memberId: string, count: number, requireInactive: boolean): TxItem {
-  const conditions = ['attribute_exists(pk)', 'openAssignments >= :n'];
-  const values: Record<string, unknown> = { ':minus': -count, ':n': count };
-  if (requireInactive) {
-    conditions.push('#status <> :active');
-    values[':active'] = 'active';
+function teamWrite(
+  write: AssignmentWrite,
+  teamId: string,
+  change: { queued: number; marks: boolean; cursor?: AssignmentWrite['cursor'] },
+): TxItem {
+  const sets: string[] = [];
+  const conditions = ['attribute_exists(pk)'];
+  const values: Record<string, unknown> = {};
+  const names: Record<string, string> = {};
+  if (change.marks) {
+    const mark = keys.queuedTeam(write.tenantId, teamId);
+    sets.push('gsi1pk = :markPk', 'gsi1sk = :markSk');
+    values[':markPk'] = mark.gsi1pk;
+    values[':markSk'] = mark.gsi1sk;
+  }
+  if (change.cursor) {
+    sets.push('rrCursor = :next');
+    values[':next'] = change.cursor.next;
+    if (change.cursor.previous === null) conditions.push('attribute_not_exists(rrCursor)');
+    else {
+      conditions.push('rrCursor = :previous');
+      values[':previous'] = change.cursor.previous;
+    }
+  }
+  const parts = [sets.length ? `SET ${sets.join(', ')}` : ''];
+  if (change.queued !== 0) {
+    parts.push('ADD #queued :queued');
+    names['#queued'] = 'queued';
+    values[':queued'] = change.queued;
   }
   return update(
     {
-      Key: keys.member(tenantId, memberId),
-      UpdateExpression: 'ADD openAssignments :minus',
+      Key: keys.team(write.tenantId, teamId),
+      UpdateExpression: parts.filter(Boolean).join(' '),
       ConditionExpression: conditions.join(' AND '),
-      ...(requireInactive ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
+      ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
       ExpressionAttributeValues: values,
     },
-    () => new AssigneeGone(memberId),
+    () => new TeamChanged(teamId),
   );
 }
 
-/** The previous assignee's counter could not move: their member item is gone (deleted). */
-export class AssigneeGone extends Contended {
-  readonly memberId: string;
-  constructor(memberId: string) {
-    super('The previous assignee changed meanwhile.');
-    this.memberId = memberId;
-  }
+/** The assignee's teams ride on the assignment (see `assigneeTeamIds`), from the ref the write is pinned by. */
+function withAssigneeTeams(
+  next: AssignmentRecord | undefined,
+  members: ReadonlyMap<string, MemberRef | null>,
+): AssignmentRecord | undefined {
+  if (!next?.assigneeId) return next;
+  const ref = members.get(next.assigneeId);
+  if (!ref) return next;
+  return { ...next, assigneeTeamIds: [...ref.teamIds] };
 }
 
-/** Writes one assignment change as ONE transaction (see the module comment). */
-export async function writeAssignmentChange(change: AssignmentChange): Promise<void> {
-  const { tenantId, current, next } = change;
-  const items: TxItem[] = [assignmentWrite(change)];
-  const before = current?.assigneeId;
-  const after = next?.assigneeId;
-  if (before !== after) {
-    if (before && (change.releaseCounter ?? true)) items.push(releaseWrite(tenantId, before, 1, false));
-    if (after) items.push(takeWrite(tenantId, change.take ?? { memberId: after }));
-  }
-  if (change.cursor) {
-    const { teamId, previous } = change.cursor;
-    items.push(
-      update(
-        {
-          Key: keys.team(tenantId, teamId),
-          UpdateExpression: 'SET rrCursor = :next',
-          ConditionExpression:
-            previous === null
-              ? 'attribute_exists(pk) AND attribute_not_exists(rrCursor)'
-              : 'attribute_exists(pk) AND rrCursor = :previous',
-          ExpressionAttributeValues: {
-            ':next': change.cursor.next,
-            ...(previous === null ? {} : { ':previous': previous }),
-          },
-        },
-        () => new Contended('The team’s rotation moved meanwhile.'),
-      ),
-    );
-  }
-  items.push(
-    auditPut({
-      tenantId,
-      actor: change.actor,
-      action: change.action,
-      target: { type: 'conversation', id: change.conversationId },
-      before: shown(current),
-      after: { ...shown(next), ...(change.reason ? { reason: change.reason } : {}) },
-      at: change.at,
-    }),
-  );
-  await transact(items);
-}
-
-/**
- * Returns a batch of one member's conversations to their team queues (or to
- * nobody) as ONE transaction: each assignment (still this member's, still the
- * version read), one audit item each, and the member's counter −n (only while
- * they are not active again). A deleted member has no counter to move.
- */
-export async function writeRelease(input: {
-  tenantId: string;
-  memberId: string;
-  conversations: readonly AssignmentRecord[];
-  memberExists: boolean;
-  actor: Actor;
-  reason: string;
-  at: string;
-}): Promise<void> {
-  const { tenantId, memberId, conversations, actor, at } = input;
+/** The items of one assignment write (callers keep it under DynamoDB's 100 per transaction). */
+export function assignmentItems(write: AssignmentWrite): TxItem[] {
+  const { tenantId, at, actor } = write;
   const items: TxItem[] = [];
-  for (const current of conversations) {
-    const next = releasedFrom(current, at);
+  const counters = new Map<string, number>();
+  const teams = new Map<string, { queued: number; marks: boolean; cursor?: AssignmentWrite['cursor'] }>();
+  const team = (id: string) => {
+    const entry = teams.get(id) ?? { queued: 0, marks: false };
+    teams.set(id, entry);
+    return entry;
+  };
+  const moveCounter = (id: string | undefined, delta: number) => {
+    if (id) counters.set(id, (counters.get(id) ?? 0) + delta);
+  };
+  for (const move of write.moves) {
+    const { current } = move;
+    const next = withAssigneeTeams(move.next, write.members);
+    items.push(assignmentWrite(tenantId, { ...move, next }));
+    if (!sameEntry(current, next)) {
+      if (isQueued(current)) {
+        items.push(
+          queueEntryDelete(current, () => new Contended('The queue changed meanwhile.', current.conversationId)),
+        );
+        team(current.teamId).queued -= 1;
+      }
+      if (isQueued(next)) {
+        items.push(queueEntryPut(next));
+        const t = team(next.teamId);
+        t.queued += 1;
+        t.marks = true;
+      }
+    }
+    if (current?.assigneeId !== next?.assigneeId) {
+      moveCounter(current?.assigneeId, -1);
+      moveCounter(next?.assigneeId, +1);
+    }
     items.push(
-      assignmentWrite({
-        tenantId,
-        conversationId: current.conversationId,
-        current,
-        next,
-        actor,
-        action: 'conversation.unassigned',
-        at,
-      }),
       auditPut({
         tenantId,
         actor,
-        action: 'conversation.unassigned',
-        target: { type: 'conversation', id: current.conversationId },
+        action: move.action,
+        target: { type: 'conversation', id: (current ?? next)?.conversationId as string },
         before: shown(current),
-        after: { ...shown(next), reason: input.reason },
+        after: {
+          ...shown(next),
+          ...(move.reason ? { reason: move.reason } : {}),
+          ...(move.decision ? { decision: move.decision } : {}),
+        },
         at,
       }),
     );
   }
-  if (input.memberExists) items.push(releaseWrite(tenantId, memberId, conversations.length, true));
-  await transact(items);
+  for (const [memberId, delta] of counters) {
+    if (delta === 0) continue;
+    const ref = write.members.get(memberId);
+    if (ref === undefined) throw new Error(`assignment write: member ${memberId} moves but was not read`);
+    if (ref === null) {
+      if (delta > 0) throw new Error(`assignment write: ${memberId} is gone and cannot take conversations`);
+      continue;
+    }
+    items.push(counterWrite(write, ref, delta), ...loadMoves(tenantId, memberId, ref.teamIds, delta));
+  }
+  if (write.cursor) team(write.cursor.teamId).cursor = write.cursor;
+  for (const [teamId, change] of teams) {
+    if (change.queued !== 0 || change.marks || change.cursor) items.push(teamWrite(write, teamId, change));
+  }
+  return items;
 }
 
-/** The assignment without its assignee: back in its team's queue, or gone when it has no team. */
-export function releasedFrom(current: AssignmentRecord, at: string): AssignmentRecord | undefined {
+/** Writes it as ONE transaction (see the module comment). */
+export async function writeAssignments(write: AssignmentWrite): Promise<void> {
+  await transact(assignmentItems(write));
+}
+
+/** The assignment without its assignee: back in its team's queue (why, since when), or gone when it has no team. */
+export function requeued(current: AssignmentRecord, reason: string, at: string): AssignmentRecord | undefined {
   if (!current.teamId) return undefined;
-  const { assigneeId: _assignee, assignedAt: _assignedAt, ...rest } = current;
-  return { ...rest, queuedAt: at, updatedAt: at, version: current.version + 1 };
+  const { assigneeId: _assignee, assignedAt: _assignedAt, assigneeTeamIds: _teams, ...rest } = current;
+  return {
+    ...rest,
+    queuedAt: at,
+    queueReason: reason as AssignmentRecord['queueReason'],
+    updatedAt: at,
+    version: current.version + 1,
+  };
 }
 
 /** One page of a member's open conversations, oldest first, from the GSI1 assignee queue. */
@@ -271,55 +395,4 @@ export async function listAssigneeQueue(
     page,
   });
   return { items: items.map(assignmentFromItem), nextCursor };
-}
-
-/** A release ticket: this member left and their queue is drained until empty (written with the lifecycle change). */
-export function releaseTicketPut(tenantId: string, memberId: string, at: string): TxItem {
-  return put({
-    Item: {
-      ...keys.releaseTicket(tenantId, memberId),
-      ...keys.releaseList(tenantId, memberId, at),
-      entity: 'releaseTicket',
-      tenantId,
-      memberId,
-      createdAt: at,
-    },
-  });
-}
-
-export async function removeReleaseTicket(tenantId: string, memberId: string): Promise<void> {
-  await transact([remove({ Key: keys.releaseTicket(tenantId, memberId) })]);
-}
-
-export interface ReleaseTicket {
-  tenantId: string;
-  memberId: string;
-  createdAt: string;
-}
-
-/** One page of open release tickets (GSI2), oldest first. */
-export async function listReleaseTickets(
-  limit: number,
-  start?: Record<string, unknown>,
-): Promise<{ items: ReleaseTicket[]; next?: Record<string, unknown> }> {
-  const { partitionKey } = INDEXES.gsi2;
-  const out = await dynamo().send(
-    new QueryCommand({
-      TableName: config().tableName,
-      IndexName: INDEXES.gsi2.name,
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': partitionKey },
-      ExpressionAttributeValues: { ':pk': keys.releasePartition },
-      Limit: limit,
-      ExclusiveStartKey: start,
-    }),
-  );
-  return {
-    items: (out.Items ?? []).map((i) => ({
-      tenantId: String(i.tenantId),
-      memberId: String(i.memberId),
-      createdAt: String(i.createdAt),
-    })),
-    next: out.LastEvaluatedKey,
-  };
 }

@@ -6,7 +6,7 @@
  */
 import { TABLE_KEYS } from './table.ts';
 
-export const COUNTERS = ['seatsUsed', 'activeAdmins', 'openAssignments'] as const;
+export const COUNTERS = ['seatsUsed', 'activeAdmins', 'openAssignments', 'queued'] as const;
 const NEVER = new Set<string>([TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, 'version', ...COUNTERS]);
 
 export interface VersionedUpdate {

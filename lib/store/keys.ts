@@ -82,6 +82,29 @@ export const keys = {
   teamListPartition: (tenantId: string) => `TEAMS#${tenantId}`,
   /** sk prefix of one team's member links (same partition as the team). */
   teamMemberPrefix: (teamId: string) => `TEAM#${teamId}#MEMBER#`,
+  /**
+   * One consistent Query over `TEAM#id` … `TEAM#id#MEMBER#` + U+FFFF reads the team item
+   * and every member link (each carrying the member's card) — the whole input of
+   * a strategy's pick in one round trip. Other teams' ids never fall inside: a
+   * team id character sorts after `#`.
+   */
+  teamRange: (teamId: string) => ({ from: `TEAM#${teamId}`, to: `TEAM#${teamId}#MEMBER#\uffff` }),
+  /** A conversation waiting in a team's queue, oldest first (sorts after the team's member links). */
+  teamQueueEntry: (tenantId: string, teamId: string, queuedAt: string, conversationId: string) => ({
+    pk: `TENANT#${tenantId}`,
+    sk: `TEAM#${teamId}#QUEUE#${queuedAt}#${conversationId}`,
+  }),
+  teamQueuePrefix: (teamId: string) => `TEAM#${teamId}#QUEUE#`,
+  /** GSI1 on a team item while its queue may hold conversations: the release job's sweep list. */
+  queuedTeam: (tenantId: string, teamId: string) => ({ gsi1pk: 'QUEUES', gsi1sk: `${tenantId}#${teamId}` }),
+  queuedTeamsPartition: 'QUEUES',
+  /** A member who went away (GSI2, oldest first): the release job applies the teams' away release. */
+  awayTicket: (tenantId: string, memberId: string) => ({ pk: `TENANT#${tenantId}`, sk: `AWAY#${memberId}` }),
+  awayList: (tenantId: string, memberId: string, since: string) => ({
+    gsi2pk: 'AWAY',
+    gsi2sk: `${since}#${tenantId}#${memberId}`,
+  }),
+  awayPartition: 'AWAY',
   teamMember: (tenantId: string, teamId: string, memberId: string) => ({
     pk: `TENANT#${tenantId}`,
     sk: `TEAM#${teamId}#MEMBER#${memberId}`,

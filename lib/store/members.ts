@@ -18,6 +18,7 @@ import { inactiveSince, inactivityCutoff } from '../domain/inactivity.ts';
 import { activeAdminDelta, holdsSeat } from '../domain/lifecycle.ts';
 import type { MemberRecord, TenantRecord } from '../domain/records.ts';
 import { type Actor, auditPut } from './audit.ts';
+import { withMemberCards } from './cards.ts';
 import { claim, release } from './claims.ts';
 import { decodeCursor, filteredScope, pageOf } from './cursor.ts';
 import { versionedUpdate } from './diff.ts';
@@ -347,7 +348,8 @@ export async function writeMemberChange(change: MemberChange): Promise<void> {
     }),
     ...(change.extra ?? []),
   );
-  await transact(items);
+  // The member's cards on their team links follow in the same transaction (lib/store/cards.ts).
+  await transact(withMemberCards(items, current, next));
 }
 
 export interface MemberFilter {
@@ -380,7 +382,8 @@ export async function listMembers(
   tenantId: string,
   page: { limit: number; cursor?: string },
   filter: MemberFilter,
-  options: { sort?: MemberSort; now: Date },
+  /** `now`: the clock `inactiveDays` counts back from (the request's). */
+  options: { sort?: MemberSort; now?: Date } = {},
 ): Promise<{ items: MemberRecord[]; nextCursor: string | null }> {
   const { inactiveDays, ...fields } = filter;
   const scope = filteredScope(`MEMBERS#${tenantId}`, {
@@ -390,7 +393,7 @@ export async function listMembers(
     sort: options.sort,
   });
   const byActivity = options.sort !== undefined || inactiveDays !== undefined;
-  const cutoff = inactiveDays === undefined ? undefined : inactivityCutoff(options.now, inactiveDays);
+  const cutoff = inactiveDays === undefined ? undefined : inactivityCutoff(options.now ?? new Date(), inactiveDays);
   const conditions: string[] = [];
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};

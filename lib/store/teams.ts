@@ -1,21 +1,24 @@
 /**
  * Team repository. A team is a `TEAM#id` item (name, description, strategy,
- * capacity, member count, round-robin cursor), a `TEAM_NAME#normalised` claim
- * (unique name per tenant) and one `TEAM#id#MEMBER#uid` link per member. A
- * link always moves together with the member's `teamIds` (lib/store/members
- * `writeMemberChange`) and the team's `memberCount`, in one transaction.
+ * capacity, away release, member count, queue count, round-robin cursor), a
+ * `TEAM_NAME#normalised` claim (unique name per tenant) and one
+ * `TEAM#id#MEMBER#uid` link per member carrying the member's card
+ * (lib/store/cards.ts). A link always moves together with the member's
+ * `teamIds` and the team's `memberCount`, in one transaction.
  */
 import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../aws/clients.ts';
 import { config } from '../config.ts';
 import { normaliseTeamName } from '../domain/assignment.ts';
 import { conflict, DomainError } from '../domain/errors.ts';
-import type { TeamRecord } from '../domain/records.ts';
+import type { MemberRecord, TeamRecord } from '../domain/records.ts';
 import { type Actor, auditPut } from './audit.ts';
+import { type Link, linkCreate, linkFromItem, withMemberCards } from './cards.ts';
 import { claim, release } from './claims.ts';
 import { auditDiff, versionedUpdate } from './diff.ts';
-import { teamFromItem } from './items.ts';
+import { memberFromItem, teamFromItem } from './items.ts';
 import { keys } from './keys.ts';
+import { memberItem } from './members.ts';
 import { queryPage } from './query.ts';
 import { put, remove, type TxItem, transact, update } from './transact.ts';
 
@@ -79,52 +82,73 @@ export async function listTeams(
   return { items: items.map(teamFromItem), nextCursor };
 }
 
-export interface TeamLink {
-  teamId: string;
-  memberId: string;
-  addedAt: string;
-}
-
-/** One page of a team's member links (oldest uid order), in one query. */
+/** One page of a team's member links with their cards (member id order), in one query. */
 export async function listTeamLinks(
   tenantId: string,
   teamId: string,
   page: { limit: number; cursor?: string },
-): Promise<{ items: TeamLink[]; nextCursor: string | null }> {
+): Promise<{ items: Link[]; nextCursor: string | null }> {
   const { items, nextCursor } = await queryPage({
     scope: `TEAM_MEMBERS#${tenantId}#${teamId}`,
     partition: keys.tenant(tenantId).pk,
     sortPrefix: keys.teamMemberPrefix(teamId),
     page,
   });
-  return {
-    items: items.map((i) => ({ teamId: String(i.teamId), memberId: String(i.memberId), addedAt: String(i.addedAt) })),
-    nextCursor,
-  };
+  return { items: items.map(linkFromItem), nextCursor };
 }
 
-/** Every member id of a team (strongly consistent), for a strategy's pick. */
-export async function teamMemberIds(tenantId: string, teamId: string): Promise<string[]> {
-  const ids: string[] = [];
+export interface TeamState {
+  team: TeamRecord | undefined;
+  links: Link[];
+}
+
+/** The team item and every member link with its card: ONE consistent Query (more pages only for huge teams). */
+export async function readTeamState(tenantId: string, teamId: string): Promise<TeamState> {
+  const range = keys.teamRange(teamId);
+  const state: TeamState = { team: undefined, links: [] };
   let start: Record<string, unknown> | undefined;
   do {
     const out = await dynamo().send(
       new QueryCommand({
         TableName: config().tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': keys.tenant(tenantId).pk, ':prefix': keys.teamMemberPrefix(teamId) },
-        ProjectionExpression: 'memberId',
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': keys.tenant(tenantId).pk, ':from': range.from, ':to': range.to },
         ConsistentRead: true,
         ExclusiveStartKey: start,
       }),
     );
-    ids.push(...(out.Items ?? []).map((i) => String(i.memberId)));
+    for (const item of out.Items ?? []) {
+      if (item.entity === 'team') state.team = teamFromItem(item);
+      else if (item.entity === 'teamMember') state.links.push(linkFromItem(item));
+    }
     start = out.LastEvaluatedKey;
   } while (start);
-  return ids;
+  return state;
 }
 
-const SHOWN = ['name', 'description', 'assignmentStrategy', 'capacity'] as const;
+/** A team and a member in ONE consistent BatchGetItem. */
+export async function getTeamAndMember(
+  tenantId: string,
+  teamId: string,
+  memberId: string,
+): Promise<{ team?: TeamRecord; member?: MemberRecord }> {
+  const table = config().tableName;
+  let pending: Record<string, unknown>[] | undefined = [keys.team(tenantId, teamId), keys.member(tenantId, memberId)];
+  const found: { team?: TeamRecord; member?: MemberRecord } = {};
+  while (pending?.length) {
+    const out: BatchGetCommandOutput = await dynamo().send(
+      new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }),
+    );
+    for (const item of out.Responses?.[table] ?? []) {
+      if (item.entity === 'team') found.team = teamFromItem(item);
+      else if (item.entity === 'member') found.member = memberFromItem(item);
+    }
+    pending = out.UnprocessedKeys?.[table]?.Keys;
+  }
+  return found;
+}
+
+const SHOWN = ['name', 'description', 'assignmentStrategy', 'capacity', 'awayReleaseSeconds'] as const;
 const shown = (team: TeamRecord) => Object.fromEntries(SHOWN.map((f) => [f, team[f]]));
 
 export async function insertTeam(team: TeamRecord, actor: Actor, extra: TxItem[] = []): Promise<void> {
@@ -178,14 +202,19 @@ export async function deleteTeamItems(team: TeamRecord, actor: Actor, at: string
     remove(
       {
         Key: keys.team(team.tenantId, team.id),
-        ConditionExpression: 'version = :expected AND memberCount = :zero',
+        ConditionExpression:
+          'version = :expected AND memberCount = :zero AND (attribute_not_exists(queued) OR queued <= :zero)',
         ExpressionAttributeValues: { ':expected': team.version, ':zero': 0 },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
       (old) =>
         old && Number(old.memberCount) > 0
           ? conflict(`The team “${team.name}” still has ${String(old.memberCount)} member(s); remove them first.`)
-          : changedMeanwhile(),
+          : old && Number(old.queued ?? 0) > 0
+            ? conflict(
+                `The team “${team.name}” still has ${String(old.queued)} queued conversation(s); assign or resolve them first.`,
+              )
+            : changedMeanwhile(),
     ),
     releaseName(team),
     auditPut({
@@ -223,20 +252,7 @@ export function teamLinkItems(
   const items: TxItem[] = [];
   for (const teamId of change.added) {
     items.push(
-      put(
-        {
-          Item: {
-            ...keys.teamMember(tenantId, teamId, memberId),
-            entity: 'teamMember',
-            tenantId,
-            teamId,
-            memberId,
-            addedAt: at,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-        () => conflict('This person is already a member of that team.'),
-      ),
+      linkCreate(tenantId, teamId, memberId, at, () => conflict('This person is already a member of that team.')),
       update(
         {
           Key: keys.team(tenantId, teamId),
@@ -262,4 +278,65 @@ export function teamLinkItems(
     );
   }
   return items;
+}
+
+/** The member's side of joining or leaving a team, computed by the caller. */
+export interface MembershipChange {
+  team: TeamRecord;
+  current: MemberRecord;
+  next: MemberRecord;
+  join: boolean;
+  actor: Actor;
+  at: string;
+}
+
+/**
+ * Joins or leaves a team as ONE transaction: the member (version-checked, and
+ * with the open load as read, so the new link's card load is exact), the link
+ * with the member's card, the team's member count — on joining only while its
+ * queue is as read, so a caller that saw it empty may skip draining — the
+ * member's other cards, and the audit item.
+ */
+export async function writeMembership(change: MembershipChange): Promise<void> {
+  const { team, current, next, join, actor, at } = change;
+  const { tenantId } = current;
+  const seen = current.openAssignments ?? 0;
+  const memberUpdate = versionedUpdate(memberItem(current), memberItem(next), {
+    expression:
+      seen === 0 ? '(attribute_not_exists(openAssignments) OR openAssignments = :seen)' : 'openAssignments = :seen',
+    values: { ':seen': seen },
+  });
+  if (!memberUpdate) return;
+  const { changed: _changed, ...expression } = memberUpdate;
+  const memberChanged = () => conflict('The member changed meanwhile; read it again and retry.');
+  const queued = team.queued ?? 0;
+  const items: TxItem[] = [
+    update({ Key: keys.member(tenantId, current.id), ...expression }, memberChanged),
+    join
+      ? linkCreate(tenantId, team.id, next, at, () => conflict('This person is already a member of that team.'))
+      : remove({ Key: linkKey(tenantId, team.id, current.id), ConditionExpression: 'attribute_exists(pk)' }, () =>
+          conflict('This person is not a member of that team.'),
+        ),
+    update(
+      {
+        Key: keys.team(tenantId, team.id),
+        UpdateExpression: 'ADD memberCount :delta',
+        ConditionExpression: join
+          ? 'attribute_exists(pk) AND (attribute_not_exists(queued) OR queued = :queued)'
+          : 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':delta': join ? 1 : -1, ...(join ? { ':queued': queued } : {}) },
+      },
+      join ? () => new DomainError('conflict', 'The team changed meanwhile; retry.') : teamGone(team.id),
+    ),
+    auditPut({
+      tenantId,
+      actor,
+      action: join ? 'team.member_added' : 'team.member_removed',
+      target: { type: 'member', id: current.id },
+      before: { teamIds: current.teamIds },
+      after: { teamIds: next.teamIds, teamId: team.id },
+      at,
+    }),
+  ];
+  await transact(withMemberCards(items, current, next));
 }

@@ -72,14 +72,17 @@ const EXTRA_FUNCTIONS = [
   { id: 'tenantResource', entry: 'functions/platform/tenant-resource.ts', usesOf: 'platformCreateTenant' },
 ] as const;
 
-/** Every function the stack deploys: ROUTES, JOBS and TRIGGERS (when the table has them), and EXTRA_FUNCTIONS. */
+/** Every function the stack deploys: ROUTES (twins share their row's), JOBS and TRIGGERS (when the table has them), and EXTRA_FUNCTIONS. */
 export function allFunctions(): FunctionDef[] {
   const table = routeTable as unknown as Record<
     string,
-    readonly { id: string; entry: string; uses: Uses }[] | undefined
+    readonly { id: string; entry: string; uses: Uses; twinOf?: string }[] | undefined
   >;
   return [
-    ...(table.ROUTES ?? []).map((f) => ({ id: f.id, entry: f.entry, uses: f.uses, kind: 'route' as const })),
+    // A platform twin is served by its row's function: one bundle.
+    ...(table.ROUTES ?? [])
+      .filter((f) => !f.twinOf)
+      .map((f) => ({ id: f.id, entry: f.entry, uses: f.uses, kind: 'route' as const })),
     ...(table.JOBS ?? []).map((f) => ({ id: f.id, entry: f.entry, uses: f.uses, kind: 'job' as const })),
     ...(table.TRIGGERS ?? []).map((f) => ({ id: f.id, entry: f.entry, uses: f.uses, kind: 'trigger' as const })),
     ...EXTRA_FUNCTIONS.filter((f) => existsSync(join(REPO_ROOT, f.entry))).map((f) => ({

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const BENCH_NAMES = ['roundTrips', 'overhead', 'coldStart', 'scale', 'seatRace'] as const;
+export const BENCH_NAMES = ['roundTrips', 'overhead', 'coldStart', 'scale', 'seatRace', 'assignment'] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 
 export const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
@@ -39,6 +39,8 @@ export interface BenchConfig {
     assignments: number;
   };
   seatRace: { attempts: number; free: number };
+  /** Conversations through a team of agents with a per-agent capacity; arrivals vs resolves once the team is full. */
+  assignment: { conversations: number; agents: number; capacity: number; concurrency: number; arrivalShare: number };
 }
 
 export function benchConfig(): BenchConfig {
@@ -77,6 +79,13 @@ export function benchConfig(): BenchConfig {
     seatRace: {
       attempts: size('BENCH_RACE_ATTEMPTS', 100, 30, quick),
       free: size('BENCH_RACE_FREE', 5, 5, quick),
+    },
+    assignment: {
+      conversations: size('BENCH_ASSIGN_CONVERSATIONS', 1_000, 150, quick),
+      agents: size('BENCH_ASSIGN_AGENTS', 50, 10, quick),
+      capacity: size('BENCH_ASSIGN_CAPACITY', 5, 3, quick),
+      concurrency: size('BENCH_ASSIGN_CONCURRENCY', 8, 4, quick),
+      arrivalShare: 0.55,
     },
   };
 }

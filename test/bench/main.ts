@@ -1,8 +1,8 @@
 /**
  * The benchmark orchestrator: its own emulators on free ports and the local
  * gateway in this process, then each benchmark in turn (a failing one is
- * recorded and the others still run), then `results/latest.json` (exactly the
- * five keys of issue 7), `results/latest.details.json` (everything behind the
+ * recorded and the others still run), then `results/latest.json` (the five
+ * keys of issue 7 and issue 13's `assignment`), `results/latest.details.json` (everything behind the
  * figures) and the table in BENCHMARKS.md. Exit code 1 when a benchmark could
  * not run; missed bars are figures, reported, not failures.
  */
@@ -11,6 +11,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { benchApi } from './api.ts';
+import { assignmentBench } from './assignment.ts';
 import { type Bundle, bundleEntry } from './bundle.ts';
 import { coldStart } from './cold-start.ts';
 import { BENCH_NAMES, type BenchName, benchConfig, REPO_ROOT } from './config.ts';
@@ -36,7 +37,14 @@ function git(...args: string[]): string {
 export async function main(): Promise<number> {
   const config = benchConfig();
   const started = performance.now();
-  const results: Results = { roundTrips: null, overhead: null, coldStart: null, scale: null, seatRace: null };
+  const results: Results = {
+    roundTrips: null,
+    overhead: null,
+    coldStart: null,
+    scale: null,
+    seatRace: null,
+    assignment: null,
+  };
   const details: Details = {
     meta: {
       date: new Date().toISOString(),
@@ -54,6 +62,7 @@ export async function main(): Promise<number> {
         coldStart: config.coldStart,
         scale: config.scale,
         seatRace: config.seatRace,
+        assignment: config.assignment,
       },
       seconds: {},
       totalSeconds: 0,
@@ -114,6 +123,11 @@ export async function main(): Promise<number> {
       const out = await seatRace(api, config.seatRace);
       results.seatRace = out.result;
       details.seatRace = out.details;
+    });
+    await step('assignment', async () => {
+      const out = await assignmentBench(api, recorder, config.assignment);
+      results.assignment = out.result;
+      details.assignment = out.details;
     });
     await step('coldStart', async () => {
       const out = await coldStart(workDir, config.coldStart, config.overhead.rounds);

@@ -3,6 +3,7 @@
  * markers in BENCHMARKS.md (the prose around it stays), and a console summary.
  */
 import { readFile, writeFile } from 'node:fs/promises';
+import type { AssignmentDetails, AssignmentResult } from './assignment.ts';
 import type { ColdStartFigure } from './cold-start.ts';
 import { COLD_START_BAR } from './cold-start.ts';
 import type { BenchName } from './config.ts';
@@ -11,13 +12,14 @@ import type { RoundTripCheck } from './round-trips.ts';
 import { LIST_BAR, type ScaleDetails, type ScaleResult } from './scale.ts';
 import type { SeatRaceDetails, SeatRaceResult } from './seat-race.ts';
 
-/** `results/latest.json`: exactly the five keys of issue 7 (null when a benchmark did not run). */
+/** `results/latest.json`: the five keys of issue 7 and issue 13's `assignment` (null when a benchmark did not run). */
 export interface Results {
   roundTrips: Record<string, number> | null;
   overhead: Record<string, OverheadFigure> | null;
   coldStart: Record<string, ColdStartFigure> | null;
   scale: ScaleResult | null;
   seatRace: SeatRaceResult | null;
+  assignment: AssignmentResult | null;
 }
 
 /** `results/latest.details.json`: what is behind the figures. */
@@ -47,6 +49,7 @@ export interface Details {
   };
   scale?: ScaleDetails;
   seatRace?: SeatRaceDetails;
+  assignment?: AssignmentDetails;
   errors: Partial<Record<BenchName, string>>;
   skipped: Partial<Record<BenchName, string>>;
 }
@@ -118,7 +121,69 @@ function barRows(results: Results, details: Details): string[][] {
       `${r.succeeded} succeeded, invariant ${r.invariantHolds ? 'holds' : '**broken**'} (${mark(details.seatRace.pass)})`,
     ]);
   }
+  if (results.assignment && details.assignment) {
+    const a = results.assignment;
+    rows.push([
+      `Assignment under load: ${a.conversations} conversations through a ${a.agents}-agent team (capacity ${a.capacity}), random resolves — within capacity, held once, none lost, none waiting beside room`,
+      `invariants ${a.invariantsHold ? 'hold' : '**broken**'} (${mark(details.assignment.pass)}); ${a.roundTripsPerAssignment} requests per assignment, ${a.roundTripsPerDrainedConversation ?? '–'} per drained conversation`,
+    ]);
+  }
   return rows;
+}
+
+function assignmentSection(a: AssignmentResult, d: AssignmentDetails): string[] {
+  const p = (x: { p50: number; p95: number; n: number }) => `${x.p50} / ${x.p95} ms (n ${x.n})`;
+  return [
+    `${a.conversations} conversations through a ${a.agents}-agent load-balanced team with capacity ${a.capacity} (${a.agents * a.capacity} open at most), driven by the inbox backend's platform twins; once the team is full, ${Math.round(100 * 0.55)}% of the steps are arrivals and the rest resolve a random assigned conversation, so the queue builds (about ${d.queuedAtPeak} waiting at the peak) and every resolve drains it. Half one request at a time (every DynamoDB request recorded), half with ${d.concurrency} concurrent workers; then everything is resolved.`,
+    '',
+    table(
+      ['figure', 'value'],
+      [
+        [
+          'invariants (after each phase, and at the end)',
+          a.invariantsHold
+            ? 'hold'
+            : `**broken**: ${[...d.invariants.afterSequential, ...d.invariants.afterConcurrent, ...d.invariants.atEnd].slice(0, 5).join('; ')}`,
+        ],
+        [
+          'DynamoDB requests per assignment (assigned at once)',
+          `${a.roundTripsPerAssignment}: ${d.commands.assign.join(' → ')}`,
+        ],
+        [
+          '… per queued assignment (then the drain checks the queue)',
+          `${a.roundTripsPerQueuedAssignment ?? '–'}: ${d.commands.queued.join(' → ')}`,
+        ],
+        [
+          'a resolve’s own requests; its drain when nothing waits',
+          `${d.resolveRequests.own ?? '–'}; ${d.resolveRequests.drainWhenEmpty ?? '–'}`,
+        ],
+        [
+          'requests per drained conversation (the drain’s reads and transactions)',
+          `${a.roundTripsPerDrainedConversation ?? '–'} (${a.transactionsPerDrainedConversation ?? '–'} transactions); e.g. ${d.commands.resolveWithDrain.join(' → ')}`,
+        ],
+        [
+          'conversations drained per resolve',
+          Object.entries(d.drainedPerResolve)
+            .map(([k, n]) => `${k}: ${n}×`)
+            .join(', '),
+        ],
+        ['assign p50 / p95, one at a time', p(a.latencyMs.assign)],
+        ['resolve (with its drain) p50 / p95, one at a time', p(a.latencyMs.resolve)],
+        [`assign p50 / p95, ${d.concurrency} concurrent`, p(a.concurrentLatencyMs.assign)],
+        [`resolve p50 / p95, ${d.concurrency} concurrent`, p(a.concurrentLatencyMs.resolve)],
+        [
+          'answers',
+          Object.entries(d.answers)
+            .map(([k, n]) => `${k} × ${n}`)
+            .join(', '),
+        ],
+        [
+          'seconds (seed / one at a time / concurrent / resolving the rest)',
+          `${d.seconds.seed} / ${d.seconds.sequential} / ${d.seconds.concurrent} / ${d.seconds.finish}`,
+        ],
+      ],
+    ),
+  ];
 }
 
 function table(head: string[], rows: string[][]): string {
@@ -148,7 +213,7 @@ export function renderTable(results: Results, details: Details): string {
             c.routeId,
             `${c.kind}${c.tenantScoped ? ' (tenant)' : ''}`,
             c.sequential === c.requests ? String(c.requests) : `${c.requests} (${c.sequential})`,
-            c.commands.join(' → ') || '–',
+            `${c.commands.join(' → ') || '–'}${c.drain ? ` (then the drain: ${c.drain.join(' → ')})` : ''}`,
             c.bar,
             `${mark(c.pass)}${c.note ? `: ${c.note}` : ''}`,
           ]),
@@ -300,6 +365,10 @@ export function renderTable(results: Results, details: Details): string {
         )}; afterwards seats.used = ${d.seatsUsed}, seat-holding members = ${d.seatHoldingMembers}: invariant ${r.invariantHolds ? 'holds' : '**broken**'}.`,
     );
   } else parts.push(notRun('seatRace', details));
+  parts.push('', '### Assignment', '');
+  if (results.assignment && details.assignment)
+    parts.push(...assignmentSection(results.assignment, details.assignment));
+  else parts.push(notRun('assignment', details));
   return parts.join('\n');
 }
 

@@ -119,7 +119,7 @@ function paramArb(kit: RouteKit, name: string, mode: Mode): fc.Arbitrary<string>
 
 /** A cursor of this route's own list (right scope) with its key tampered with: changed, dropped or extra attributes. */
 function craftedCursor(kit: RouteKit): fc.Arbitrary<string> {
-  const own = fz.cursors[kit.route.id];
+  const own = fz.cursors[kit.route.twinOf ?? kit.route.id];
   if (!own) return fc.constant('x');
   const { s, k } = JSON.parse(Buffer.from(own, 'base64url').toString('utf8')) as {
     s: string;
@@ -158,7 +158,7 @@ function craftedCursor(kit: RouteKit): fc.Arbitrary<string> {
 function queryArb(kit: RouteKit, mode: Mode): fc.Arbitrary<[string, string][]> {
   const schema = kit.json.query;
   if (!schema) return fc.constant([]);
-  const own = fz.cursors[kit.route.id];
+  const own = fz.cursors[kit.route.twinOf ?? kit.route.id];
   const cursor =
     mode === 'valid' && own
       ? fc.option(fc.oneof(fc.constant(own), craftedCursor(kit), arbitraryOf(propertySchema(schema, 'cursor'))), {
@@ -377,8 +377,9 @@ function defectsOf(kit: RouteKit, base: Draft): fc.Arbitrary<Defective>[] {
   if (declared.includes('cursor')) {
     const foreign = [
       ...Object.values(other.cursors),
+      // A platform twin lists what its row lists: the row's cursors are its own.
       ...Object.entries(fz.cursors)
-        .filter(([id]) => id !== kit.route.id)
+        .filter(([id]) => id !== (kit.route.twinOf ?? kit.route.id))
         .map(([, c]) => c),
     ];
     const garbage = fc.oneof(

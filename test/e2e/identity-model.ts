@@ -188,8 +188,12 @@ export function mayChangeRole(w: World, tenant: number, actor: number, target: n
   return canConfer(w, tenant, actor, role, m.role);
 }
 
-/** Admin reset (rules 1 and 2): dominance, the owner's by the owner, a member who joined, a managed login. */
+/**
+ * Admin reset (rules 1 and 2): dominance, the owner's by the owner, a member who joined, a managed login —
+ * and never one's own (that takes the current password, through change-password).
+ */
 export function mayReset(w: World, tenant: number, actor: number, target: number): boolean {
+  if (actor === target) return false;
   const m = membership(w, tenant, target);
   if (!m || !may(w, tenant, actor, 'users:edit') || !dominates(w, tenant, actor, target, 'password')) return false;
   return m.status === 'active' && manages(w, tenant, target);

@@ -57,6 +57,21 @@ describe('rule 1: dominance', () => {
     expect(suspended.status, JSON.stringify(suspended.body)).toBe(200);
   });
 
+  it('a session cannot set its own password through the admin route (only with the current one)', async () => {
+    const t = await api.tenantWithOwner('growth', 'self-reset');
+    const admin = await kit.join(t, 'admin', { role: 'admin' });
+    const untouched = await kit.watch(t, [admin.id]);
+    // Someone holding the admin's token (not their password) tries to lock them out.
+    const res = await api.call('POST', `${kit.users(t)}/${admin.id}/reset-password`, {
+      token: admin.token,
+      body: { password: ATTACKER_PASSWORD, temporary: false },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(403);
+    await untouched();
+    await kit.expectNoSignIn(admin.email, ATTACKER_PASSWORD);
+    await kit.signIn(admin.email, admin.password);
+  });
+
   it('only admins act on admins, even a custom role holding every permission', async () => {
     const t = await api.tenantWithOwner('scale', 'admins-only');
     const catalogue = await api.call('GET', '/v1/permissions', { token: t.ownerToken });

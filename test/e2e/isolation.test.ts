@@ -215,6 +215,8 @@ function plausibleBodies(): Record<string, fc.Arbitrary<unknown>> {
         { maxLength: 3 },
       ),
     }),
+    // No body, or an empty object (both add the member).
+    addTeamMember: fc.constant({}),
     assignConversation: fc.oneof(
       fc.record({ assigneeId: fc.constantFrom(...people) }),
       fc.record({ teamId: fc.constantFrom(...victim.teamIds) }),

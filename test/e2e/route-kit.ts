@@ -42,7 +42,7 @@ export async function loadRouteKits(): Promise<RouteKit[]> {
         ...(schemas.body ? { body: jsonSchemaOf(schemas.body) } : {}),
       };
       const served = routes.filter((r) => r.path === route.path).map((r) => r.method);
-      const doc = OPERATIONS[route.id];
+      const doc = OPERATIONS[route.twinOf ?? route.id];
       if (!doc) throw new Error(`no OPERATIONS entry for ${route.id}`);
       return {
         route,

@@ -32,7 +32,7 @@ describe('RosterJobs', () => {
   const job: JobDef = {
     id: 'expireInvitations',
     // Any existing module: only the wiring is under test.
-    entry: ROUTES[0].entry,
+    entry: (ROUTES[0] as { entry: string }).entry,
     schedule: 'rate(1 hour)',
     uses: { table: 'readWrite', mail: true },
   };
@@ -83,7 +83,7 @@ describe('RosterTriggers', () => {
   const trigger: TriggerDef = {
     id: 'postAuthentication',
     // Any existing module: only the wiring is under test.
-    entry: ROUTES[0].entry,
+    entry: (ROUTES[0] as { entry: string }).entry,
     trigger: 'postAuthentication',
     uses: { table: 'readWrite' },
   };
@@ -135,7 +135,7 @@ describe('RosterApi throttling', () => {
     id,
     method: 'POST',
     path: `/v1/${id}`,
-    entry: ROUTES[0].entry,
+    entry: (ROUTES[0] as RouteDef).entry,
     auth,
     summary: id,
     uses,

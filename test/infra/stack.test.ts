@@ -24,7 +24,8 @@ type Statement = { Action: string | string[]; Resource: unknown; Effect: string;
 
 const routes: readonly RouteDef[] = ROUTES;
 /** Everything that becomes a function: routes, jobs, user pool triggers. */
-const operations: readonly { id: string; uses: Uses }[] = [...ROUTES, ...JOBS, ...TRIGGERS];
+/** Every function's operation: the rows (a platform twin runs in its row's function), jobs and triggers. */
+const operations: readonly { id: string; uses: Uses }[] = [...ROUTES.filter((r) => !r.twinOf), ...JOBS, ...TRIGGERS];
 const { context } = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'));
 const STACK_NAME = 'roster-test';
 /** The public routes that take a password, refresh token, reset code or invitation token. */
@@ -91,8 +92,9 @@ function tableArns() {
 
 describe('functions', () => {
   it('has exactly one function per route, per job and per trigger, and no CDK helper functions', () => {
-    // …and the events pipe's enrichment function.
-    template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + JOBS.length + TRIGGERS.length + 1);
+    // A platform twin shares its row's function; the events pipe's enrichment function is one more.
+    const functions = ROUTES.filter((r) => !r.twinOf).length;
+    template.resourceCountIs('AWS::Lambda::Function', functions + JOBS.length + TRIGGERS.length + 1);
     for (const op of operations) expect(() => functionOf(op.id)).not.toThrow();
     expect(() => functionOf(ENRICHMENT.id)).not.toThrow();
   });
@@ -216,9 +218,9 @@ describe('routes', () => {
     const [, apiRoute] = ofType('AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === key) ?? [];
     expect(apiRoute?.Properties.AuthorizationType).toBe(expectedAuth[route.auth]);
 
-    // The route invokes the function generated for this row, not another one.
+    // The route invokes the function generated for this row (a platform twin: its row's), not another one.
     const integrationId: string = apiRoute?.Properties.Target['Fn::Join'][1][1].Ref;
-    const [functionId] = functionOf(route.id);
+    const [functionId] = functionOf(route.twinOf ?? route.id);
     expect(resources[integrationId]?.Properties.IntegrationUri).toEqual({ 'Fn::GetAtt': [functionId, 'Arn'] });
   });
 

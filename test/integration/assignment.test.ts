@@ -22,7 +22,7 @@ import { handler as setAvailability } from '../../functions/users/availability.t
 import { handler as deactivate } from '../../functions/users/deactivate.ts';
 import { handler as deleteMember } from '../../functions/users/delete.ts';
 import { handler as updateMember } from '../../functions/users/update.ts';
-import { releaseLeftAssignments } from '../../lib/app/assignments.ts';
+import { runReleaseJob } from '../../lib/app/release.ts';
 import { provisionTenant } from '../../lib/app/tenants.ts';
 import { dynamo } from '../../lib/aws/clients.ts';
 import { config } from '../../lib/config.ts';
@@ -343,7 +343,7 @@ describe('reassign rights', () => {
 });
 
 describe('leaving releases every open conversation', () => {
-  it('deleting a member releases theirs back to the team queue and removes their team links', async () => {
+  it('deleting a member releases theirs back to the team queue (drained to the teammate with room) and removes their team links', async () => {
     const [a, b] = (await agents(2)) as [string, string];
     const team = await newTeam({ assignmentStrategy: 'round_robin' }, [a, b]);
     for (let i = 0; i < 4; i++) {
@@ -357,8 +357,11 @@ describe('leaving releases every open conversation', () => {
     expect((await invoke(deleteMember, { ...memberPath(a), method: 'DELETE', ...as(admin) })).status).toBe(204);
     const held = (await assignments()).filter((i) => i.teamId === team);
     expect(held.filter((i) => i.assigneeId === a)).toHaveLength(0);
-    expect(held.filter((i) => !i.assigneeId)).toHaveLength(2);
+    // Back in the team queue, and drained at once to the teammate who is online with room.
+    expect(held.filter((i) => !i.assigneeId)).toHaveLength(0);
+    expect(held.filter((i) => i.assigneeId === b)).toHaveLength(4);
     expect((await getTeam(tenantId, team))?.memberCount).toBe(1);
+    expect((await getTeam(tenantId, team))?.queued).toBe(0);
     await expectExactCounts([b]);
   });
 
@@ -412,7 +415,7 @@ describe('leaving releases every open conversation', () => {
     let runs = 0;
     for (;;) {
       runs += 1;
-      const summary = await releaseLeftAssignments({});
+      const summary = await runReleaseJob({});
       if (!summary.remaining) break;
       expect(runs).toBeLessThan(10);
     }

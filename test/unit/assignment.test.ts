@@ -137,27 +137,45 @@ describe('capacity', () => {
     }
   });
 
-  it('everyone away: queued with the reason', () => {
+  it('everyone away or full: queued with the reason, and the decision says who was skipped for what', () => {
     expect(
-      pickFromTeam({ assignmentStrategy: 'round_robin', capacity: null }, [agent('a', { availability: 'away' })]),
+      pickFromTeam({ assignmentStrategy: 'round_robin', capacity: 2 }, [
+        agent('a', { availability: 'away' }),
+        agent('b', { openAssignments: 2 }),
+        agent('c', { status: 'suspended' }),
+        agent('d', { permissions: ['contacts:view'] }),
+      ]),
     ).toEqual({
       kind: 'queued',
       reason: 'nobody-available',
+      decision: {
+        strategy: 'round_robin',
+        capacity: 2,
+        after: null,
+        candidates: [
+          { id: 'a', load: 0, skipped: 'away' },
+          { id: 'b', load: 2, skipped: 'at-capacity' },
+          { id: 'c', load: 0, skipped: 'suspended' },
+          { id: 'd', load: 0, skipped: 'no-conversation-rights' },
+        ],
+        picked: null,
+      },
     });
   });
 
   it('manual: always the team queue', () => {
-    expect(pickFromTeam({ assignmentStrategy: 'manual', capacity: null }, [agent('a')])).toEqual({
+    expect(pickFromTeam({ assignmentStrategy: 'manual', capacity: null }, [agent('a')])).toMatchObject({
       kind: 'queued',
       reason: 'manual',
+      decision: { strategy: 'manual', picked: null, candidates: [{ id: 'a', load: 0 }] },
     });
   });
 });
 
 describe('eligibility', () => {
   it('only active, online members with conversation rights below capacity', () => {
-    expect(ineligibility(agent('a', { status: 'suspended' }), null)).toBe('inactive');
-    expect(ineligibility(agent('a', { status: 'deactivated' }), null)).toBe('inactive');
+    expect(ineligibility(agent('a', { status: 'suspended' }), null)).toBe('suspended');
+    expect(ineligibility(agent('a', { status: 'deactivated' }), null)).toBe('deactivated');
     expect(ineligibility(agent('a', { availability: 'away' }), null)).toBe('away');
     expect(ineligibility(agent('a', { permissions: ['contacts:view'] }), null)).toBe('no-conversation-rights');
     expect(ineligibility(agent('a', { openAssignments: 3 }), 3)).toBe('at-capacity');

@@ -353,3 +353,32 @@ describe('isolation and ordering (properties)', () => {
     );
   });
 });
+
+describe('a team’s range (one Query reads the team and its member cards)', () => {
+  const teamId = fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,20}$/);
+  const inRange = (sk: string, range: { from: string; to: string }) =>
+    Buffer.compare(Buffer.from(sk), Buffer.from(range.from)) >= 0 &&
+    Buffer.compare(Buffer.from(sk), Buffer.from(range.to)) <= 0;
+
+  it('holds the team item and its member links, never another team’s items or its own queue entries', () => {
+    fc.assert(
+      fc.property(teamId, teamId, id, id, iso, (a, b, uid, cid, at) => {
+        const range = keys.teamRange(a);
+        expect(inRange(keys.team('t', a).sk, range)).toBe(true);
+        expect(inRange(keys.teamMember('t', a, uid).sk, range)).toBe(true);
+        expect(inRange(keys.teamQueueEntry('t', a, at, cid).sk, range)).toBe(false);
+        if (b !== a) {
+          expect(inRange(keys.team('t', b).sk, range)).toBe(false);
+          expect(inRange(keys.teamMember('t', b, uid).sk, range)).toBe(false);
+        }
+      }),
+    );
+  });
+
+  it('queue entries sort oldest first under the team’s queue prefix', () => {
+    const early = keys.teamQueueEntry('t', 'sup', '2026-01-01T00:00:00.000Z', 'z').sk;
+    const late = keys.teamQueueEntry('t', 'sup', '2026-01-01T00:00:01.000Z', 'a').sk;
+    expect(early < late).toBe(true);
+    expect(early.startsWith(keys.teamQueuePrefix('sup'))).toBe(true);
+  });
+});

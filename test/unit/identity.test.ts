@@ -1,0 +1,189 @@
+/** The identity rules as pure functions: dominance, managed logins, sessions, proof, resends, names. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { DomainError } from '../../lib/domain/errors.ts';
+import {
+  acceptanceNeeds,
+  assertDominates,
+  assertManaged,
+  containsLink,
+  type IdentityState,
+  isAccepted,
+  type MemberAction,
+  type Principal,
+  passwordPolicyProblems,
+  resendWait,
+  sessionStale,
+  tenantManages,
+  unknownIdentity,
+} from '../../lib/domain/identity.ts';
+import { STATUSES } from '../../lib/domain/lifecycle.ts';
+import { ALL_PERMISSIONS, BUILT_IN_ROLE_PERMISSIONS, type Permission } from '../../lib/domain/permissions.ts';
+
+const ACTIONS: MemberAction[] = ['edit', 'email', 'password', 'status', 'resend', 'delete'];
+
+const principal = (id: string, role: Principal['role'], permissions?: readonly Permission[], isOwner = false) => ({
+  id,
+  role,
+  permissions: permissions ?? (role === 'custom' ? [] : BUILT_IN_ROLE_PERMISSIONS[role]),
+  isOwner,
+});
+
+const code = (f: () => void) => {
+  try {
+    f();
+    return 'allowed';
+  } catch (error) {
+    return (error as DomainError).code;
+  }
+};
+
+const identity = (over: Partial<IdentityState> = {}): IdentityState => ({
+  ...unknownIdentity('sub-1'),
+  version: 1,
+  membershipCount: 1,
+  ...over,
+});
+
+describe('dominance (rule 1)', () => {
+  it('an admin acts on everyone but the owner’s email and password', () => {
+    const admin = principal('a', 'admin');
+    const owner = principal('o', 'admin', undefined, true);
+    for (const action of ACTIONS) {
+      for (const target of [principal('m', 'manager'), principal('g', 'agent'), principal('b', 'admin')]) {
+        expect(code(() => assertDominates(admin, target, action))).toBe('allowed');
+      }
+      const expected = action === 'email' || action === 'password' ? 'forbidden' : 'allowed';
+      expect(
+        code(() => assertDominates(admin, owner, action)),
+        action,
+      ).toBe(expected);
+    }
+  });
+
+  it('only admins act on admins, even a custom role holding every permission', () => {
+    const everything = principal('c', 'custom', ALL_PERMISSIONS);
+    for (const action of ACTIONS)
+      expect(code(() => assertDominates(everything, principal('b', 'admin'), action))).toBe('forbidden');
+  });
+
+  it('a built-in manager acts on an agent only if it holds every agent permission (computed, not assumed)', () => {
+    const manager = principal('m', 'manager');
+    const agent = principal('g', 'agent');
+    const missing = agent.permissions.filter((p) => !manager.permissions.includes(p));
+    expect(code(() => assertDominates(manager, agent, 'edit'))).toBe(missing.length ? 'forbidden' : 'allowed');
+  });
+
+  it('property: allowed exactly when the actor holds every permission of a non-admin, non-owner target', () => {
+    const perms = fc.subarray([...ALL_PERMISSIONS]);
+    fc.assert(
+      fc.property(perms, perms, fc.constantFrom(...ACTIONS), (mine, theirs, action) => {
+        const verdict = code(() =>
+          assertDominates(principal('a', 'custom', mine), principal('t', 'custom', theirs), action),
+        );
+        const holdsAll = theirs.every((p) => mine.includes(p));
+        expect(verdict).toBe(holdsAll ? 'allowed' : 'forbidden');
+      }),
+    );
+  });
+
+  it('acting on oneself is not judged here', () => {
+    const self = principal('s', 'custom', []);
+    for (const action of ACTIONS)
+      expect(code(() => assertDominates(self, { ...self, isOwner: true }, action))).toBe('allowed');
+  });
+});
+
+describe('managed logins (rule 2)', () => {
+  it('a tenant manages a login it created that joined nowhere else; invitations elsewhere do not count', () => {
+    expect(tenantManages(identity({ managedBy: 'a', acceptedTenants: [] }), 'a')).toBe(true);
+    expect(tenantManages(identity({ managedBy: 'a', acceptedTenants: ['a'] }), 'a')).toBe(true);
+    expect(tenantManages(identity({ managedBy: 'a', acceptedTenants: ['a', 'b'] }), 'a')).toBe(false);
+    expect(tenantManages(identity({ managedBy: 'b', acceptedTenants: ['a'] }), 'a')).toBe(false);
+    expect(tenantManages(identity({ managedBy: null, acceptedTenants: ['a'] }), 'a')).toBe(false);
+    expect(tenantManages(unknownIdentity('x'), 'a')).toBe(false);
+    expect(code(() => assertManaged(identity({ managedBy: 'b' }), 'a', 'password'))).toBe('identity-shared');
+  });
+
+  it('accepted = active, suspended, deactivated; never invited or expired', () => {
+    expect(STATUSES.filter(isAccepted)).toEqual(['active', 'suspended', 'deactivated']);
+    expect(isAccepted(undefined)).toBe(false);
+  });
+});
+
+describe('sessions (rule 4)', () => {
+  it('a token authenticated before the stamp is stale; at or after it, not', () => {
+    const stamped = { tokensValidAfter: 1_700_000_000_500 };
+    expect(sessionStale(stamped, { authTime: 1_700_000_000 })).toBe(true);
+    expect(sessionStale(stamped, { authTime: 1_700_000_001 })).toBe(false);
+    expect(sessionStale(stamped, { issuedAt: 1_699_999_999 })).toBe(true);
+    expect(sessionStale(stamped, {})).toBe(true);
+    expect(sessionStale({ tokensValidAfter: 0 }, {})).toBe(false);
+  });
+
+  it('property: auth_time wins over iat, and staleness is monotone in the stamp', () => {
+    fc.assert(
+      fc.property(fc.nat(2e9), fc.nat(2e9), fc.nat(2e12), (authTime, issuedAt, stamp) => {
+        const stale = sessionStale({ tokensValidAfter: stamp }, { authTime, issuedAt });
+        expect(stale).toBe(stamp > 0 && authTime * 1000 < stamp);
+        if (stale) expect(sessionStale({ tokensValidAfter: stamp + 1000 }, { authTime, issuedAt })).toBe(true);
+      }),
+    );
+  });
+});
+
+describe('proof before linking (rule 3)', () => {
+  it('a login with a password needs its own password or token', () => {
+    const withPassword = identity({ hasPassword: true });
+    expect(acceptanceNeeds(withPassword, 'password')).toBe('link');
+    expect(acceptanceNeeds(withPassword, 'token-of-identity')).toBe('link');
+    expect(code(() => acceptanceNeeds(withPassword, 'none'))).toBe('login-required');
+    expect(code(() => acceptanceNeeds(withPassword, 'token-of-other'))).toBe('login-required');
+  });
+
+  it('a login nobody has a password for is set up through the link, never with someone else’s token', () => {
+    const fresh = identity({ hasPassword: false });
+    expect(acceptanceNeeds(fresh, 'none')).toBe('new-login');
+    expect(code(() => acceptanceNeeds(fresh, 'token-of-other'))).toBe('login-required');
+  });
+});
+
+describe('resends (rule 5)', () => {
+  const sentAt = '2026-01-01T00:00:00.000Z';
+  const at = (seconds: number) => new Date(Date.parse(sentAt) + seconds * 1000);
+
+  it('the first resend goes at once; later ones wait 60 s, 120 s, … up to 64 × the interval', () => {
+    expect(resendWait(undefined, at(0), 60)).toBe(0);
+    expect(resendWait({ lastSentAt: sentAt, sendCount: 1 }, at(0), 60)).toBe(0);
+    expect(resendWait({ lastSentAt: sentAt, sendCount: 2 }, at(0), 60)).toBe(60);
+    expect(resendWait({ lastSentAt: sentAt, sendCount: 2 }, at(59.5), 60)).toBe(1);
+    expect(resendWait({ lastSentAt: sentAt, sendCount: 2 }, at(60), 60)).toBe(0);
+    expect(resendWait({ lastSentAt: sentAt, sendCount: 3 }, at(0), 60)).toBe(120);
+    expect(resendWait({ lastSentAt: sentAt, sendCount: 50 }, at(0), 60)).toBe(60 * 64);
+  });
+});
+
+describe('names in mail carry no link (rule 5)', () => {
+  it.each([
+    'Claim your prize at https://evil.example/win',
+    'www.evil.example',
+    'evil-bank.com',
+    'Support (acme.io)',
+    'javascript://x',
+  ])('refuses %s', (name) => expect(containsLink(name)).toBe(true));
+
+  it.each(['Ada Lovelace', 'St. John', 'J.R.R. Tolkien', 'Acme Co.', 'O’Brien & Sons', 'Zoë'])('accepts %s', (name) =>
+    expect(containsLink(name)).toBe(false),
+  );
+});
+
+describe('password policy', () => {
+  it('names each unmet rule', () => {
+    expect(passwordPolicyProblems('Correct-horse-42')).toEqual([]);
+    expect(passwordPolicyProblems('short')).toEqual([
+      'Must be at least 12 characters',
+      'Must contain an upper-case letter',
+      'Must contain a digit',
+    ]);
+  });
+});
