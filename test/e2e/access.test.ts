@@ -257,6 +257,18 @@ describe('a person', () => {
       token: off.token,
       body: { timeZone: 'UTC', weekly: [] },
     });
+    // The team's member list says who is effectively away, and why (their hours), beside their choice.
+    const listed = await api.call('GET', `${base()}/teams/${teamId}/members`, { token: t.ownerToken });
+    const offCard = listed.body.items.find((m: { userId: string }) => m.userId === off.id);
+    expect(offCard).toMatchObject({
+      availability: 'online',
+      effectiveAvailability: 'away',
+      workingHours: { weekly: [] },
+    });
+    expect(listed.body.items.find((m: { userId: string }) => m.userId === on.id)).toMatchObject({
+      effectiveAvailability: 'online',
+      workingHours: null,
+    });
     for (let i = 0; i < 3; i++) {
       const assigned = await api.call('PUT', `${base()}/conversations/hours-${unique()}/assignment`, {
         token: t.ownerToken,

@@ -4,7 +4,7 @@
  * The job works on every auto-suspending tenant of its table, so this file
  * has a table of its own and every summary is exact.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/jobs/access-upkeep.ts';
@@ -165,6 +165,13 @@ describe('auto-suspension', () => {
     expect((await member(a.id, (invited.body as { id: string }).id)).status).toBe('invited');
     expect((await member(c.id, cIdle.id)).status).toBe('active');
     expect((await getTenant(a.id))?.activeAdmins).toBe(2);
+    // Like an admin's suspension: a release ticket returns whatever they hold to their teams' queues.
+    for (const id of [idle.id, idleAdmin.id]) {
+      const { Item } = await dynamo().send(
+        new GetCommand({ TableName: config().tableName, Key: keys.releaseTicket(a.id, id) }),
+      );
+      expect(Item, id).toMatchObject({ reason: 'assignee.suspended' });
+    }
 
     const suspensions = await audit(a.id, 'member.suspended');
     expect(suspensions.map((s) => s.target.id).sort()).toEqual([idle.id, idleAdmin.id].sort());
