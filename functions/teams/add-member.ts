@@ -15,6 +15,6 @@ export const handler = route('addTeamMember', {
   body: Body,
   run: async ({ access, params, now, remainingMs }) => {
     const member = await addTeamMember(access, params.teamId, params.userId, now, drainBudget(remainingMs));
-    return ok(memberView(member), { etag: etagOf(member.version) });
+    return ok(memberView(member, now), { etag: etagOf(member.version) });
   },
 });

@@ -5,10 +5,10 @@ import { TenantPath } from '../../lib/http/schemas.ts';
 
 export const handler = route('getMyMembership', {
   params: TenantPath,
-  run: async ({ access: { member, tenant, permissions } }) =>
+  run: async ({ access: { member, tenant, permissions }, now }) =>
     ok(
       {
-        ...memberView(member),
+        ...memberView(member, now),
         owner: tenant.ownerId === member.id,
         permissions,
         tenant: tenantView(tenant),

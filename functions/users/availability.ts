@@ -17,6 +17,6 @@ export const handler = route('setAvailability', {
   body: Body,
   run: async ({ access, params, body, now, remainingMs }) => {
     const member = await setAvailability(access, params.userId, body.availability, now, drainBudget(remainingMs));
-    return ok(memberView(member), { etag: etagOf(member.version) });
+    return ok(memberView(member, now), { etag: etagOf(member.version) });
   },
 });

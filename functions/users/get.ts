@@ -7,8 +7,8 @@ import { MemberPath } from '../../lib/http/schemas.ts';
 /** Also the inbox backend's (platform twin): who a person is. */
 export const handler = route('getMember', {
   params: MemberPath,
-  run: async ({ access, params }) => {
+  run: async ({ access, params, now }) => {
     const member = await targetMember(access, params.userId);
-    return ok(memberView(member), { etag: etagOf(member.version) });
+    return ok(memberView(member, now), { etag: etagOf(member.version) });
   },
 });

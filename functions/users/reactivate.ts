@@ -11,6 +11,6 @@ export const handler = route('reactivateMember', {
     const member = await changeStatus(access, params.userId, 'reactivate', now, {
       shouldStop: () => remainingMs() < RELEASE_MARGIN_MS,
     });
-    return ok(memberView(member), { etag: etagOf(member.version) });
+    return ok(memberView(member, now), { etag: etagOf(member.version) });
   },
 });

@@ -8,6 +8,6 @@ export const handler = route('resendInvitation', {
   params: MemberPath,
   run: async ({ access, params, now }) => {
     const member = await resendInvitation(access, params.userId, now);
-    return ok(memberView(member), { etag: etagOf(member.version) });
+    return ok(memberView(member, now), { etag: etagOf(member.version) });
   },
 });

@@ -23,6 +23,6 @@ export const handler = route('updateMember', {
   body: Body,
   run: async ({ access, params, body, headers, now }) => {
     const member = await updateMember(access, params.userId, body, now, ifMatchVersion(headers));
-    return ok(memberView(member), { etag: etagOf(member.version) });
+    return ok(memberView(member, now), { etag: etagOf(member.version) });
   },
 });

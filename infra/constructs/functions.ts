@@ -1,9 +1,12 @@
 /**
  * One Lambda function for one operation (a route or a job): the shared
- * NodejsFunction defaults, its own role and log group, exactly the grants
+ * NodejsFunction defaults, its own log group, a role with exactly the grants
  * its `uses` declares in the route table, and the audit trail closed to
- * updates and deletes.
+ * updates and deletes. Functions whose `uses` are the same share one role
+ * (it may write to each of their log groups): a role and a policy per
+ * function would take the stack past CloudFormation's 500 resources.
  */
+import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CfnResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
@@ -89,8 +92,9 @@ export class RosterFunction extends Construct {
       retention: RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    // Own role instead of AWSLambdaBasicExecutionRole: it may write to its own log group only.
-    this.role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    // A role of Roster's instead of AWSLambdaBasicExecutionRole: it writes to these functions' log groups only.
+    const { role, created } = roleFor(this, props.uses);
+    this.role = role;
     logGroup.grantWrite(this.role);
 
     this.fn = new NodejsFunction(this, 'Function', {
@@ -113,10 +117,51 @@ export class RosterFunction extends Construct {
         : BUNDLING,
     });
 
-    grantUses(this, props.uses, props.resources);
-    // On every role, whatever it is granted: no function rewrites the audit trail.
-    denyAuditChanges(this.role, props.resources.table);
+    if (created) {
+      grantUses(this, props.uses, props.resources);
+      // On every role, whatever it is granted: no function rewrites the audit trail.
+      denyAuditChanges(this.role, props.resources.table);
+    }
   }
+}
+
+/** The roles of a stack, by the `uses` they grant. */
+const ROLES = new WeakMap<Stack, Map<string, Role>>();
+
+/** The same `uses` in one canonical form (key order and Cognito action order do not matter). */
+function profileOf(uses: Uses): string {
+  return JSON.stringify({
+    table: uses.table ?? null,
+    identity: [...(uses.identity ?? [])].sort(),
+    authFlows: uses.authFlows ?? false,
+    mail: uses.mail ?? false,
+  });
+}
+
+/** The stack's role for functions with these `uses`; `created` when this call made it (grant it then). */
+function roleFor(scope: Construct, uses: Uses): { role: Role; created: boolean } {
+  const stack = Stack.of(scope);
+  let roles = ROLES.get(stack);
+  if (!roles) {
+    roles = new Map();
+    ROLES.set(stack, roles);
+  }
+  const profile = profileOf(uses);
+  const existing = roles.get(profile);
+  if (existing) return { role: existing, created: false };
+  // The id follows the grants, not the order functions were added in: adding a route never replaces a role.
+  const id = createHash('sha256').update(profile).digest('hex').slice(0, 10);
+  const grants = [
+    uses.table ? `table ${uses.table}` : 'no table',
+    ...(uses.identity?.length ? [`Cognito ${[...uses.identity].sort().join(' ')}`] : []),
+    ...(uses.mail ? ['SES send'] : []),
+  ];
+  const role = new Role(stack, `FunctionRole${id}`, {
+    assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+    description: `Roster functions with ${grants.join(', ')}`.slice(0, 1000),
+  });
+  roles.set(profile, role);
+  return { role, created: true };
 }
 
 /** Copies `<package>/<file>` from the project's node_modules into the bundle's, where the handler resolves it. */

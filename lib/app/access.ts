@@ -4,6 +4,7 @@
  * §2a rule 1) every action on another member passes through.
  */
 import { notFound } from '../domain/errors.ts';
+import type { Grantor } from '../domain/escalation.ts';
 import { assertDominates, type IdentityState, type MemberAction, type Principal } from '../domain/identity.ts';
 import { effectivePermissions, type Permission } from '../domain/permissions.ts';
 import type { MemberRecord, TenantRecord } from '../domain/records.ts';
@@ -21,6 +22,8 @@ export interface PlatformAccess {
   permissions: Permission[];
   /** The IAM principal (locally `local-platform`): the audited actor. */
   principal: string;
+  /** The request's clock, read once (as on a member's `TenantAccess`). */
+  now: Date;
 }
 
 /** A tenant route's caller: a member, or — on a platform twin — the platform. */
@@ -43,26 +46,38 @@ export function roleLabel(member: { role: string; roleId?: string }): string {
   return member.role === 'custom' ? 'a custom role' : member.role;
 }
 
-/** The caller as a grantor of roles and permissions. */
-export const grantorOf = (access: TenantAccess) => ({ role: access.member.role, permissions: access.permissions });
+/** The caller as a grantor of roles and permissions (timed grants confer only until they end). */
+export const grantorOf = (access: TenantAccess): Grantor => ({
+  role: access.member.role,
+  permissions: access.permissions,
+  heldUntil: access.heldUntil,
+});
 
-/** A member's effective permissions, their custom role resolved through the tenant. */
+/**
+ * A member's effective permissions at `now` (an ended timed grant confers
+ * nothing), their custom role resolved through the tenant.
+ */
 export function permissionsOf(
   member: Pick<MemberRecord, 'role' | 'roleId' | 'grants' | 'crmAccess'>,
   tenant: Pick<TenantRecord, 'rolePermissions'>,
+  now: Date,
 ): Permission[] {
   return effectivePermissions(
     member,
     member.role === 'custom' && member.roleId ? tenant.rolePermissions[member.roleId] : [],
+    now,
   );
 }
 
-/** A member as dominance compares them: their role, effective permissions, ownership. */
+/**
+ * A member as dominance compares them: their role, effective permissions at
+ * the request's instant (the same set authorisation uses), ownership.
+ */
 export function principalOf(access: TenantAccess, member: MemberRecord): Principal {
   return {
     id: member.id,
     role: member.role,
-    permissions: permissionsOf(member, access.tenant),
+    permissions: permissionsOf(member, access.tenant, access.now),
     isOwner: isOwner(access, member),
   };
 }

@@ -106,7 +106,7 @@ export async function assignToMember(
     if (!target) throw notFound('The assignee');
     if (target.status !== 'active')
       throw conflict(`The assignee is ${target.status}; only active members take conversations.`);
-    if (!hasConversationRights(permissionsOf(target, access.tenant))) {
+    if (!hasConversationRights(permissionsOf(target, access.tenant, now))) {
       throw conflict('The assignee has no conversation rights (conversations:reply or conversations:view_assigned).');
     }
     if (current?.assigneeId === assigneeId) return { view: assignmentView(conversationId, current), freed: [] };
@@ -166,7 +166,7 @@ export async function assignToTeam(
   const done = await retrying(async (last) => {
     noteStale(last, verify);
     const { known, current: latest } = latestFrom(last, conversationId);
-    const snapshot = await readTeam(access.tenant, teamId, { verify });
+    const snapshot = await readTeam(access.tenant, teamId, { verify, now });
     if (!snapshot) throw notFound('The team');
     const current = known ? latest : undefined;
     const { team } = snapshot;

@@ -98,6 +98,8 @@ export async function changeStatus(
   const next: MemberRecord = {
     ...current,
     status: step.to as MemberRecord['status'],
+    // An admin's decision to restore access: auto-suspension gives the person a full period again.
+    ...(action === 'reactivate' ? { reactivatedAt: at } : {}),
     updatedAt: at,
     version: current.version + 1,
   };

@@ -16,6 +16,7 @@ import { sendWelcome } from '../aws/mail.ts';
 import { config } from '../config.ts';
 import { DomainError } from '../domain/errors.ts';
 import { assertCanConfer, ownerProtected, type RoleChoice } from '../domain/escalation.ts';
+import { assertFutureExpiries, type Grant, liveGrants, normaliseGrants } from '../domain/grants.ts';
 import { assertDominates, assertManaged, isAccepted } from '../domain/identity.ts';
 import type { Role } from '../domain/permissions.ts';
 import { type MemberRecord, memberView } from '../domain/records.ts';
@@ -31,6 +32,7 @@ import {
   insertMember,
   listMembers,
   type MemberFilter,
+  type MemberSort,
   writeMemberChange,
 } from '../store/members.ts';
 import { teamLinkItems } from '../store/teams.ts';
@@ -54,13 +56,24 @@ export interface MemberInput {
   name?: string;
   role: Role;
   roleId?: string;
-  grants?: string[];
+  grants?: Grant[];
   crmAccess?: boolean;
   teamIds?: string[];
 }
 
-function roleChoice(input: { role: Role; roleId?: string; grants?: readonly string[] }): RoleChoice {
-  return { role: input.role, roleId: input.role === 'custom' ? input.roleId : undefined, grants: input.grants ?? [] };
+/** The grants a request gives: one per permission, each timed one ending in the future (else a 400). */
+function givenGrants(grants: readonly Grant[] | undefined, now: Date): Grant[] {
+  const normalised = normaliseGrants(grants ?? []);
+  assertFutureExpiries(normalised, now);
+  return normalised;
+}
+
+function roleChoice(input: { role: Role; roleId?: string; grants?: readonly Grant[] }, now: Date): RoleChoice {
+  return {
+    role: input.role,
+    roleId: input.role === 'custom' ? input.roleId : undefined,
+    grants: givenGrants(input.grants, now),
+  };
 }
 
 function assertCrm(role: Role, crmAccess: boolean): void {
@@ -72,7 +85,7 @@ function assertCrm(role: Role, crmAccess: boolean): void {
 }
 
 function newMember(access: TenantAccess, input: MemberInput, id: string, at: string): MemberRecord {
-  const choice = roleChoice(input);
+  const choice = roleChoice(input, new Date(at));
   const crmAccess = input.crmAccess ?? true;
   assertCanConfer(grantorOf(access), choice, access.tenant.rolePermissions);
   assertCrm(input.role, crmAccess);
@@ -84,7 +97,7 @@ function newMember(access: TenantAccess, input: MemberInput, id: string, at: str
     status: 'invited',
     role: choice.role,
     ...(choice.roleId ? { roleId: choice.roleId } : {}),
-    grants: [...new Set(choice.grants)],
+    grants: [...choice.grants],
     crmAccess,
     availability: 'online',
     openAssignments: 0,
@@ -154,7 +167,7 @@ async function invite(
   const { token, hash } = issueInvitationToken(access.tenant.id, login.id);
   const expiresAt = expiryFrom(now, config().invitationTtlSeconds);
   member.invitation = { tokenHash: hash, expiresAt, sendCount: 1, lastSentAt: at };
-  const response = { status: 201, body: memberView(member) };
+  const response = { status: 201, body: memberView(member, now) };
   await insertMember({
     member,
     actor: actorOf(access),
@@ -163,7 +176,7 @@ async function invite(
     extra: [...joinTeams(member), ...(idempotency ? [recordResponse(idempotency, response, now)] : [])],
   }).catch((error: unknown) => undoCreatedLogin(login, error));
   const delivered = await deliverInvitation(member, token, access.tenant.name, inviterName(access));
-  return { status: 201, body: memberView(delivered) };
+  return { status: 201, body: memberView(delivered, now) };
 }
 
 export async function inviteMember(
@@ -217,7 +230,7 @@ export async function createMember(
     } catch (error) {
       await undoCreatedLogin(login, error);
     }
-    const response = { status: 201, body: memberView(member) };
+    const response = { status: 201, body: memberView(member, now) };
     await insertMember({
       member,
       actor: actorOf(access),
@@ -252,9 +265,10 @@ export async function listTenantMembers(
   access: TenantAccess,
   page: { limit: number; cursor?: string },
   filter: MemberFilter,
+  sort?: MemberSort,
 ) {
-  const result = await listMembers(access.tenant.id, page, filter);
-  return { items: result.items.map(memberView), nextCursor: result.nextCursor };
+  const result = await listMembers(access.tenant.id, page, filter, { sort, now: access.now });
+  return { items: result.items.map((m) => memberView(m, access.now)), nextCursor: result.nextCursor };
 }
 
 export interface MemberPatch {
@@ -262,7 +276,7 @@ export interface MemberPatch {
   email?: string;
   role?: Role;
   roleId?: string | null;
-  grants?: string[];
+  grants?: Grant[];
   crmAccess?: boolean;
   teamIds?: string[];
 }
@@ -287,7 +301,8 @@ export async function updateMember(
   }
   const roleId =
     role === 'custom' ? (patch.roleId === undefined ? current.roleId : (patch.roleId ?? undefined)) : undefined;
-  const grants = patch.grants ? [...new Set(patch.grants)] : current.grants;
+  // Expired grants confer nothing: a change drops them rather than carry them (or check them) further.
+  const grants = patch.grants ? givenGrants(patch.grants, now) : liveGrants(current.grants, now);
   if (role === 'admin' && patch.crmAccess === false) assertCrm(role, false);
   const crmAccess = role === 'admin' ? true : (patch.crmAccess ?? current.crmAccess);
   const confers = role !== current.role || roleId !== current.roleId || patch.grants !== undefined;
@@ -296,7 +311,7 @@ export async function updateMember(
     assertCanConfer(grantorOf(access), { role, roleId, grants }, access.tenant.rolePermissions, {
       role: current.role,
       roleId: current.roleId,
-      grants: current.grants,
+      grants: liveGrants(current.grants, now),
     });
   }
   const email = patch.email ?? current.email;

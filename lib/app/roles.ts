@@ -16,6 +16,7 @@ import {
   getRoleWithHolders,
   insertRole,
   listRoles,
+  type RoleNames,
   roleHeld,
   writeRoleChange,
 } from '../store/roles.ts';
@@ -34,6 +35,9 @@ function assertVersion(role: RoleRecord, expectedVersion: number | undefined): v
     throw new DomainError('precondition-failed', 'The role changed since you read it (ETag mismatch).');
   }
 }
+
+/** Whether the tenant item (read by authorisation) already mirrors role names, or this change starts the mirror. */
+const namesOf = (access: TenantAccess): RoleNames => (access.tenant.roleNames ? 'kept' : 'start');
 
 export async function requireRole(access: TenantAccess, roleId: string): Promise<RoleRecord> {
   const role = await getRole(access.tenant.id, roleId);
@@ -69,7 +73,12 @@ export async function createRole(
     version: 1,
   };
   const response = { status: 201, body: roleView(role) };
-  await insertRole(role, actorOf(access), idempotency ? [recordResponse(idempotency, response, now)] : []);
+  await insertRole(
+    role,
+    actorOf(access),
+    namesOf(access),
+    idempotency ? [recordResponse(idempotency, response, now)] : [],
+  );
   return response;
 }
 
@@ -92,7 +101,7 @@ export async function updateRole(
     updatedAt: now.toISOString(),
     version: current.version + 1,
   };
-  return (await writeRoleChange(current, next, actorOf(access))) ? next : current;
+  return (await writeRoleChange(current, next, actorOf(access), namesOf(access))) ? next : current;
 }
 
 /**
@@ -113,5 +122,5 @@ export async function deleteRole(
   assertCanDefine(access.permissions, { before: role.permissions });
   const holders = found.holders ?? (await countRoleHolders(access.tenant.id, roleId));
   if (holders > 0) throw roleHeld(role, holders);
-  await deleteRoleItems(role, actorOf(access), now.toISOString());
+  await deleteRoleItems(role, actorOf(access), now.toISOString(), namesOf(access));
 }

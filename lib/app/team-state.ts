@@ -9,6 +9,7 @@
 import type { Candidate, TeamRules } from '../domain/assignment.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { MemberRecord, TeamRecord, TenantRecord } from '../domain/records.ts';
+import { effectiveAvailability } from '../domain/schedule.ts';
 import { logger } from '../http/log.ts';
 import { getMembers, type MemberRef, refOf } from '../store/assignments.ts';
 import { type Card, type Link, repairCards } from '../store/cards.ts';
@@ -30,15 +31,18 @@ export interface ReadOptions {
   verify?: ReadonlySet<string>;
   /** Read every member's own item (the release job's sweep). */
   authoritative?: boolean;
+  /** The clock candidates are judged by (working hours, timed grants); default: now. */
+  now?: Date;
 }
 
-function candidateOf(card: Card, load: number, tenant: Pick<TenantRecord, 'rolePermissions'>): Candidate {
+function candidateOf(card: Card, load: number, tenant: Pick<TenantRecord, 'rolePermissions'>, now: Date): Candidate {
   return {
     id: card.id,
     status: card.status,
-    availability: card.availability,
+    // Their choice weighed against their working hours: outside them a member is away for assignment.
+    availability: effectiveAvailability(card, now),
     openAssignments: load,
-    permissions: permissionsOf(card, tenant),
+    permissions: permissionsOf(card, tenant, now),
   };
 }
 
@@ -55,6 +59,7 @@ function cardOfMember(member: MemberRecord): Card {
     crmAccess: member.crmAccess,
     availability: member.availability,
     ...(member.awaySince ? { awaySince: member.awaySince } : {}),
+    ...(member.workingHours ? { workingHours: member.workingHours } : {}),
     teamIds: member.teamIds,
   };
 }
@@ -83,7 +88,7 @@ export async function readTeam(
       load = member.openAssignments ?? 0;
     }
     if (!card) continue; // a link whose member is gone (deleted meanwhile)
-    view.candidates.push(candidateOf(card, load, tenant));
+    view.candidates.push(candidateOf(card, load, tenant, options.now ?? new Date()));
     view.refs.set(card.id, refOf(card));
     view.cards.set(card.id, { ...card, load, addedAt: link.addedAt });
   }

@@ -14,6 +14,7 @@ import {
 } from '../domain/assignment.ts';
 import { DomainError, notFound } from '../domain/errors.ts';
 import { type MemberRecord, type TeamMemberView, type TeamRecord, teamView } from '../domain/records.ts';
+import { effectiveAvailability } from '../domain/schedule.ts';
 import type { TenantAccess } from '../http/middleware/authorize.ts';
 import { getMembers } from '../store/assignments.ts';
 import type { Link } from '../store/cards.ts';
@@ -142,13 +143,13 @@ export async function listTeamMembers(access: Access, teamId: string, page: { li
   const members = bare.length ? await getMembers(access.tenant.id, bare) : new Map<string, MemberRecord>();
   const items: TeamMemberView[] = [];
   for (const link of result.items) {
-    const view = teamMemberView(link, members.get(link.memberId));
+    const view = teamMemberView(link, members.get(link.memberId), access.now);
     if (view) items.push(view);
   }
   return { items, nextCursor: result.nextCursor };
 }
 
-function teamMemberView(link: Link, member: MemberRecord | undefined): TeamMemberView | undefined {
+function teamMemberView(link: Link, member: MemberRecord | undefined, now: Date): TeamMemberView | undefined {
   const person = member ?? link.card;
   if (!person) return undefined;
   return {
@@ -159,6 +160,8 @@ function teamMemberView(link: Link, member: MemberRecord | undefined): TeamMembe
     email: person.email,
     status: person.status,
     availability: person.availability,
+    effectiveAvailability: effectiveAvailability(person, now),
+    workingHours: person.workingHours ?? null,
     openAssignments: Math.max(0, member ? (member.openAssignments ?? 0) : (link.load ?? 0)),
   };
 }

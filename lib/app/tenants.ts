@@ -44,6 +44,7 @@ export async function provisionTenant(input: ProvisionTenant, actor: Actor, now:
     ownerId: identity.id,
     status: 'active',
     rolePermissions: {},
+    roleNames: {},
     createdAt: at,
     updatedAt: at,
     version: 1,
@@ -77,11 +78,13 @@ export async function provisionTenant(input: ProvisionTenant, actor: Actor, now:
       : { email: owner.email, managedBy: null, hasPassword: true },
   });
   const delivered = await deliverInvitation(owner, token, tenant.name, `${tenant.name} on Roster`);
-  return { ...tenantView(tenant), owner: memberView(delivered) };
+  return { ...tenantView(tenant), owner: memberView(delivered, now) };
 }
 
 export interface TenantChanges {
   name?: string;
+  /** Days without a sign-in after which the upkeep job suspends a member; null turns it off. */
+  autoSuspendInactiveDays?: number | null;
   plan?: Plan;
   seatLimit?: number | null;
   /** `closed`: members lose access (404), nothing is deleted; `active` reopens. */
@@ -106,6 +109,9 @@ export async function changeTenant(
     ...current,
     name: changes.name ?? current.name,
     status: changes.status ?? current.status,
+    ...(changes.autoSuspendInactiveDays === undefined
+      ? {}
+      : { autoSuspendInactiveDays: changes.autoSuspendInactiveDays }),
     plan,
     seatLimitOverride: override,
     seatLimit: limit ?? undefined,
@@ -148,7 +154,7 @@ export async function reinviteOwner(tenantId: string, input: OwnerInvitationInpu
       version: owner.version + 1,
     };
     await writeMemberChange({ current: owner, next, actor, action: 'invitation.resent', at });
-    return memberView(await deliverInvitation(next, token, tenant.name, sender));
+    return memberView(await deliverInvitation(next, token, tenant.name, sender), now);
   }
   if (!input.email || !input.name) {
     throw new DomainError('validation-failed', 'A new owner needs an email and a name.', {
@@ -190,5 +196,5 @@ export async function reinviteOwner(tenantId: string, input: OwnerInvitationInpu
   if (owner && identity.version > 0 && identity.membershipCount <= 1 && (await retireIdentity(owner.id, at))) {
     await deleteLogin(owner.id);
   }
-  return memberView(await deliverInvitation(next, issued.token, tenant.name, sender));
+  return memberView(await deliverInvitation(next, issued.token, tenant.name, sender), now);
 }

@@ -1,7 +1,7 @@
 /**
- * SES adapter: the invitation email, as text and HTML. Links open a new
- * window (`target="_blank"`): the pages refuse to be framed, and a mail
- * viewer (SES local's included) may show the mail in a frame.
+ * SES adapter: the invitation, welcome and auto-suspension digest emails, as
+ * text and HTML. Links open a new window (`target="_blank"`): the pages refuse
+ * to be framed, and a mail viewer (SES local's included) may show the mail in a frame.
  */
 import { SendEmailCommand } from '@aws-sdk/client-ses';
 import { config } from '../config.ts';
@@ -88,6 +88,72 @@ export function welcomeMessage(mail: WelcomeMail) {
 export async function sendWelcome(mail: WelcomeMail): Promise<void> {
   const { subject, text, html } = welcomeMessage(mail);
   await send(mail.to, subject, text, html);
+}
+
+export interface SuspensionDigestMail {
+  /** The tenant's active admins. */
+  to: string[];
+  tenantName: string;
+  days: number;
+  /** How many were suspended. */
+  total: number;
+  /** Those listed by name (at most DIGEST_LISTED; `total` may be more). */
+  suspended: { name: string; email: string; lastLoginAt: string | null; inactiveSince: string }[];
+  /** The console's users screen, filtered to suspended members. */
+  usersLink: string;
+  /** The API route that undoes one suspension, with `{userId}`. */
+  reactivateRoute: string;
+}
+
+/** A digest lists this many people by name; beyond that it gives the count and points at the audit trail. */
+export const DIGEST_LISTED = 100;
+
+const day = (iso: string) => iso.slice(0, 10);
+
+export function suspensionDigestMessage(mail: SuspensionDigestMail) {
+  const count = mail.total;
+  const people = count === 1 ? '1 member' : `${count} members`;
+  const subject = `${mail.tenantName}: ${people} suspended after ${mail.days} days without signing in`;
+  const listed = mail.suspended.slice(0, DIGEST_LISTED);
+  const line = (p: SuspensionDigestMail['suspended'][number]) =>
+    `${p.name || p.email} <${p.email}> — ${p.lastLoginAt ? `last signed in ${day(p.lastLoginAt)}` : `never signed in (since ${day(p.inactiveSince)})`}`;
+  const more =
+    count > listed.length ? [`… and ${count - listed.length} more (see the audit trail: member.suspended).`] : [];
+  const undo = [
+    'Suspended members keep their seat, their settings and their history; they cannot sign in to this tenant until reactivated.',
+    `To undo a suspension, reactivate the person: Settings → Users (${mail.usersLink}), or the API: ${mail.reactivateRoute}.`,
+    `A reactivated person is not suspended again for another ${mail.days} days.`,
+  ];
+  const text = [
+    `Roster suspended ${people} of ${mail.tenantName} who had not signed in for ${mail.days} days or more:`,
+    '',
+    ...listed.map((p) => `- ${line(p)}`),
+    ...more,
+    '',
+    ...undo,
+    '',
+    `You receive this as an admin of ${mail.tenantName}; the setting is under the tenant's autoSuspendInactiveDays.`,
+  ].join('\n');
+  const html = `<!doctype html><html><body style="font-family:sans-serif">
+<p>Roster suspended ${escapeHtml(people)} of <strong>${escapeHtml(mail.tenantName)}</strong> who had not signed in for ${mail.days} days or more:</p>
+<ul>${listed.map((p) => `<li>${escapeHtml(line(p))}</li>`).join('')}</ul>
+${more.map((m) => `<p>${escapeHtml(m)}</p>`).join('')}
+<p>${escapeHtml(undo[0] as string)}</p>
+<p>To undo a suspension, reactivate the person in <a href="${escapeHtml(mail.usersLink)}" target="_blank" rel="noopener">Settings → Users</a>, or through the API: <code>${escapeHtml(mail.reactivateRoute)}</code>.</p>
+<p>${escapeHtml(undo[2] as string)}</p>
+<p style="color:#666">You receive this as an admin of ${escapeHtml(mail.tenantName)}; the setting is under the tenant’s autoSuspendInactiveDays.</p>
+</body></html>`;
+  return { subject, text, html };
+}
+
+/** The same digest to each admin in a message of their own (one address bouncing never holds up the others). */
+export async function sendSuspensionDigest(mail: SuspensionDigestMail): Promise<void> {
+  const { subject, text, html } = suspensionDigestMessage(mail);
+  for (const to of mail.to) await send(to, subject, text, html);
+}
+
+export function usersLink(status?: string): string {
+  return `${config().appUrl}/users${status ? `?status=${encodeURIComponent(status)}` : ''}`;
 }
 
 /** One email from Roster's sender address, as text and HTML. */

@@ -3,17 +3,22 @@
  * hold; only admins make or unmake admins; the owner stays an active admin.
  */
 import { DomainError, forbidden } from './errors.ts';
+import { type Grant, longerHold, permissionOf, termOf } from './grants.ts';
 import { BUILT_IN_ROLE_PERMISSIONS, isPermission, type Permission, type Role } from './permissions.ts';
 
 export interface Grantor {
   role: Role;
+  /** Effective at the request's instant (expired grants already out). */
   permissions: readonly Permission[];
+  /** Those of `permissions` the grantor holds only until a moment (a timed grant): permission → its end. */
+  heldUntil?: Readonly<Partial<Record<Permission, string>>>;
 }
 
 export interface RoleChoice {
   role: Role;
   roleId?: string;
-  grants: readonly string[];
+  /** Live grants only (an expired one confers nothing, so it is not conferred either). */
+  grants: readonly Grant[];
 }
 
 /** The permissions a role choice stands for; a custom role must exist in the tenant. */
@@ -43,7 +48,9 @@ export function assertKnownGrants(grants: readonly string[]): void {
 /**
  * Throws 403 unless `grantor` may give `next` (and, for a change, take away
  * `current`): admins only around the admin role, and every permission of the
- * role and grants must be one the grantor holds.
+ * role and grants must be one the grantor holds — for at least as long: a
+ * permission the grantor holds until a moment is conferred only by a grant
+ * ending no later (never by a role or a permanent grant).
  */
 export function assertCanConfer(
   grantor: Grantor,
@@ -54,11 +61,24 @@ export function assertCanConfer(
   if ((next.role === 'admin' || current?.role === 'admin') && grantor.role !== 'admin') {
     throw forbidden('Only admins can make or unmake admins.');
   }
-  assertKnownGrants(next.grants);
-  const wanted = new Set([...rolePermissions(next, customRoles), ...next.grants]);
-  const missing = [...wanted].filter((p) => !grantor.permissions.includes(p as Permission));
+  assertKnownGrants(next.grants.map(permissionOf));
+  // Each permission conferred, and until when (null = without end: a role's, or a permanent grant).
+  const wanted = new Map<string, string | null>(rolePermissions(next, customRoles).map((p) => [p, null]));
+  for (const grant of next.grants) {
+    const { permission, expiresAt } = termOf(grant);
+    wanted.set(permission, longerHold(wanted.get(permission), expiresAt));
+  }
+  const missing = [...wanted.keys()].filter((p) => !grantor.permissions.includes(p as Permission));
   if (missing.length) {
     throw forbidden(`You cannot confer permissions you do not hold: ${missing.join(', ')}.`);
+  }
+  const outlasting = [...wanted].filter(([p, until]) => {
+    const mine = grantor.heldUntil?.[p as Permission];
+    return mine !== undefined && (until === null || until > mine);
+  });
+  if (outlasting.length) {
+    const ends = outlasting.map(([p]) => `${p} only until ${grantor.heldUntil?.[p as Permission]}`).join(', ');
+    throw forbidden(`You hold ${ends}: you can give it only as a grant that ends no later.`);
   }
 }
 

@@ -2,6 +2,8 @@
  * The permission catalogue and the built-in roles (the product’s catalogue), as plain data,
  * and the algebra that turns a membership into its effective permissions.
  */
+import { type Grant, liveGrants, longerHold, termOf } from './grants.ts';
+
 export const CATALOGUE = {
   conversations: {
     view_assigned: 'See conversations assigned to you',
@@ -98,23 +100,55 @@ export const BUILT_IN_ROLE_PERMISSIONS: Readonly<Record<BuiltInRole, readonly Pe
 
 export interface PermissionSubject {
   role: Role;
-  grants: readonly string[];
+  /** Extra grants, permanent or timed (lib/domain/grants.ts); an expired one confers nothing. */
+  grants: readonly Grant[];
   crmAccess: boolean;
 }
 
 /**
- * Effective permissions: role ∪ grants, minus `contacts:*` when CRM access is
- * off (never for admins). `customRolePermissions` is the member's custom role's
- * list when `role` is `custom` (an unknown custom role grants nothing).
+ * Each effective permission and until when it is held (null = without end):
+ * role ∪ live grants, minus `contacts:*` when CRM access is off (never for
+ * admins). A permission held both permanently and by a timed grant is
+ * permanent; `customRolePermissions` is the member's custom role's list when
+ * `role` is `custom` (an unknown custom role grants nothing).
+ */
+export function permissionTerms(
+  subject: PermissionSubject,
+  customRolePermissions: readonly string[] | undefined,
+  now: Date,
+): Map<Permission, string | null> {
+  const base = subject.role === 'custom' ? (customRolePermissions ?? []) : BUILT_IN_ROLE_PERMISSIONS[subject.role];
+  const held = new Map<string, string | null>(base.map((p) => [p, null]));
+  for (const grant of liveGrants(subject.grants, now)) {
+    const { permission, expiresAt } = termOf(grant);
+    held.set(permission, longerHold(held.get(permission), expiresAt));
+  }
+  const crm = subject.role === 'admin' || subject.crmAccess;
+  const terms = new Map<Permission, string | null>();
+  for (const p of ALL_PERMISSIONS) {
+    if (held.has(p) && (crm || !p.startsWith('contacts:'))) terms.set(p, held.get(p) ?? null);
+  }
+  return terms;
+}
+
+/**
+ * Effective permissions at `now`, in catalogue order: what authorisation,
+ * dominance (lib/domain/identity.ts) and escalation (lib/domain/escalation.ts)
+ * all compare — an expired grant is out of every one of them at once.
  */
 export function effectivePermissions(
   subject: PermissionSubject,
-  customRolePermissions: readonly string[] = [],
+  customRolePermissions: readonly string[] | undefined,
+  now: Date,
 ): Permission[] {
-  const base = subject.role === 'custom' ? customRolePermissions : BUILT_IN_ROLE_PERMISSIONS[subject.role];
-  const granted = new Set<string>([...base, ...subject.grants]);
-  const crm = subject.role === 'admin' || subject.crmAccess;
-  return ALL_PERMISSIONS.filter((p) => granted.has(p) && (crm || !p.startsWith('contacts:')));
+  return [...permissionTerms(subject, customRolePermissions, now).keys()];
+}
+
+/** The effective permissions held only until a moment (by a timed grant): permission → its end. */
+export function timeLimited(terms: ReadonlyMap<Permission, string | null>): Partial<Record<Permission, string>> {
+  const limited: Partial<Record<Permission, string>> = {};
+  for (const [permission, until] of terms) if (until !== null) limited[permission] = until;
+  return limited;
 }
 
 export function hasPermission(effective: readonly Permission[], needed: Permission): boolean {

@@ -2,9 +2,12 @@
  * The shapes of what Roster stores, as plain data, and the views clients see
  * ("shapes clients rely on").
  */
-import type { AssignmentStrategy, Decision, QueueReason } from './assignment.ts';
+import type { AssignmentStrategy, Availability, Decision, QueueReason } from './assignment.ts';
+import { type Grant, liveGrants } from './grants.ts';
+import { inactiveSince } from './inactivity.ts';
 import type { MemberStatus } from './lifecycle.ts';
 import type { Permission, Role } from './permissions.ts';
+import { effectiveAvailability, type WorkingHours } from './schedule.ts';
 import { type Plan, type Seats, seatsView } from './seats.ts';
 
 export interface TenantRecord {
@@ -22,6 +25,10 @@ export interface TenantRecord {
   status: 'active' | 'closed';
   /** Custom role id → permissions, kept here so authorisation stays one read. */
   rolePermissions: Record<string, string[]>;
+  /** Custom role id → name, beside `rolePermissions` (the access review names role templates without a read). */
+  roleNames?: Record<string, string>;
+  /** Members of this many days without a sign-in are suspended by the upkeep job; absent or null = never. */
+  autoSuspendInactiveDays?: number | null;
   createdAt: string;
   updatedAt: string;
   version: number;
@@ -44,9 +51,13 @@ export interface MemberRecord {
   status: MemberStatus;
   role: Role;
   roleId?: string;
-  grants: string[];
+  /** Extra grants, permanent or timed (an expired one confers nothing; the upkeep job removes it). */
+  grants: Grant[];
   crmAccess: boolean;
+  /** The person's own choice; `effectiveAvailability` also weighs their working hours. */
   availability: 'online' | 'away';
+  /** The weekly schedule in their time zone: outside it they are effectively away. */
+  workingHours?: WorkingHours;
   /** Since when the member is `away` (absent while online): the teams' away release counts from it. */
   awaySince?: string;
   openAssignments: number;
@@ -55,6 +66,8 @@ export interface MemberRecord {
   invitedAt: string | null;
   invitedBy: string | null;
   invitation?: InvitationState;
+  /** When an admin last made the member active again (auto-suspension gives them a full period). */
+  reactivatedAt?: string;
   createdAt: string;
   updatedAt: string;
   version: number;
@@ -68,6 +81,7 @@ export interface TenantView {
   status: 'active' | 'closed';
   seats: Seats;
   seatLimitOverride: number | null;
+  autoSuspendInactiveDays: number | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -81,10 +95,14 @@ export function tenantView(t: TenantRecord): TenantView {
     status: t.status,
     seats: seatsView(t.seatsUsed, t.seatLimit ?? null),
     seatLimitOverride: t.seatLimitOverride,
+    autoSuspendInactiveDays: t.autoSuspendInactiveDays ?? null,
     createdAt: t.createdAt,
     updatedAt: t.updatedAt,
   };
 }
+
+/** A grant as clients see it: a permission name (permanent), or the object form for a timed one. */
+export type GrantView = Permission | { permission: Permission; expiresAt: string };
 
 export interface MemberView {
   id: string;
@@ -93,20 +111,24 @@ export interface MemberView {
   name: string;
   role: Role;
   roleId?: string;
-  /** Only catalogue permissions are ever granted (checked on every write). */
-  grants: Permission[];
+  /** Live grants only; only catalogue permissions are ever granted (checked on every write). */
+  grants: GrantView[];
   crmAccess: boolean;
   status: MemberStatus;
-  availability: 'online' | 'away';
+  availability: Availability;
+  effectiveAvailability: Availability;
+  workingHours: WorkingHours | null;
   teamIds: string[];
   lastLoginAt: string | null;
+  inactiveSince: string;
   invitedAt: string | null;
   invitationExpiresAt: string | null;
   invitationDelivery: 'sent' | 'failed' | null;
   createdAt: string;
 }
 
-export function memberView(m: MemberRecord): MemberView {
+/** The member as clients see it at `now` (expired grants gone, availability weighed against working hours). */
+export function memberView(m: MemberRecord, now: Date): MemberView {
   const pending = m.status === 'invited' || m.status === 'expired';
   return {
     id: m.id,
@@ -115,12 +137,15 @@ export function memberView(m: MemberRecord): MemberView {
     name: m.name,
     role: m.role,
     ...(m.roleId ? { roleId: m.roleId } : {}),
-    grants: m.grants as Permission[],
+    grants: liveGrants(m.grants, now) as GrantView[],
     crmAccess: m.crmAccess,
     status: m.status,
     availability: m.availability,
+    effectiveAvailability: effectiveAvailability(m, now),
+    workingHours: m.workingHours ?? null,
     teamIds: m.teamIds,
     lastLoginAt: m.lastLoginAt,
+    inactiveSince: inactiveSince(m),
     invitedAt: m.invitedAt,
     invitationExpiresAt: pending ? (m.invitation?.expiresAt ?? null) : null,
     invitationDelivery: pending && m.invitation ? (m.invitation.deliveryFailedAt ? 'failed' : 'sent') : null,
@@ -277,7 +302,10 @@ export interface TeamMemberView {
   name: string;
   email: string;
   status: MemberStatus;
-  availability: 'online' | 'away';
+  availability: Availability;
+  /** What the strategy goes by now: their choice weighed against their working hours. */
+  effectiveAvailability: Availability;
+  workingHours: WorkingHours | null;
   /** Open conversations they hold (all teams), what capacity is measured against. */
   openAssignments: number;
 }

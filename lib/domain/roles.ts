@@ -33,6 +33,9 @@ const BUILT_IN_ROLE_INFO: Readonly<Record<BuiltInRole, { name: string; descripti
   },
 };
 
+/** The display name of a built-in role (`admin` → Administrator). */
+export const builtInRoleName = (role: BuiltInRole): string => BUILT_IN_ROLE_INFO[role].name;
+
 /** Resources whose permissions a member holds only with `crmAccess` on (admins always have it). */
 const CRM_GATED: ReadonlySet<Resource> = new Set<Resource>(['contacts']);
 

@@ -47,11 +47,21 @@ export const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
   role: 'The built-in role (`admin`, `manager`, `agent`), or `custom` with `roleId`.',
   roleId: 'The custom role (with role `custom`); not allowed with a built-in role.',
   'updateMember.roleId': 'The custom role: with role `custom`, or alone for a member whose role is already custom.',
-  grants: 'Extra permissions beyond the role (each one the caller holds).',
+  grants:
+    'Extra permissions beyond the role (each one the caller holds): a permission, or `{permission, expiresAt}` for one that ends (no later than the caller’s own, when theirs is time-limited).',
+  autoSuspendInactiveDays:
+    'Suspend members who have not signed in for this many days (1–3650), hourly; never the owner or the last active admin, and the admins get a digest email. null turns it off.',
   crmAccess: 'Whether the member may use the CRM (`contacts:*` permissions); always true for admins.',
   teamIds: 'The teams the member belongs to.',
   memberId: 'The member who becomes the owner: an active admin of this tenant.',
   availability: '`online` receives automatic assignments; `away` does not.',
+  timeZone: 'The IANA time zone the hours are in, e.g. `Europe/Berlin` (daylight saving follows it).',
+  weekly:
+    'The working intervals of a week (at most 28); outside all of them the person is effectively away. Empty: always away.',
+  'weekly.day': 'The weekday the interval starts on: `mon` … `sun`.',
+  'weekly.from': 'Start, `HH:MM` on the person’s clock (inclusive).',
+  'weekly.to':
+    'End, `HH:MM` or `24:00` (exclusive); at or before `from` the interval runs past midnight into the next day.',
   // roles
   'createRole.name': 'The role’s name, unique in the tenant (case-insensitive), 1–100 characters.',
   'updateRole.name': 'The role’s name, unique in the tenant (case-insensitive), 1–100 characters.',

@@ -202,12 +202,19 @@ function responses(schemas: RouteSchemas, doc: OperationDoc): ZodOpenApiResponse
     ...(ok.location
       ? { location: { description: 'The new resource', required: true, schema: { type: 'string' } } }
       : {}),
+    ...Object.fromEntries(
+      Object.entries(ok.headers ?? {}).map(([name, description]) => [
+        name,
+        { description, required: true, schema: { type: 'string' } },
+      ]),
+    ),
   } as const;
   const media = typeof ok.media === 'string' ? [ok.media] : (ok.media ?? []);
+  const others = Object.fromEntries(media.map((type) => [type, { schema: { type: 'string' } }]));
   const content = ok.schema
-    ? { 'application/json': { schema: ok.schema } }
+    ? { 'application/json': { schema: ok.schema }, ...others }
     : media.length
-      ? Object.fromEntries(media.map((type) => [type, { schema: { type: 'string' } }]))
+      ? others
       : undefined;
   const out: Record<string, unknown> = {
     [ok.status]: {

@@ -14,8 +14,10 @@ export interface SuccessDoc {
   description: string;
   /** JSON body (omitted: no body, or `media` says what is sent). */
   schema?: z.ZodType;
-  /** A non-JSON body, e.g. `text/html`, or the media types it may be. */
+  /** A non-JSON body, e.g. `text/html`, or the media types it may be (besides JSON when `schema` is set too). */
   media?: string | readonly string[];
+  /** Further headers every success carries, by name, with what they say. */
+  headers?: Readonly<Record<string, string>>;
   etag?: true;
   location?: true;
 }
@@ -118,7 +120,11 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   },
   getMe: { ok: { status: 200, description: 'The caller', schema: view.Me } },
   getTenant: { ok: tenant },
-  updateTenant: { ok: tenant, ifMatch: true, requestExample: { name: 'Acme Customer Care' } },
+  updateTenant: {
+    ok: tenant,
+    ifMatch: true,
+    requestExample: { name: 'Acme Customer Care', autoSuspendInactiveDays: 90 },
+  },
   getMyMembership: {
     ok: { status: 200, description: 'My membership', schema: view.MyMembership, etag: true },
   },
@@ -173,6 +179,16 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
       schema: view.page(view.AuditEvent, 'AuditEventPage'),
     },
   },
+  getAccessReview: {
+    ok: {
+      status: 200,
+      description:
+        'One page of the access review: JSON, or with `Accept: text/csv` an RFC 4180 file (`Content-Disposition: attachment; filename="access-review-<tenant>-<date>.csv"`) whose next page is named by a `Link: <…?limit=…&cursor=…>; rel="next"` header while more follow',
+      schema: view.AccessReview,
+      media: 'text/csv',
+      headers: { vary: '`Accept`: the same URL answers JSON or CSV' },
+    },
+  },
   listPermissions: { ok: { status: 200, description: 'The catalogue and built-in roles', schema: view.Catalogue } },
   listRoles: {
     ok: { status: 200, description: 'A page of custom roles', schema: view.page(view.RoleView, 'RolePage') },
@@ -224,6 +240,25 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   setAvailability: {
     ok: { status: 200, description: 'The member', schema: view.MemberView, etag: true },
     requestExample: { availability: 'away' },
+  },
+  setWorkingHours: {
+    ok: {
+      status: 200,
+      description: 'The member, with their effective availability now',
+      schema: view.MemberView,
+      etag: true,
+    },
+    requestExample: {
+      timeZone: 'Europe/Berlin',
+      weekly: [
+        { day: 'mon', from: '09:00', to: '17:30' },
+        { day: 'tue', from: '09:00', to: '17:30' },
+        { day: 'sat', from: '22:00', to: '02:00' },
+      ],
+    },
+  },
+  clearWorkingHours: {
+    ok: { status: 200, description: 'The member, without working hours', schema: view.MemberView, etag: true },
   },
   getAssignment: { ok: { status: 200, description: 'Who is responsible', schema: view.AssignmentView } },
   assignConversation: {

@@ -149,9 +149,9 @@ export function route<
       const { tenantId, userId } = TenantPath.parse(params);
       // A `self` route: the member the path names acts on themselves without the permission.
       const needed = def.self && userId === caller.id ? null : (def.permission ?? null);
-      access = await authorizeTenant(caller, tenantId, needed);
+      access = await authorizeTenant(caller, tenantId, needed, now);
     } else if (def.twinOf && caller.kind === 'platform') {
-      access = await authorizePlatformTenant(caller.principal, TenantPath.parse(params).tenantId, def);
+      access = await authorizePlatformTenant(caller.principal, TenantPath.parse(params).tenantId, def, now);
     } else if (caller.kind === 'user' && !spec.checksSession) {
       identity = await authorizeSession(caller);
     }

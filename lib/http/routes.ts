@@ -279,7 +279,7 @@ const ROWS = [
     entry: 'functions/tenants/update.ts',
     auth: 'user',
     permission: 'settings:manage',
-    summary: 'Rename the tenant',
+    summary: 'Rename the tenant or change its settings (auto-suspension of inactive members)',
     uses: { table: 'readWrite' },
   },
   {
@@ -334,7 +334,8 @@ const ROWS = [
     entry: 'functions/users/list.ts',
     auth: 'user',
     permission: 'users:view',
-    summary: 'List members, filtered by status, role, team or name/email prefix',
+    summary:
+      'List members, filtered by status, role, team, name/email prefix or days without a sign-in, optionally by last sign-in',
     platform: ['users:view'],
     uses: { table: 'read' },
   },
@@ -432,6 +433,17 @@ const ROWS = [
     auth: 'user',
     permission: 'audit:view',
     summary: 'The audit trail, newest first, filtered by actor, target, action and time',
+    uses: { table: 'read' },
+  },
+  {
+    id: 'getAccessReview',
+    method: 'GET',
+    path: '/v1/tenants/{tenantId}/access-review',
+    entry: 'functions/audit/access-review.ts',
+    auth: 'user',
+    permission: 'audit:view',
+    summary:
+      'The access review: every member’s role, role template, effective permissions, grants, CRM access, teams, status and last sign-in (JSON, or CSV with Accept: text/csv)',
     uses: { table: 'read' },
   },
   // ── roles & permissions ─────────────────────────────────────────────
@@ -600,6 +612,29 @@ const ROWS = [
     platform: ['teams:manage'],
     uses: { table: 'readWrite' },
   },
+  {
+    id: 'setWorkingHours',
+    method: 'PUT',
+    path: '/v1/tenants/{tenantId}/users/{userId}/working-hours',
+    entry: 'functions/users/working-hours.ts',
+    auth: 'user',
+    permission: 'teams:manage',
+    self: true,
+    summary:
+      'Set weekly working hours in a time zone (outside them the person is effectively away): self, or teams:manage',
+    uses: { table: 'readWrite' },
+  },
+  {
+    id: 'clearWorkingHours',
+    method: 'DELETE',
+    path: '/v1/tenants/{tenantId}/users/{userId}/working-hours',
+    entry: 'functions/users/clear-working-hours.ts',
+    auth: 'user',
+    permission: 'teams:manage',
+    self: true,
+    summary: 'Remove the working hours (available whenever online again): self, or teams:manage',
+    uses: { table: 'readWrite' },
+  },
   // ── conversation assignment ─────────────────────────────────────────
   {
     id: 'getAssignment',
@@ -742,6 +777,12 @@ export const JOBS: readonly JobDef[] = [
     entry: 'functions/jobs/release-assignments.ts',
     schedule: 'rate(5 minutes)',
     uses: { table: 'readWrite' },
+  },
+  {
+    id: 'accessUpkeep',
+    entry: 'functions/jobs/access-upkeep.ts',
+    schedule: 'rate(1 hour)',
+    uses: { table: 'readWrite', mail: true },
   },
 ];
 

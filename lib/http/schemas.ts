@@ -8,7 +8,9 @@ import {
   STRATEGIES,
 } from '../domain/assignment.ts';
 import { containsLink } from '../domain/identity.ts';
+import { MAX_INACTIVE_DAYS } from '../domain/inactivity.ts';
 import { ALL_PERMISSIONS, type Permission as PermissionName } from '../domain/permissions.ts';
+import { CLOCK_TIME, END_TIME, MAX_INTERVALS, WEEKDAYS } from '../domain/schedule.ts';
 import { PLAN_NAMES, type Plan as PlanName } from '../domain/seats.ts';
 
 export const TenantId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'Must be 1–64 lower-case letters, digits or -');
@@ -65,7 +67,36 @@ const permissionList = (max: number) =>
         jsonSchema.items = { $ref: '#/components/schemas/Permission' };
       },
     });
-export const Grants = permissionList(64);
+/**
+ * Extra grants in a request: a permission (permanent) or `{permission, expiresAt}` (held until then; any
+ * ISO offset, stored as UTC). Names are checked by the domain (400 naming each unknown one), as for roles.
+ */
+const TimedGrant = z.object({ permission: z.string().max(64), expiresAt: z.iso.datetime({ offset: true }) }).strict();
+export const Grants = z
+  .array(z.union([z.string().max(64), TimedGrant]))
+  .max(64)
+  .meta({
+    override: ({ jsonSchema }) => {
+      jsonSchema.items = {
+        oneOf: [
+          { $ref: '#/components/schemas/Permission' },
+          {
+            type: 'object',
+            properties: {
+              permission: { $ref: '#/components/schemas/Permission' },
+              expiresAt: {
+                type: 'string',
+                format: 'date-time',
+                description: 'When the grant ends (in the future); it confers nothing from this instant on.',
+              },
+            },
+            required: ['permission', 'expiresAt'],
+            additionalProperties: false,
+          },
+        ],
+      };
+    },
+  });
 export const RolePath = z.object({ tenantId: TenantId, roleId: RoleId }).strict();
 /** A custom role's fields; permission names are checked against the catalogue by the domain (400 naming each). */
 export const RoleFields = {
@@ -91,6 +122,25 @@ export const TeamFields = {
   awayReleaseSeconds: z.number().int().min(0).max(MAX_AWAY_RELEASE_SECONDS).nullable().optional(),
 };
 export const Availability = z.enum(AVAILABILITIES);
+/** A weekly schedule; the zone and the intervals' sense are checked by the domain (lib/domain/schedule.ts). */
+export const WorkingHours = z
+  .object({
+    timeZone: z.string().min(1).max(64),
+    weekly: z
+      .array(
+        z
+          .object({
+            day: z.enum(WEEKDAYS),
+            from: z.string().regex(CLOCK_TIME, 'Must be HH:MM (00:00–23:59)'),
+            to: z.string().regex(END_TIME, 'Must be HH:MM (00:00–24:00)'),
+          })
+          .strict(),
+      )
+      .max(MAX_INTERVALS),
+  })
+  .strict();
+/** Days without a sign-in, for filters and the tenant's auto-suspension. */
+export const InactiveDays = z.number().int().min(1).max(MAX_INACTIVE_DAYS);
 /** Conversation ids belong to the inbox product: opaque, URL-safe, at most 128 characters. */
 export const ConversationId = z.string().regex(CONVERSATION_ID, 'Must be 1–128 letters, digits or ._:- (not first)');
 export const ConversationPath = z.object({ tenantId: TenantId, conversationId: ConversationId }).strict();

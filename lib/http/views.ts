@@ -5,7 +5,7 @@
  * view and its schema drift apart.
  */
 import { z } from 'zod';
-import { STRATEGIES } from '../domain/assignment.ts';
+import { AVAILABILITIES, STRATEGIES } from '../domain/assignment.ts';
 import { ACTIONS, STATUSES } from '../domain/lifecycle.ts';
 import { ROLES, type Role as RoleType } from '../domain/permissions.ts';
 import type {
@@ -18,6 +18,8 @@ import type {
   TeamView as TeamViewType,
   TenantView as TenantViewType,
 } from '../domain/records.ts';
+import type { ReviewRow as ReviewRowType } from '../domain/review.ts';
+import { WEEKDAYS } from '../domain/schedule.ts';
 import { PLAN_NAMES, type Plan as PlanName } from '../domain/seats.ts';
 import type { AuditEvent as AuditEventType } from '../store/audit.ts';
 import { Permission } from './schemas.ts';
@@ -46,10 +48,48 @@ export const TenantView = z
     status: z.enum(['active', 'closed']),
     seats: Seats,
     seatLimitOverride: z.number().int().nullable().meta({ description: 'The tenant’s own limit; null = the plan’s' }),
+    autoSuspendInactiveDays: z.number().int().nullable().meta({
+      description:
+        'Members with no sign-in for this many days are suspended automatically (never the owner or the last active admin; the admins get a digest email); null = never',
+    }),
     createdAt: Time,
     updatedAt: Time,
   })
   .meta({ id: 'Tenant' });
+
+/** A grant: a permission (permanent) or, for a time-limited one, the object form with its end. */
+export const GrantView = z
+  .union([
+    Permission,
+    z.object({
+      permission: Permission,
+      expiresAt: Time.meta({ description: 'The grant confers nothing from this instant on' }),
+    }),
+  ])
+  .meta({
+    id: 'Grant',
+    description: 'A permanent grant (the permission), or a time-limited one `{permission, expiresAt}`.',
+    example: { permission: 'contacts:view', expiresAt: '2026-12-15T00:00:00.000Z' },
+  });
+
+const Clock = z.string().meta({ description: '`HH:MM`, 24-hour clock', example: '09:00' });
+
+export const WorkingHoursView = z
+  .object({
+    timeZone: z.string().meta({ description: 'IANA time zone', example: 'Europe/Berlin' }),
+    weekly: z.array(
+      z.object({
+        day: z.enum(WEEKDAYS),
+        from: Clock,
+        to: Clock.meta({ description: '`HH:MM` or `24:00`, exclusive; at or before `from`: past midnight' }),
+      }),
+    ),
+  })
+  .meta({
+    id: 'WorkingHours',
+    description: 'A weekly schedule on the person’s own clock: outside it they are effectively away.',
+    example: { timeZone: 'Europe/Berlin', weekly: [{ day: 'mon', from: '09:00', to: '17:30' }] },
+  });
 
 export const MemberView = z
   .object({
@@ -59,12 +99,22 @@ export const MemberView = z
     name: z.string().meta({ example: 'Ann Agent' }),
     role: RoleName,
     roleId: z.string().optional().meta({ description: 'The custom role, when role is `custom`' }),
-    grants: z.array(Permission).meta({ description: 'Extra permissions beyond the role' }),
+    grants: z
+      .array(GrantView)
+      .meta({ description: 'Extra permissions beyond the role (expired ones are not listed: they confer nothing)' }),
     crmAccess: z.boolean(),
     status: z.enum(STATUSES),
-    availability: z.enum(['online', 'away']),
+    availability: z.enum(AVAILABILITIES).meta({ description: 'What the person chose' }),
+    effectiveAvailability: z.enum(AVAILABILITIES).meta({
+      description:
+        'What assignment goes by: `away` when they chose away, or outside their working hours; else `online`',
+    }),
+    workingHours: WorkingHoursView.nullable().meta({ description: 'null: no schedule (available whenever online)' }),
     teamIds: z.array(z.string()),
     lastLoginAt: NullableTime,
+    inactiveSince: Time.meta({
+      description: 'No sign-in since: the last sign-in, or — never signed in — when invited (or created)',
+    }),
     invitedAt: NullableTime,
     invitationExpiresAt: NullableTime,
     invitationDelivery: z.enum(['sent', 'failed']).nullable(),
@@ -109,7 +159,11 @@ export const TeamMember = z
     name: z.string().meta({ example: 'Ann Agent' }),
     email: z.string().meta({ example: 'ann@acme.example' }),
     status: z.enum(STATUSES),
-    availability: z.enum(['online', 'away']),
+    availability: z.enum(AVAILABILITIES).meta({ description: 'What the person chose' }),
+    effectiveAvailability: z.enum(AVAILABILITIES).meta({
+      description: 'What the team’s strategy goes by: `away` when they chose away or are outside their working hours',
+    }),
+    workingHours: WorkingHoursView.nullable().meta({ description: 'null: no schedule (available whenever online)' }),
     openAssignments: z
       .number()
       .int()
@@ -193,6 +247,44 @@ export const AuditEvent = z
     after: z.unknown().meta({ description: 'Changed fields after (null when deleted)' }),
   })
   .meta({ id: 'AuditEvent' });
+
+export const ReviewRow = z
+  .object({
+    id: Id,
+    email: z.string(),
+    name: z.string(),
+    status: z.enum(STATUSES),
+    owner: z.boolean(),
+    role: RoleName,
+    roleId: z.string().nullable().meta({ description: 'The custom role, when role is `custom`' }),
+    roleName: z.string().nullable().meta({
+      description:
+        'The built-in role’s name, or the custom role’s (role template); null for a custom role never renamed since names were recorded',
+      example: 'Agent',
+    }),
+    permissions: z.array(Permission).meta({ description: 'Effective now: role ∪ live grants, CRM-gated' }),
+    grants: z
+      .array(z.object({ permission: Permission, expiresAt: NullableTime.meta({ description: 'null: permanent' }) }))
+      .meta({ description: 'Live extra grants with their ends' }),
+    crmAccess: z.boolean(),
+    teamIds: z.array(z.string()),
+    lastLoginAt: NullableTime,
+    inactiveSince: Time,
+  })
+  .meta({ id: 'AccessReviewRow' });
+
+export const AccessReview = z
+  .object({
+    tenantId: z.string(),
+    generatedAt: Time.meta({ description: 'The instant the effective permissions were computed for' }),
+    items: z.array(ReviewRow),
+    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null at the end' }),
+  })
+  .meta({
+    id: 'AccessReview',
+    description:
+      'One page of the access review. With `Accept: text/csv` the same page is an RFC 4180 file (header line; lists space-separated, grants `; `-separated as `permission until <time>`; cells starting with = + - @ prefixed with \'), the next page in a `Link: <…>; rel="next"` header.',
+  });
 
 /** `{ items, nextCursor }` of a list route. */
 export function page<T extends z.ZodType>(item: T, id: string) {
@@ -369,5 +461,6 @@ export const VIEWS_MATCH: [
   Same<z.output<typeof AssignmentResult>, AssignmentResultType>,
   Same<z.output<typeof TeamMember>, TeamMemberViewType>,
   Same<z.output<typeof QueuedConversation>, QueuedViewType>,
+  Same<z.output<typeof ReviewRow>, ReviewRowType>,
   Same<Omit<z.output<typeof AuditEvent>, 'before' | 'after'>, Omit<AuditEventType, 'before' | 'after'>>,
-] = [true, true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true];

@@ -1,7 +1,7 @@
 /**
  * Member cards on team links. Each `TEAM#id#MEMBER#uid` link carries what a
  * strategy and the team's member list need of that member — name, email,
- * status, role and grants (their rights), availability, teams, the member's
+ * status, role and grants (their rights), availability and working hours, teams, the member's
  * `version` and open load — so a pick or a page of the team reads ONE
  * partition range instead of every member item.
  *
@@ -28,6 +28,7 @@ export const CARD_FIELDS = [
   'crmAccess',
   'availability',
   'awaySince',
+  'workingHours',
   'teamIds',
 ] as const;
 

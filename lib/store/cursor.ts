@@ -93,11 +93,15 @@ export function pageOf<T extends Record<string, unknown>>(
   found: T[],
   limit: number,
   lastEvaluatedKey: Record<string, unknown> | undefined,
+  /** The key attributes of a position: the table's, plus the index's when the query read one. */
+  keyAttributes: readonly string[] = ['pk', 'sk'],
 ): { items: T[]; nextCursor: string | null } {
   const items = found.slice(0, limit);
   const last = items.at(-1);
   const cut = found.length > limit && last !== undefined;
   if (!cut && lastEvaluatedKey === undefined) return { items, nextCursor: null };
-  const resumeFrom = cut ? { pk: String(last.pk), sk: String(last.sk) } : (lastEvaluatedKey as Key);
+  const resumeFrom = cut
+    ? Object.fromEntries(keyAttributes.map((name) => [name, String(last[name])]))
+    : (lastEvaluatedKey as Key);
   return { items, nextCursor: encodeCursor(scope, resumeFrom) };
 }

@@ -2,7 +2,8 @@
 import type { AssignmentRecord, MemberRecord, RoleRecord, TeamRecord, TenantRecord } from '../domain/records.ts';
 import { KEY_ATTRIBUTES, TTL_ATTRIBUTE } from './table.ts';
 
-const HIDDEN = new Set<string>([...KEY_ATTRIBUTES, TTL_ATTRIBUTE, 'entity', 'searchName']);
+/** Derived from the record (index keys, search and activity helpers), so never part of it. */
+const HIDDEN = new Set<string>([...KEY_ATTRIBUTES, TTL_ATTRIBUTE, 'entity', 'searchName', 'inactiveSince']);
 
 function strip<T>(item: Record<string, unknown>): T {
   return Object.fromEntries(Object.entries(item).filter(([k]) => !HIDDEN.has(k))) as T;

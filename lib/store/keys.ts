@@ -31,6 +31,32 @@ export const keys = {
     gsi2sk: `${expiresAt}#${tenantId}#${memberId}`,
   }),
   inviteShardPartition: (shard: number) => `INVITES#${shard}`,
+  /**
+   * GSI2 (sparse, members not invited with a timed grant): ordered by their
+   * earliest grant expiry, spread over the invitation shards — what the upkeep
+   * job removes. (An invited member's GSI2 keys are its invitation's.)
+   */
+  grantExpiry: (tenantId: string, memberId: string, expiresAt: string) => ({
+    gsi2pk: `GRANTS#${inviteShard(memberId)}`,
+    gsi2sk: `${expiresAt}#${tenantId}#${memberId}`,
+  }),
+  grantShardPartition: (shard: number) => `GRANTS#${shard}`,
+  /**
+   * GSI3: a tenant's members by last sign-in — `0#<inactiveSince>` for those
+   * who never signed in (first, by when they were invited or created), then
+   * `1#<lastLoginAt>` — so "no sign-in for N days" and the sort by last
+   * sign-in are one range of one partition.
+   */
+  memberActivity: (tenantId: string, memberId: string, lastLoginAt: string | null, inactiveSince: string) => ({
+    gsi3pk: `TENANT#${tenantId}#BY_LOGIN`,
+    gsi3sk: lastLoginAt ? `1#${lastLoginAt}#${memberId}` : `0#${inactiveSince}#${memberId}`,
+  }),
+  memberActivityPartition: (tenantId: string) => `TENANT#${tenantId}#BY_LOGIN`,
+  /** The GSI3 sort key below which everyone has not signed in since `cutoff` (or never signed in). */
+  signedInBefore: (cutoff: string) => `1#${cutoff}`,
+  /** GSI3 (sparse): active tenants with `autoSuspendInactiveDays` set, for the upkeep job. */
+  autoSuspendTenant: (tenantId: string) => ({ gsi3pk: 'AUTO_SUSPEND', gsi3sk: tenantId }),
+  autoSuspendPartition: 'AUTO_SUSPEND',
   emailClaim: (tenantId: string, email: string) => ({
     pk: `TENANT#${tenantId}`,
     sk: `EMAIL#${normaliseEmail(email)}`,
@@ -99,6 +125,8 @@ export const keys = {
    * A member who left (deactivated or deleted) and may still hold open
    * conversations; GSI2 lists them for the release job until their queue is empty.
    */
+  /** sk of a tenant's pending auto-suspension digest (the suspended members its admins have not been mailed about). */
+  suspensionDigest: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'DIGEST#suspensions' }),
   releaseTicket: (tenantId: string, memberId: string) => ({ pk: `TENANT#${tenantId}`, sk: `RELEASE#${memberId}` }),
   releaseList: (tenantId: string, memberId: string, at: string) => ({
     gsi2pk: 'RELEASES',

@@ -19,23 +19,30 @@ export async function recordLogin(identityId: string, at: string): Promise<numbe
   // A sign-in with a password an admin set is not the person's yet: it counts once they chose their own.
   if (identity?.mustChangePassword) return 0;
   const tenants = identity?.acceptedTenants ?? [];
-  const updates = tenants.map((tenantId) => setLastLogin(keys.member(tenantId, identityId), at));
+  const updates = tenants.map((tenantId) => setLastLogin(tenantId, identityId, at));
   return (await Promise.all(updates)).filter(Boolean).length;
 }
 
-/** False when the member is gone (deleted since the index read) or a later sign-in is already recorded. */
-async function setLastLogin(key: Record<string, unknown>, at: string): Promise<boolean> {
+/**
+ * False when the member is gone (deleted since the index read) or a later
+ * sign-in is already recorded. The by-sign-in index keys and `inactiveSince`
+ * move with `lastLoginAt` (what `memberItem` derives from it).
+ */
+async function setLastLogin(tenantId: string, memberId: string, at: string): Promise<boolean> {
+  const activity = keys.memberActivity(tenantId, memberId, at, at);
   try {
     await dynamo().send(
       new UpdateCommand({
         TableName: config().tableName,
-        Key: key,
-        UpdateExpression: 'SET lastLoginAt = :at',
+        Key: keys.member(tenantId, memberId),
+        UpdateExpression: 'SET lastLoginAt = :at, inactiveSince = :at, gsi3pk = :activityPk, gsi3sk = :activitySk',
         ConditionExpression:
           'attribute_exists(pk) AND #status IN (:active, :suspended, :deactivated) AND (attribute_not_exists(lastLoginAt) OR attribute_type(lastLoginAt, :null) OR lastLoginAt < :at)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
           ':at': at,
+          ':activityPk': activity.gsi3pk,
+          ':activitySk': activity.gsi3sk,
           ':null': 'NULL',
           ':active': 'active',
           ':suspended': 'suspended',

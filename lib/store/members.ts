@@ -12,7 +12,9 @@ import {
 import { dynamo } from '../aws/clients.ts';
 import { config } from '../config.ts';
 import { DomainError } from '../domain/errors.ts';
+import { nextExpiry } from '../domain/grants.ts';
 import type { IdentityState } from '../domain/identity.ts';
+import { inactiveSince, inactivityCutoff } from '../domain/inactivity.ts';
 import { activeAdminDelta, holdsSeat } from '../domain/lifecycle.ts';
 import type { MemberRecord, TenantRecord } from '../domain/records.ts';
 import { type Actor, auditPut } from './audit.ts';
@@ -24,20 +26,30 @@ import { type IdentityPatch, identityOrUnknown, identityUpdate, membershipMove, 
 import { memberFromItem, tenantFromItem } from './items.ts';
 import { keys } from './keys.ts';
 import { roleHolderChange } from './roles.ts';
-import { INDEXES, TABLE_KEYS } from './table.ts';
+import { INDEXES, KEY_ATTRIBUTES, TABLE_KEYS } from './table.ts';
 import { tenantCounters } from './tenants.ts';
 import { put, remove, type TxItem, transact, update } from './transact.ts';
 
+/** GSI2 of a member: its pending invitation while invited, else its earliest timed grant's expiry, if any. */
+function expiryKeys(member: MemberRecord) {
+  if (member.status === 'invited' && member.invitation) {
+    return keys.pendingInvite(member.tenantId, member.id, member.invitation.expiresAt);
+  }
+  const due = nextExpiry(member.grants);
+  return due ? keys.grantExpiry(member.tenantId, member.id, due) : {};
+}
+
 export function memberItem(member: MemberRecord) {
+  const since = inactiveSince(member);
   return {
     ...keys.member(member.tenantId, member.id),
     ...keys.identityMembership(member.id, member.tenantId),
-    ...(member.status === 'invited' && member.invitation
-      ? keys.pendingInvite(member.tenantId, member.id, member.invitation.expiresAt)
-      : {}),
+    ...expiryKeys(member),
+    ...keys.memberActivity(member.tenantId, member.id, member.lastLoginAt, since),
     entity: 'member',
     ...member,
     searchName: member.name.toLowerCase(),
+    inactiveSince: since,
   };
 }
 
@@ -173,6 +185,16 @@ export async function markDeliveryFailed(member: MemberRecord, tokenHash: string
     });
 }
 
+/** Members of one tenant by id (consistent, 100 per BatchGetItem); the ones that no longer exist are absent. */
+export async function readMembers(tenantId: string, memberIds: readonly string[]): Promise<MemberRecord[]> {
+  const members: MemberRecord[] = [];
+  for (let i = 0; i < memberIds.length; i += 100) {
+    const items = await batchRead(memberIds.slice(i, i + 100).map((id) => keys.member(tenantId, id)));
+    members.push(...items.map(memberFromItem));
+  }
+  return members;
+}
+
 export async function getMember(tenantId: string, memberId: string): Promise<MemberRecord | undefined> {
   const { Item } = await dynamo().send(
     new GetCommand({ TableName: config().tableName, Key: keys.member(tenantId, memberId), ConsistentRead: true }),
@@ -217,7 +239,7 @@ function auditable(member: MemberRecord | undefined, fields: readonly string[]) 
   return shown;
 }
 
-const AUDIT_HIDDEN = new Set(['updatedAt', 'version', 'searchName', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk']);
+const AUDIT_HIDDEN = new Set<string>(['updatedAt', 'version', 'searchName', 'inactiveSince', ...KEY_ATTRIBUTES]);
 
 /** A new member (invited or created active): takes a seat, claims the email, audited — all or nothing. */
 export async function insertMember(input: {
@@ -263,6 +285,10 @@ export interface MemberChange {
   onStale?: () => DomainError;
   /** What else changes on the person's login (sessions revoked, …); joins and leaves move anyway. */
   identity?: IdentityPatch;
+  /** Why (a system actor's change): recorded with the audit item's `after`. */
+  reason?: string;
+  /** A further condition on the member item as stored (e.g. "still not signed in since …"); failing it is `onStale`. */
+  condition?: { expression: string; values: Record<string, unknown> };
   extra?: TxItem[];
 }
 
@@ -280,7 +306,7 @@ export async function writeMemberChange(change: MemberChange): Promise<void> {
   const items: TxItem[] = [];
   let fields: string[];
   if (next) {
-    const update_ = versionedUpdate(memberItem(current), memberItem(next));
+    const update_ = versionedUpdate(memberItem(current), memberItem(next), change.condition);
     if (!update_) return;
     const { changed, ...expression } = update_;
     fields = changed.filter((f) => !AUDIT_HIDDEN.has(f));
@@ -317,7 +343,7 @@ export async function writeMemberChange(change: MemberChange): Promise<void> {
       action,
       target: { type: 'member', id: current.id },
       before: auditable(current, fields),
-      after: auditable(next, fields),
+      after: change.reason ? { ...auditable(next, fields), reason: change.reason } : auditable(next, fields),
       at,
     }),
     ...(change.extra ?? []),
@@ -332,31 +358,45 @@ export interface MemberFilter {
   team?: string;
   /** Prefix of the email or the name, case-insensitive. */
   q?: string;
+  /** No sign-in for this many days (never signed in: since invited or created). */
+  inactiveDays?: number;
 }
+
+/** `lastLoginAt`: least recent first (never signed in first); `-lastLoginAt`: most recent first. */
+export type MemberSort = 'lastLoginAt' | '-lastLoginAt';
 
 /** How many items one filtered page may examine: one round trip, bounded cost whatever the tenant size. */
 const FILTERED_READ_BUDGET = 500;
 
+const TABLE_POSITION = [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey] as const;
+const ACTIVITY_POSITION = [...TABLE_POSITION, INDEXES.gsi3.partitionKey, INDEXES.gsi3.sortKey] as const;
+
 /**
- * One page of a tenant's members in ONE query. Without filters it reads
- * exactly `limit` items; with filters it examines a bounded slice and may
- * return a short page with a cursor (keep following `nextCursor`).
+ * One page of a tenant's members in ONE query: by id from the table, or — to
+ * sort by last sign-in or find the inactive — from the by-sign-in index
+ * (GSI3), where "no sign-in for N days" is a key range. Without filters it
+ * reads exactly `limit` items; with filters it examines a bounded slice and
+ * may return a short page with a cursor (keep following `nextCursor`).
  */
 export async function listMembers(
   tenantId: string,
   page: { limit: number; cursor?: string },
   filter: MemberFilter,
+  /** `now`: the clock `inactiveDays` counts back from (the request's). */
+  options: { sort?: MemberSort; now?: Date } = {},
 ): Promise<{ items: MemberRecord[]; nextCursor: string | null }> {
-  const scope = filteredScope(`MEMBERS#${tenantId}`, { ...filter, q: filter.q?.toLowerCase() });
-  const partition = keys.tenant(tenantId).pk;
-  const start = decodeCursor(scope, page.cursor, {
-    attributes: [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey],
-    partition: { attribute: TABLE_KEYS.partitionKey, value: partition },
-    sort: { attribute: TABLE_KEYS.sortKey, prefix: keys.memberPrefix },
+  const { inactiveDays, ...fields } = filter;
+  const scope = filteredScope(`MEMBERS#${tenantId}`, {
+    ...fields,
+    q: filter.q?.toLowerCase(),
+    inactiveDays: inactiveDays?.toString(),
+    sort: options.sort,
   });
+  const byActivity = options.sort !== undefined || inactiveDays !== undefined;
+  const cutoff = inactiveDays === undefined ? undefined : inactivityCutoff(options.now ?? new Date(), inactiveDays);
   const conditions: string[] = [];
   const names: Record<string, string> = {};
-  const values: Record<string, unknown> = { ':pk': partition, ':prefix': keys.memberPrefix };
+  const values: Record<string, unknown> = {};
   if (filter.status) {
     conditions.push('#status = :status');
     names['#status'] = 'status';
@@ -375,18 +415,55 @@ export async function listMembers(
     conditions.push('(begins_with(email, :q) OR begins_with(searchName, :q))');
     values[':q'] = filter.q.toLowerCase();
   }
+  let keyCondition: string;
+  let position: readonly string[];
+  let start: Record<string, string | number> | undefined;
+  if (byActivity) {
+    const partition = keys.memberActivityPartition(tenantId);
+    // Everyone below `1#<cutoff>` signed in last before the cutoff — or never; of those, the ones invited or
+    // created since the cutoff are not inactive yet (the filter drops them).
+    const below = cutoff === undefined ? undefined : keys.signedInBefore(cutoff);
+    keyCondition = below ? '#ipk = :pk AND #isk < :below' : '#ipk = :pk';
+    names['#ipk'] = INDEXES.gsi3.partitionKey;
+    values[':pk'] = partition;
+    if (below) {
+      names['#isk'] = INDEXES.gsi3.sortKey;
+      values[':below'] = below;
+      conditions.push('inactiveSince < :cutoff');
+      values[':cutoff'] = cutoff;
+    }
+    position = ACTIVITY_POSITION;
+    start = decodeCursor(scope, page.cursor, {
+      attributes: position,
+      partition: { attribute: INDEXES.gsi3.partitionKey, value: partition },
+      ...(below ? { sort: { attribute: INDEXES.gsi3.sortKey, to: below } } : {}),
+    });
+  } else {
+    const partition = keys.tenant(tenantId).pk;
+    keyCondition = 'pk = :pk AND begins_with(sk, :prefix)';
+    values[':pk'] = partition;
+    values[':prefix'] = keys.memberPrefix;
+    position = TABLE_POSITION;
+    start = decodeCursor(scope, page.cursor, {
+      attributes: position,
+      partition: { attribute: TABLE_KEYS.partitionKey, value: partition },
+      sort: { attribute: TABLE_KEYS.sortKey, prefix: keys.memberPrefix },
+    });
+  }
   const filtered = conditions.length > 0;
   const out = await dynamo().send(
     new QueryCommand({
       TableName: config().tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ...(byActivity ? { IndexName: INDEXES.gsi3.name } : {}),
+      KeyConditionExpression: keyCondition,
       ...(filtered ? { FilterExpression: conditions.join(' AND ') } : {}),
       ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
       ExpressionAttributeValues: values,
+      ...(options.sort === '-lastLoginAt' ? { ScanIndexForward: false } : {}),
       Limit: filtered ? FILTERED_READ_BUDGET : page.limit,
       ExclusiveStartKey: start,
     }),
   );
-  const { items, nextCursor } = pageOf(scope, out.Items ?? [], page.limit, out.LastEvaluatedKey);
+  const { items, nextCursor } = pageOf(scope, out.Items ?? [], page.limit, out.LastEvaluatedKey, position);
   return { items: items.map(memberFromItem), nextCursor };
 }

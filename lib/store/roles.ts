@@ -1,8 +1,8 @@
 /**
  * Custom role repository. A role is a `ROLE#id` item (name, description,
  * permissions), a `ROLE_NAME#normalised` claim (unique name per tenant) and
- * its entry in the tenant item's `rolePermissions` map — the copy
- * authorisation reads in its one round trip. Every change writes all of them
+ * its entries in the tenant item's `rolePermissions` and `roleNames` maps —
+ * the copies authorisation (and the access review) read in its one round trip. Every change writes all of them
  * and its audit item in ONE transaction, so the map never disagrees with the
  * roles and a role edit reaches every holder on their next request.
  *
@@ -42,29 +42,50 @@ function releaseName(role: RoleRecord): TxItem {
   return release(keys.roleName(role.tenantId, role.name), { roleId: role.id }, changedMeanwhile);
 }
 
-/** The role's entry in the tenant's `rolePermissions` map: set (with the tenant's role cap when new) or removed. */
-function tenantRoleEntry(role: RoleRecord, change: 'create' | 'update' | 'delete'): TxItem {
-  const conditions = ['attribute_exists(rolePermissions)'];
+/**
+ * Whether the tenant item already has its `roleNames` map (every tenant made
+ * since role names were mirrored), or a role change starts it (`start`).
+ */
+export type RoleNames = 'kept' | 'start';
+
+/**
+ * The role's entries in the tenant's `rolePermissions` and `roleNames` maps:
+ * set (with the tenant's role cap when new) or removed. A tenant from before
+ * the name mirror gets the map with its first role change (older roles'
+ * names join it when they next change).
+ */
+function tenantRoleEntry(role: RoleRecord, change: 'create' | 'update' | 'delete', names: RoleNames): TxItem {
+  const conditions = [
+    'attribute_exists(rolePermissions)',
+    names === 'kept' ? 'attribute_exists(roleNames)' : 'attribute_not_exists(roleNames)',
+  ];
   const values: Record<string, unknown> = {};
-  if (change !== 'delete') values[':permissions'] = role.permissions;
+  if (change !== 'delete') {
+    values[':permissions'] = role.permissions;
+    values[':name'] = names === 'kept' ? role.name : { [role.id]: role.name };
+  }
   if (change === 'create') {
     conditions.push('size(rolePermissions) < :max');
     values[':max'] = MAX_CUSTOM_ROLES;
   }
+  const nameEntry = names === 'kept' ? 'roleNames.#role' : 'roleNames';
   return update(
     {
       Key: keys.tenant(role.tenantId),
       UpdateExpression:
-        change === 'delete' ? 'REMOVE rolePermissions.#role' : 'SET rolePermissions.#role = :permissions',
+        change === 'delete'
+          ? `REMOVE rolePermissions.#role${names === 'kept' ? ', roleNames.#role' : ''}`
+          : `SET rolePermissions.#role = :permissions, ${nameEntry} = :name`,
       ConditionExpression: conditions.join(' AND '),
       ExpressionAttributeNames: { '#role': role.id },
       ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     },
-    (old) =>
-      old
-        ? conflict(`A tenant can have at most ${MAX_CUSTOM_ROLES} custom roles; delete one first.`)
-        : notFound('The tenant'),
+    (old) => {
+      if (!old) return notFound('The tenant');
+      if ((names === 'kept') !== (old.roleNames !== undefined)) return changedMeanwhile();
+      return conflict(`A tenant can have at most ${MAX_CUSTOM_ROLES} custom roles; delete one first.`);
+    },
   );
 }
 
@@ -165,13 +186,18 @@ const SHOWN = ['name', 'description', 'permissions'] as const;
 const shown = (role: RoleRecord) => Object.fromEntries(SHOWN.map((f) => [f, role[f]]));
 
 /** Role item (nobody holds it yet) + name claim + tenant map entry + audit, all or nothing. */
-export async function insertRole(role: RoleRecord, actor: Actor, extra: TxItem[] = []): Promise<void> {
+export async function insertRole(
+  role: RoleRecord,
+  actor: Actor,
+  names: RoleNames,
+  extra: TxItem[] = [],
+): Promise<void> {
   await transact([
     put({ Item: { ...roleItem(role), holders: 0 }, ConditionExpression: 'attribute_not_exists(pk)' }, () =>
       conflict(`A role with id ${role.id} already exists.`),
     ),
     claimName(role),
-    tenantRoleEntry(role, 'create'),
+    tenantRoleEntry(role, 'create', names),
     auditPut({
       tenantId: role.tenantId,
       actor,
@@ -189,7 +215,12 @@ export async function insertRole(role: RoleRecord, actor: Actor, extra: TxItem[]
  * moves the name claim on a rename and the tenant's map entry on a permission
  * change. Returns false (writing nothing) when nothing changed.
  */
-export async function writeRoleChange(current: RoleRecord, next: RoleRecord, actor: Actor): Promise<boolean> {
+export async function writeRoleChange(
+  current: RoleRecord,
+  next: RoleRecord,
+  actor: Actor,
+  names: RoleNames,
+): Promise<boolean> {
   const change = versionedUpdate(roleItem(current), roleItem(next));
   if (!change) return false;
   const { changed, ...expression } = change;
@@ -197,7 +228,7 @@ export async function writeRoleChange(current: RoleRecord, next: RoleRecord, act
   if (normaliseRoleName(next.name) !== normaliseRoleName(current.name)) {
     items.push(releaseName(current), claimName(next));
   }
-  if (changed.includes('permissions')) items.push(tenantRoleEntry(next, 'update'));
+  if (changed.includes('permissions') || changed.includes('name')) items.push(tenantRoleEntry(next, 'update', names));
   items.push(
     auditPut({
       tenantId: current.tenantId,
@@ -232,7 +263,7 @@ export function roleHeld(role: RoleRecord, holders: number): DomainError {
  * Role item (version-checked, and held by nobody — checked by its holder count
  * in the same transaction) + name claim + tenant map entry removed, audited.
  */
-export async function deleteRoleItems(role: RoleRecord, actor: Actor, at: string): Promise<void> {
+export async function deleteRoleItems(role: RoleRecord, actor: Actor, at: string, names: RoleNames): Promise<void> {
   await transact([
     remove(
       {
@@ -245,7 +276,7 @@ export async function deleteRoleItems(role: RoleRecord, actor: Actor, at: string
       (old) => (old && Number(old.holders) > 0 ? roleHeld(role, Number(old.holders)) : changedMeanwhile()),
     ),
     releaseName(role),
-    tenantRoleEntry(role, 'delete'),
+    tenantRoleEntry(role, 'delete', names),
     auditPut({
       tenantId: role.tenantId,
       actor,

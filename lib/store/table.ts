@@ -8,8 +8,10 @@ export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
 export const INDEXES = {
   /** identity → memberships; team membership; assignee queues. */
   gsi1: { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-  /** platform tenant list; sparse index of pending invitations by expiry. */
+  /** platform tenant list; sparse index of pending invitations by expiry; members' timed grants by expiry. */
   gsi2: { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  /** a tenant's members by last sign-in (never signed in first); tenants that auto-suspend inactive members. */
+  gsi3: { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
 } as const;
 
 export type IndexName = keyof typeof INDEXES;

@@ -18,9 +18,12 @@ import { queryPage } from './query.ts';
 import { check, put, remove, type TxItem, transact, update } from './transact.ts';
 
 export function tenantItem(tenant: TenantRecord) {
+  const autoSuspends = tenant.status === 'active' && typeof tenant.autoSuspendInactiveDays === 'number';
   return {
     ...keys.tenant(tenant.id),
     ...keys.tenantList(tenant.createdAt, tenant.id),
+    // Listed for the upkeep job only while it has members to suspend.
+    ...(autoSuspends ? keys.autoSuspendTenant(tenant.id) : {}),
     entity: 'tenant',
     ...tenant,
   };

@@ -251,6 +251,12 @@ export async function roundTrips(api: Api, recorder: Recorder): Promise<RoundTri
         body: { availability },
       });
     }
+    // Working hours set and removed again (another member's: the target is read), so the team still picks them.
+    await hit('PUT /v1/tenants/{}/users/{}/working-hours', `${users}/${directId}/working-hours`, {
+      token,
+      body: { timeZone: 'Europe/Berlin', weekly: [{ day: 'mon', from: '09:00', to: '17:30' }] },
+    });
+    await hit('DELETE /v1/tenants/{}/users/{}/working-hours', `${users}/${directId}/working-hours`, { token });
     // To the team (its strategy picks the online agent), then to a person, read, unassign; one claimed.
     await hit('PUT /v1/tenants/{}/conversations/{}/assignment', `${conversations}/conv-rt-1/assignment`, {
       token,
@@ -367,6 +373,12 @@ export async function roundTrips(api: Api, recorder: Recorder): Promise<RoundTri
 
   // ── audit, then ownership to a second admin ─────────────────────────
   await hit('GET /v1/tenants/{}/audit-events', `/v1/tenants/${t}/audit-events?limit=25`, { token });
+  await hit('GET /v1/tenants/{}/users', `${users}?inactiveDays=30&sort=lastLoginAt`, { token });
+  await hit('GET /v1/tenants/{}/access-review', `/v1/tenants/${t}/access-review?limit=100`, { token });
+  await hit('GET /v1/tenants/{}/access-review', `/v1/tenants/${t}/access-review`, {
+    token,
+    headers: { accept: 'text/csv' },
+  });
   if (has('POST /v1/tenants/{}/transfer-ownership')) {
     const admin = await api.ok('POST', users, {
       token,

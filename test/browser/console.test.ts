@@ -226,6 +226,12 @@ describe('the users screen', () => {
     expect(await page.getByLabel('Status').inputValue()).toBe('invited');
     await page.getByLabel('Status').selectOption('');
     await visible(row(page, created.email));
+    // Everyone here signed in (or was invited) today: nobody has been away 30 days.
+    await page.getByLabel('Signed in').selectOption('30');
+    await page.waitForURL(/inactiveDays=30/);
+    await visible(page.getByText('No users match these filters.'));
+    await page.getByLabel('Signed in').selectOption('');
+    await visible(row(page, created.email));
   });
 });
 

@@ -658,6 +658,8 @@ describe('regressions the fuzzing found', () => {
     const base = `/v1/tenants/${fz.tenantId}`;
     const lists: Record<string, string> = {
       listMembers: `${base}/users`,
+      listMembersByLogin: `${base}/users?sort=lastLoginAt`,
+      getAccessReview: `${base}/access-review`,
       listRoles: `${base}/roles`,
       listTeams: `${base}/teams`,
       listTeamMembers: `${base}/teams/${fz.teamIds[0]}/members`,
@@ -668,10 +670,12 @@ describe('regressions the fuzzing found', () => {
       const { s, k } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
       return Buffer.from(JSON.stringify({ s, k: change(k) }), 'utf8').toString('base64url');
     };
+    const withCursor = (path: string, cursor: string) => `${path}${path.includes('?') ? '&' : '?'}cursor=${cursor}`;
     for (const [id, path] of Object.entries(lists)) {
       const own = fz.cursors[id] as string;
-      expect((await get(`${path}?cursor=${own}`, fz.owner.token)).status, `${id}, own cursor`).toBe(200);
-      const sortKey = { listTeams: 'gsi2sk', listMemberAssignments: 'gsi1sk' }[id] ?? 'sk';
+      expect((await get(withCursor(path, own), fz.owner.token)).status, `${id}, own cursor`).toBe(200);
+      const sortKey =
+        { listTeams: 'gsi2sk', listMemberAssignments: 'gsi1sk', listMembersByLogin: 'gsi3sk' }[id] ?? 'sk';
       const tampered: Record<string, string> = {
         'an extra attribute': reencode(own, (k) => ({ ...k, gsi1pk: '' })),
         'a missing attribute': reencode(own, ({ sk: _sk, ...k }) => k),
@@ -679,11 +683,11 @@ describe('regressions the fuzzing found', () => {
         'an oversized sort key': reencode(own, (k) => ({ ...k, [sortKey]: 'é'.repeat(600) })),
       };
       // Lists read with a sort key prefix: a position on another item type is outside the query.
-      if (['listMembers', 'listRoles', 'listTeamMembers'].includes(id)) {
+      if (['listMembers', 'getAccessReview', 'listRoles', 'listTeamMembers'].includes(id)) {
         tampered['another item type'] = reencode(own, (k) => ({ ...k, sk: 'TEAM_NAME#x' }));
       }
       for (const [what, cursor] of Object.entries(tampered)) {
-        const res = await get(`${path}?cursor=${cursor}`, fz.owner.token);
+        const res = await get(withCursor(path, cursor), fz.owner.token);
         const context = `${id} with ${what}: ${res.text.slice(0, 300)}`;
         expect(res.status, context).toBe(400);
         expectProblem(res, context);

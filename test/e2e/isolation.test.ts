@@ -170,7 +170,10 @@ function plausibleBodies(): Record<string, fc.Arbitrary<unknown>> {
       newPassword: fc.constant(`${PASSWORD}9`),
     }),
     signOut: fc.constant({ refreshToken: 'not-a-session-of-anyone' }),
-    updateTenant: fc.record({ name: freshName }),
+    updateTenant: fc.oneof(
+      fc.record({ name: freshName }),
+      fc.record({ autoSuspendInactiveDays: fc.option(fc.integer({ min: 1, max: 365 }), { nil: null }) }),
+    ),
     inviteMember: fc
       .tuple(role, fc.record({ email: freshEmail, name: freshName }), teams)
       .map(([r, who, teamIds]) => noUndefined({ ...r, ...who, teamIds })),
@@ -201,6 +204,17 @@ function plausibleBodies(): Record<string, fc.Arbitrary<unknown>> {
     ),
     updateTeam: fc.record({ name: freshName, capacity: fc.integer({ min: 1, max: 50 }) }, { requiredKeys: ['name'] }),
     setAvailability: fc.record({ availability: fc.constantFrom('away', 'online') }),
+    setWorkingHours: fc.record({
+      timeZone: fc.constantFrom('Europe/Berlin', 'UTC', 'America/New_York'),
+      weekly: fc.array(
+        fc.record({
+          day: fc.constantFrom('mon', 'fri', 'sun'),
+          from: fc.constant('09:00'),
+          to: fc.constantFrom('17:30', '24:00'),
+        }),
+        { maxLength: 3 },
+      ),
+    }),
     // No body, or an empty object (both add the member).
     addTeamMember: fc.constant({}),
     assignConversation: fc.oneof(

@@ -91,6 +91,8 @@ export async function populate(
 
   const lists: Record<string, string> = {
     listMembers: `${base}/users`,
+    listMembersByLogin: `${base}/users?sort=lastLoginAt`,
+    getAccessReview: `${base}/access-review`,
     listRoles: `${base}/roles`,
     listTeams: `${base}/teams`,
     listTeamMembers: `${base}/teams/${teams[0]?.id}/members`,
@@ -99,7 +101,7 @@ export async function populate(
   };
   const cursors: Record<string, string> = {};
   for (const [routeId, path] of Object.entries(lists)) {
-    const page = await api.call('GET', `${path}?limit=1`, as);
+    const page = await api.call('GET', `${path}${path.includes('?') ? '&' : '?'}limit=1`, as);
     expect(page.body.nextCursor, `${routeId} has a second page`).toEqual(expect.any(String));
     cursors[routeId] = page.body.nextCursor;
   }

@@ -166,6 +166,40 @@ it('ships the package files a handler reads at run time inside its bundle', () =
   }
 });
 
+describe('jobs', () => {
+  it('runs every job of JOBS from its own EventBridge rule on its schedule, with five minutes to work', () => {
+    for (const job of JOBS) {
+      const [functionId, fn] = functionOf(job.id);
+      expect(fn.Properties.Timeout, job.id).toBe(300);
+      const rules = ofType('AWS::Events::Rule').filter(([, rule]) =>
+        JSON.stringify(rule.Properties.Targets ?? []).includes(`"${functionId}"`),
+      );
+      expect(
+        rules.map(([, rule]) => rule.Properties.ScheduleExpression),
+        job.id,
+      ).toEqual([job.schedule]);
+    }
+  });
+
+  it('runs the access upkeep hourly, reading and writing the table and sending the digest through SES', () => {
+    expect(JOBS.map((j) => j.id)).toContain('accessUpkeep');
+    const [functionId, fn] = functionOf('accessUpkeep');
+    // The digest's link to the users screen is built on the app's address.
+    expect(fn.Properties.Environment.Variables.APP_URL).toContain('app.example.com');
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 hour)',
+      State: 'ENABLED',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [functionId, 'Arn'] } })],
+    });
+    expect(actionsOf('accessUpkeep')).toEqual(
+      expect.arrayContaining(['dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem', 'ses:SendEmail']),
+    );
+    // Its by-sign-in and grant-expiry reads are index queries: the table has the index they name.
+    const [, table] = ofType('AWS::DynamoDB::Table')[0] ?? [];
+    expect(table?.Properties.GlobalSecondaryIndexes.map((i: { IndexName: string }) => i.IndexName)).toContain('gsi3');
+  });
+});
+
 describe('routes', () => {
   const expectedAuth = { public: 'NONE', user: 'JWT', platform: 'AWS_IAM' } as const;
 

@@ -16,7 +16,15 @@ const unique = () => Math.random().toString(36).slice(2, 10);
 async function ownerAccess(tenantId: string, ownerId: string): Promise<TenantAccess> {
   const { tenant, member, identity } = await loadAccess(tenantId, ownerId);
   if (!tenant || !member) throw new Error('missing tenant or owner');
-  return { tenant, member: { ...member, status: 'active' }, permissions: effectivePermissions(member), identity };
+  const now = new Date();
+  return {
+    tenant,
+    member: { ...member, status: 'active' },
+    permissions: effectivePermissions(member, undefined, now),
+    heldUntil: {},
+    now,
+    identity,
+  };
 }
 
 describe('no orphan logins', () => {

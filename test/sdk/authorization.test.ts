@@ -206,9 +206,11 @@ describe.each(selfRoutes.map((r) => [r.id, r] as const))('%s (self or its permis
   });
 });
 
-it('self routes are the availability and a person’s queue, each guarded by a permission for others', () => {
+it('self routes are the availability, working hours and a person’s queue, each guarded by a permission for others', () => {
   expect(selfRoutes.map((r) => [r.id, r.permission])).toEqual([
     ['setAvailability', 'teams:manage'],
+    ['setWorkingHours', 'teams:manage'],
+    ['clearWorkingHours', 'teams:manage'],
     ['listMemberAssignments', 'conversations:view'],
   ]);
 });

@@ -174,8 +174,14 @@ describe('post-authentication trigger', () => {
       { pk: 'TENANT#acme', sk: 'MEMBER#u-1' },
       { pk: 'TENANT#beta', sk: 'MEMBER#u-1' },
     ]);
-    for (const u of updates) {
-      expect(u.UpdateExpression).toBe('SET lastLoginAt = :at');
+    for (const [i, u] of updates.entries()) {
+      // The by-sign-in index keys and inactiveSince move with it (what memberItem derives from lastLoginAt).
+      expect(u.UpdateExpression).toBe(
+        'SET lastLoginAt = :at, inactiveSince = :at, gsi3pk = :activityPk, gsi3sk = :activitySk',
+      );
+      const tenant = ['acme', 'beta'][i];
+      expect(u.ExpressionAttributeValues?.[':activityPk']).toBe(`TENANT#${tenant}#BY_LOGIN`);
+      expect(u.ExpressionAttributeValues?.[':activitySk']).toBe(`1#${u.ExpressionAttributeValues?.[':at']}#u-1`);
       expect(u.ConditionExpression).toContain('attribute_exists(pk)');
       // Only an accepted membership learns of a sign-in (DESIGN §2a rule 9), even if the set is stale.
       expect(u.ConditionExpression).toContain('#status IN (:active, :suspended, :deactivated)');

@@ -38,6 +38,7 @@ const tenant = tenantItem({
   activeAdmins: 2,
   ownerId: 'u-1',
   rolePermissions: { [ROLE_ID]: ['contacts:view', 'contacts:edit'] },
+  roleNames: { [ROLE_ID]: 'Sales Agent' },
 });
 
 function member(overrides: Record<string, unknown> = {}) {
@@ -142,16 +143,36 @@ describe('create a custom role', () => {
     });
     expect(map?.Update).toMatchObject({
       Key: { pk: 'TENANT#acme', sk: '#TENANT' },
-      UpdateExpression: 'SET rolePermissions.#role = :permissions',
-      ConditionExpression: 'attribute_exists(rolePermissions) AND size(rolePermissions) < :max',
+      UpdateExpression: 'SET rolePermissions.#role = :permissions, roleNames.#role = :name',
+      ConditionExpression:
+        'attribute_exists(rolePermissions) AND attribute_exists(roleNames) AND size(rolePermissions) < :max',
       ExpressionAttributeNames: { '#role': res.body.id },
-      ExpressionAttributeValues: { ':permissions': ['users:view', 'teams:manage'], ':max': 50 },
+      ExpressionAttributeValues: {
+        ':permissions': ['users:view', 'teams:manage'],
+        ':name': 'Support Lead',
+        ':max': 50,
+      },
     });
     expect(audit?.Put?.Item).toMatchObject({
       action: 'role.created',
       actor: { type: 'user', id: 'u-1' },
       target: { type: 'role', id: res.body.id },
       after: { name: 'Support Lead', description: 'Runs the queue', permissions: ['users:view', 'teams:manage'] },
+    });
+  });
+
+  it('a tenant from before the role-name mirror gets the map with its first role change', async () => {
+    const legacy: Record<string, unknown> = { ...tenant };
+    delete legacy.roleNames;
+    caller(undefined, legacy);
+    const res = await invoke(createRole, { ...rolesPath, method: 'POST', body });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const [, , map] = txItems();
+    expect(map?.Update).toMatchObject({
+      UpdateExpression: 'SET rolePermissions.#role = :permissions, roleNames = :name',
+      ConditionExpression:
+        'attribute_exists(rolePermissions) AND attribute_not_exists(roleNames) AND size(rolePermissions) < :max',
+      ExpressionAttributeValues: { ':name': { [res.body.id]: 'Support Lead' } },
     });
   });
 
@@ -309,9 +330,12 @@ describe('edit a custom role', () => {
     });
     expect(items[1]?.Update).toMatchObject({
       Key: { pk: 'TENANT#acme', sk: '#TENANT' },
-      UpdateExpression: 'SET rolePermissions.#role = :permissions',
+      UpdateExpression: 'SET rolePermissions.#role = :permissions, roleNames.#role = :name',
       ExpressionAttributeNames: { '#role': ROLE_ID },
-      ExpressionAttributeValues: { ':permissions': ['contacts:view', 'contacts:create', 'contacts:edit'] },
+      ExpressionAttributeValues: {
+        ':permissions': ['contacts:view', 'contacts:create', 'contacts:edit'],
+        ':name': 'Sales Agent',
+      },
     });
     expect(items[2]?.Put?.Item).toMatchObject({
       action: 'role.updated',
@@ -320,13 +344,17 @@ describe('edit a custom role', () => {
     });
   });
 
-  it('renames: releases the old name claim and takes the new one, leaving the tenant map alone', async () => {
+  it('renames: releases the old name claim and takes the new one, and renames the tenant’s mirror', async () => {
     caller();
     db.on(GetCommand).resolves({ Item: salesRole });
     const res = await invoke(updateRole, { ...rolePath, method: 'PATCH', body: { name: 'Closer' } });
     expect(res.status).toBe(200);
     const items = txItems();
-    expect(items.map((i) => Object.keys(i)[0])).toEqual(['Update', 'Delete', 'Put', 'Put']);
+    expect(items.map((i) => Object.keys(i)[0])).toEqual(['Update', 'Delete', 'Put', 'Update', 'Put']);
+    expect(items[3]?.Update).toMatchObject({
+      Key: { pk: 'TENANT#acme', sk: '#TENANT' },
+      ExpressionAttributeValues: { ':name': 'Closer' },
+    });
     expect(items[1]?.Delete).toMatchObject({
       Key: { pk: 'TENANT#acme', sk: 'ROLE_NAME#sales agent' },
       ConditionExpression: '#owner = :owner',
@@ -334,14 +362,14 @@ describe('edit a custom role', () => {
       ExpressionAttributeValues: { ':owner': ROLE_ID },
     });
     expect(items[2]?.Put?.Item).toMatchObject({ sk: 'ROLE_NAME#closer', roleId: ROLE_ID });
-    expect(items[3]?.Put?.Item).toMatchObject({ before: { name: 'Sales Agent' }, after: { name: 'Closer' } });
+    expect(items[4]?.Put?.Item).toMatchObject({ before: { name: 'Sales Agent' }, after: { name: 'Closer' } });
   });
 
-  it('a change of case only keeps the claim', async () => {
+  it('a change of case only keeps the claim (the mirror shows the new spelling)', async () => {
     caller();
     db.on(GetCommand).resolves({ Item: salesRole });
     await invoke(updateRole, { ...rolePath, method: 'PATCH', body: { name: 'SALES agent' } });
-    expect(txItems().map((i) => Object.keys(i)[0])).toEqual(['Update', 'Put']);
+    expect(txItems().map((i) => Object.keys(i)[0])).toEqual(['Update', 'Update', 'Put']);
   });
 
   it('a stale If-Match is 412 and writes nothing', async () => {
@@ -461,7 +489,7 @@ describe('delete a custom role', () => {
     });
     expect(claim?.Delete).toMatchObject({ Key: { sk: 'ROLE_NAME#sales agent' } });
     expect(map?.Update).toMatchObject({
-      UpdateExpression: 'REMOVE rolePermissions.#role',
+      UpdateExpression: 'REMOVE rolePermissions.#role, roleNames.#role',
       ExpressionAttributeNames: { '#role': ROLE_ID },
     });
     expect(audit?.Put?.Item).toMatchObject({

@@ -12,11 +12,41 @@ const iso = fc
   .map((d) => d.toISOString());
 
 describe('table definition', () => {
-  it('uses pk/sk and GSI1 gsi1pk/gsi1sk, GSI2 gsi2pk/gsi2sk', () => {
+  it('uses pk/sk and GSI1 gsi1pk/gsi1sk, GSI2 gsi2pk/gsi2sk, GSI3 gsi3pk/gsi3sk', () => {
     expect(TABLE_KEYS).toEqual({ partitionKey: 'pk', sortKey: 'sk' });
     expect(INDEXES.gsi1).toMatchObject({ partitionKey: 'gsi1pk', sortKey: 'gsi1sk' });
     expect(INDEXES.gsi2).toMatchObject({ partitionKey: 'gsi2pk', sortKey: 'gsi2sk' });
-    expect([...KEY_ATTRIBUTES].sort()).toEqual(['gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'pk', 'sk']);
+    expect(INDEXES.gsi3).toMatchObject({ partitionKey: 'gsi3pk', sortKey: 'gsi3sk' });
+    expect([...KEY_ATTRIBUTES].sort()).toEqual([
+      'gsi1pk',
+      'gsi1sk',
+      'gsi2pk',
+      'gsi2sk',
+      'gsi3pk',
+      'gsi3sk',
+      'pk',
+      'sk',
+    ]);
+  });
+});
+
+describe('by-sign-in index keys', () => {
+  it('orders never-signed-in members first (by when they joined), then by last sign-in', () => {
+    const never = keys.memberActivity('t', 'u1', null, '2026-05-01T00:00:00.000Z').gsi3sk;
+    const early = keys.memberActivity('t', 'u2', '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z').gsi3sk;
+    const late = keys.memberActivity('t', 'u3', '2026-05-30T00:00:00.000Z', '2026-05-30T00:00:00.000Z').gsi3sk;
+    expect([late, never, early].sort()).toEqual([never, early, late]);
+  });
+
+  it('property: "no sign-in since the cutoff" is exactly the range below signedInBefore(cutoff), plus recent never-signed-in', () => {
+    fc.assert(
+      fc.property(fc.option(iso, { nil: null }), iso, iso, (lastLoginAt, joined, cutoff) => {
+        const sk = keys.memberActivity('t', 'u', lastLoginAt, lastLoginAt ?? joined).gsi3sk;
+        const inRange = sk < keys.signedInBefore(cutoff);
+        if (lastLoginAt) expect(inRange).toBe(lastLoginAt < cutoff);
+        else expect(inRange).toBe(true);
+      }),
+    );
   });
 });
 

@@ -98,7 +98,10 @@ describe('openapi.json', () => {
     const schemas = (
       spec as unknown as { components: { schemas: Record<string, { properties: Record<string, unknown> }> } }
     ).components.schemas;
-    expect(schemas.Member?.properties.grants).toMatchObject({ items: { $ref: '#/components/schemas/Permission' } });
+    expect(schemas.Member?.properties.grants).toMatchObject({ items: { $ref: '#/components/schemas/Grant' } });
+    // A grant: the permission itself, or the object form of a time-limited one — the Permission enum either way.
+    expect(JSON.stringify(schemas.Grant)).toContain('"#/components/schemas/Permission"');
+    expect(JSON.stringify(schemas.Grant)).toContain('"expiresAt"');
     expect(schemas.Role?.properties.permissions).toMatchObject({ items: { $ref: '#/components/schemas/Permission' } });
   });
 

@@ -77,6 +77,8 @@ const AGENT = [
 
 const CONTACTS = ['contacts:view', 'contacts:create', 'contacts:edit', 'contacts:delete'];
 
+/** The instant every call is judged at (no grant here is timed unless a test says so). */
+const NOW = new Date('2026-06-01T12:00:00Z');
 const sorted = (list: readonly string[]) => [...list].sort();
 const without = (list: readonly string[], drop: readonly string[]) => list.filter((p) => !drop.includes(p));
 
@@ -86,11 +88,11 @@ const junk = fc.oneof(
   fc.constantFrom('contacts:*', '*', 'users:admin', 'Users:view', ' users:view', 'users:view ', 'audit:edit', ''),
 );
 const role = fc.constantFrom<Role>('admin', 'manager', 'agent', 'custom');
-const subject: fc.Arbitrary<PermissionSubject> = fc.record({
+const subject = fc.record({
   role,
   grants: fc.array(fc.oneof(permission, junk), { maxLength: 12 }),
   crmAccess: fc.boolean(),
-});
+}) satisfies fc.Arbitrary<PermissionSubject>;
 
 describe('catalogue', () => {
   it('has exactly the resources of the product’s catalogue', () => {
@@ -210,94 +212,124 @@ describe('built-in roles', () => {
 
 describe('effectivePermissions', () => {
   it('admin: everything, with or without crmAccess', () => {
-    expect(sorted(effectivePermissions({ role: 'admin', grants: [], crmAccess: true }))).toEqual(
+    expect(sorted(effectivePermissions({ role: 'admin', grants: [], crmAccess: true }, undefined, NOW))).toEqual(
       sorted(DESIGN_PERMISSIONS),
     );
-    expect(sorted(effectivePermissions({ role: 'admin', grants: [], crmAccess: false }))).toEqual(
+    expect(sorted(effectivePermissions({ role: 'admin', grants: [], crmAccess: false }, undefined, NOW))).toEqual(
       sorted(DESIGN_PERMISSIONS),
     );
   });
 
   it('manager with CRM access: the manager list', () => {
-    expect(sorted(effectivePermissions({ role: 'manager', grants: [], crmAccess: true }))).toEqual(sorted(MANAGER));
+    expect(sorted(effectivePermissions({ role: 'manager', grants: [], crmAccess: true }, undefined, NOW))).toEqual(
+      sorted(MANAGER),
+    );
   });
 
   it('manager without CRM access: the manager list minus exactly contacts:*', () => {
-    expect(sorted(effectivePermissions({ role: 'manager', grants: [], crmAccess: false }))).toEqual(
+    expect(sorted(effectivePermissions({ role: 'manager', grants: [], crmAccess: false }, undefined, NOW))).toEqual(
       sorted(without(MANAGER, CONTACTS)),
     );
   });
 
   it('agent with CRM access: the agent list', () => {
-    expect(sorted(effectivePermissions({ role: 'agent', grants: [], crmAccess: true }))).toEqual(sorted(AGENT));
+    expect(sorted(effectivePermissions({ role: 'agent', grants: [], crmAccess: true }, undefined, NOW))).toEqual(
+      sorted(AGENT),
+    );
   });
 
   it('agent without CRM access loses contacts:view and contacts:edit only', () => {
-    expect(sorted(effectivePermissions({ role: 'agent', grants: [], crmAccess: false }))).toEqual(
+    expect(sorted(effectivePermissions({ role: 'agent', grants: [], crmAccess: false }, undefined, NOW))).toEqual(
       sorted(without(AGENT, CONTACTS)),
     );
   });
 
   it('grants are added to the role', () => {
-    const result = effectivePermissions({ role: 'agent', grants: ['analytics:view', 'billing:view'], crmAccess: true });
+    const result = effectivePermissions(
+      { role: 'agent', grants: ['analytics:view', 'billing:view'], crmAccess: true },
+      undefined,
+      NOW,
+    );
     expect(sorted(result)).toEqual(sorted([...AGENT, 'analytics:view', 'billing:view']));
   });
 
   it('a contacts grant without CRM access is still removed', () => {
-    const result = effectivePermissions({ role: 'agent', grants: ['contacts:delete'], crmAccess: false });
+    const result = effectivePermissions(
+      { role: 'agent', grants: ['contacts:delete'], crmAccess: false },
+      undefined,
+      NOW,
+    );
     expect(result.filter((p) => p.startsWith('contacts:'))).toEqual([]);
   });
 
   it('a contacts grant with CRM access is added', () => {
-    const result = effectivePermissions({ role: 'agent', grants: ['contacts:delete'], crmAccess: true });
+    const result = effectivePermissions(
+      { role: 'agent', grants: ['contacts:delete'], crmAccess: true },
+      undefined,
+      NOW,
+    );
     expect(result).toContain('contacts:delete');
   });
 
   it('unknown grants are ignored', () => {
-    const result = effectivePermissions({
-      role: 'agent',
-      grants: ['users:admin', 'contacts:*', '*', 'Users:delete', '', 'audit:view'],
-      crmAccess: true,
-    });
+    const result = effectivePermissions(
+      {
+        role: 'agent',
+        grants: ['users:admin', 'contacts:*', '*', 'Users:delete', '', 'audit:view'],
+        crmAccess: true,
+      },
+      undefined,
+      NOW,
+    );
     expect(sorted(result)).toEqual(sorted([...AGENT, 'audit:view']));
   });
 
   it('a grant already in the role is not duplicated', () => {
-    const result = effectivePermissions({
-      role: 'agent',
-      grants: ['users:view', 'users:view', 'teams:view'],
-      crmAccess: true,
-    });
+    const result = effectivePermissions(
+      {
+        role: 'agent',
+        grants: ['users:view', 'users:view', 'teams:view'],
+        crmAccess: true,
+      },
+      undefined,
+      NOW,
+    );
     expect(sorted(result)).toEqual(sorted(AGENT));
   });
 
   it('custom role: exactly the given permissions (plus grants)', () => {
     const custom = ['campaigns:view', 'campaigns:edit', 'users:view'];
-    expect(sorted(effectivePermissions({ role: 'custom', grants: [], crmAccess: true }, custom))).toEqual(
+    expect(sorted(effectivePermissions({ role: 'custom', grants: [], crmAccess: true }, custom, NOW))).toEqual(
       sorted(custom),
     );
-    expect(sorted(effectivePermissions({ role: 'custom', grants: ['audit:view'], crmAccess: true }, custom))).toEqual(
-      sorted([...custom, 'audit:view']),
-    );
+    expect(
+      sorted(effectivePermissions({ role: 'custom', grants: ['audit:view'], crmAccess: true }, custom, NOW)),
+    ).toEqual(sorted([...custom, 'audit:view']));
   });
 
   it('custom role without CRM access loses its contacts permissions', () => {
     const custom = ['contacts:view', 'contacts:create', 'templates:view'];
-    expect(effectivePermissions({ role: 'custom', grants: [], crmAccess: false }, custom)).toEqual(['templates:view']);
+    expect(effectivePermissions({ role: 'custom', grants: [], crmAccess: false }, custom, NOW)).toEqual([
+      'templates:view',
+    ]);
   });
 
   it('custom role with unknown permissions in its definition ignores them', () => {
     const custom = ['templates:view', 'nonsense', 'templates:publish'];
-    expect(effectivePermissions({ role: 'custom', grants: [], crmAccess: true }, custom)).toEqual(['templates:view']);
+    expect(effectivePermissions({ role: 'custom', grants: [], crmAccess: true }, custom, NOW)).toEqual([
+      'templates:view',
+    ]);
   });
 
   it('custom role whose definition is missing grants nothing but its grants', () => {
-    expect(effectivePermissions({ role: 'custom', grants: [], crmAccess: true })).toEqual([]);
-    expect(effectivePermissions({ role: 'custom', grants: ['users:view'], crmAccess: true })).toEqual(['users:view']);
+    expect(effectivePermissions({ role: 'custom', grants: [], crmAccess: true }, undefined, NOW)).toEqual([]);
+    expect(effectivePermissions({ role: 'custom', grants: ['users:view'], crmAccess: true }, undefined, NOW)).toEqual([
+      'users:view',
+    ]);
   });
 
   it('a custom role list is ignored for built-in roles', () => {
-    const result = effectivePermissions({ role: 'agent', grants: [], crmAccess: true }, ['billing:manage']);
+    const result = effectivePermissions({ role: 'agent', grants: [], crmAccess: true }, ['billing:manage'], NOW);
     expect(result).not.toContain('billing:manage');
   });
 
@@ -310,7 +342,7 @@ describe('effectivePermissions', () => {
         const want = new Set(
           [...base, ...s.grants].filter((p) => DESIGN_PERMISSIONS.includes(p) && (crm || !p.startsWith('contacts:'))),
         );
-        const got = effectivePermissions(s, custom);
+        const got = effectivePermissions(s, custom, NOW);
         expect(new Set(got).size).toBe(got.length);
         expect(sorted(got)).toEqual(sorted([...want]));
       }),
@@ -321,7 +353,7 @@ describe('effectivePermissions', () => {
   it('property: never a duplicate, never outside the catalogue', () => {
     fc.assert(
       fc.property(subject, fc.array(fc.oneof(permission, junk)), (s, custom) => {
-        const got = effectivePermissions(s, custom);
+        const got = effectivePermissions(s, custom, NOW);
         expect(new Set(got).size).toBe(got.length);
         for (const p of got) expect(isPermission(p)).toBe(true);
       }),
@@ -331,8 +363,8 @@ describe('effectivePermissions', () => {
   it('property: turning CRM access off removes only contacts:* and never changes admin', () => {
     fc.assert(
       fc.property(subject, fc.array(permission), (s, custom) => {
-        const on = effectivePermissions({ ...s, crmAccess: true }, custom);
-        const off = effectivePermissions({ ...s, crmAccess: false }, custom);
+        const on = effectivePermissions({ ...s, crmAccess: true }, custom, NOW);
+        const off = effectivePermissions({ ...s, crmAccess: false }, custom, NOW);
         if (s.role === 'admin') {
           expect(sorted(off)).toEqual(sorted(on));
         } else {
@@ -345,8 +377,8 @@ describe('effectivePermissions', () => {
   it('property: adding a grant never removes a permission', () => {
     fc.assert(
       fc.property(subject, permission, (s, extra) => {
-        const before = effectivePermissions(s);
-        const after = effectivePermissions({ ...s, grants: [...s.grants, extra] });
+        const before = effectivePermissions(s, undefined, NOW);
+        const after = effectivePermissions({ ...s, grants: [...s.grants, extra] }, undefined, NOW);
         for (const p of before) expect(after).toContain(p);
       }),
     );
@@ -356,7 +388,7 @@ describe('effectivePermissions', () => {
     const grants = Object.freeze(['audit:view', 'junk']);
     const custom = Object.freeze(['users:view']);
     const s = Object.freeze({ role: 'custom' as const, grants, crmAccess: false });
-    expect(() => effectivePermissions(s, custom)).not.toThrow();
+    expect(() => effectivePermissions(s, custom, NOW)).not.toThrow();
     expect(grants).toEqual(['audit:view', 'junk']);
     expect(custom).toEqual(['users:view']);
   });
@@ -364,7 +396,7 @@ describe('effectivePermissions', () => {
 
 describe('hasPermission', () => {
   it('is true exactly for permissions in the effective list', () => {
-    const agent = effectivePermissions({ role: 'agent', grants: [], crmAccess: true });
+    const agent = effectivePermissions({ role: 'agent', grants: [], crmAccess: true }, undefined, NOW);
     expect(hasPermission(agent, 'conversations:reply')).toBe(true);
     expect(hasPermission(agent, 'conversations:assign')).toBe(false);
     expect(hasPermission(agent, 'users:create')).toBe(false);

@@ -140,6 +140,20 @@ describe('Edit dialog', () => {
   });
 });
 
+describe('Edit dialog with a timed grant', () => {
+  it('shows until when it holds, and keeps its expiry when other grants change', async () => {
+    const timed = { permission: 'contacts:view' as const, expiresAt: '2030-01-31T12:00:00.000Z' };
+    const ann = member({ grants: [timed] });
+    const { onSubmit } = dialog({ kind: 'edit', member: ann });
+    const box = screen.getByLabelText('contacts:view') as HTMLInputElement;
+    expect(box.checked).toBe(true);
+    expect(document.getElementById(box.getAttribute('aria-describedby') ?? '')?.textContent).toMatch(/^Until /);
+    await userEvent.click(screen.getByLabelText('users:view'));
+    await userEvent.click(screen.getByRole('button', { name: 'Save changes' }));
+    expect(onSubmit).toHaveBeenCalledWith({ kind: 'edit', userId: 'u-ann', body: { grants: ['users:view', timed] } });
+  });
+});
+
 describe('ConfirmDialog', () => {
   it('is an alertdialog that says what happens, confirms with the action’s name, and shows a refusal', async () => {
     const onConfirm = vi.fn();

@@ -8,7 +8,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { tokenClaims } from '../../aws/jwt.ts';
 import { DomainError, forbidden, notFound } from '../../domain/errors.ts';
 import { type IdentityState, sessionRevoked, sessionStale, type TokenTimes } from '../../domain/identity.ts';
-import { effectivePermissions, hasPermission, type Permission } from '../../domain/permissions.ts';
+import { hasPermission, type Permission, permissionTerms, timeLimited } from '../../domain/permissions.ts';
 import type { MemberRecord, TenantRecord } from '../../domain/records.ts';
 import { getIdentity } from '../../store/identities.ts';
 import { loadAccess } from '../../store/members.ts';
@@ -22,7 +22,12 @@ export type Caller =
 export interface TenantAccess {
   tenant: TenantRecord;
   member: MemberRecord;
+  /** Effective at `now`: a grant that expired before this request is not among them. */
   permissions: Permission[];
+  /** Those of `permissions` held only until a moment (timed grants): permission → its end. */
+  heldUntil: Partial<Record<Permission, string>>;
+  /** The request's clock, read once: every rule of this request judges time by it. */
+  now: Date;
   /** The caller's login, read in the same round trip (its session stamp was checked). */
   identity: IdentityState;
 }
@@ -71,6 +76,7 @@ export async function authorizeTenant(
   caller: Extract<Caller, { kind: 'user' }>,
   tenantId: string,
   needed: Permission | null,
+  now: Date = new Date(),
 ): Promise<TenantAccess> {
   const { tenant, member, identity } = await loadAccess(tenantId, caller.id);
   assertSessionLive(identity, caller.token);
@@ -79,12 +85,15 @@ export async function authorizeTenant(
     throw notFound('The tenant');
   }
   if (member.status !== 'active') throw forbidden(`Your membership of this tenant is ${member.status}.`);
-  const permissions = effectivePermissions(
+  // Timed grants are on the member item already read: one expired a moment ago confers nothing now.
+  const terms = permissionTerms(
     member,
     member.role === 'custom' && member.roleId ? tenant.rolePermissions[member.roleId] : [],
+    now,
   );
+  const permissions = [...terms.keys()];
   if (needed && !hasPermission(permissions, needed)) {
     throw forbidden(`This action needs the permission ${needed}.`);
   }
-  return { tenant, member, permissions, identity };
+  return { tenant, member, permissions, heldUntil: timeLimited(terms), now, identity };
 }

@@ -15,6 +15,7 @@ export async function authorizePlatformTenant(
   principal: string,
   tenantId: string,
   route: RouteDef,
+  now: Date = new Date(),
 ): Promise<PlatformAccess> {
   const tenant = await getTenant(tenantId);
   // A closed tenant has no one to assign conversations to: it does not exist for its inbox either.
@@ -23,5 +24,5 @@ export async function authorizePlatformTenant(
   if (route.permission && !permissions.includes(route.permission)) {
     throw forbidden(`This route grants the platform no ${route.permission}.`);
   }
-  return { tenant, permissions, principal };
+  return { tenant, permissions, principal, now };
 }

@@ -374,8 +374,8 @@ export type paths = {
         options?: never;
         head?: never;
         /**
-         * Rename the tenant
-         * @description Rename the tenant.
+         * Rename the tenant or change its settings (auto-suspension of inactive members)
+         * @description Rename the tenant or change its settings (auto-suspension of inactive members).
          *
          *     Requires the permission `settings:manage`.
          */
@@ -432,8 +432,8 @@ export type paths = {
             cookie?: never;
         };
         /**
-         * List members, filtered by status, role, team or name/email prefix
-         * @description List members, filtered by status, role, team or name/email prefix.
+         * List members, filtered by status, role, team, name/email prefix or days without a sign-in, optionally by last sign-in
+         * @description List members, filtered by status, role, team, name/email prefix or days without a sign-in, optionally by last sign-in.
          *
          *     Requires the permission `users:view`.
          */
@@ -610,6 +610,28 @@ export type paths = {
          *     Requires the permission `audit:view`.
          */
         get: operations["listAuditEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenantId}/access-review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The access review: every member’s role, role template, effective permissions, grants, CRM access, teams, status and last sign-in (JSON, or CSV with Accept: text/csv)
+         * @description The access review: every member’s role, role template, effective permissions, grants, CRM access, teams, status and last sign-in (JSON, or CSV with Accept: text/csv).
+         *
+         *     Requires the permission `audit:view`.
+         */
+        get: operations["getAccessReview"];
         put?: never;
         post?: never;
         delete?: never;
@@ -856,6 +878,34 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/tenants/{tenantId}/users/{userId}/working-hours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set weekly working hours in a time zone (outside them the person is effectively away): self, or teams:manage
+         * @description Set weekly working hours in a time zone (outside them the person is effectively away): self, or teams:manage.
+         *
+         *     Requires the permission `teams:manage`.
+         */
+        put: operations["setWorkingHours"];
+        post?: never;
+        /**
+         * Remove the working hours (available whenever online again): self, or teams:manage
+         * @description Remove the working hours (available whenever online again): self, or teams:manage.
+         *
+         *     Requires the permission `teams:manage`.
+         */
+        delete: operations["clearWorkingHours"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tenants/{tenantId}/conversations/{conversationId}/assignment": {
         parameters: {
             query?: never;
@@ -986,8 +1036,8 @@ export type paths = {
             cookie?: never;
         };
         /**
-         * List members, filtered by status, role, team or name/email prefix — the inbox backend’s twin (platform credentials)
-         * @description List members, filtered by status, role, team or name/email prefix — the inbox backend’s twin (platform credentials).
+         * List members, filtered by status, role, team, name/email prefix or days without a sign-in, optionally by last sign-in — the inbox backend’s twin (platform credentials)
+         * @description List members, filtered by status, role, team, name/email prefix or days without a sign-in, optionally by last sign-in — the inbox backend’s twin (platform credentials).
          *
          *     The platform twin of `listMembers`: the platform holds `users:view` here.
          */
@@ -1313,6 +1363,8 @@ export type components = {
             seats: components["schemas"]["Seats"];
             /** @description The tenant’s own limit; null = the plan’s */
             seatLimitOverride: number | null;
+            /** @description Members with no sign-in for this many days are suspended automatically (never the owner or the last active admin; the admins get a digest email); null = never */
+            autoSuspendInactiveDays: number | null;
             /**
              * Format: date-time
              * @example 2026-03-01T09:30:00.000Z
@@ -1338,15 +1390,31 @@ export type components = {
             role: "admin" | "manager" | "agent" | "custom";
             /** @description The custom role, when role is `custom` */
             roleId?: string;
-            /** @description Extra permissions beyond the role */
-            grants: components["schemas"]["Permission"][];
+            /** @description Extra permissions beyond the role (expired ones are not listed: they confer nothing) */
+            grants: components["schemas"]["Grant"][];
             crmAccess: boolean;
             /** @enum {string} */
             status: "invited" | "active" | "suspended" | "deactivated" | "expired";
-            /** @enum {string} */
+            /**
+             * @description What the person chose
+             * @enum {string}
+             */
             availability: "online" | "away";
+            /**
+             * @description What assignment goes by: `away` when they chose away, or outside their working hours; else `online`
+             * @enum {string}
+             */
+            effectiveAvailability: "online" | "away";
+            /** @description null: no schedule (available whenever online) */
+            workingHours: components["schemas"]["WorkingHours"] | null;
             teamIds: string[];
             lastLoginAt: string | null;
+            /**
+             * Format: date-time
+             * @description No sign-in since: the last sign-in, or — never signed in — when invited (or created)
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            inactiveSince: string;
             invitedAt: string | null;
             invitationExpiresAt: string | null;
             invitationDelivery: ("sent" | "failed") | null;
@@ -1357,10 +1425,60 @@ export type components = {
             createdAt: string;
         };
         /**
+         * @description A permanent grant (the permission), or a time-limited one `{permission, expiresAt}`.
+         * @example {
+         *       "permission": "contacts:view",
+         *       "expiresAt": "2026-12-15T00:00:00.000Z"
+         *     }
+         */
+        Grant: components["schemas"]["Permission"] | {
+            permission: components["schemas"]["Permission"];
+            /**
+             * Format: date-time
+             * @description The grant confers nothing from this instant on
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            expiresAt: string;
+        };
+        /**
          * @description `resource:action` from the permission catalogue (GET /v1/permissions).
          * @enum {string}
          */
         Permission: "conversations:view_assigned" | "conversations:view" | "conversations:reply" | "conversations:assign" | "conversations:delete" | "contacts:view" | "contacts:create" | "contacts:edit" | "contacts:delete" | "campaigns:view" | "campaigns:create" | "campaigns:edit" | "campaigns:delete" | "templates:view" | "templates:create" | "templates:edit" | "templates:delete" | "analytics:view" | "analytics:export" | "channels:view" | "channels:manage" | "integrations:view" | "integrations:manage" | "experiments:view" | "experiments:manage" | "settings:view" | "settings:manage" | "billing:view" | "billing:manage" | "users:view" | "users:create" | "users:edit" | "users:delete" | "roles:view" | "roles:create" | "roles:edit" | "roles:delete" | "teams:view" | "teams:manage" | "audit:view";
+        /**
+         * @description A weekly schedule on the person’s own clock: outside it they are effectively away.
+         * @example {
+         *       "timeZone": "Europe/Berlin",
+         *       "weekly": [
+         *         {
+         *           "day": "mon",
+         *           "from": "09:00",
+         *           "to": "17:30"
+         *         }
+         *       ]
+         *     }
+         */
+        WorkingHours: {
+            /**
+             * @description IANA time zone
+             * @example Europe/Berlin
+             */
+            timeZone: string;
+            weekly: {
+                /** @enum {string} */
+                day: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+                /**
+                 * @description `HH:MM`, 24-hour clock
+                 * @example 09:00
+                 */
+                from: string;
+                /**
+                 * @description `HH:MM` or `24:00`, exclusive; at or before `from`: past midnight
+                 * @example 09:00
+                 */
+                to: string;
+            }[];
+        };
         TenantPage: {
             items: components["schemas"]["Tenant"][];
             /** @description Pass as `cursor` for the next page; null at the end */
@@ -1380,6 +1498,8 @@ export type components = {
             seats: components["schemas"]["Seats"];
             /** @description The tenant’s own limit; null = the plan’s */
             seatLimitOverride: number | null;
+            /** @description Members with no sign-in for this many days are suspended automatically (never the owner or the last active admin; the admins get a digest email); null = never */
+            autoSuspendInactiveDays: number | null;
             /**
              * Format: date-time
              * @example 2026-03-01T09:30:00.000Z
@@ -1468,15 +1588,31 @@ export type components = {
             role: "admin" | "manager" | "agent" | "custom";
             /** @description The custom role, when role is `custom` */
             roleId?: string;
-            /** @description Extra permissions beyond the role */
-            grants: components["schemas"]["Permission"][];
+            /** @description Extra permissions beyond the role (expired ones are not listed: they confer nothing) */
+            grants: components["schemas"]["Grant"][];
             crmAccess: boolean;
             /** @enum {string} */
             status: "invited" | "active" | "suspended" | "deactivated" | "expired";
-            /** @enum {string} */
+            /**
+             * @description What the person chose
+             * @enum {string}
+             */
             availability: "online" | "away";
+            /**
+             * @description What assignment goes by: `away` when they chose away, or outside their working hours; else `online`
+             * @enum {string}
+             */
+            effectiveAvailability: "online" | "away";
+            /** @description null: no schedule (available whenever online) */
+            workingHours: components["schemas"]["WorkingHours"] | null;
             teamIds: string[];
             lastLoginAt: string | null;
+            /**
+             * Format: date-time
+             * @description No sign-in since: the last sign-in, or — never signed in — when invited (or created)
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            inactiveSince: string;
             invitedAt: string | null;
             invitationExpiresAt: string | null;
             invitationDelivery: ("sent" | "failed") | null;
@@ -1527,6 +1663,53 @@ export type components = {
             before: unknown;
             /** @description Changed fields after (null when deleted) */
             after: unknown;
+        };
+        /** @description One page of the access review. With `Accept: text/csv` the same page is an RFC 4180 file (header line; lists space-separated, grants `; `-separated as `permission until <time>`; cells starting with = + - @ prefixed with '), the next page in a `Link: <…>; rel="next"` header. */
+        AccessReview: {
+            tenantId: string;
+            /**
+             * Format: date-time
+             * @description The instant the effective permissions were computed for
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            generatedAt: string;
+            items: components["schemas"]["AccessReviewRow"][];
+            /** @description Pass as `cursor` for the next page; null at the end */
+            nextCursor: string | null;
+        };
+        AccessReviewRow: {
+            /** @example 01JNQ7X4M2A8B6C9D0E1F2G3H4 */
+            id: string;
+            email: string;
+            name: string;
+            /** @enum {string} */
+            status: "invited" | "active" | "suspended" | "deactivated" | "expired";
+            owner: boolean;
+            /** @enum {string} */
+            role: "admin" | "manager" | "agent" | "custom";
+            /** @description The custom role, when role is `custom` */
+            roleId: string | null;
+            /**
+             * @description The built-in role’s name, or the custom role’s (role template); null for a custom role never renamed since names were recorded
+             * @example Agent
+             */
+            roleName: string | null;
+            /** @description Effective now: role ∪ live grants, CRM-gated */
+            permissions: components["schemas"]["Permission"][];
+            /** @description Live extra grants with their ends */
+            grants: {
+                permission: components["schemas"]["Permission"];
+                /** @description null: permanent */
+                expiresAt: string | null;
+            }[];
+            crmAccess: boolean;
+            teamIds: string[];
+            lastLoginAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            inactiveSince: string;
         };
         PermissionCatalogue: {
             resources: {
@@ -1621,8 +1804,18 @@ export type components = {
             email: string;
             /** @enum {string} */
             status: "invited" | "active" | "suspended" | "deactivated" | "expired";
-            /** @enum {string} */
+            /**
+             * @description What the person chose
+             * @enum {string}
+             */
             availability: "online" | "away";
+            /**
+             * @description What the team’s strategy goes by: `away` when they chose away or are outside their working hours
+             * @enum {string}
+             */
+            effectiveAvailability: "online" | "away";
+            /** @description null: no schedule (available whenever online) */
+            workingHours: components["schemas"]["WorkingHours"] | null;
             /** @description Open conversations they hold (every team): the load capacity is measured against */
             openAssignments: number;
         };
@@ -4688,12 +4881,15 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "Acme Customer Care"
+                 *       "name": "Acme Customer Care",
+                 *       "autoSuspendInactiveDays": 90
                  *     }
                  */
                 "application/json": {
                     /** @description The tenant’s display name (the business), 1–200 characters. */
-                    name: string;
+                    name?: string;
+                    /** @description Suspend members who have not signed in for this many days (1–3650), hourly; never the owner or the last active admin, and the admins get a digest email. null turns it off. */
+                    autoSuspendInactiveDays?: number | null;
                 };
             };
         };
@@ -5060,8 +5256,15 @@ export interface operations {
                     role: "admin" | "manager" | "agent" | "custom";
                     /** @description The custom role (with role `custom`); not allowed with a built-in role. */
                     roleId?: string;
-                    /** @description Extra permissions beyond the role (each one the caller holds). */
-                    grants?: components["schemas"]["Permission"][];
+                    /** @description Extra permissions beyond the role (each one the caller holds): a permission, or `{permission, expiresAt}` for one that ends (no later than the caller’s own, when theirs is time-limited). */
+                    grants?: (components["schemas"]["Permission"] | {
+                        permission: components["schemas"]["Permission"];
+                        /**
+                         * Format: date-time
+                         * @description When the grant ends (in the future); it confers nothing from this instant on.
+                         */
+                        expiresAt: string;
+                    })[];
                     /** @description Whether the member may use the CRM (`contacts:*` permissions); always true for admins. */
                     crmAccess?: boolean;
                 };
@@ -5238,6 +5441,10 @@ export interface operations {
                 role?: "admin" | "manager" | "agent" | "custom";
                 team?: string;
                 q?: string;
+                /** @description Only members with no sign-in for this many days (never signed in: since invited or created) */
+                inactiveDays?: number;
+                /** @description By last sign-in: `lastLoginAt` least recent first (never signed in first), `-lastLoginAt` most recent first. Default: by id, or with `inactiveDays` least recent first */
+                sort?: "lastLoginAt" | "-lastLoginAt";
             };
             header?: never;
             path: {
@@ -5434,8 +5641,15 @@ export interface operations {
                     role: "admin" | "manager" | "agent" | "custom";
                     /** @description The custom role (with role `custom`); not allowed with a built-in role. */
                     roleId?: string;
-                    /** @description Extra permissions beyond the role (each one the caller holds). */
-                    grants?: components["schemas"]["Permission"][];
+                    /** @description Extra permissions beyond the role (each one the caller holds): a permission, or `{permission, expiresAt}` for one that ends (no later than the caller’s own, when theirs is time-limited). */
+                    grants?: (components["schemas"]["Permission"] | {
+                        permission: components["schemas"]["Permission"];
+                        /**
+                         * Format: date-time
+                         * @description When the grant ends (in the future); it confers nothing from this instant on.
+                         */
+                        expiresAt: string;
+                    })[];
                     /** @description Whether the member may use the CRM (`contacts:*` permissions); always true for admins. */
                     crmAccess?: boolean;
                     /** @description The initial password of the new login (the password policy applies). */
@@ -5974,8 +6188,15 @@ export interface operations {
                     role?: "admin" | "manager" | "agent" | "custom";
                     /** @description The custom role: with role `custom`, or alone for a member whose role is already custom. */
                     roleId?: string | null;
-                    /** @description Extra permissions beyond the role (each one the caller holds). */
-                    grants?: components["schemas"]["Permission"][];
+                    /** @description Extra permissions beyond the role (each one the caller holds): a permission, or `{permission, expiresAt}` for one that ends (no later than the caller’s own, when theirs is time-limited). */
+                    grants?: (components["schemas"]["Permission"] | {
+                        permission: components["schemas"]["Permission"];
+                        /**
+                         * Format: date-time
+                         * @description When the grant ends (in the future); it confers nothing from this instant on.
+                         */
+                        expiresAt: string;
+                    })[];
                     /** @description Whether the member may use the CRM (`contacts:*` permissions); always true for admins. */
                     crmAccess?: boolean;
                     /** @description The teams the member belongs to. */
@@ -7087,6 +7308,170 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditEventPage"];
+                };
+            };
+            /** @description `validation-failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `forbidden`, `password-change-required` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `not-found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    getAccessReview: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the access review: JSON, or with `Accept: text/csv` an RFC 4180 file (`Content-Disposition: attachment; filename="access-review-<tenant>-<date>.csv"`) whose next page is named by a `Link: <…?limit=…&cursor=…>; rel="next"` header while more follow */
+            200: {
+                headers: {
+                    /** @description `Accept`: the same URL answers JSON or CSV */
+                    vary: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessReview"];
+                    "text/csv": string;
                 };
             };
             /** @description `validation-failed` */
@@ -10094,6 +10479,364 @@ export interface operations {
             };
         };
     };
+    setWorkingHours: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "timeZone": "Europe/Berlin",
+                 *       "weekly": [
+                 *         {
+                 *           "day": "mon",
+                 *           "from": "09:00",
+                 *           "to": "17:30"
+                 *         },
+                 *         {
+                 *           "day": "tue",
+                 *           "from": "09:00",
+                 *           "to": "17:30"
+                 *         },
+                 *         {
+                 *           "day": "sat",
+                 *           "from": "22:00",
+                 *           "to": "02:00"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The IANA time zone the hours are in, e.g. `Europe/Berlin` (daylight saving follows it). */
+                    timeZone: string;
+                    /** @description The working intervals of a week (at most 28); outside all of them the person is effectively away. Empty: always away. */
+                    weekly: {
+                        /** @enum {string} */
+                        day: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+                        from: string;
+                        to: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description The member, with their effective availability now */
+            200: {
+                headers: {
+                    /** @description The resource’s version, e.g. "v3": send it as If-Match to change the resource */
+                    etag: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Member"];
+                };
+            };
+            /** @description `validation-failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `forbidden`, `password-change-required` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `not-found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    clearWorkingHours: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The member, without working hours */
+            200: {
+                headers: {
+                    /** @description The resource’s version, e.g. "v3": send it as If-Match to change the resource */
+                    etag: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Member"];
+                };
+            };
+            /** @description `validation-failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `forbidden`, `password-change-required` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `not-found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
     getAssignment: {
         parameters: {
             query?: never;
@@ -11289,6 +12032,10 @@ export interface operations {
                 role?: "admin" | "manager" | "agent" | "custom";
                 team?: string;
                 q?: string;
+                /** @description Only members with no sign-in for this many days (never signed in: since invited or created) */
+                inactiveDays?: number;
+                /** @description By last sign-in: `lastLoginAt` least recent first (never signed in first), `-lastLoginAt` most recent first. Default: by id, or with `inactiveDays` least recent first */
+                sort?: "lastLoginAt" | "-lastLoginAt";
             };
             header?: never;
             path: {

@@ -7,7 +7,16 @@ import { keys } from './keys';
 export type Member = components['schemas']['Member'];
 export type MemberStatus = Member['status'];
 export type Role = Member['role'];
-export type UserFilters = { status?: MemberStatus; role?: Role; team?: string; q?: string; cursor?: string };
+type ListQuery = NonNullable<operations['listMembers']['parameters']['query']>;
+export type UserFilters = {
+  status?: MemberStatus;
+  role?: Role;
+  team?: string;
+  q?: string;
+  inactiveDays?: number;
+  sort?: ListQuery['sort'];
+  cursor?: string;
+};
 export type InviteBody = operations['inviteMember']['requestBody']['content']['application/json'];
 export type CreateBody = operations['createMember']['requestBody']['content']['application/json'];
 export type UpdateBody = operations['updateMember']['requestBody']['content']['application/json'];
@@ -17,7 +26,11 @@ export const ROLES: readonly Role[] = ['admin', 'manager', 'agent', 'custom'];
 
 export function useUsers(tenantId: string, filters: UserFilters, options: { enabled?: boolean; limit?: number } = {}) {
   return useQuery({
-    queryKey: keys.userList(tenantId, { ...filters, limit: String(options.limit ?? 25) }),
+    queryKey: keys.userList(tenantId, {
+      ...filters,
+      inactiveDays: filters.inactiveDays?.toString(),
+      limit: String(options.limit ?? 25),
+    }),
     queryFn: () =>
       ok(
         api.GET('/v1/tenants/{tenantId}/users', {

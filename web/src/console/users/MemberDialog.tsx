@@ -12,8 +12,14 @@ import type { Catalogue, Permission } from '../../data/tenant';
 import type { CreateBody, InviteBody, Member, Role, UpdateBody } from '../../data/users';
 import { Dialog, ErrorText } from '../../ui/Dialog';
 import { CheckboxField, SelectField, TextField } from '../../ui/Field';
-import { ROLE_LABELS } from '../../ui/format';
+import { ROLE_LABELS, when } from '../../ui/format';
 import { EMAIL_MAX, NAME_MAX, PASSWORD_HINT, PASSWORD_MIN, passwordProblem } from '../../ui/rules';
+
+type Grant = Member['grants'][number];
+const grantPermission = (g: Grant): string => (typeof g === 'string' ? g : g.permission);
+/** The member's grant of `permission`, timed or not. */
+const grantOf = (member: Member | undefined, permission: string) =>
+  member?.grants.find((g) => grantPermission(g) === permission);
 
 export type MemberDialogMode = { kind: 'invite' } | { kind: 'create' } | { kind: 'edit'; member: Member };
 export type MemberSubmit =
@@ -63,8 +69,11 @@ export function MemberDialog({
       ...(roleId ? { roleId } : {}),
       crmAccess: form.get('crmAccess') === 'on',
       teamIds: form.getAll('teamIds').map(String),
-      // The checkboxes offer only the catalogue's permissions.
-      grants: form.getAll('grants').map(String) as Permission[],
+      // The checkboxes offer only the catalogue's permissions; a timed grant kept keeps its expiry.
+      grants: form
+        .getAll('grants')
+        .map(String)
+        .map((p) => grantOf(member, p) ?? (p as Permission)),
     };
     let request: MemberSubmit;
     if (mode.kind === 'invite') {
@@ -96,7 +105,7 @@ export function MemberDialog({
       if (role !== 'custom' && m.roleId) body.roleId = null;
       if (common.crmAccess !== m.crmAccess) body.crmAccess = common.crmAccess;
       if (!sameSet(common.teamIds, m.teamIds)) body.teamIds = common.teamIds;
-      if (!sameSet(common.grants, m.grants)) body.grants = common.grants;
+      if (!sameSet(common.grants.map(grantPermission), m.grants.map(grantPermission))) body.grants = common.grants;
       if (Object.keys(body).length === 0) return onClose();
       request = { kind: 'edit', userId: m.id, body };
     }
@@ -217,17 +226,21 @@ export function MemberDialog({
               <fieldset key={resource.resource}>
                 <legend>{resource.resource}</legend>
                 <div className="checks">
-                  {resource.actions.map((a) => (
-                    <CheckboxField
-                      key={a.permission}
-                      label={a.permission}
-                      name="grants"
-                      value={a.permission}
-                      title={a.description}
-                      defaultChecked={member?.grants.includes(a.permission)}
-                      disabled={!can(a.permission) && !member?.grants.includes(a.permission)}
-                    />
-                  ))}
+                  {resource.actions.map((a) => {
+                    const held = grantOf(member, a.permission);
+                    return (
+                      <CheckboxField
+                        key={a.permission}
+                        label={a.permission}
+                        name="grants"
+                        value={a.permission}
+                        title={a.description}
+                        hint={held && typeof held !== 'string' ? `Until ${when(held.expiresAt)}` : undefined}
+                        defaultChecked={held !== undefined}
+                        disabled={!can(a.permission) && held === undefined}
+                      />
+                    );
+                  })}
                 </div>
               </fieldset>
             ))}

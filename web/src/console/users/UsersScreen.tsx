@@ -65,6 +65,9 @@ const CONFIRM: Record<Confirmable, { title: string; label: string; text: (m: Mem
   },
 };
 
+/** The "inactive for" choices (GET …/users?inactiveDays=). */
+const INACTIVITY = [30, 60, 90, 180] as const;
+
 const LIFECYCLE_DONE: Record<LifecycleAction, string> = {
   suspend: 'suspended',
   deactivate: 'deactivated',
@@ -80,6 +83,8 @@ export function UsersScreen() {
     role: (query.get('role') || undefined) as Role | undefined,
     team: query.get('team') || undefined,
     q: query.get('q') || undefined,
+    inactiveDays: Number(query.get('inactiveDays')) || undefined,
+    sort: (query.get('sort') || undefined) as UserFilters['sort'],
     cursor: query.get('cursor') || undefined,
   };
   const users = useUsers(tenantId, filters);
@@ -110,8 +115,9 @@ export function UsersScreen() {
     myId: me.id,
   };
 
+  const inUrl = (f: UserFilters) => ({ ...f, inactiveDays: f.inactiveDays?.toString() });
   const applyFilters = (changes: Partial<UserFilters>) =>
-    setQuery({ ...filters, ...changes, cursor: undefined }, { replace: true });
+    setQuery(inUrl({ ...filters, ...changes, cursor: undefined }), { replace: true });
 
   function search(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -252,6 +258,27 @@ export function UsersScreen() {
               ))}
             </SelectField>
           ) : null}
+          <SelectField
+            label="Signed in"
+            value={filters.inactiveDays?.toString() ?? ''}
+            onChange={(e) => applyFilters({ inactiveDays: Number(e.target.value) || undefined })}
+          >
+            <option value="">Any time</option>
+            {INACTIVITY.map((days) => (
+              <option key={days} value={days}>
+                Not for {days} days
+              </option>
+            ))}
+          </SelectField>
+          <SelectField
+            label="Order"
+            value={filters.sort ?? ''}
+            onChange={(e) => applyFilters({ sort: (e.target.value || undefined) as UserFilters['sort'] })}
+          >
+            <option value="">Default</option>
+            <option value="lastLoginAt">Least recent sign-in first</option>
+            <option value="-lastLoginAt">Most recent sign-in first</option>
+          </SelectField>
         </form>
       </search>
 
@@ -282,12 +309,12 @@ export function UsersScreen() {
 
       <nav className="pager" aria-label="Pages of users">
         {filters.cursor ? (
-          <button type="button" onClick={() => setQuery({ ...filters, cursor: undefined })}>
+          <button type="button" onClick={() => setQuery(inUrl({ ...filters, cursor: undefined }))}>
             First page
           </button>
         ) : null}
         {next ? (
-          <button type="button" onClick={() => setQuery({ ...filters, cursor: next })}>
+          <button type="button" onClick={() => setQuery(inUrl({ ...filters, cursor: next }))}>
             Next page
           </button>
         ) : null}

@@ -1,0 +1,29 @@
+/**
+ * The access review (DESIGN §1): one page of the tenant's members, each with
+ * their effective access at the request's instant — the member page is one
+ * query, and custom role names and permissions come with the tenant item
+ * authorisation already read, so a page costs what a page of the users list does.
+ */
+import { type ReviewRow, reviewRow } from '../domain/review.ts';
+import type { TenantAccess } from '../http/middleware/authorize.ts';
+import { listMembers } from '../store/members.ts';
+
+export interface AccessReview {
+  tenantId: string;
+  generatedAt: string;
+  items: ReviewRow[];
+  nextCursor: string | null;
+}
+
+export async function accessReview(
+  access: TenantAccess,
+  page: { limit: number; cursor?: string },
+): Promise<AccessReview> {
+  const { items, nextCursor } = await listMembers(access.tenant.id, page, {}, { now: access.now });
+  return {
+    tenantId: access.tenant.id,
+    generatedAt: access.now.toISOString(),
+    items: items.map((member) => reviewRow(member, access.tenant, access.now)),
+    nextCursor,
+  };
+}
