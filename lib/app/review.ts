@@ -19,7 +19,7 @@ export async function accessReview(
   access: TenantAccess,
   page: { limit: number; cursor?: string },
 ): Promise<AccessReview> {
-  const { items, nextCursor } = await listMembers(access.tenant.id, page, {}, { now: access.now });
+  const { items, nextCursor } = await listMembers(access.tenant.id, page, {}, { now: access.now, list: 'REVIEW' });
   return {
     tenantId: access.tenant.id,
     generatedAt: access.now.toISOString(),

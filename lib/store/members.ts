@@ -382,11 +382,14 @@ export async function listMembers(
   tenantId: string,
   page: { limit: number; cursor?: string },
   filter: MemberFilter,
-  /** `now`: the clock `inactiveDays` counts back from (the request's). */
-  options: { sort?: MemberSort; now?: Date } = {},
+  /**
+   * `now`: the clock `inactiveDays` counts back from (the request's); `list`:
+   * which listing the cursors belong to (another listing's cursor is a 400).
+   */
+  options: { sort?: MemberSort; now?: Date; list?: string } = {},
 ): Promise<{ items: MemberRecord[]; nextCursor: string | null }> {
   const { inactiveDays, ...fields } = filter;
-  const scope = filteredScope(`MEMBERS#${tenantId}`, {
+  const scope = filteredScope(`${options.list ?? 'MEMBERS'}#${tenantId}`, {
     ...fields,
     q: filter.q?.toLowerCase(),
     inactiveDays: inactiveDays?.toString(),
