@@ -15,6 +15,7 @@ const Body = z
     grants: Grants.optional(),
     crmAccess: z.boolean().optional(),
     teamIds: TeamIds.optional(),
+    currentPassword: z.string().min(1).max(256).optional(),
   })
   .strict();
 

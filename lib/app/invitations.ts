@@ -3,7 +3,7 @@
  * accept. Accepting for a login that already has a password needs proof that
  * it is the person's (DESIGN §2a rule 3): its password, or its access token.
  */
-import { passwordMatches, setName, setPassword } from '../aws/identity.ts';
+import { passwordMatches, scramblePassword, setName, setPassword } from '../aws/identity.ts';
 import { verifyAccessToken } from '../aws/jwt.ts';
 import { DomainError } from '../domain/errors.ts';
 import {
@@ -15,6 +15,8 @@ import {
 } from '../domain/identity.ts';
 import type { MemberRecord, TenantRecord } from '../domain/records.ts';
 import { parseInvitationToken, tokenMatches } from '../domain/tokens.ts';
+import { logger } from '../http/log.ts';
+import { normaliseEmail } from '../store/keys.ts';
 import { getMember, loadAccess, writeMemberChange } from '../store/members.ts';
 import { credentialAudit } from './credentials.ts';
 
@@ -62,6 +64,8 @@ export interface Acceptance {
 }
 
 async function proofOf(input: Acceptance, identity: IdentityState): Promise<AcceptanceProof> {
+  // A password an admin set (still to be replaced) proves nothing about the person: the admin knows it too.
+  if (identity.mustChangePassword) return input.bearer ? 'token-of-other' : 'none';
   if (input.bearer) {
     const claims = await verifyAccessToken(input.bearer);
     if (!claims?.sub || claims.sub !== identity.id || sessionStale(identity, claims)) return 'token-of-other';
@@ -85,6 +89,10 @@ async function proofOf(input: Acceptance, identity: IdentityState): Promise<Acce
 export async function acceptInvitation(input: Acceptance, now: Date) {
   const { member, identity } = await openInvitation(input.token, now);
   const mode = acceptanceNeeds(identity, await proofOf(input, identity));
+  // The login's address moved since this invitation was sent to it: the link no longer names that login.
+  if (mode === 'new-login' && identity.email !== undefined && identity.email !== normaliseEmail(member.email)) {
+    throw invalid();
+  }
   const name = input.name ?? member.name;
   if (mode === 'new-login') {
     const weak = input.password ? passwordPolicyProblems(input.password) : [];
@@ -96,13 +104,12 @@ export async function acceptInvitation(input: Acceptance, now: Date) {
     if (missing.length)
       throw new DomainError('validation-failed', 'Choose a name and a password.', { errors: missing });
     await setPassword(identity.id, input.password as string);
-    await setName(identity.id, name);
   }
   const at = now.toISOString();
   const active: MemberRecord = { ...member, status: 'active', name, updatedAt: at, version: member.version + 1 };
   delete active.invitation;
   const linked = mode === 'link';
-  await writeMemberChange({
+  const activation = writeMemberChange({
     current: member,
     next: active,
     actor: { type: 'invitee', id: member.id },
@@ -122,5 +129,17 @@ export async function acceptInvitation(input: Acceptance, now: Date) {
         )
       : [],
   });
+  // Refused meanwhile (the link was replaced, e.g. the address corrected): the password this dead link chose
+  // must not stay on the login — it goes back to one nobody knows.
+  await activation.catch(async (error: unknown) => {
+    if (mode === 'new-login') await scramblePassword(identity.id);
+    throw error;
+  });
+  // The display name on the login is cosmetic: the membership is already active if Cognito is slow to take it.
+  if (mode === 'new-login') {
+    await setName(identity.id, name).catch((error: unknown) =>
+      logger.warn('login name not set', { memberId: member.id, error: error as Error }),
+    );
+  }
   return { tenantId: active.tenantId, memberId: active.id, email: active.email, status: active.status, linked };
 }

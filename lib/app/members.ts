@@ -7,6 +7,7 @@ import {
   ensureLogin,
   findLogin,
   type Login,
+  passwordMatches,
   setEmail,
   setName,
   setPassword,
@@ -14,10 +15,10 @@ import {
 } from '../aws/identity.ts';
 import { sendWelcome } from '../aws/mail.ts';
 import { config } from '../config.ts';
-import { DomainError } from '../domain/errors.ts';
+import { DomainError, forbidden } from '../domain/errors.ts';
 import { assertCanConfer, ownerProtected, type RoleChoice } from '../domain/escalation.ts';
 import { assertFutureExpiries, type Grant, liveGrants, normaliseGrants } from '../domain/grants.ts';
-import { assertDominates, assertManaged, isAccepted } from '../domain/identity.ts';
+import { assertDominates, assertManaged, isAccepted, resendWait, tooManySends } from '../domain/identity.ts';
 import type { Role } from '../domain/permissions.ts';
 import { type MemberRecord, memberView } from '../domain/records.ts';
 import { seatLimitReached } from '../domain/seats.ts';
@@ -272,6 +273,8 @@ export async function listTenantMembers(
 }
 
 export interface MemberPatch {
+  /** Changing one's own email: the caller's current password, as proof the session is theirs. */
+  currentPassword?: string;
   name?: string;
   email?: string;
   role?: Role;
@@ -342,6 +345,20 @@ export async function updateMember(
     // DESIGN §2a rules 1, 2 and 5: the owner's address only by the owner; only a login this tenant manages.
     assertDominates(principalOf(access, access.member), principalOf(access, current), 'email');
     assertManaged(identity, access.tenant.id, 'email');
+    // Stricter than rule 2: a login that another tenant's invitation also names keeps its address — moving it
+    // would hand that tenant's invitation (and, once accepted, its membership) to the new address.
+    if (identity.membershipCount > 1) {
+      throw new DomainError(
+        'identity-shared',
+        "This person's login is also invited to another tenant, so its address can't be changed here; revoke and invite the new address instead.",
+      );
+    }
+    // One's own address only with one's own password: a stolen session must not move a login to its holder.
+    if (current.id === access.member.id) {
+      if (!patch.currentPassword || !(await passwordMatches(current.id, patch.currentPassword))) {
+        throw forbidden('Changing your own email needs your current password (currentPassword).');
+      }
+    }
     if (!isAccepted(current.status) && identity.hasPassword) {
       throw new DomainError(
         'identity-shared',
@@ -351,7 +368,9 @@ export async function updateMember(
     if (await findLogin(email)) throw new DomainError('email-taken', `${email} already belongs to another login.`);
     identityPatch = { email, revokeSessionsAt: now.getTime(), expectVersion: identity.version };
     if (!isAccepted(current.status)) {
-      // The invitation follows the address: a new token, a new expiry, the old link dead.
+      // The invitation follows the address: a new token, a new expiry, the old link dead — a send like a resend.
+      const wait = resendWait(current.invitation, now, config().invitationResendIntervalSeconds);
+      if (wait > 0) throw tooManySends(wait);
       const issued = issueInvitationToken(access.tenant.id, current.id);
       link = { token: issued.token };
       next = {

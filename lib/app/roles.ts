@@ -59,7 +59,7 @@ export async function createRole(
   const earlier = idempotency ? await replay(idempotency) : undefined;
   if (earlier) return earlier;
   const permissions = rolePermissionSet(input.permissions);
-  assertCanDefine(access.permissions, { after: permissions });
+  assertCanDefine(access.permissions, { after: permissions }, access.heldUntil);
   const at = now.toISOString();
   const role: RoleRecord = {
     tenantId: access.tenant.id,
@@ -92,7 +92,7 @@ export async function updateRole(
   const current = await requireRole(access, roleId);
   assertVersion(current, expectedVersion);
   const permissions = patch.permissions ? rolePermissionSet(patch.permissions) : current.permissions;
-  assertCanDefine(access.permissions, { before: current.permissions, after: permissions });
+  assertCanDefine(access.permissions, { before: current.permissions, after: permissions }, access.heldUntil);
   const next: RoleRecord = {
     ...current,
     name: patch.name ?? current.name,

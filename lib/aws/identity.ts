@@ -84,6 +84,11 @@ export async function ensureLogin(email: string): Promise<Login> {
   return { id: sub, created: true };
 }
 
+/** Puts a password nobody knows back on a login (undoing one a refused request set). */
+export async function scramblePassword(id: string): Promise<void> {
+  await setPassword(id, unusablePassword());
+}
+
 /** 256 random bits in a shape every password policy accepts; never stored, never shown. */
 function unusablePassword(): string {
   return `Aa1-${randomBytes(32).toString('base64url')}`;

@@ -12,6 +12,8 @@ import type { Permission, Role } from './permissions.ts';
 export interface IdentityState {
   /** The Cognito `sub`: the member id in every tenant. */
   id: string;
+  /** The login's address as Roster last set it (normalised); absent when not recorded. */
+  email?: string;
   /** The tenant whose invitation or direct creation made the login; null = none (made elsewhere). */
   managedBy: string | null;
   /** Tenants where the login holds an accepted membership (active, suspended, deactivated). */

@@ -85,11 +85,20 @@ export function rolePermissionSet(permissions: readonly string[], path = 'body.p
 export function assertCanDefine(
   editor: readonly Permission[],
   change: { before?: readonly Permission[]; after?: readonly Permission[] },
+  /** Permissions the editor holds only until a date (a time-limited grant): a role has no end date. */
+  heldUntil: Readonly<Partial<Record<Permission, string>>> = {},
 ): void {
   const held = new Set(editor);
   const conferred = (change.after ?? []).filter((p) => !held.has(p));
   if (conferred.length) {
     throw forbidden(`You cannot put into a role permissions you do not hold: ${conferred.join(', ')}.`);
+  }
+  const before = new Set(change.before ?? []);
+  const temporary = (change.after ?? []).filter((p) => heldUntil[p] !== undefined && !before.has(p));
+  if (temporary.length) {
+    throw forbidden(
+      `You hold ${temporary.map((p) => `${p} only until ${heldUntil[p]}`).join(', ')}; a role has no end date, so it cannot carry that.`,
+    );
   }
   const above = (change.before ?? []).filter((p) => !held.has(p));
   if (above.length) {

@@ -46,6 +46,8 @@ export const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
   // members
   role: 'The built-in role (`admin`, `manager`, `agent`), or `custom` with `roleId`.',
   roleId: 'The custom role (with role `custom`); not allowed with a built-in role.',
+  'updateMember.currentPassword':
+    'Only when changing your own email: your current password, so a session alone cannot move your login to another address.',
   'updateMember.roleId': 'The custom role: with role `custom`, or alone for a member whose role is already custom.',
   grants:
     'Extra permissions beyond the role (each one the caller holds): a permission, or `{permission, expiresAt}` for one that ends (no later than the caller’s own, when theirs is time-limited).',

@@ -99,11 +99,12 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   },
   changePassword: {
     ok: { status: 200, description: 'Changed; fresh tokens (every other session ended)', schema: view.SignIn },
-    problems: ['too-many-requests'],
+    problems: ['unauthenticated', 'too-many-requests'],
     requestExample: { currentPassword: 'Correct-horse-42', newPassword: 'Battery-staple-43' },
   },
   signOut: {
     ok: { status: 204, description: 'Signed out' },
+    problems: ['unauthenticated'],
     requestExample: { everywhere: true },
   },
   newPassword: {
@@ -152,7 +153,7 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   getMember: { ok: { status: 200, description: 'The member', schema: view.MemberView, etag: true } },
   updateMember: {
     ...member('The member, changed'),
-    problems: ['email-taken', 'identity-shared', 'owner-protected', 'last-admin', 'conflict'],
+    problems: ['email-taken', 'identity-shared', 'owner-protected', 'last-admin', 'conflict', 'too-many-requests'],
     ifMatch: true,
     requestExample: { role: 'manager' },
   },

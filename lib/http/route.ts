@@ -76,9 +76,12 @@ export interface RouteSpec<P extends AnySchema, Q extends AnySchema, B extends A
 
 const TenantPath = z.object({ tenantId: z.string(), userId: z.string().optional() }).passthrough();
 
-/** The signed-in caller of a user route, with the bearer they presented. */
+/** The signed-in caller of a user route, with the access token they presented (an id token is not one). */
 export function signedIn(caller: Caller): { id: string; bearer: string } {
   if (caller.kind !== 'user' || !caller.bearer) throw new DomainError('unauthenticated', 'Sign in to continue.');
+  if (caller.tokenUse !== undefined && caller.tokenUse !== 'access') {
+    throw new DomainError('unauthenticated', 'This needs your access token (not the id token).');
+  }
   return { id: caller.id, bearer: caller.bearer };
 }
 

@@ -17,6 +17,7 @@ export function identityFromItem(item: Record<string, unknown>): IdentityState {
   const accepted = item.acceptedTenants;
   return {
     id: String(item.id),
+    ...(typeof item.email === 'string' ? { email: item.email } : {}),
     managedBy: typeof item.managedBy === 'string' ? item.managedBy : null,
     acceptedTenants: accepted instanceof Set || Array.isArray(accepted) ? [...accepted].map(String) : [],
     membershipCount: Number(item.membershipCount ?? 0),

@@ -1,5 +1,5 @@
 /**
- * Sign-in bookkeeping: `lastLoginAt` on the accepted memberships of an identity.
+ * Sign-in bookkeeping: `lastLoginAt` on the active (and suspended) memberships of an identity.
  * Not a member change — no version bump, no audit — so it never conflicts
  * with an admin's edit and never moves an ETag.
  */
@@ -10,9 +10,10 @@ import { getIdentity } from './identities.ts';
 import { keys } from './keys.ts';
 
 /**
- * Sets `lastLoginAt = at` on each ACCEPTED membership of the login (DESIGN §2a
- * rule 9: an invitation elsewhere learns nothing of sign-ins); the identity
- * item names those tenants, so no index query. Returns how many were set.
+ * Sets `lastLoginAt = at` on each active or suspended membership of the login
+ * (DESIGN §2a rule 9, made stricter: an invitation, or a tenant that let the
+ * person go, learns nothing of their sign-ins elsewhere); the identity item
+ * names the accepted tenants, so no index query. Returns how many were set.
  */
 export async function recordLogin(identityId: string, at: string): Promise<number> {
   const identity = await getIdentity(identityId);
@@ -37,7 +38,7 @@ async function setLastLogin(tenantId: string, memberId: string, at: string): Pro
         Key: keys.member(tenantId, memberId),
         UpdateExpression: 'SET lastLoginAt = :at, inactiveSince = :at, gsi3pk = :activityPk, gsi3sk = :activitySk',
         ConditionExpression:
-          'attribute_exists(pk) AND #status IN (:active, :suspended, :deactivated) AND (attribute_not_exists(lastLoginAt) OR attribute_type(lastLoginAt, :null) OR lastLoginAt < :at)',
+          'attribute_exists(pk) AND #status IN (:active, :suspended) AND (attribute_not_exists(lastLoginAt) OR attribute_type(lastLoginAt, :null) OR lastLoginAt < :at)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
           ':at': at,
@@ -46,7 +47,6 @@ async function setLastLogin(tenantId: string, memberId: string, at: string): Pro
           ':null': 'NULL',
           ':active': 'active',
           ':suspended': 'suspended',
-          ':deactivated': 'deactivated',
         },
       }),
     );

@@ -171,10 +171,15 @@ export function mayAdd(w: World, tenant: number, actor: number, person: number, 
   );
 }
 
-/** Email change (rules 1, 2, 5): dominance, the owner's by the owner, a managed login, no invitation of a login with a password. */
+/**
+ * Email change (rules 1, 2, 5): dominance, the owner's by the owner, a managed login, no invitation of a
+ * login with a password; never a login another tenant also names (even by invitation), and never one's own
+ * here (that takes the current password, which the model does not send).
+ */
 export function mayChangeEmail(w: World, tenant: number, actor: number, target: number): boolean {
   const m = membership(w, tenant, target);
-  if (!m || !may(w, tenant, actor, 'users:edit')) return false;
+  if (!m || actor === target || !may(w, tenant, actor, 'users:edit')) return false;
+  if (w.members.some((members, other) => other !== tenant && members?.has(target))) return false;
   if (!dominates(w, tenant, actor, target, 'edit') || !dominates(w, tenant, actor, target, 'email')) return false;
   if (!manages(w, tenant, target)) return false;
   return !(m.status === 'invited' && w.people[target]?.password !== null);

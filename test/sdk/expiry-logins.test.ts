@@ -183,14 +183,12 @@ describe('post-authentication trigger', () => {
       expect(u.ExpressionAttributeValues?.[':activityPk']).toBe(`TENANT#${tenant}#BY_LOGIN`);
       expect(u.ExpressionAttributeValues?.[':activitySk']).toBe(`1#${u.ExpressionAttributeValues?.[':at']}#u-1`);
       expect(u.ConditionExpression).toContain('attribute_exists(pk)');
-      // Only an accepted membership learns of a sign-in (DESIGN §2a rule 9), even if the set is stale.
-      expect(u.ConditionExpression).toContain('#status IN (:active, :suspended, :deactivated)');
+      // Only a membership the person still holds learns of a sign-in (DESIGN §2a rule 9, stricter: not a tenant
+      // that deactivated them), even if the set is stale.
+      expect(u.ConditionExpression).toContain('#status IN (:active, :suspended)');
       expect(u.ExpressionAttributeNames).toEqual({ '#status': 'status' });
-      expect(u.ExpressionAttributeValues).toMatchObject({
-        ':active': 'active',
-        ':suspended': 'suspended',
-        ':deactivated': 'deactivated',
-      });
+      expect(u.ExpressionAttributeValues).toMatchObject({ ':active': 'active', ':suspended': 'suspended' });
+      expect(u.ExpressionAttributeValues).not.toHaveProperty(':deactivated');
       expect(u.ExpressionAttributeValues?.[':at']).toMatch(/^\d{4}-\d\d-\d\dT.*Z$/);
     }
     expect(db.calls()).toHaveLength(3);

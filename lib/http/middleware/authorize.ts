@@ -17,7 +17,15 @@ import type { RouteDef } from '../routes.ts';
 export type Caller =
   | { kind: 'anonymous' }
   | { kind: 'platform'; principal: string }
-  | { kind: 'user'; id: string; email: string | undefined; token: TokenTimes; bearer?: string };
+  | {
+      kind: 'user';
+      id: string;
+      email: string | undefined;
+      token: TokenTimes;
+      bearer?: string;
+      /** `access` or `id`: the gateway accepts both; a route that hands the token to Cognito needs `access`. */
+      tokenUse?: string;
+    };
 
 export interface TenantAccess {
   tenant: TenantRecord;
@@ -51,7 +59,8 @@ export function resolveCaller(route: RouteDef, event: APIGatewayProxyEventV2): C
   const email = typeof claims?.email === 'string' ? claims.email : undefined;
   const { authTime, issuedAt } = tokenClaims(claims);
   const bearer = event.headers?.authorization?.replace(/^Bearer\s+/i, '').trim() || undefined;
-  return { kind: 'user', id: sub, email, token: { authTime, issuedAt }, bearer };
+  const tokenUse = typeof claims?.token_use === 'string' ? claims.token_use : undefined;
+  return { kind: 'user', id: sub, email, token: { authTime, issuedAt }, bearer, tokenUse };
 }
 
 /**

@@ -4281,7 +4281,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `unauthenticated`, `session-revoked`; API Gateway: no valid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4289,7 +4289,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "unauthenticated" | "session-revoked";
                     } & {
                         [key: string]: unknown;
                     });
@@ -4453,7 +4453,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `unauthenticated`, `session-revoked`; API Gateway: no valid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4461,7 +4461,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "unauthenticated" | "session-revoked";
                     } & {
                         [key: string]: unknown;
                     });
@@ -6201,6 +6201,8 @@ export interface operations {
                     crmAccess?: boolean;
                     /** @description The teams the member belongs to. */
                     teamIds?: string[];
+                    /** @description Only when changing your own email: your current password, so a session alone cannot move your login to another address. */
+                    currentPassword?: string;
                 };
             };
         };
@@ -6335,6 +6337,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
                         code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `too-many-requests` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "too-many-requests";
                     } & {
                         [key: string]: unknown;
                     });
