@@ -20,7 +20,16 @@ export function isInactive(
   return member.status === 'active' && Number.isFinite(since) && now - since >= days * DAY_MS;
 }
 
-export function InactiveBadge({ member, now }: { member: { status: string; inactiveSince: string }; now: number }) {
+/** "Inactive since Mar 1, 2026", or just "Inactive" where the date is already beside it. */
+export function InactiveBadge({
+  member,
+  now,
+  short,
+}: {
+  member: { status: string; inactiveSince: string };
+  now: number;
+  short?: boolean;
+}) {
   if (!isInactive(member, now)) return null;
-  return <span className="tag tag-warn">Inactive since {day(member.inactiveSince)}</span>;
+  return <span className="tag tag-warn">{short ? 'Inactive' : `Inactive since ${day(member.inactiveSince)}`}</span>;
 }

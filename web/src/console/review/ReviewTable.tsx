@@ -75,14 +75,14 @@ export const REVIEW_COLUMNS: readonly ReviewColumn[] = [
   },
   { key: 'crm', header: 'CRM access', cell: (r) => (r.crmAccess ? 'Yes' : 'No') },
   { key: 'teams', header: 'Teams', cell: (r, c) => r.teamIds.map(c.teamName).join(', ') || '—' },
-  { key: 'lastLogin', header: 'Last login', cell: (r) => when(r.lastLoginAt) },
+  { key: 'lastLogin', header: 'Last login', cell: (r) => day(r.lastLoginAt) },
   {
     key: 'inactiveSince',
     header: 'Inactive since',
     cell: (r, c) => (
       <>
         {day(r.inactiveSince)}
-        <InactiveBadge member={r} now={c.now} />
+        <InactiveBadge member={r} now={c.now} short />
       </>
     ),
   },
@@ -101,7 +101,7 @@ export function ReviewTable({
 }) {
   return (
     <div className="table-wrap">
-      <table aria-busy={busy || undefined}>
+      <table className="dense" aria-busy={busy || undefined}>
         <caption className="visually-hidden">Access review</caption>
         <thead>
           <tr>
