@@ -1,7 +1,8 @@
 /**
  * The browser suite's kit: Debian's Chromium through playwright-core, the
  * console served by the local gateway (built first when web/dist is stale),
- * axe-core on every screen, mail from SES local, and screenshots for the
+ * axe-core on every screen, mail from SES local (its JSON store, or its own
+ * page as a person reads it), and screenshots for the
  * README when SCREENSHOTS=1 (`npm run screenshots`).
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { expect } from 'vitest';
 import { REPO_ROOT } from '../../infra/local/gateway.ts';
 import { webIsBuilt } from '../../infra/local/web-build.ts';
 import { type SentEmail, sesMessages, startTestGateway, type TestGateway } from '../support/http.ts';
+import { localStack } from '../support/local-stack.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
@@ -100,15 +102,15 @@ export async function checkAccessibility(page: Page, screen: string): Promise<vo
   expect(blocking, `${screen}: serious or critical accessibility violations\n${blocking.join('\n')}`).toEqual([]);
 }
 
-/** The axe results of the run, one line per screen, and as JSON under .local/ for the record. */
-export function reportAccessibility(): void {
+/** The axe results of the run, one line per screen, and as JSON under .local/ (one file per test file) for the record. */
+export function reportAccessibility(file = 'axe-results'): void {
   const lines = axeLog.map(
     (s) =>
       `${s.screen.padEnd(34)} ${s.violations.length === 0 ? 'no violations' : s.violations.map((v) => `${v.id} (${v.impact})`).join(', ')}`,
   );
   console.log(`axe-core, per screen:\n${lines.join('\n')}`);
   mkdirSync(join(REPO_ROOT, '.local'), { recursive: true });
-  writeFileSync(join(REPO_ROOT, '.local', 'axe-results.json'), `${JSON.stringify(axeLog, null, 2)}\n`);
+  writeFileSync(join(REPO_ROOT, '.local', `${file}.json`), `${JSON.stringify(axeLog, null, 2)}\n`);
 }
 
 /** With SCREENSHOTS=1, the page as a PNG in docs/screenshots/ (for the README). */
@@ -140,6 +142,43 @@ export function invitationLink(mail: SentEmail): string {
   const href = /href="([^"]*\/accept-invitation\?token=[^"]+)"/.exec(mail.body.html ?? '')?.[1];
   if (!href) throw new Error(`no accept-invitation link in "${mail.subject}"`);
   return href.replace(/&amp;/g, '&');
+}
+
+/**
+ * SES local's own web page, as a person uses it: finds the mail to `to` whose
+ * subject contains `subject` among those it lists (it polls for new ones itself), shows its
+ * HTML and clicks `link` there. The mail's links open a new window; that window is returned.
+ */
+export async function followMailLink(
+  context: BrowserContext,
+  mail: { to: string; subject: string; link: string },
+): Promise<{ inbox: Page; page: Page }> {
+  const inbox = await context.newPage();
+  await inbox.goto(`${localStack().urls.ses}/`);
+  await visible(inbox.getByRole('heading', { name: 'aws-ses-v2-local viewer' }));
+  // The innermost block holding both lines is that one mail's card.
+  const card = inbox
+    .locator('div')
+    .filter({ hasText: mail.subject })
+    .filter({ hasText: `To: ${mail.to}` })
+    .last();
+  await card.getByRole('button', { name: 'Toggle HTML view' }).click({ timeout: MAIL_WAIT_MS });
+  const link = card.locator('iframe').contentFrame().getByRole('link', { name: mail.link });
+  await link.waitFor();
+  // Each mail card grows into place (a CSS animation): a click inside its frame lands only once it is open.
+  await inbox.evaluate('Promise.all(document.getAnimations().map((animation) => animation.finished))');
+  const [page] = await Promise.all([
+    context.waitForEvent('page', { timeout: MAIL_WAIT_MS }).catch(async (error: Error) => {
+      // What the inbox showed, for whoever reads the failure.
+      const path = join(REPO_ROOT, '.local', `ses-page-${Date.now()}.png`);
+      mkdirSync(join(REPO_ROOT, '.local'), { recursive: true });
+      await inbox.screenshot({ path });
+      throw new Error(`${error.message}: the link in the mail to ${mail.to} opened no window (see ${path})`);
+    }),
+    link.click(),
+  ]);
+  await page.waitForLoadState();
+  return { inbox, page };
 }
 
 export const visible = (locator: Locator) => locator.waitFor({ state: 'visible' });

@@ -25,6 +25,7 @@ export const ALL: Permission[] = [
 ];
 
 export function member(overrides: Partial<Member> = {}): Member {
+  const lastLoginAt = overrides.lastLoginAt === undefined ? '2026-03-01T09:30:00.000Z' : overrides.lastLoginAt;
   return {
     id: 'u-ann',
     tenantId: 't1',
@@ -35,8 +36,11 @@ export function member(overrides: Partial<Member> = {}): Member {
     crmAccess: true,
     status: 'active',
     availability: 'online',
+    effectiveAvailability: overrides.availability ?? 'online',
+    workingHours: null,
     teamIds: [],
-    lastLoginAt: '2026-03-01T09:30:00.000Z',
+    lastLoginAt,
+    inactiveSince: lastLoginAt ?? '2026-02-01T09:30:00.000Z',
     invitedAt: null,
     invitationExpiresAt: null,
     createdAt: '2026-02-01T09:30:00.000Z',

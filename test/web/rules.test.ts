@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONSOLE_CSP, isPagePath, PAGE_PATHS } from '../../web/src/pages';
-import { PASSWORD_MAX, PASSWORD_MIN, PASSWORD_PATTERNS, passwordProblem } from '../../web/src/ui/rules';
+import { MAX_INTERVALS, PASSWORD_MAX, PASSWORD_MIN, PASSWORD_PATTERNS, passwordProblem } from '../../web/src/ui/rules';
 
 // vitest runs from the repository root (import.meta.url is not a file: URL under happy-dom).
 const document = JSON.parse(readFileSync(join(process.cwd(), 'openapi.json'), 'utf8'));
@@ -33,9 +33,25 @@ describe('password rules', () => {
   });
 });
 
+describe('working hours', () => {
+  it('hold at most as many stretches a week as the API takes', () => {
+    const body =
+      document.paths['/v1/tenants/{tenantId}/users/{userId}/working-hours'].put.requestBody.content['application/json'];
+    expect(body.schema.properties.weekly.maxItems).toBe(MAX_INTERVALS);
+  });
+});
+
 describe('page paths', () => {
   it('are the hosted pages and the console screens, never the API', () => {
-    for (const path of ['/', '/sign-in', '/accept-invitation', '/forgot-password', '/users', '/audit/']) {
+    for (const path of [
+      '/',
+      '/sign-in',
+      '/accept-invitation',
+      '/forgot-password',
+      '/users',
+      '/audit/',
+      '/access-review',
+    ]) {
       expect(isPagePath(path), path).toBe(true);
     }
     for (const path of ['/v1/health', '/docs', '/assets/index.js', '/favicon.svg', '/nope']) {

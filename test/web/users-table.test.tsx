@@ -68,6 +68,32 @@ describe('UsersTable', () => {
     expect(within(rows[3] as HTMLElement).getByText('Invited')).toBeTruthy();
   });
 
+  it('flags an active member without a sign-in for 30 days: “Inactive since …”', () => {
+    const now = Date.parse('2026-06-01T12:00:00.000Z');
+    render(
+      <UsersTable
+        members={[
+          member({ lastLoginAt: '2026-04-20T12:00:00.000Z' }),
+          member({ id: 'u-new', email: 'new@acme.test', lastLoginAt: '2026-05-20T12:00:00.000Z' }),
+          member({
+            id: 'u-gone',
+            email: 'gone@acme.test',
+            status: 'deactivated',
+            lastLoginAt: '2026-01-20T12:00:00.000Z',
+          }),
+        ]}
+        lookups={{ ...lookups, now }}
+        onAction={() => {}}
+        actionsFor={() => []}
+      />,
+    );
+    const [ann, recent, gone] = screen.getAllByRole('row').slice(1) as HTMLElement[];
+    expect(within(ann as HTMLElement).getByText('Inactive since Apr 20, 2026')).toBeTruthy();
+    expect(within(recent as HTMLElement).queryByText(/Inactive since/)).toBeNull();
+    // Deactivated people have no access to review.
+    expect(within(gone as HTMLElement).queryByText(/Inactive since/)).toBeNull();
+  });
+
   it('says so when no member matches', () => {
     render(<UsersTable members={[]} lookups={lookups} onAction={() => {}} actionsFor={() => []} />);
     expect(screen.getByText('No users match these filters.')).toBeTruthy();

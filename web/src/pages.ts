@@ -13,7 +13,16 @@ export const HOSTED_PAGES = [
   '/accept-invitation',
 ] as const;
 
-export const CONSOLE_SCREENS = ['/', '/users', '/roles', '/teams', '/audit', '/profile', '/tenants'] as const;
+export const CONSOLE_SCREENS = [
+  '/',
+  '/users',
+  '/roles',
+  '/teams',
+  '/audit',
+  '/access-review',
+  '/profile',
+  '/tenants',
+] as const;
 
 export const PAGE_PATHS: readonly string[] = [...HOSTED_PAGES, ...CONSOLE_SCREENS];
 

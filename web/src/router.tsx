@@ -11,11 +11,16 @@ const notify = () => {
 };
 if (typeof window !== 'undefined') window.addEventListener('popstate', notify);
 
-export function navigate(to: string, options: { replace?: boolean } = {}): void {
-  if (options.replace) history.replaceState(null, '', to);
-  else history.pushState(null, '', to);
+/** Goes to `to`; `state` rides on the history entry (e.g. a pager's trail of cursors) and survives a reload. */
+export function navigate(to: string, options: { replace?: boolean; state?: unknown } = {}): void {
+  const state = options.state ?? null;
+  if (options.replace) history.replaceState(state, '', to);
+  else history.pushState(state, '', to);
   notify();
 }
+
+/** The state of the current history entry (null when it has none, e.g. a typed or shared URL). */
+export const historyState = (): unknown => (typeof history === 'undefined' ? null : history.state);
 
 const snapshot = () => `${location.pathname}${location.search}`;
 
@@ -33,7 +38,10 @@ export function useLocation(): { path: string; query: URLSearchParams } {
 }
 
 /** Replaces the query (empty values dropped), keeping the path; a new history entry unless `replace`. */
-export function setQuery(values: Record<string, string | undefined>, options: { replace?: boolean } = {}): void {
+export function setQuery(
+  values: Record<string, string | undefined>,
+  options: { replace?: boolean; state?: unknown } = {},
+): void {
   const query = new URLSearchParams();
   for (const [key, value] of Object.entries(values)) if (value) query.set(key, value);
   const search = query.toString();

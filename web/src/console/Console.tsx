@@ -14,6 +14,7 @@ import { ErrorText } from '../ui/Dialog';
 import { AuditScreen } from './audit/AuditScreen';
 import { ConsoleContext, consoleState, useConsole, visibleScreens } from './context';
 import { ProfileScreen } from './profile/ProfileScreen';
+import { ReviewScreen } from './review/ReviewScreen';
 import { RolesScreen } from './roles/RolesScreen';
 import { TenantPicker } from './TenantPicker';
 import { TeamsScreen } from './teams/TeamsScreen';
@@ -131,6 +132,8 @@ function Screen({ path }: { path: string }) {
       return <TeamsScreen />;
     case '/audit':
       return <AuditScreen />;
+    case '/access-review':
+      return <ReviewScreen />;
     default:
       return <ProfileScreen />;
   }

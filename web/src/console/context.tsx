@@ -31,6 +31,7 @@ export const SCREENS: readonly { path: string; label: string; permission?: Permi
   { path: '/roles', label: 'Roles', permission: 'roles:view' },
   { path: '/teams', label: 'Teams', permission: 'teams:view' },
   { path: '/audit', label: 'Audit', permission: 'audit:view' },
+  { path: '/access-review', label: 'Access review', permission: 'audit:view' },
   { path: '/profile', label: 'My profile' },
 ];
 

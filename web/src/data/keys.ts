@@ -12,5 +12,6 @@ export const keys = {
   teams: (t: string) => ['tenant', t, 'teams'] as const,
   teamMembers: (t: string, teamId: string) => ['tenant', t, 'teams', teamId, 'members'] as const,
   teamQueue: (t: string, teamId: string) => ['tenant', t, 'teams', teamId, 'queue'] as const,
+  review: (t: string, cursor: string | undefined) => ['tenant', t, 'review', cursor ?? ''] as const,
   audit: (t: string, filters: Record<string, string | undefined>) => ['tenant', t, 'audit', filters] as const,
 };

@@ -21,3 +21,12 @@ export function when(iso: string | null | undefined, never = 'Never'): string {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : dateTime.format(date);
 }
+
+const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+
+/** The day of an instant, in the reader's zone ("Mar 1, 2026"). */
+export function day(iso: string | null | undefined, never = 'Never'): string {
+  if (!iso) return never;
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : dateOnly.format(date);
+}

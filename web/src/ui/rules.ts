@@ -20,3 +20,6 @@ export function passwordProblem(password: string): string | undefined {
 
 /** The patterns the API's Password schema lists (allOf), in the same order. */
 export const PASSWORD_PATTERNS = ['[a-z]', '[A-Z]', '[0-9]'] as const;
+
+/** Working hours: at most this many intervals a week (the API's `weekly` maxItems). */
+export const MAX_INTERVALS = 28;

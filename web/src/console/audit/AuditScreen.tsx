@@ -14,6 +14,7 @@ import { setQuery, useLocation } from '../../router';
 import { ErrorText } from '../../ui/Dialog';
 import { SelectField, TextField } from '../../ui/Field';
 import { when } from '../../ui/format';
+import { Pager } from '../../ui/Pager';
 import { useConsole } from '../context';
 
 const FILTERS = ['action', 'actorId', 'targetId', 'since', 'until', 'cursor'] as const;
@@ -118,18 +119,12 @@ export function AuditScreen() {
           </tbody>
         </table>
       </div>
-      <nav className="pager" aria-label="Pages of audit events">
-        {filters.cursor ? (
-          <button type="button" onClick={() => setQuery({ ...filters, cursor: undefined })}>
-            First page
-          </button>
-        ) : null}
-        {audit.data?.nextCursor ? (
-          <button type="button" onClick={() => setQuery({ ...filters, cursor: audit.data?.nextCursor ?? undefined })}>
-            Next page
-          </button>
-        ) : null}
-      </nav>
+      <Pager
+        label="Pages of audit events"
+        query={{ ...filters, cursor: undefined }}
+        cursor={filters.cursor}
+        nextCursor={audit.data?.nextCursor}
+      />
     </section>
   );
 }

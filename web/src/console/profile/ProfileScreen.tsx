@@ -1,6 +1,7 @@
 /**
- * My profile: my availability, change my password, sign out (here or
- * everywhere) and switch organisation.
+ * My profile: my availability (my choice, and what assignment goes by right
+ * now), my working hours, change my password, sign out (here or everywhere)
+ * and switch organisation.
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
@@ -14,7 +15,9 @@ import { ErrorText } from '../../ui/Dialog';
 import { TextField } from '../../ui/Field';
 import { ROLE_LABELS } from '../../ui/format';
 import { PASSWORD_HINT, PASSWORD_MIN, passwordProblem } from '../../ui/rules';
+import { availabilityText } from '../../ui/schedule';
 import { useConsole } from '../context';
+import { WorkingHoursPanel } from './WorkingHoursPanel';
 
 export function ProfileScreen() {
   const { tenantId, me } = useConsole();
@@ -93,7 +96,12 @@ export function ProfileScreen() {
             </div>
           ))}
         </fieldset>
+        <p>
+          Right now: <strong>{availabilityText(me)}</strong>
+        </p>
       </section>
+
+      <WorkingHoursPanel tenantId={tenantId} userId={me.id} hours={me.workingHours} />
 
       <ChangePassword onDone={() => setStatus('Your password was changed. Your other sessions were signed out.')} />
 

@@ -1,6 +1,7 @@
 /**
  * Teams: each team's assignment strategy and capacity; the open team (in the
- * URL) lists its members with their availability, and its queue of waiting
+ * URL) lists its members with their availability (chosen, and effective
+ * now under their working hours) and hours, and its queue of waiting
  * conversations, oldest first, each with why it waits. teams:manage shows the controls that change them.
  */
 import { type FormEvent, useState } from 'react';
@@ -20,6 +21,7 @@ import { setQuery, useLocation } from '../../router';
 import { ConfirmDialog, Dialog, ErrorText } from '../../ui/Dialog';
 import { SelectField, TextField } from '../../ui/Field';
 import { STATUS_LABELS, when } from '../../ui/format';
+import { availabilityText, scheduleSummary } from '../../ui/schedule';
 import { useConsole } from '../context';
 
 /** Why a conversation waits, in words (the API's QueueReason). */
@@ -188,6 +190,7 @@ function TeamDetail({ team, manage }: { team: Team; manage: boolean }) {
               <th scope="col">Email</th>
               <th scope="col">Status</th>
               <th scope="col">Availability</th>
+              <th scope="col">Working hours</th>
               <th scope="col">
                 <span className="visually-hidden">Actions</span>
               </th>
@@ -196,7 +199,7 @@ function TeamDetail({ team, manage }: { team: Team; manage: boolean }) {
           <tbody>
             {members.data?.items.length === 0 ? (
               <tr>
-                <td colSpan={5}>No members yet.</td>
+                <td colSpan={6}>No members yet.</td>
               </tr>
             ) : null}
             {members.data?.items.map((m) => {
@@ -209,10 +212,11 @@ function TeamDetail({ team, manage }: { team: Team; manage: boolean }) {
                   <td>{m.email}</td>
                   <td>{STATUS_LABELS[m.status]}</td>
                   <td>
-                    <span className={`availability availability-${m.availability}`}>
-                      {m.availability === 'online' ? 'Online' : 'Away'}
+                    <span className={`availability availability-${m.effectiveAvailability}`}>
+                      {availabilityText(m)}
                     </span>
                   </td>
+                  <td>{scheduleSummary(m.workingHours)}</td>
                   <td className="row-actions">
                     {mayToggle ? (
                       <button

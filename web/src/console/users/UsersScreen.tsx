@@ -28,6 +28,7 @@ import { setQuery, useLocation } from '../../router';
 import { ConfirmDialog, ErrorText } from '../../ui/Dialog';
 import { SelectField, TextField } from '../../ui/Field';
 import { ROLE_LABELS, STATUS_LABELS } from '../../ui/format';
+import { Pager } from '../../ui/Pager';
 import { useConsole } from '../context';
 import type { Lookups } from './columns';
 import { MemberDialog, type MemberDialogMode, type MemberSubmit } from './MemberDialog';
@@ -176,7 +177,6 @@ export function UsersScreen() {
     } else runLifecycle(member, action);
   }
 
-  const next = users.data?.nextCursor;
   return (
     <section aria-labelledby="users-title">
       <div className="screen-head">
@@ -307,18 +307,12 @@ export function UsersScreen() {
         <p role="status">Loading users…</p>
       ) : null}
 
-      <nav className="pager" aria-label="Pages of users">
-        {filters.cursor ? (
-          <button type="button" onClick={() => setQuery(inUrl({ ...filters, cursor: undefined }))}>
-            First page
-          </button>
-        ) : null}
-        {next ? (
-          <button type="button" onClick={() => setQuery(inUrl({ ...filters, cursor: next }))}>
-            Next page
-          </button>
-        ) : null}
-      </nav>
+      <Pager
+        label="Pages of users"
+        query={inUrl({ ...filters, cursor: undefined })}
+        cursor={filters.cursor}
+        nextCursor={users.data?.nextCursor}
+      />
 
       {open?.kind === 'member' ? (
         <MemberDialog

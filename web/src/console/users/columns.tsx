@@ -2,12 +2,15 @@
 import type { ReactNode } from 'react';
 import type { Member } from '../../data/users';
 import { ROLE_LABELS, STATUS_LABELS, when } from '../../ui/format';
+import { InactiveBadge } from '../../ui/Inactive';
 
 export interface Lookups {
   roleName: (roleId: string) => string;
   teamName: (teamId: string) => string;
   ownerId: string;
   myId: string;
+  /** The instant the inactive badge is judged at (default: now). */
+  now?: number;
 }
 
 export interface Column {
@@ -38,5 +41,14 @@ export const COLUMNS: readonly Column[] = [
   },
   { key: 'crm', header: 'CRM access', cell: (m) => (m.role === 'admin' || m.crmAccess ? 'Yes' : 'No') },
   { key: 'teams', header: 'Teams', cell: (m, l) => m.teamIds.map(l.teamName).join(', ') || '—' },
-  { key: 'lastLogin', header: 'Last login', cell: (m) => when(m.lastLoginAt) },
+  {
+    key: 'lastLogin',
+    header: 'Last login',
+    cell: (m, l) => (
+      <>
+        {when(m.lastLoginAt)}
+        <InactiveBadge member={m} now={l.now ?? Date.now()} />
+      </>
+    ),
+  },
 ];
