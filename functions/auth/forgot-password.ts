@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { startPasswordReset } from '../../lib/aws/identity.ts';
 import { accepted } from '../../lib/http/reply.ts';
 import { route } from '../../lib/http/route.ts';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
-import { z } from 'zod';
+import * as z from 'zod';
 import { notFound } from '../../lib/domain/errors.ts';
 import { DOCS_CSP } from '../../lib/http/docs.ts';
 import { raw } from '../../lib/http/reply.ts';

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { OPENAPI_FILE, REPO_ROOT } from '../../infra/cli/openapi.ts';
 import { DOCS_CSP } from '../../lib/http/docs.ts';
 import { ROUTES } from '../../lib/http/routes.ts';
