@@ -1,7 +1,7 @@
 /** SES adapter: the invitation, welcome and auto-suspension digest emails, as text and HTML. */
 import { SendEmailCommand } from '@aws-sdk/client-ses';
 import { config } from '../config.ts';
-import { ses } from './clients.ts';
+import { ses } from './ses-client.ts';
 
 export interface InvitationMail {
   to: string;
