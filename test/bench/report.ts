@@ -79,9 +79,10 @@ function barRows(results: Results, details: Details): string[][] {
   if (results.overhead) {
     const figures = Object.entries(results.overhead);
     const misses = figures.filter(([, f]) => !f.pass);
+    const shares = figures.map(([, f]) => f.inProcessRatio).filter((r) => Number.isFinite(r));
     rows.push([
       `Overhead: route ≤ ${OVERHEAD_BAR} × its DynamoDB calls made directly`,
-      `${figures.length - misses.length}/${figures.length} pass${misses.length ? `; misses: ${misses.map(([id, f]) => `${id} ${f.ratio}×`).join(', ')}` : ''}`,
+      `${figures.length - misses.length}/${figures.length} pass${misses.length ? `; misses: ${misses.map(([id, f]) => `${id} ${f.ratio}×`).join(', ')}` : ''}${shares.length ? `. Roster's handler alone (in process, no gateway): ${Math.min(...shares)}–${Math.max(...shares)}× its AWS calls` : ''}`,
     ]);
   }
   if (results.coldStart) {
@@ -225,7 +226,7 @@ export function renderTable(results: Results, details: Details): string {
   );
   if (results.overhead) {
     parts.push(
-      `Medians over ${Object.values(results.overhead)[0]?.iterations ?? '?'} interleaved iterations; IQR in brackets; ratio range = ratio of medians per block of iterations. The gateway floor (\`GET /v1/health\`, no AWS call) was ${fmt(details.overhead?.gatewayFloorMs, 2)} ms.`,
+      `Medians over ${Object.values(results.overhead)[0]?.iterations ?? '?'} interleaved iterations; IQR in brackets; ratio range = ratio of medians per block of iterations. The gateway floor (\`GET /v1/health\`, no AWS call) was ${fmt(details.overhead?.gatewayFloorMs, 2)} ms. *In process* = the same request handed to the route's handler in the bench's process, as the gateway hands it (its event and context; no HTTP, no JWT check): what the Lambda adds, against the direct calls (with Cognito/SES when the route makes them); *gateway + client* = route − in process.`,
       '',
       table(
         [
@@ -235,6 +236,8 @@ export function renderTable(results: Results, details: Details): string {
           'ratio (range)',
           'with Cognito/SES replayed',
           'fixed cost ms (before / between / after AWS calls)',
+          'in process ms (÷ direct)',
+          'gateway + client ms',
           'result',
         ],
         Object.entries(results.overhead).map(([id, f]) => [
@@ -246,6 +249,8 @@ export function renderTable(results: Results, details: Details): string {
             ? '–'
             : `${f.ratioWithExternal} (${f.externalCalls.join(', ')}: ${fmt(f.directWithExternalMedianMs)} ms direct)`,
           `${fmt(f.fixedCostMedianMs)} (${fmt(f.fixedCostSplitMs.beforeFirstCall)} / ${fmt(f.fixedCostSplitMs.betweenCalls)} / ${fmt(f.fixedCostSplitMs.afterLastCall)})`,
+          `${fmt(f.inProcessMedianMs)} (${f.inProcessRatio})`,
+          fmt(f.gatewayMedianMs),
           mark(f.pass),
         ]),
       ),
