@@ -332,7 +332,7 @@ export function renderTable(results: Results, details: Details): string {
         ],
       ),
       '',
-      `${list.members.big} vs ${list.members.small} members, ${list.requests} DynamoDB requests per page, ${list.iterations} interleaved iterations. Inside the limit-10 route call the members Query alone took ${fmt(list.queryInRouteMs.big)} vs ${fmt(list.queryInRouteMs.small)} ms (${list.queryInRouteMs.ratio}×).`,
+      `${list.members.big} vs ${list.members.small} members, ${list.requests} DynamoDB requests per page, ${list.iterations} interleaved iterations. Inside the limit-10 route call the members Query alone took ${fmt(list.queryInRouteMs.big)} vs ${fmt(list.queryInRouteMs.small)} ms (${list.queryInRouteMs.ratio}×). Roster's share (route minus its requests sent directly, limit 10): ${fmt(list.rosterShareMs.big)} ms for the big tenant, ${fmt(list.rosterShareMs.small)} ms for the small one. The members Query sent directly as the route sends it (a key range, \`sk BETWEEN\`): ${fmt(list.membersQuery.range.bigMs)} vs ${fmt(list.membersQuery.range.smallMs)} ms (${list.membersQuery.range.ratio}×); the same Query with \`begins_with(sk, …)\`, which DynamoDB Local evaluates over the whole partition: ${fmt(list.membersQuery.beginsWith.bigMs)} vs ${fmt(list.membersQuery.beginsWith.smallMs)} ms (${list.membersQuery.beginsWith.ratio}×).`,
     );
     const expiry = details.scale?.expiry;
     if (expiry && results.scale.expiry10k) {
