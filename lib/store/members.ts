@@ -383,11 +383,14 @@ export async function listMembers(
   tenantId: string,
   page: { limit: number; cursor?: string },
   filter: MemberFilter,
-  /** `now`: the clock `inactiveDays` counts back from (the request's). */
-  options: { sort?: MemberSort; now?: Date } = {},
+  /**
+   * `now`: the clock `inactiveDays` counts back from (the request's); `list`: the list the cursors are bound
+   * to, when another list pages the same members (the access review's cursors are not the users list's).
+   */
+  options: { sort?: MemberSort; now?: Date; list?: string } = {},
 ): Promise<{ items: MemberRecord[]; nextCursor: string | null }> {
   const { inactiveDays, ...fields } = filter;
-  const scope = filteredScope(`MEMBERS#${tenantId}`, {
+  const scope = filteredScope(`${options.list ?? 'MEMBERS'}#${tenantId}`, {
     ...fields,
     q: filter.q?.toLowerCase(),
     inactiveDays: inactiveDays?.toString(),
