@@ -2,7 +2,7 @@
  * The only reader of `process.env`: parsed and validated once, on first use,
  * failing with one clear message naming every missing or invalid variable.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const Env = z.object({
   TABLE_NAME: z.string().min(1),

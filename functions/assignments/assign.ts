@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { assignToMember, assignToTeam } from '../../lib/app/assignments.ts';
 import { drainBudget } from '../../lib/app/drain.ts';
 import { ok } from '../../lib/http/reply.ts';

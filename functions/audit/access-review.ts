@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { accessReview } from '../../lib/app/review.ts';
 import { reviewCsv } from '../../lib/domain/review.ts';
 import { preferredMedia } from '../../lib/http/negotiate.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ok } from '../../lib/http/reply.ts';
 import { route } from '../../lib/http/route.ts';
 import { Pagination, TenantPath } from '../../lib/http/schemas.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { changePassword } from '../../lib/app/credentials.ts';
 import { unknownIdentity } from '../../lib/domain/identity.ts';
 import { ok } from '../../lib/http/reply.ts';

@@ -1,10 +1,10 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { startPasswordReset } from '../../lib/aws/identity.ts';
+import { publicRoute } from '../../lib/http/public-route.ts';
 import { accepted } from '../../lib/http/reply.ts';
-import { route } from '../../lib/http/route.ts';
 import { Email } from '../../lib/http/schemas.ts';
 
-export const handler = route('forgotPassword', {
+export const handler = publicRoute('forgotPassword', {
   body: z.object({ email: Email }).strict(),
   run: async ({ body }) => {
     await startPasswordReset(body.email);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { signOut } from '../../lib/app/credentials.ts';
 import { unknownIdentity } from '../../lib/domain/identity.ts';
 import { noContent } from '../../lib/http/reply.ts';

@@ -1,7 +1,7 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { acceptInvitation } from '../../lib/app/invitations.ts';
+import { publicRoute } from '../../lib/http/public-route.ts';
 import { ok } from '../../lib/http/reply.ts';
-import { route } from '../../lib/http/route.ts';
 import { PersonName, Token } from '../../lib/http/schemas.ts';
 
 /** `password`: a new login's chosen one, or an existing login's own as proof; a bearer token is proof too. */
@@ -9,7 +9,7 @@ const Body = z
   .object({ token: Token, name: PersonName.optional(), password: z.string().min(1).max(256).optional() })
   .strict();
 
-export const handler = route('acceptInvitation', {
+export const handler = publicRoute('acceptInvitation', {
   body: Body,
   run: async ({ body, headers, now }) => {
     const bearer = headers.authorization?.replace(/^Bearer\s+/i, '').trim() || undefined;

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
-import { z } from 'zod';
+import * as z from 'zod';
 import { notFound } from '../../lib/domain/errors.ts';
 import { DOCS_CSP } from '../../lib/http/docs.ts';
+import { publicRoute } from '../../lib/http/public-route.ts';
 import { raw } from '../../lib/http/reply.ts';
-import { route } from '../../lib/http/route.ts';
 
 /** Starts Swagger UI on the document this API serves (relative to the page at /docs). */
 const INIT = `window.ui = SwaggerUIBundle({
@@ -43,7 +43,7 @@ function load(name: string) {
   return { type: asset.type, ...found };
 }
 
-export const handler = route('docsAsset', {
+export const handler = publicRoute('docsAsset', {
   params: z.object({ asset: z.string().max(64) }).strict(),
   run: async ({ params, headers }) => {
     const { type, text, gzip } = load(params.asset);

@@ -1,6 +1,6 @@
 import { DOCS_CSP } from '../../lib/http/docs.ts';
+import { publicRoute } from '../../lib/http/public-route.ts';
 import { raw } from '../../lib/http/reply.ts';
-import { route } from '../../lib/http/route.ts';
 
 /**
  * The API reference: Swagger UI over GET /v1/openapi.json, every script and
@@ -24,7 +24,7 @@ const PAGE = `<!doctype html>
 </html>
 `;
 
-export const handler = route('docs', {
+export const handler = publicRoute('docs', {
   run: async () =>
     raw(PAGE, 'text/html; charset=utf-8', {
       'content-security-policy': DOCS_CSP,

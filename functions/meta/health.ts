@@ -1,6 +1,6 @@
+import { publicRoute } from '../../lib/http/public-route.ts';
 import { ok } from '../../lib/http/reply.ts';
-import { route } from '../../lib/http/route.ts';
 
-export const handler = route('health', {
+export const handler = publicRoute('health', {
   run: async ({ now }) => ok({ status: 'ok', time: now.toISOString() }),
 });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { provisionTenant } from '../../lib/app/tenants.ts';
 import { created, etagOf } from '../../lib/http/reply.ts';
 import { route } from '../../lib/http/route.ts';

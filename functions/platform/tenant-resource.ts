@@ -1,5 +1,5 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { changeTenant, provisionTenant } from '../../lib/app/tenants.ts';
 import { isDomainError } from '../../lib/domain/errors.ts';
 import { logger } from '../../lib/http/log.ts';

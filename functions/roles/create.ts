@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { createRole } from '../../lib/app/roles.ts';
 import type { RoleView } from '../../lib/domain/records.ts';
 import { idempotencyFrom } from '../../lib/http/idempotency.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { createTeam } from '../../lib/app/teams.ts';
 import type { TeamView } from '../../lib/domain/records.ts';
 import { idempotencyFrom } from '../../lib/http/idempotency.ts';

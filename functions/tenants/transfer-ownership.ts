@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { transferOwnership } from '../../lib/app/ownership.ts';
 import { tenantView } from '../../lib/domain/records.ts';
 import { etagOf, ok } from '../../lib/http/reply.ts';

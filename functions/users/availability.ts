@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { drainBudget } from '../../lib/app/drain.ts';
 import { setAvailability } from '../../lib/app/teams.ts';
 import { memberView } from '../../lib/domain/records.ts';

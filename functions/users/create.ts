@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { createMember } from '../../lib/app/members.ts';
 import { idempotencyFrom } from '../../lib/http/idempotency.ts';
 import { reply } from '../../lib/http/reply.ts';

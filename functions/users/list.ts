@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { STATUSES } from '../../lib/domain/lifecycle.ts';
 import { memberView } from '../../lib/domain/records.ts';
 import { ok } from '../../lib/http/reply.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { resetPassword } from '../../lib/app/lifecycle.ts';
 import { noContent } from '../../lib/http/reply.ts';
 import { route } from '../../lib/http/route.ts';

@@ -19,6 +19,7 @@ export async function accessReview(
   access: TenantAccess,
   page: { limit: number; cursor?: string },
 ): Promise<AccessReview> {
+  // Its own cursors: a users-list cursor is foreign here (a 400), as any list's is to another.
   const { items, nextCursor } = await listMembers(access.tenant.id, page, {}, { now: access.now, list: 'REVIEW' });
   return {
     tenantId: access.tenant.id,

@@ -22,7 +22,7 @@ import {
 import { config } from '../config.ts';
 import { DomainError } from '../domain/errors.ts';
 import { logger } from '../http/log.ts';
-import { cognito } from './clients.ts';
+import { cognito } from './cognito-client.ts';
 
 const nameOf = (error: unknown) => (error as { name?: string } | null)?.name ?? '';
 

@@ -1,42 +1,14 @@
 /**
- * Tokens as Roster reads them: the times a Cognito token carries, and the
- * verification of a bearer offered as proof on a public route (where no API
- * Gateway authorizer ran). Verification is against the pool's own JWKS.
+ * The verification of a bearer offered as proof on a public route (where no
+ * API Gateway authorizer ran), against the pool's own JWKS. Reading a token's
+ * claims needs none of this (claims.ts).
  */
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { JwtVerifier } from 'aws-jwt-verify/jwt-verifier';
 import { config } from '../config.ts';
-import type { TokenTimes } from '../domain/identity.ts';
+import { type TokenClaims, tokenClaims } from './claims.ts';
 
-export interface TokenClaims extends TokenTimes {
-  sub?: string;
-}
-
-/** The payload of a JWT without checking it: only for tokens Cognito just handed to Roster itself. */
-export function readClaims(token: string): Record<string, unknown> | undefined {
-  const payload = token.split('.')[1];
-  if (!payload) return undefined;
-  try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    return claims && typeof claims === 'object' ? (claims as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const seconds = (value: unknown) => {
-  const n = typeof value === 'string' ? Number(value) : value;
-  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
-};
-
-/** `sub`, `auth_time` and `iat` from claims (numbers, or API Gateway's strings). */
-export function tokenClaims(claims: Record<string, unknown> | undefined): TokenClaims {
-  return {
-    sub: typeof claims?.sub === 'string' ? claims.sub : undefined,
-    authTime: seconds(claims?.auth_time),
-    issuedAt: seconds(claims?.iat),
-  };
-}
+export { readClaims, type TokenClaims, tokenClaims } from './claims.ts';
 
 let verifier: ReturnType<typeof JwtVerifier.create> | undefined;
 

@@ -5,7 +5,7 @@
  */
 import { SendEmailCommand } from '@aws-sdk/client-ses';
 import { config } from '../config.ts';
-import { ses } from './clients.ts';
+import { ses } from './ses-client.ts';
 
 export interface InvitationMail {
   to: string;

@@ -5,7 +5,7 @@
  * time by `npm run openapi`; the deployed function serves the written file.
  */
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiResponsesObject } from 'zod-openapi';
 import type { ErrorCode } from '../domain/errors.ts';
 import { describeRequestFields } from './fields.ts';

@@ -5,7 +5,7 @@
  * the request headers it honours, and an example request body.
  * Keyed by route id; a test fails when a route has no entry.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ErrorCode } from '../domain/errors.ts';
 import * as view from './views.ts';
 

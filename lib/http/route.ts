@@ -1,121 +1,56 @@
 /**
- * The handler factory. Every route handler is `route(id, { schemas, run })`;
- * this owns the pipeline, in order: normalise → authenticate → validate path →
- * authorise (one consistent read) → validate query and body → run → respond,
- * with every failure an RFC 9457 problem.
+ * The handler factory of every row with a caller: `route(id, { schemas, run })`
+ * runs the shared pipeline (pipeline.ts) with authorisation from the table —
+ * a tenant route's one consistent read of membership, tenant and login, a
+ * platform twin's tenant read, another user route's login read. Public rows
+ * use `publicRoute()` (public-route.ts), which loads none of this.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Access } from '../app/access.ts';
-import { DomainError } from '../domain/errors.ts';
-import type { IdentityState } from '../domain/identity.ts';
 import type { Permission } from '../domain/permissions.ts';
-import { logger } from './log.ts';
-import {
-  authorizeSession,
-  authorizeTenant,
-  type Caller,
-  resolveCaller,
-  type TenantAccess,
-} from './middleware/authorize.ts';
+import { authorizeSession, authorizeTenant, type TenantAccess } from './middleware/authorize.ts';
 import { authorizePlatformTenant } from './middleware/platform-access.ts';
-import { correlationIdOf, httpRequest, type ParsedEvent } from './middleware/request.ts';
-import { httpResponse } from './middleware/response.ts';
-import { validatePart } from './middleware/validate.ts';
-import type { Reply } from './reply.ts';
-import { type RouteDef, type RouteId, type RouteRows, routeById, twinRouteOf } from './routes.ts';
+import {
+  type AnySchema,
+  type Authorise,
+  isTenantRoute,
+  type NoBody,
+  type NoParams,
+  type NoQuery,
+  pipeline,
+  type RouteSpec,
+} from './pipeline.ts';
+import { type RouteId, type RouteRows, routeById, twinRouteOf } from './routes.ts';
 
-export interface RouteInput<P, Q, B, A> {
-  params: P;
-  query: Q;
-  body: B;
-  headers: Record<string, string>;
-  caller: Caller;
-  /**
-   * On tenant routes (`/v1/tenants/{tenantId}…`): the caller's live membership,
-   * tenant and permissions — or, on a platform twin, the tenant and the
-   * permissions the twin's row grants the platform.
-   */
-  access: A;
-  /** On other user routes: the caller's login as recorded (session already checked); undefined if unrecorded. */
-  identity?: IdentityState;
-  correlationId: string;
-  route: RouteDef;
-  /** The request's clock, read once. */
-  now: Date;
-  /** Milliseconds left before the Lambda's time limit (long-running use cases stop in time). */
-  remainingMs: () => number;
-  /**
-   * Aborted {@link TIMEOUT_EARLY_MS} before the Lambda's time limit, when the request is answered with a
-   * 503 instead: pass it to long calls (`client.send(command, { abortSignal: signal })`) to stop them too.
-   */
-  signal: AbortSignal;
-}
-
-/**
- * How long before the Lambda's time limit a request is cut off (middy's `timeoutEarlyInMillis`): enough to
- * answer a 503 problem with `Retry-After` and log it, rather than be killed mid-request by Lambda.
- */
-export const TIMEOUT_EARLY_MS = 500;
-
-type AnySchema = z.ZodType;
-const NoParams = z.object({}).strict();
-const NoQuery = z.object({}).strict();
-const NoBody = z.undefined({ message: 'This operation takes no request body' });
-
-export interface RouteSpec<P extends AnySchema, Q extends AnySchema, B extends AnySchema, A> {
-  params?: P;
-  query?: Q;
-  body?: B;
-  /** A non-tenant user route that checks the caller's session itself, on a read it makes anyway. */
-  checksSession?: true;
-  run: (input: RouteInput<z.output<P>, z.output<Q>, z.output<B>, A>) => Promise<Reply>;
-}
+export {
+  isTenantRoute,
+  type RouteInput,
+  type RouteSchemas,
+  type RouteSpec,
+  signedIn,
+  TIMEOUT_EARLY_MS,
+} from './pipeline.ts';
 
 const TenantPath = z.object({ tenantId: z.string(), userId: z.string().optional() }).passthrough();
 
-/** The signed-in caller of a user route, with the access token they presented (an id token is not one). */
-export function signedIn(caller: Caller): { id: string; bearer: string } {
-  if (caller.kind !== 'user' || !caller.bearer) throw new DomainError('unauthenticated', 'Sign in to continue.');
-  if (caller.tokenUse !== undefined && caller.tokenUse !== 'access') {
-    throw new DomainError('unauthenticated', 'This needs your access token (not the id token).');
+/** Authorisation from the table, by the row the request came through. */
+const authoriseFromTable: Authorise = async ({ def, caller, params, now }, spec) => {
+  if (isTenantRoute(def) && caller.kind === 'user') {
+    const { tenantId, userId } = TenantPath.parse(params);
+    // A `self` route: the member the path names acts on themselves without the permission.
+    const needed = def.self && userId === caller.id ? null : (def.permission ?? null);
+    return { access: await authorizeTenant(caller, tenantId, needed, now) };
   }
-  return { id: caller.id, bearer: caller.bearer };
-}
-
-/** A route acting inside one tenant: a member's route under /v1/tenants/{tenantId}, or its platform twin. */
-export function isTenantRoute(def: RouteDef): boolean {
-  return (def.auth === 'user' && def.path.startsWith('/v1/tenants/{tenantId}')) || def.twinOf !== undefined;
-}
-
-/** Which of a handler's rows the event came through: API Gateway's route key names it. */
-function servedRow(def: RouteDef, twin: RouteDef | undefined, event: APIGatewayProxyEventV2): RouteDef {
-  if (!twin) return def;
-  const path = event.routeKey?.split(' ')[1] ?? event.rawPath ?? '';
-  return path.startsWith('/v1/platform/') ? twin : def;
-}
-
-function toResult(reply: Reply): APIGatewayProxyStructuredResultV2 {
-  if (reply.body === undefined) return { statusCode: reply.status, headers: { ...reply.headers } };
-  if (reply.contentType !== undefined) {
-    const text = typeof reply.body === 'string';
-    return {
-      statusCode: reply.status,
-      headers: { 'content-type': reply.contentType, ...reply.headers },
-      body: text ? (reply.body as string) : Buffer.from(reply.body as Uint8Array).toString('base64'),
-      isBase64Encoded: !text,
-    };
+  if (def.twinOf && caller.kind === 'platform') {
+    return { access: await authorizePlatformTenant(caller.principal, TenantPath.parse(params).tenantId, def, now) };
   }
-  return {
-    statusCode: reply.status,
-    headers: { 'content-type': 'application/json; charset=utf-8', ...reply.headers },
-    body: JSON.stringify(reply.body),
-  };
-}
+  if (caller.kind === 'user' && !spec.checksSession) return { identity: await authorizeSession(caller) };
+  return {};
+};
 
 type RouteOf<I extends RouteId> = Extract<RouteRows[number], { id: I }>;
+/** Rows with a caller (user or platform credentials); public rows are `publicRoute()`'s. */
+export type AuthorisedRouteId = Exclude<RouteId, Extract<RouteRows[number], { auth: 'public' }>['id']>;
 /**
  * Tenant routes get `access: TenantAccess` — or `Access` (a member or the
  * platform) when the row has a platform twin; others `undefined`. Decided by the route table's row.
@@ -128,72 +63,12 @@ type AccessOf<I extends RouteId> =
     : undefined;
 
 export function route<
-  I extends RouteId,
+  I extends AuthorisedRouteId,
   P extends AnySchema = typeof NoParams,
   Q extends AnySchema = typeof NoQuery,
   B extends AnySchema = typeof NoBody,
 >(id: I, spec: RouteSpec<P, Q, B, AccessOf<I>>) {
   const row = routeById(id);
-  const twin = twinRouteOf(id);
-
-  async function runRoute(
-    raw: APIGatewayProxyEventV2,
-    context: Context,
-    { signal }: { signal: AbortSignal },
-  ): Promise<APIGatewayProxyStructuredResultV2> {
-    const event = raw as unknown as ParsedEvent;
-    const now = new Date();
-    const def = servedRow(row, twin, raw);
-    const caller = resolveCaller(def, raw);
-    const params = validatePart('path', (spec.params ?? NoParams) as P, event.pathParameters ?? {});
-    let access: Access | undefined;
-    let identity: IdentityState | undefined;
-    if (isTenantRoute(def) && caller.kind === 'user') {
-      const { tenantId, userId } = TenantPath.parse(params);
-      // A `self` route: the member the path names acts on themselves without the permission.
-      const needed = def.self && userId === caller.id ? null : (def.permission ?? null);
-      access = await authorizeTenant(caller, tenantId, needed, now);
-    } else if (def.twinOf && caller.kind === 'platform') {
-      access = await authorizePlatformTenant(caller.principal, TenantPath.parse(params).tenantId, def, now);
-    } else if (caller.kind === 'user' && !spec.checksSession) {
-      identity = await authorizeSession(caller);
-    }
-    const query = validatePart('query', (spec.query ?? NoQuery) as Q, event.queryStringParameters ?? {});
-    const body = validatePart('body', (spec.body ?? NoBody) as B, event.body);
-    const reply = await spec.run({
-      params,
-      query,
-      body,
-      headers: event.headers,
-      caller,
-      access: access as AccessOf<I>,
-      identity,
-      correlationId: correlationIdOf(event),
-      route: def,
-      now,
-      remainingMs: () => context?.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY,
-      signal,
-    });
-    return toResult(reply);
-  }
-
-  const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>({
-    timeoutEarlyInMillis: TIMEOUT_EARLY_MS,
-  })
-    // Per-invocation log context (function, request id, cold start), reset after each invocation.
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(httpResponse(row.id))
-    .use(httpRequest())
-    .handler(runRoute);
-  // The request schemas travel with the handler, so the OpenAPI document is generated from them.
-  const schemas: RouteSchemas = { route: row, params: spec.params, query: spec.query, body: spec.body };
-  return Object.assign(handler, { schemas });
-}
-
-/** What a handler module exposes about its request shapes (read by the OpenAPI generator). */
-export interface RouteSchemas {
-  route: RouteDef;
-  params?: z.ZodType;
-  query?: z.ZodType;
-  body?: z.ZodType;
+  if (row.auth === 'public') throw new Error(`${id} is a public route: build it with publicRoute()`);
+  return pipeline(row, twinRouteOf(id), spec, authoriseFromTable);
 }

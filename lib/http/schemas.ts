@@ -1,5 +1,5 @@
 /** Shared zod schemas for request parts; handlers compose these. */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   AVAILABILITIES,
   CONVERSATION_ID,

@@ -4,7 +4,7 @@
  * lib/domain/records.ts; the type checks at the bottom fail the build when a
  * view and its schema drift apart.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AVAILABILITIES, STRATEGIES } from '../domain/assignment.ts';
 import { ACTIONS, STATUSES } from '../domain/lifecycle.ts';
 import { ROLES, type Role as RoleType } from '../domain/permissions.ts';

@@ -25,6 +25,7 @@ import { versionedUpdate } from './diff.ts';
 import { type IdentityPatch, identityOrUnknown, identityUpdate, membershipMove, mergePatches } from './identities.ts';
 import { memberFromItem, tenantFromItem } from './items.ts';
 import { keys } from './keys.ts';
+import { sortKeyStartsWith } from './query.ts';
 import { roleHolderChange } from './roles.ts';
 import { INDEXES, KEY_ATTRIBUTES, TABLE_KEYS } from './table.ts';
 import { tenantCounters } from './tenants.ts';
@@ -383,8 +384,8 @@ export async function listMembers(
   page: { limit: number; cursor?: string },
   filter: MemberFilter,
   /**
-   * `now`: the clock `inactiveDays` counts back from (the request's); `list`:
-   * which listing the cursors belong to (another listing's cursor is a 400).
+   * `now`: the clock `inactiveDays` counts back from (the request's); `list`: the list the cursors are bound
+   * to, when another list pages the same members (the access review's cursors are not the users list's).
    */
   options: { sort?: MemberSort; now?: Date; list?: string } = {},
 ): Promise<{ items: MemberRecord[]; nextCursor: string | null }> {
@@ -443,9 +444,10 @@ export async function listMembers(
     });
   } else {
     const partition = keys.tenant(tenantId).pk;
-    keyCondition = 'pk = :pk AND begins_with(sk, :prefix)';
+    const members = sortKeyStartsWith('sk', keys.memberPrefix);
+    keyCondition = `pk = :pk AND ${members.condition}`;
     values[':pk'] = partition;
-    values[':prefix'] = keys.memberPrefix;
+    Object.assign(values, members.values);
     position = TABLE_POSITION;
     start = decodeCursor(scope, page.cursor, {
       attributes: position,

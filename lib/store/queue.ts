@@ -13,7 +13,7 @@ import { config } from '../config.ts';
 import type { QueueReason } from '../domain/assignment.ts';
 import type { AssignmentRecord, QueuedView } from '../domain/records.ts';
 import { keys } from './keys.ts';
-import { queryPage } from './query.ts';
+import { queryPage, sortKeyStartsWith } from './query.ts';
 import { INDEXES } from './table.ts';
 import { put, remove, type TxItem } from './transact.ts';
 
@@ -65,11 +65,12 @@ export async function readQueueHead(
   limit: number,
   start?: Record<string, unknown>,
 ): Promise<{ items: AssignmentRecord[]; next?: Record<string, unknown> }> {
+  const waiting = sortKeyStartsWith('sk', keys.teamQueuePrefix(teamId));
   const out = await dynamo().send(
     new QueryCommand({
       TableName: config().tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': keys.tenant(tenantId).pk, ':prefix': keys.teamQueuePrefix(teamId) },
+      KeyConditionExpression: `pk = :pk AND ${waiting.condition}`,
+      ExpressionAttributeValues: { ':pk': keys.tenant(tenantId).pk, ...waiting.values },
       ConsistentRead: true,
       Limit: limit,
       ExclusiveStartKey: start,

@@ -22,7 +22,7 @@ import { claim, release } from './claims.ts';
 import { auditDiff, versionedUpdate } from './diff.ts';
 import { roleFromItem } from './items.ts';
 import { keys } from './keys.ts';
-import { queryPage } from './query.ts';
+import { queryPage, sortKeyStartsWith } from './query.ts';
 import { put, remove, type TxItem, transact, update } from './transact.ts';
 
 export function roleItem(role: RoleRecord) {
@@ -156,18 +156,19 @@ export async function listRoles(
  * member item, which is acceptable for the rare deletion of a role.
  */
 export async function countRoleHolders(tenantId: string, roleId: string): Promise<number> {
+  const members = sortKeyStartsWith('sk', keys.memberPrefix);
   let count = 0;
   let start: Record<string, unknown> | undefined;
   do {
     const out = await dynamo().send(
       new QueryCommand({
         TableName: config().tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        KeyConditionExpression: `pk = :pk AND ${members.condition}`,
         FilterExpression: '#role = :custom AND roleId = :roleId',
         ExpressionAttributeNames: { '#role': 'role' },
         ExpressionAttributeValues: {
           ':pk': keys.tenant(tenantId).pk,
-          ':prefix': keys.memberPrefix,
+          ...members.values,
           ':custom': 'custom',
           ':roleId': roleId,
         },

@@ -13,6 +13,7 @@ import { config } from '../config.ts';
 import type { MemberRecord, TenantRecord } from '../domain/records.ts';
 import { memberFromItem, tenantFromItem } from './items.ts';
 import { keys } from './keys.ts';
+import { sortKeyStartsWith } from './query.ts';
 import { INDEXES } from './table.ts';
 import { type TxItem, update } from './transact.ts';
 
@@ -86,18 +87,19 @@ export async function membersWithDueGrants(
 
 /** The tenant's active admins (who receive its digests): every member page read, only admins kept. */
 export async function activeAdmins(tenantId: string): Promise<MemberRecord[]> {
+  const members = sortKeyStartsWith('sk', keys.memberPrefix);
   const admins: MemberRecord[] = [];
   let start: PageKey | undefined;
   do {
     const out = await dynamo().send(
       new QueryCommand({
         TableName: config().tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        KeyConditionExpression: `pk = :pk AND ${members.condition}`,
         FilterExpression: '#role = :admin AND #status = :active',
         ExpressionAttributeNames: { '#role': 'role', '#status': 'status' },
         ExpressionAttributeValues: {
           ':pk': keys.tenant(tenantId).pk,
-          ':prefix': keys.memberPrefix,
+          ...members.values,
           ':admin': 'admin',
           ':active': 'active',
         },

@@ -3,7 +3,8 @@
  * the CDK bundles it; its size; and its module-init time — the import of the
  * bundle in a fresh Node process, as Lambda's init phase does — against a
  * baseline bundle that only constructs the SDK clients the function's `uses`
- * declares. Pairs of processes are interleaved; medians per function.
+ * declares (for a function that uses none: the handler factory's own
+ * libraries). Pairs of processes are interleaved; medians per function.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -38,6 +39,8 @@ export interface ColdStartFigure {
   baselineBytes: number;
   /** The SDK clients the baseline constructs (from `uses`). */
   clients: Client[];
+  /** What the baseline is: those clients, or — for a function that uses none — the handler factory's libraries. */
+  baseline: 'clients' | 'factory';
   initIqrMs: [number, number];
   baselineIqrMs: [number, number];
   ratioRange: [number, number];
@@ -102,8 +105,30 @@ export function clientsOf(uses: Uses): Client[] {
   ];
 }
 
-/** A module that constructs exactly these clients at init, as lib/aws/clients.ts builds them, and nothing else. */
+/**
+ * The baseline of a function that uses no AWS service. Against an empty module (~1 ms) no handler is
+ * comparable, so these are held to the handler factory's own libraries, loaded as lib/http/pipeline.ts
+ * loads them: middy with the Powertools logger's middleware, the logger built, zod with one schema. What
+ * such a function adds beyond them is Roster's: the pipeline, the route table, its own code.
+ */
+export const FACTORY_BASELINE = [
+  "import { Logger } from '@aws-lambda-powertools/logger';",
+  "import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';",
+  "import middy from '@middy/core';",
+  "import * as z from 'zod';",
+  "const logger = new Logger({ serviceName: 'roster' });",
+  'const NoParams = z.object({}).strict();',
+  'export const handler = middy()',
+  '  .use(injectLambdaContext(logger, { resetKeys: true }))',
+  '  .handler(async (event: { pathParameters?: unknown }) => NoParams.parse(event.pathParameters ?? {}));',
+].join('\n');
+
+/**
+ * A module that constructs exactly these clients at init, as lib/aws/clients.ts builds them, and nothing
+ * else — or, with no clients, {@link FACTORY_BASELINE}.
+ */
 export function baselineSource(clients: readonly Client[]): string {
+  if (clients.length === 0) return FACTORY_BASELINE;
   const lines: string[] = [];
   const built: string[] = [];
   if (clients.includes('dynamodb')) {
@@ -152,7 +177,10 @@ const RUNNER = join(BENCH_DIR, 'runners', 'init.mjs');
 /** The libraries every handler shares, each alone, to attribute init time beyond the SDK clients. */
 const COMPONENTS: Record<string, string> = {
   empty: 'export const handler = async () => 0;',
-  zod: "import { z } from 'zod';\nconst schema = z.object({ name: z.string() });\nexport const handler = async (e: unknown) => schema.safeParse(e).success;",
+  zod: "import * as z from 'zod';\nconst schema = z.object({ name: z.string() });\nexport const handler = async (e: unknown) => schema.safeParse(e).success;",
+  // The named `z` export is a namespace object esbuild cannot shake: every locale comes with it.
+  zodNamedImport:
+    "import { z } from 'zod';\nconst schema = z.object({ name: z.string() });\nexport const handler = async (e: unknown) => schema.safeParse(e).success;",
   middy: "import middy from '@middy/core';\nexport const handler = middy().handler(async () => 0);",
   powertoolsLogger:
     "import { Logger } from '@aws-lambda-powertools/logger';\nconst logger = new Logger({ serviceName: 'roster' });\nexport const handler = async () => logger.info('x');",
@@ -279,6 +307,7 @@ export async function coldStart(
       mapBytes: bundle.mapBytes,
       baselineBytes: baseline.bytes,
       clients: clientsOf(fn.uses),
+      baseline: clientsOf(fn.uses).length ? 'clients' : 'factory',
       initIqrMs: [a.p25, a.p75],
       baselineIqrMs: [b.p25, b.p75],
       ratioRange: range(blocks),

@@ -61,12 +61,12 @@ export function benchConfig(): BenchConfig {
     outFile,
     writeTable: process.env.BENCH_TABLE === '1' || (!quick && !partial && process.env.BENCH_OUT === undefined),
     overhead: {
-      iterations: size('BENCH_OVERHEAD_ITERATIONS', 60, 10, quick),
-      warmup: size('BENCH_OVERHEAD_WARMUP', 8, 2, quick),
+      iterations: size('BENCH_OVERHEAD_ITERATIONS', 150, 10, quick),
+      warmup: size('BENCH_OVERHEAD_WARMUP', 15, 2, quick),
       rounds: size('BENCH_ROUNDS', 5, 2, quick),
     },
     coldStart: {
-      processes: size('BENCH_INIT_PROCESSES', 7, 2, quick),
+      processes: size('BENCH_INIT_PROCESSES', 12, 2, quick),
       warmup: size('BENCH_INIT_WARMUP', 1, 0, quick),
     },
     scale: {

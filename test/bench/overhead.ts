@@ -4,14 +4,20 @@
  * the route sent, recorded and replayed with the same client — in the same
  * run, interleaved. Routes that also call Cognito or SES get a second figure
  * with those calls replayed too, since no DynamoDB-only baseline can include
- * them.
+ * them. Roster's share is measured apart: the same request handed to the
+ * route's handler in this process, as the gateway hands it (its event and
+ * context, no HTTP, no authorizer) — what a Lambda invocation runs.
  */
+import { pathToFileURL } from 'node:url';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
+import { stringClaims } from '../../infra/local/gateway-auth.ts';
+import { buildEvent, invokeInContext, lambdaContext } from '../../infra/local/gateway-event.ts';
 import { dynamo } from '../../lib/aws/clients.ts';
-import { ROUTES } from '../../lib/http/routes.ts';
+import { ROUTES, type RouteDef } from '../../lib/http/routes.ts';
 import { keys } from '../../lib/store/keys.ts';
 import { type Api, type CallInit, PASSWORD, unique } from './api.ts';
-import type { BenchConfig } from './config.ts';
+import { type BenchConfig, REPO_ROOT } from './config.ts';
 import type { RecordedCall, Recorder } from './recorder.ts';
 import { replay } from './replay.ts';
 import { median, range, ratio, ratioRounds, round, summarise } from './stats.ts';
@@ -42,6 +48,15 @@ export interface OverheadFigure {
   inRouteExternalMedianMs: number;
   /** Route latency minus its AWS calls: gateway, HTTP, JWT check, middy, zod, JSON. */
   fixedCostMedianMs: number;
+  /**
+   * Roster's share: the route's handler invoked in this process with the event the gateway would build
+   * (no HTTP, no JWT check), its median and ratio to the direct calls (all of them, Cognito and SES
+   * included, when the route makes those) — what the Lambda itself adds.
+   */
+  inProcessMedianMs: number;
+  inProcessRatio: number;
+  /** Route median minus in-process median: the local gateway (HTTP server, JWT check, event) and the HTTP client. */
+  gatewayMedianMs: number;
   /**
    * Where the fixed cost goes (medians): request start → first AWS call (HTTP, gateway, JWT, event, middy,
    * zod), between AWS calls (handler code), last AWS call → response read (reply, JSON, HTTP).
@@ -79,10 +94,13 @@ interface Case {
   direct: (calls: RecordedCall[], withExternal: boolean) => Promise<RecordedCall[]>;
   /** Errors the replay may meet because the route met them too (e.g. Cognito UserNotFound before a create). */
   expectedErrors?: string[];
+  /** After the in-process call, untimed: the state put back, so the next route call changes something too. */
+  afterInProcess?: () => Promise<void>;
 }
 
 interface Samples {
   route: number[];
+  inProcess: number[];
   direct: number[];
   directAll: number[];
   inRouteDynamo: number[];
@@ -223,6 +241,9 @@ export async function overhead(api: Api, recorder: Recorder, config: BenchConfig
         const fresh = new Map(auditIds(calls).map((id) => [id, freshUlid()] as [string, string]));
         return rekey(calls.filter(isDynamo), fresh);
       },
+      afterInProcess: async () => {
+        if (snapshot) await dynamo().send(new PutCommand({ TableName: table, Item: snapshot }));
+      },
     },
   ];
   if (teamed) {
@@ -267,6 +288,7 @@ export async function overhead(api: Api, recorder: Recorder, config: BenchConfig
       c.routeId,
       {
         route: [],
+        inProcess: [],
         direct: [],
         directAll: [],
         inRouteDynamo: [],
@@ -290,6 +312,27 @@ export async function overhead(api: Api, recorder: Recorder, config: BenchConfig
     }
     lastCalls.set(c.routeId, calls);
     return { ms: result.ms, calls, startedAt: result.startedAt };
+  }
+
+  /**
+   * The same kind of request handed straight to the route's handler, as the gateway would hand it: the next
+   * iteration's (an edit changes something, an invitation or assignment is a new one), state put back after.
+   */
+  async function inProcessOnce(c: Case, i: number): Promise<number> {
+    await c.beforeRoute?.(i + 1);
+    const { method, path, init } = c.request(i + 1);
+    const route = ROUTES.find((r) => r.id === c.routeId) as RouteDef;
+    const handler = await handlerOf(route);
+    const event = gatewayEvent(route, method, path, init);
+    const context = lambdaContext(route.id, Date.now() + 10_000, process.env.AWS_REGION ?? 'us-east-1');
+    const started = performance.now();
+    const result = (await invokeInContext(context, () => handler(event, context))) as { statusCode?: number };
+    const ms = performance.now() - started;
+    if (!result.statusCode || result.statusCode < 200 || result.statusCode > 299) {
+      throw new Error(`overhead: ${c.routeId} in process answered ${result.statusCode}: ${JSON.stringify(result)}`);
+    }
+    await c.afterInProcess?.();
+    return ms;
   }
 
   async function directOnce(c: Case, calls: RecordedCall[], withExternal: boolean): Promise<number> {
@@ -321,6 +364,7 @@ export async function overhead(api: Api, recorder: Recorder, config: BenchConfig
         ({ ms: routeMs, calls, startedAt } = await routeOnce(c, i));
         directMs = await directOnce(c, calls, false);
       }
+      const inProcessMs = await inProcessOnce(c, i);
       const external = calls.filter((call) => !isDynamo(call));
       let directAllMs: number | undefined;
       if (external.length) {
@@ -330,6 +374,7 @@ export async function overhead(api: Api, recorder: Recorder, config: BenchConfig
       }
       if (!measured) continue;
       s.route.push(routeMs);
+      s.inProcess.push(inProcessMs);
       s.direct.push(directMs);
       if (directAllMs !== undefined) s.directAll.push(directAllMs);
       s.inRouteDynamo.push(span(calls.filter(isDynamo)));
@@ -372,6 +417,10 @@ export async function overhead(api: Api, recorder: Recorder, config: BenchConfig
       inRouteDynamoMedianMs: round(median(s.inRouteDynamo)),
       inRouteExternalMedianMs: round(median(s.inRouteExternal)),
       fixedCostMedianMs: round(median(routeAws)),
+      inProcessMedianMs: round(median(s.inProcess)),
+      // With Cognito/SES calls, against the direct replay of all of them (a Lambda makes them too).
+      inProcessRatio: ratio(median(s.inProcess), s.directAll.length ? median(s.directAll) : direct.median),
+      gatewayMedianMs: round(route.median - median(s.inProcess)),
       fixedCostSplitMs: {
         beforeFirstCall: round(median(s.before)),
         betweenCalls: round(median(routeAws) - median(s.before) - median(s.after)),
@@ -399,4 +448,43 @@ async function teamTenant(api: Api) {
     });
   }
   return { ...t, teamId: team.body.id as string };
+}
+
+type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+const handlers = new Map<string, Promise<Handler>>();
+
+/** The route's handler module, imported once (the gateway in this process has it loaded already). */
+function handlerOf(route: RouteDef): Promise<Handler> {
+  let loading = handlers.get(route.entry);
+  if (!loading) {
+    loading = import(pathToFileURL(`${REPO_ROOT}/${route.entry}`).href).then((m: { handler: Handler }) => m.handler);
+    handlers.set(route.entry, loading);
+  }
+  return loading;
+}
+
+/** API Gateway's payload 2.0 event for the request, with the bearer's claims as the JWT authorizer passes them. */
+function gatewayEvent(route: RouteDef, method: string, path: string, init: CallInit): unknown {
+  const names: string[] = [];
+  const pattern = route.path.replace(/\{(\w+)\+?\}/g, (_, name: string) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  const values = new RegExp(`^${pattern}$`).exec(path.split('?')[0] ?? path)?.slice(1) ?? [];
+  const params = Object.fromEntries(names.map((name, n) => [name, decodeURIComponent(values[n] ?? '')]));
+  const body = init.body === undefined ? undefined : Buffer.from(JSON.stringify(init.body));
+  const headers: Record<string, string> = {
+    host: 'localhost',
+    ...(body ? { 'content-type': 'application/json' } : {}),
+    ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+  };
+  const claims = init.token
+    ? (JSON.parse(Buffer.from(init.token.split('.')[1] ?? '', 'base64url').toString('utf8')) as JwtPayload)
+    : undefined;
+  return buildEvent(
+    route,
+    { method, url: path, headers, body },
+    params,
+    claims ? { jwt: { claims: stringClaims(claims), scopes: null } } : undefined,
+  );
 }

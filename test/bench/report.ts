@@ -79,16 +79,17 @@ function barRows(results: Results, details: Details): string[][] {
   if (results.overhead) {
     const figures = Object.entries(results.overhead);
     const misses = figures.filter(([, f]) => !f.pass);
+    const shares = figures.map(([, f]) => f.inProcessRatio).filter((r) => Number.isFinite(r));
     rows.push([
       `Overhead: route ≤ ${OVERHEAD_BAR} × its DynamoDB calls made directly`,
-      `${figures.length - misses.length}/${figures.length} pass${misses.length ? `; misses: ${misses.map(([id, f]) => `${id} ${f.ratio}×`).join(', ')}` : ''}`,
+      `${figures.length - misses.length}/${figures.length} pass${misses.length ? `; misses: ${misses.map(([id, f]) => `${id} ${f.ratio}×`).join(', ')}` : ''}${shares.length ? `. Roster's handler alone (in process, no gateway): ${Math.min(...shares)}–${Math.max(...shares)}× its AWS calls` : ''}`,
     ]);
   }
   if (results.coldStart) {
     const figures = Object.entries(results.coldStart);
     const misses = figures.filter(([, f]) => !f.pass);
     rows.push([
-      `Cold start: init ≤ ${COLD_START_BAR} × a clients-only bundle`,
+      `Cold start: init ≤ ${COLD_START_BAR} × a clients-only bundle (no clients: the handler factory's libraries)`,
       `${figures.length - misses.length}/${figures.length} pass${misses.length ? `; misses: ${misses.map(([id, f]) => `${id} ${f.ratio}×`).join(', ')}` : ''}`,
     ]);
   }
@@ -225,7 +226,7 @@ export function renderTable(results: Results, details: Details): string {
   );
   if (results.overhead) {
     parts.push(
-      `Medians over ${Object.values(results.overhead)[0]?.iterations ?? '?'} interleaved iterations; IQR in brackets; ratio range = ratio of medians per block of iterations. The gateway floor (\`GET /v1/health\`, no AWS call) was ${fmt(details.overhead?.gatewayFloorMs, 2)} ms.`,
+      `Medians over ${Object.values(results.overhead)[0]?.iterations ?? '?'} interleaved iterations; IQR in brackets; ratio range = ratio of medians per block of iterations. The gateway floor (\`GET /v1/health\`, no AWS call) was ${fmt(details.overhead?.gatewayFloorMs, 2)} ms. *In process* = the same request handed to the route's handler in the bench's process, as the gateway hands it (its event and context; no HTTP, no JWT check): what the Lambda adds, against the direct calls (with Cognito/SES when the route makes them); *gateway + client* = route − in process.`,
       '',
       table(
         [
@@ -235,6 +236,8 @@ export function renderTable(results: Results, details: Details): string {
           'ratio (range)',
           'with Cognito/SES replayed',
           'fixed cost ms (before / between / after AWS calls)',
+          'in process ms (÷ direct)',
+          'gateway + client ms',
           'result',
         ],
         Object.entries(results.overhead).map(([id, f]) => [
@@ -246,6 +249,8 @@ export function renderTable(results: Results, details: Details): string {
             ? '–'
             : `${f.ratioWithExternal} (${f.externalCalls.join(', ')}: ${fmt(f.directWithExternalMedianMs)} ms direct)`,
           `${fmt(f.fixedCostMedianMs)} (${fmt(f.fixedCostSplitMs.beforeFirstCall)} / ${fmt(f.fixedCostSplitMs.betweenCalls)} / ${fmt(f.fixedCostSplitMs.afterLastCall)})`,
+          `${fmt(f.inProcessMedianMs)} (${f.inProcessRatio})`,
+          fmt(f.gatewayMedianMs),
           mark(f.pass),
         ]),
       ),
@@ -264,7 +269,7 @@ export function renderTable(results: Results, details: Details): string {
           'kind',
           'bundle KiB',
           'init ms',
-          'baseline ms (clients)',
+          'baseline ms (clients, or factory libraries)',
           'ratio (range)',
           'paired',
           'CPU time',
@@ -275,7 +280,7 @@ export function renderTable(results: Results, details: Details): string {
           f.kind,
           kib(f.bytes),
           `${fmt(f.initMs)} [${fmt(f.initIqrMs[0])}–${fmt(f.initIqrMs[1])}]`,
-          `${fmt(f.baselineInitMs)} (${f.clients.join('+') || 'none'})`,
+          `${fmt(f.baselineInitMs)} (${f.baseline === 'factory' ? 'factory libraries' : f.clients.join('+')})`,
           `${f.ratio} (${f.ratioRange[0]}–${f.ratioRange[1]})`,
           String(f.pairedRatio),
           String(f.cpuRatio),
@@ -327,7 +332,7 @@ export function renderTable(results: Results, details: Details): string {
         ],
       ),
       '',
-      `${list.members.big} vs ${list.members.small} members, ${list.requests} DynamoDB requests per page, ${list.iterations} interleaved iterations. Inside the limit-10 route call the members Query alone took ${fmt(list.queryInRouteMs.big)} vs ${fmt(list.queryInRouteMs.small)} ms (${list.queryInRouteMs.ratio}×).`,
+      `${list.members.big} vs ${list.members.small} members, ${list.requests} DynamoDB requests per page, ${list.iterations} interleaved iterations. Inside the limit-10 route call the members Query alone took ${fmt(list.queryInRouteMs.big)} vs ${fmt(list.queryInRouteMs.small)} ms (${list.queryInRouteMs.ratio}×). Roster's share (route minus its requests sent directly, limit 10): ${fmt(list.rosterShareMs.big)} ms for the big tenant, ${fmt(list.rosterShareMs.small)} ms for the small one. The members Query sent directly as the route sends it (a key range, \`sk BETWEEN\`): ${fmt(list.membersQuery.range.bigMs)} vs ${fmt(list.membersQuery.range.smallMs)} ms (${list.membersQuery.range.ratio}×); the same Query with \`begins_with(sk, …)\`, which DynamoDB Local evaluates over the whole partition: ${fmt(list.membersQuery.beginsWith.bigMs)} vs ${fmt(list.membersQuery.beginsWith.smallMs)} ms (${list.membersQuery.beginsWith.ratio}×).`,
     );
     const expiry = details.scale?.expiry;
     if (expiry && results.scale.expiry10k) {

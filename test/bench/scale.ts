@@ -27,7 +27,7 @@ import type { Api } from './api.ts';
 import type { Bundle } from './bundle.ts';
 import { LAMBDA_NODE_OPTIONS } from './bundle.ts';
 import { BENCH_DIR, type BenchConfig } from './config.ts';
-import type { Recorder } from './recorder.ts';
+import type { RecordedCall, Recorder } from './recorder.ts';
 import { replay } from './replay.ts';
 import { addSeats, batchWrite, member, memberItems, membersByStatus, seatHolders } from './seed.ts';
 import { median, range, ratio, ratioRounds, round, summarise } from './stats.ts';
@@ -59,6 +59,16 @@ export interface ScaleDetails {
     queryInRouteMs: { big: number; small: number; ratio: number };
     /** The limit-10 page's requests sent directly. */
     directRequestsEqualPage: { bigMs: number; smallMs: number; ratio: number; ratioRange: [number, number] };
+    /**
+     * The limit-10 page's members Query alone, sent directly as the route sends it (a key range) and rewritten
+     * to `begins_with` on the same prefix (what Roster sent before): DynamoDB Local's cost of each by tenant size.
+     */
+    membersQuery: {
+      range: { bigMs: number; smallMs: number; ratio: number };
+      beginsWith: { bigMs: number; smallMs: number; ratio: number };
+    };
+    /** Route minus its requests sent directly (limit 10): Roster's share — gateway, handler, HTTP — per tenant. */
+    rosterShareMs: { big: number; small: number };
     /** DynamoDB requests per list request and the items each page returned. */
     requests: number;
     items: { big: number; small: number };
@@ -142,6 +152,10 @@ export async function scale(
     smallDirectEq: [] as number[],
     bigQuery: [] as number[],
     smallQuery: [] as number[],
+    bigRange: [] as number[],
+    smallRange: [] as number[],
+    bigBeginsWith: [] as number[],
+    smallBeginsWith: [] as number[],
   };
   let requests = 0;
   const items = { big: 0, small: 0 };
@@ -157,15 +171,19 @@ export async function scale(
       // The same DynamoDB requests sent directly: is a difference Roster's or the emulator's?
       const direct = await replay(calls.filter((c) => c.service === 'dynamodb'));
       const directEqual = await replay(equalCalls.filter((c) => c.service === 'dynamodb'));
-      const errors = [...direct.errors, ...directEqual.errors];
+      const members = equalCalls.find((c) => c.command === 'QueryCommand');
+      const range = members ? await replay([members]) : undefined;
+      const beginsWith = members ? await replay([asBeginsWith(members)]) : undefined;
+      const errors = [...direct.errors, ...directEqual.errors, ...(range?.errors ?? []), ...(beginsWith?.errors ?? [])];
       if (errors.length) throw new Error(`scale: replaying the list failed: ${errors.join(', ')}`);
       if (i < warmup) continue;
       samples[key].push(full.ms);
       samples[key === 'big' ? 'bigEq' : 'smallEq'].push(equal.ms);
       samples[key === 'big' ? 'bigDirect' : 'smallDirect'].push(direct.ms);
       samples[key === 'big' ? 'bigDirectEq' : 'smallDirectEq'].push(directEqual.ms);
-      const query = equalCalls.find((c) => c.command === 'QueryCommand');
-      if (query) samples[key === 'big' ? 'bigQuery' : 'smallQuery'].push(query.endMs - query.startMs);
+      if (members) samples[key === 'big' ? 'bigQuery' : 'smallQuery'].push(members.endMs - members.startMs);
+      if (range) samples[key === 'big' ? 'bigRange' : 'smallRange'].push(range.ms);
+      if (beginsWith) samples[key === 'big' ? 'bigBeginsWith' : 'smallBeginsWith'].push(beginsWith.ms);
       requests = Math.max(requests, calls.filter((c) => c.service === 'dynamodb').length);
       items[key] = full.body.items.length;
     }
@@ -203,6 +221,22 @@ export async function scale(
       big: summarise(samples.bigQuery).median,
       small: summarise(samples.smallQuery).median,
       ratio: ratio(median(samples.bigQuery), median(samples.smallQuery)),
+    },
+    membersQuery: {
+      range: {
+        bigMs: summarise(samples.bigRange).median,
+        smallMs: summarise(samples.smallRange).median,
+        ratio: ratio(median(samples.bigRange), median(samples.smallRange)),
+      },
+      beginsWith: {
+        bigMs: summarise(samples.bigBeginsWith).median,
+        smallMs: summarise(samples.smallBeginsWith).median,
+        ratio: ratio(median(samples.bigBeginsWith), median(samples.smallBeginsWith)),
+      },
+    },
+    rosterShareMs: {
+      big: round(median(samples.bigEq) - median(samples.bigDirectEq)),
+      small: round(median(samples.smallEq) - median(samples.smallDirectEq)),
     },
     requests,
     items,
@@ -409,6 +443,18 @@ async function count(input: Omit<QueryCommandInput, 'Select' | 'ExclusiveStartKe
     start = out.LastEvaluatedKey;
   } while (start);
   return total;
+}
+
+/** The members Query with its key range `sk BETWEEN :prefix AND :prefixEnd` put back as `begins_with(sk, :prefix)`. */
+function asBeginsWith(call: RecordedCall): RecordedCall {
+  const input = structuredClone(call.input) as QueryCommandInput;
+  const condition = input.KeyConditionExpression ?? '';
+  if (!/(\S+) BETWEEN :prefix AND :prefixEnd/.test(condition)) {
+    throw new Error(`scale: the members Query has no prefix range: ${condition}`);
+  }
+  input.KeyConditionExpression = condition.replace(/(\S+) BETWEEN :prefix AND :prefixEnd/, 'begins_with($1, :prefix)');
+  delete input.ExpressionAttributeValues?.[':prefixEnd'];
+  return { ...call, input };
 }
 
 /** The payload 2.0 event API Gateway would send for the request, with the owner's verified claims. */

@@ -374,6 +374,25 @@ describe('the access review', () => {
     expect(evil?.[2]).toBe('\'=HYPERLINK("evil"), Esq.');
   });
 
+  it('takes only its own cursors: one from the users list is a 400, though both page the same members', async () => {
+    const users = await api.call('GET', `${base()}/users?limit=1`, { token: t.ownerToken });
+    expect(users.status).toBe(200);
+    const cursor = users.body.nextCursor as string;
+    expect(cursor).toEqual(expect.any(String));
+    const res = await api.call('GET', `${base()}/access-review?limit=1&cursor=${encodeURIComponent(cursor)}`, {
+      token: t.ownerToken,
+    });
+    expect(res.status).toBe(400);
+    const own = await api.call('GET', `${base()}/access-review?limit=1`, { token: t.ownerToken });
+    const next = await api.call(
+      'GET',
+      `${base()}/access-review?limit=1&cursor=${encodeURIComponent(own.body.nextCursor as string)}`,
+      { token: t.ownerToken },
+    );
+    expect(next.status).toBe(200);
+    expect(next.body.items[0].id).not.toBe(own.body.items[0].id);
+  });
+
   it('needs audit:view: a manager reads it, an agent (users:view only) is refused', async () => {
     const managerEmail = `rev-manager-${unique()}@e2e.test`;
     const agentEmail = `rev-agent-${unique()}@e2e.test`;

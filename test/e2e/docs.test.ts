@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { OPENAPI_FILE, REPO_ROOT } from '../../infra/cli/openapi.ts';
 import { DOCS_CSP } from '../../lib/http/docs.ts';
 import { ROUTES } from '../../lib/http/routes.ts';
@@ -50,11 +50,20 @@ async function chromiumBrowser(): Promise<Browser> {
 }
 
 describe('GET /v1/openapi.json', () => {
-  it('serves the generated document', async () => {
-    const res = await fetch(`${gw.baseUrl}/v1/openapi.json`);
+  it('serves the generated document, gzipped to a client that takes gzip', async () => {
+    const res = await fetch(`${gw.baseUrl}/v1/openapi.json`, { headers: { 'accept-encoding': 'gzip' } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(res.headers.get('content-encoding')).toBe('gzip');
     expect(await res.json()).toEqual(JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')));
+  });
+
+  it('serves it as plain JSON to a client that does not', async () => {
+    const res = await fetch(`${gw.baseUrl}/v1/openapi.json`, { headers: { 'accept-encoding': 'identity' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-encoding')).toBeNull();
+    expect(res.headers.get('vary')).toBe('accept-encoding');
+    expect(JSON.parse(await res.text())).toEqual(JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')));
   });
 });
 

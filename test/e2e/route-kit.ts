@@ -4,7 +4,7 @@
  * renders to exact bytes. Mirrors what the gateway and the handler factory
  * do with a request, so a test knows when the schemas must refuse it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { unpairedSurrogate } from '../../lib/http/middleware/request.ts';
 import { OPERATIONS, type OperationDoc } from '../../lib/http/operations.ts';
 import type { RouteSchemas } from '../../lib/http/route.ts';

@@ -4,7 +4,7 @@
  * free text, and values that break each schema on purpose.
  */
 import fc from 'fast-check';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export interface JsonSchema {
   type?: string;

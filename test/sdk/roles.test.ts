@@ -299,9 +299,9 @@ describe('read and list', () => {
     expect(res.body.items.map((r: { name: string }) => r.name)).toEqual(['Sales Agent']);
     expect(res.body.nextCursor).toEqual(expect.any(String));
     expect(db.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
-      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+      KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :prefix AND :prefixEnd',
       ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
-      ExpressionAttributeValues: { ':pk': 'TENANT#acme', ':prefix': 'ROLE#' },
+      ExpressionAttributeValues: { ':pk': 'TENANT#acme', ':prefix': 'ROLE#', ':prefixEnd': 'ROLE#\u{10FFFF}' },
       Limit: 1,
     });
     expect(db.calls()).toHaveLength(2);
@@ -463,9 +463,14 @@ describe('delete a custom role', () => {
     expect(res.body.detail).toContain('3 members hold it');
     const query = db.commandCalls(QueryCommand)[0]?.args[0].input;
     expect(query).toMatchObject({
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :prefix AND :prefixEnd',
       FilterExpression: '#role = :custom AND roleId = :roleId',
-      ExpressionAttributeValues: { ':prefix': 'MEMBER#', ':custom': 'custom', ':roleId': ROLE_ID },
+      ExpressionAttributeValues: {
+        ':prefix': 'MEMBER#',
+        ':prefixEnd': 'MEMBER#\u{10FFFF}',
+        ':custom': 'custom',
+        ':roleId': ROLE_ID,
+      },
       Select: 'COUNT',
       ConsistentRead: true,
     });

@@ -9,8 +9,9 @@ import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler as getTenant } from '../../functions/tenants/get.ts';
+import { publicRoute } from '../../lib/http/public-route.ts';
 import { ok } from '../../lib/http/reply.ts';
-import { route, TIMEOUT_EARLY_MS } from '../../lib/http/route.ts';
+import { TIMEOUT_EARLY_MS } from '../../lib/http/route.ts';
 import { apiEvent, invoke } from './events.ts';
 
 const db = mockClient(DynamoDBDocumentClient);
@@ -48,7 +49,7 @@ describe('a handler near the Lambda’s time limit', () => {
 
   it('aborts the signal the use case was given, so its own calls can stop too', async () => {
     let seen: AbortSignal | undefined;
-    const slow = route('health', {
+    const slow = publicRoute('health', {
       run: ({ signal }) => {
         seen = signal;
         return new Promise((resolve) => signal.addEventListener('abort', () => resolve(ok({ late: true }))));

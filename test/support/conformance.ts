@@ -16,6 +16,7 @@
  * as soon as `npm run openapi` has published it.
  */
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 
@@ -135,7 +136,9 @@ export function violationsOf(response: ObservedResponse): string[] | undefined {
   if (!entry.schema || !JSON_MEDIA.test(media as string)) return problems;
   let body: unknown;
   try {
-    body = JSON.parse(response.body.toString('utf8'));
+    // As a client reads it: a gzipped body (content-encoding) is decompressed first.
+    const bytes = header('content-encoding') === 'gzip' ? gunzipSync(response.body) : response.body;
+    body = JSON.parse(bytes.toString('utf8'));
   } catch {
     return [...problems, `${where}: the body is not JSON`];
   }

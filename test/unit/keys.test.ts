@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { INVITE_SHARDS, inviteShard, keys, normaliseEmail } from '../../lib/store/keys.ts';
+import { sortKeyStartsWith } from '../../lib/store/query.ts';
 import { INDEXES, KEY_ATTRIBUTES, TABLE_KEYS } from '../../lib/store/table.ts';
 
 /** Ids as the product makes them (ULIDs, UUIDs, Cognito subs): no '#'. */
@@ -380,5 +381,53 @@ describe('a team’s range (one Query reads the team and its member cards)', () 
     const late = keys.teamQueueEntry('t', 'sup', '2026-01-01T00:00:01.000Z', 'a').sk;
     expect(early < late).toBe(true);
     expect(early.startsWith(keys.teamQueuePrefix('sup'))).toBe(true);
+  });
+});
+
+describe('a prefix as a key range (what the list queries send instead of begins_with)', () => {
+  /** DynamoDB orders string keys by their UTF-8 bytes. */
+  const inRange = (key: string, prefix: string) => {
+    const { ':prefix': low, ':prefixEnd': high } = sortKeyStartsWith('sk', prefix).values;
+    return (
+      Buffer.compare(Buffer.from(low), Buffer.from(key)) <= 0 &&
+      Buffer.compare(Buffer.from(key), Buffer.from(high)) <= 0
+    );
+  };
+  const prefixes = fc.constantFrom(
+    keys.memberPrefix,
+    keys.rolePrefix,
+    keys.teamMemberPrefix('t1'),
+    keys.teamQueuePrefix('t1'),
+  );
+
+  it('is one BETWEEN on the sort key, from the prefix to the prefix and the highest code point', () => {
+    expect(sortKeyStartsWith('#sk', 'ROLE#')).toEqual({
+      condition: '#sk BETWEEN :prefix AND :prefixEnd',
+      values: { ':prefix': 'ROLE#', ':prefixEnd': 'ROLE#\u{10FFFF}' },
+    });
+  });
+
+  it('holds every key the prefix starts — ids, times, any text not led by U+10FFFF', () => {
+    fc.assert(
+      fc.property(prefixes, fc.oneof(id, iso, fc.string({ unit: 'binary', maxLength: 40 })), (prefix, rest) => {
+        fc.pre(!rest.startsWith('\u{10FFFF}'));
+        expect(inRange(`${prefix}${rest}`, prefix)).toBe(true);
+      }),
+    );
+  });
+
+  it('holds no key the prefix does not start', () => {
+    fc.assert(
+      fc.property(prefixes, fc.string({ unit: 'binary', maxLength: 60 }), id, (prefix, key, other) => {
+        for (const candidate of [
+          key,
+          keys.member('t1', other).sk,
+          keys.role('t1', other).sk,
+          keys.team('t1', other).sk,
+        ]) {
+          if (!candidate.startsWith(prefix)) expect(inRange(candidate, prefix)).toBe(false);
+        }
+      }),
+    );
   });
 });

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { generateOpenApi, OPENAPI_FILE, REPO_ROOT } from '../../infra/cli/openapi.ts';
+import { DOCUMENT_MODULE, generateOpenApi, moduleDocument, OPENAPI_FILE, REPO_ROOT } from '../../infra/cli/openapi.ts';
 import { OPERATIONS } from '../../lib/http/operations.ts';
 import { ROUTES } from '../../lib/http/routes.ts';
 
@@ -24,6 +24,11 @@ describe('openapi.json', () => {
   it('is the document the route table and handler schemas generate (else: npm run openapi)', async () => {
     const generated = await generateOpenApi();
     expect(generated === readFileSync(OPENAPI_FILE, 'utf8'), 'openapi.json is stale: run npm run openapi').toBe(true);
+  });
+
+  it('is served from the generated module: the same document, minified (else: npm run openapi)', () => {
+    const served = moduleDocument(readFileSync(DOCUMENT_MODULE, 'utf8'));
+    expect(served).toBe(JSON.stringify(JSON.parse(readFileSync(OPENAPI_FILE, 'utf8'))));
   });
 
   it('documents every route once, with its id as operationId, and nothing that is not a route', () => {

@@ -1,31 +1,19 @@
 /**
- * Caller resolution and live authorisation. The JWT was verified by API
- * Gateway (or the local gateway); here the caller's membership and its tenant
- * are read in one consistent round trip, so suspensions and role changes
- * apply on the very next request.
+ * Live authorisation (who the caller is comes from caller.ts). The JWT was
+ * verified by API Gateway (or the local gateway); here the caller's
+ * membership, its tenant and their login are read in one consistent round
+ * trip, so suspensions, role changes and revoked sessions apply on the very
+ * next request.
  */
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { tokenClaims } from '../../aws/jwt.ts';
 import { DomainError, forbidden, notFound } from '../../domain/errors.ts';
 import { type IdentityState, sessionRevoked, sessionStale, type TokenTimes } from '../../domain/identity.ts';
 import { hasPermission, type Permission, permissionTerms, timeLimited } from '../../domain/permissions.ts';
 import type { MemberRecord, TenantRecord } from '../../domain/records.ts';
 import { getIdentity } from '../../store/identities.ts';
 import { loadAccess } from '../../store/members.ts';
-import type { RouteDef } from '../routes.ts';
+import type { Caller } from './caller.ts';
 
-export type Caller =
-  | { kind: 'anonymous' }
-  | { kind: 'platform'; principal: string }
-  | {
-      kind: 'user';
-      id: string;
-      email: string | undefined;
-      token: TokenTimes;
-      bearer?: string;
-      /** `access` or `id`: the gateway accepts both; a route that hands the token to Cognito needs `access`. */
-      tokenUse?: string;
-    };
+export type { Caller } from './caller.ts';
 
 export interface TenantAccess {
   tenant: TenantRecord;
@@ -38,29 +26,6 @@ export interface TenantAccess {
   now: Date;
   /** The caller's login, read in the same round trip (its session stamp was checked). */
   identity: IdentityState;
-}
-
-interface AuthorizerContext {
-  jwt?: { claims?: Record<string, string | number | boolean | string[]> };
-  iam?: { userArn?: string; callerId?: string };
-}
-
-export function resolveCaller(route: RouteDef, event: APIGatewayProxyEventV2): Caller {
-  const authorizer = (event.requestContext as { authorizer?: AuthorizerContext }).authorizer;
-  if (route.auth === 'public') return { kind: 'anonymous' };
-  if (route.auth === 'platform') {
-    const principal = authorizer?.iam?.userArn ?? authorizer?.iam?.callerId;
-    if (!principal) throw new DomainError('unauthenticated', 'Platform credentials are required.');
-    return { kind: 'platform', principal };
-  }
-  const claims = authorizer?.jwt?.claims;
-  const sub = claims?.sub;
-  if (typeof sub !== 'string' || sub === '') throw new DomainError('unauthenticated', 'Sign in to continue.');
-  const email = typeof claims?.email === 'string' ? claims.email : undefined;
-  const { authTime, issuedAt } = tokenClaims(claims);
-  const bearer = event.headers?.authorization?.replace(/^Bearer\s+/i, '').trim() || undefined;
-  const tokenUse = typeof claims?.token_use === 'string' ? claims.token_use : undefined;
-  return { kind: 'user', id: sub, email, token: { authTime, issuedAt }, bearer, tokenUse };
 }
 
 /**

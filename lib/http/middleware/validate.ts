@@ -1,5 +1,5 @@
 /** zod validation of one part of the request → 400 `validation-failed` naming each field. */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { DomainError, type FieldError } from '../../domain/errors.ts';
 
 export type Part = 'path' | 'query' | 'body' | 'headers';

@@ -1,0 +1,47 @@
+/**
+ * Who is calling, from what API Gateway (or the local gateway) verified: a
+ * user (the JWT's claims), the platform (the IAM principal) or nobody. Reads
+ * nothing, so public routes resolve their caller without the table; the live
+ * checks are authorize.ts and platform-access.ts.
+ */
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { tokenClaims } from '../../aws/claims.ts';
+import { DomainError } from '../../domain/errors.ts';
+import type { TokenTimes } from '../../domain/identity.ts';
+import type { RouteDef } from '../routes.ts';
+
+export type Caller =
+  | { kind: 'anonymous' }
+  | { kind: 'platform'; principal: string }
+  | {
+      kind: 'user';
+      id: string;
+      email: string | undefined;
+      token: TokenTimes;
+      bearer?: string;
+      /** `access` or `id`: the gateway accepts both; a route that hands the token to Cognito needs `access`. */
+      tokenUse?: string;
+    };
+
+interface AuthorizerContext {
+  jwt?: { claims?: Record<string, string | number | boolean | string[]> };
+  iam?: { userArn?: string; callerId?: string };
+}
+
+export function resolveCaller(route: RouteDef, event: APIGatewayProxyEventV2): Caller {
+  const authorizer = (event.requestContext as { authorizer?: AuthorizerContext }).authorizer;
+  if (route.auth === 'public') return { kind: 'anonymous' };
+  if (route.auth === 'platform') {
+    const principal = authorizer?.iam?.userArn ?? authorizer?.iam?.callerId;
+    if (!principal) throw new DomainError('unauthenticated', 'Platform credentials are required.');
+    return { kind: 'platform', principal };
+  }
+  const claims = authorizer?.jwt?.claims;
+  const sub = claims?.sub;
+  if (typeof sub !== 'string' || sub === '') throw new DomainError('unauthenticated', 'Sign in to continue.');
+  const email = typeof claims?.email === 'string' ? claims.email : undefined;
+  const { authTime, issuedAt } = tokenClaims(claims);
+  const bearer = event.headers?.authorization?.replace(/^Bearer\s+/i, '').trim() || undefined;
+  const tokenUse = typeof claims?.token_use === 'string' ? claims.token_use : undefined;
+  return { kind: 'user', id: sub, email, token: { authTime, issuedAt }, bearer, tokenUse };
+}
