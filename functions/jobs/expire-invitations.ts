@@ -1,6 +1,6 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { type ExpirySummary, expireDueInvitations } from '../../lib/app/expiry.ts';
-import { logger, withLogContext } from '../../lib/http/log.ts';
+import { logger, withLogContext } from '../../lib/log.ts';
 
 /** Stop this long before the Lambda time limit: the write in flight finishes, the rest waits an hour. */
 const STOP_MARGIN_MS = 10_000;

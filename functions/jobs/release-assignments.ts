@@ -1,6 +1,6 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { type ReleaseJobSummary, runReleaseJob } from '../../lib/app/release.ts';
-import { logger, withLogContext } from '../../lib/http/log.ts';
+import { logger, withLogContext } from '../../lib/log.ts';
 
 /** Stop this long before the Lambda time limit: the batch in flight finishes, the rest waits for the next run. */
 const STOP_MARGIN_MS = 10_000;

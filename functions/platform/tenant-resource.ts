@@ -2,8 +2,8 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { changeTenant, provisionTenant } from '../../lib/app/tenants.ts';
 import { isDomainError } from '../../lib/domain/errors.ts';
-import { logger } from '../../lib/http/log.ts';
 import { Email, PersonName, Plan, TenantId, TenantName } from '../../lib/http/schemas.ts';
+import { logger } from '../../lib/log.ts';
 import { getTenant, requireTenant } from '../../lib/store/tenants.ts';
 
 /** The `Tenant` construct's properties (CloudFormation passes numbers as strings). */

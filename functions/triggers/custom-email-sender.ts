@@ -1,7 +1,7 @@
 import type { Context, CustomEmailSenderTriggerEvent } from 'aws-lambda';
 import { sendAccountMail } from '../../lib/aws/account-mail.ts';
 import { decryptCode } from '../../lib/aws/sender-code.ts';
-import { logger, withLogContext } from '../../lib/http/log.ts';
+import { logger, withLogContext } from '../../lib/log.ts';
 
 /**
  * Cognito custom email sender: every email Cognito would send (the

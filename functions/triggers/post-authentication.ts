@@ -1,5 +1,5 @@
 import type { Context, PostAuthenticationTriggerEvent } from 'aws-lambda';
-import { logger, withLogContext } from '../../lib/http/log.ts';
+import { logger, withLogContext } from '../../lib/log.ts';
 import { recordLogin } from '../../lib/store/logins.ts';
 
 /**

@@ -8,9 +8,9 @@ import type { Grantor } from '../domain/escalation.ts';
 import { assertDominates, type IdentityState, type MemberAction, type Principal } from '../domain/identity.ts';
 import { effectivePermissions, type Permission } from '../domain/permissions.ts';
 import type { MemberRecord, TenantRecord } from '../domain/records.ts';
-import type { TenantAccess } from '../http/middleware/authorize.ts';
 import type { Actor } from '../store/audit.ts';
 import { getMember, loadMemberWithIdentity } from '../store/members.ts';
+import type { TenantAccess } from './tenant-access.ts';
 
 /**
  * The inbox backend on a platform twin route (`/v1/platform/tenants/{t}/…`):

@@ -18,7 +18,6 @@ import { hasConversationRights, pickFromTeam, type QueueReason } from '../domain
 import { conflict, forbidden, notFound } from '../domain/errors.ts';
 import { hasPermission } from '../domain/permissions.ts';
 import { type AssignmentRecord, type AssignmentResult, assignmentView, type MemberRecord } from '../domain/records.ts';
-import type { TenantAccess } from '../http/middleware/authorize.ts';
 import {
   Contended,
   getAssignment,
@@ -38,6 +37,7 @@ import { type Access, actorOf, permissionsOf } from './access.ts';
 import { type DrainBudget, drainTeams } from './drain.ts';
 import { retrying } from './retry.ts';
 import { readTeam, rulesOf } from './team-state.ts';
+import type { TenantAccess } from './tenant-access.ts';
 
 /** Teams to drain after a write: the previous assignee's (room freed) and the queue a conversation joined. */
 async function drainAfter(access: Access, teams: Iterable<string>, budget: DrainBudget | undefined) {

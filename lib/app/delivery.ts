@@ -1,10 +1,10 @@
 /** Mail delivery for member use cases: SES failures are recorded, never undo a change. */
 import { invitationLink, sendInvitation } from '../aws/mail.ts';
 import type { MemberRecord } from '../domain/records.ts';
-import { logger } from '../http/log.ts';
-import type { TenantAccess } from '../http/middleware/authorize.ts';
+import { logger } from '../log.ts';
 import { markDeliveryFailed } from '../store/members.ts';
 import { roleLabel } from './access.ts';
+import type { TenantAccess } from './tenant-access.ts';
 
 /** Hands mail to SES; a failure never undoes the change, it is recorded and shown. */
 export async function deliverInvitation(member: MemberRecord, token: string, tenantName: string, inviterName: string) {

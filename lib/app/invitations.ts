@@ -15,7 +15,7 @@ import {
 } from '../domain/identity.ts';
 import type { MemberRecord, TenantRecord } from '../domain/records.ts';
 import { parseInvitationToken, tokenMatches } from '../domain/tokens.ts';
-import { logger } from '../http/log.ts';
+import { logger } from '../log.ts';
 import { normaliseEmail } from '../store/keys.ts';
 import { getMember, loadAccess, writeMemberChange } from '../store/members.ts';
 import { credentialAudit } from './credentials.ts';

@@ -11,7 +11,6 @@ import { assertManaged, isAccepted, resendWait, tooManySends } from '../domain/i
 import { type LifecycleAction, transition } from '../domain/lifecycle.ts';
 import type { MemberRecord } from '../domain/records.ts';
 import { expiryFrom, issueInvitationToken } from '../domain/tokens.ts';
-import type { TenantAccess } from '../http/middleware/authorize.ts';
 import { auditPut } from '../store/audit.ts';
 import { identityUpdate, retireIdentity } from '../store/identities.ts';
 import { membersOfIdentity, writeMemberChange } from '../store/members.ts';
@@ -22,6 +21,7 @@ import { actOn, actorOf, isOwner } from './access.ts';
 import { deliverInvitation, inviterName } from './delivery.ts';
 import { drainTeams } from './drain.ts';
 import { type ReleaseSummary, releaseAssignments } from './release.ts';
+import type { TenantAccess } from './tenant-access.ts';
 
 type StatusAction = Extract<LifecycleAction, 'suspend' | 'deactivate' | 'reactivate'>;
 

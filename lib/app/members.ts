@@ -23,13 +23,12 @@ import type { Role } from '../domain/permissions.ts';
 import { type MemberRecord, memberView } from '../domain/records.ts';
 import { seatLimitReached } from '../domain/seats.ts';
 import { expiryFrom, issueInvitationToken } from '../domain/tokens.ts';
-import { logger } from '../http/log.ts';
-import type { TenantAccess } from '../http/middleware/authorize.ts';
+import { logger } from '../log.ts';
 import { type Idempotency, recordResponse, replay, type StoredResponse } from '../store/idempotency.ts';
 import type { IdentityPatch } from '../store/identities.ts';
+import { emailTakenError } from '../store/member-items.ts';
 import {
   emailClaimed,
-  emailTakenError,
   insertMember,
   listMembers,
   type MemberFilter,
@@ -40,6 +39,7 @@ import { teamLinkItems } from '../store/teams.ts';
 import { actOn, actorOf, grantorOf, isOwner, principalOf, roleLabel, targetMember } from './access.ts';
 import { deliverInvitation, inviterName } from './delivery.ts';
 import { assertTeamCount, assertTeamsExist, teamDelta } from './teams.ts';
+import type { TenantAccess } from './tenant-access.ts';
 
 /** The teams a new member joins must exist (400 naming the unknown ones). */
 async function assertNewTeams(access: TenantAccess, input: { teamIds?: string[] }): Promise<void> {

@@ -5,10 +5,10 @@
  */
 import { conflict, forbidden, notFound } from '../domain/errors.ts';
 import type { TenantRecord } from '../domain/records.ts';
-import type { TenantAccess } from '../http/middleware/authorize.ts';
 import { getMember } from '../store/members.ts';
 import { writeOwnershipTransfer } from '../store/tenants.ts';
 import { actorOf, isOwner } from './access.ts';
+import type { TenantAccess } from './tenant-access.ts';
 
 export async function transferOwnership(access: TenantAccess, memberId: string, now: Date): Promise<TenantRecord> {
   const { tenant } = access;

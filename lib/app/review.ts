@@ -5,8 +5,8 @@
  * authorisation already read, so a page costs what a page of the users list does.
  */
 import { type ReviewRow, reviewRow } from '../domain/review.ts';
-import type { TenantAccess } from '../http/middleware/authorize.ts';
 import { listMembers } from '../store/members.ts';
+import type { TenantAccess } from './tenant-access.ts';
 
 export interface AccessReview {
   tenantId: string;

@@ -7,7 +7,6 @@ import { ulid } from 'ulid';
 import { DomainError, notFound } from '../domain/errors.ts';
 import { type RoleRecord, roleView } from '../domain/records.ts';
 import { assertCanDefine, rolePermissionSet } from '../domain/roles.ts';
-import type { TenantAccess } from '../http/middleware/authorize.ts';
 import { type Idempotency, recordResponse, replay, type StoredResponse } from '../store/idempotency.ts';
 import {
   countRoleHolders,
@@ -21,6 +20,7 @@ import {
   writeRoleChange,
 } from '../store/roles.ts';
 import { actorOf } from './access.ts';
+import type { TenantAccess } from './tenant-access.ts';
 
 export interface RoleInput {
   name: string;

@@ -10,7 +10,7 @@ import type { Candidate, TeamRules } from '../domain/assignment.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { MemberRecord, TeamRecord, TenantRecord } from '../domain/records.ts';
 import { effectiveAvailability } from '../domain/schedule.ts';
-import { logger } from '../http/log.ts';
+import { logger } from '../log.ts';
 import { getMembers, type MemberRef, refOf } from '../store/assignments.ts';
 import { type Card, type Link, repairCards } from '../store/cards.ts';
 import { readTeamState } from '../store/teams.ts';

@@ -15,7 +15,6 @@ import {
 import { DomainError, notFound } from '../domain/errors.ts';
 import { type MemberRecord, type TeamMemberView, type TeamRecord, teamView } from '../domain/records.ts';
 import { effectiveAvailability } from '../domain/schedule.ts';
-import type { TenantAccess } from '../http/middleware/authorize.ts';
 import { getMembers } from '../store/assignments.ts';
 import type { Link } from '../store/cards.ts';
 import { type Idempotency, recordResponse, replay, type StoredResponse } from '../store/idempotency.ts';
@@ -35,6 +34,7 @@ import { awayTicketDelete, awayTicketPut } from '../store/tickets.ts';
 import { type Access, actorOf, targetMember } from './access.ts';
 import { type DrainBudget, drainTeams } from './drain.ts';
 import { releaseAwayMember } from './release.ts';
+import type { TenantAccess } from './tenant-access.ts';
 
 export interface TeamInput {
   name: string;

@@ -17,7 +17,7 @@ import { DomainError } from '../domain/errors.ts';
 import { expiredGrants, liveGrants } from '../domain/grants.ts';
 import { autoSuspension, inactiveSince, inactivityCutoff, suspensionReason } from '../domain/inactivity.ts';
 import type { MemberRecord, TenantRecord } from '../domain/records.ts';
-import { logger } from '../http/log.ts';
+import { logger } from '../log.ts';
 import type { Actor } from '../store/audit.ts';
 import { writeExpiry } from '../store/expiry.ts';
 import { INVITE_SHARDS } from '../store/keys.ts';

@@ -7,9 +7,9 @@
 import { DomainError } from '../domain/errors.ts';
 import type { MemberRecord } from '../domain/records.ts';
 import { canonicalTimeZone, scheduleProblems, type WorkingHours } from '../domain/schedule.ts';
-import type { TenantAccess } from '../http/middleware/authorize.ts';
 import { writeMemberChange } from '../store/members.ts';
 import { actorOf, targetMember } from './access.ts';
+import type { TenantAccess } from './tenant-access.ts';
 
 /** The person themselves, or someone with teams:manage (the route checks which); null removes the schedule. */
 export async function setWorkingHours(

@@ -21,7 +21,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { config } from '../config.ts';
 import { DomainError } from '../domain/errors.ts';
-import { logger } from '../http/log.ts';
+import { logger } from '../log.ts';
 import { cognito } from './cognito-client.ts';
 
 const nameOf = (error: unknown) => (error as { name?: string } | null)?.name ?? '';

@@ -12,7 +12,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import * as z from 'zod';
 import { DomainError } from '../domain/errors.ts';
 import type { IdentityState } from '../domain/identity.ts';
-import { logger } from './log.ts';
+import { logger } from '../log.ts';
 import { type Caller, resolveCaller } from './middleware/caller.ts';
 import { correlationIdOf, httpRequest, type ParsedEvent } from './middleware/request.ts';
 import { httpResponse } from './middleware/response.ts';

@@ -12,47 +12,23 @@ import {
 import { dynamo } from '../aws/clients.ts';
 import { config } from '../config.ts';
 import { DomainError } from '../domain/errors.ts';
-import { nextExpiry } from '../domain/grants.ts';
 import type { IdentityState } from '../domain/identity.ts';
-import { inactiveSince, inactivityCutoff } from '../domain/inactivity.ts';
+import { inactivityCutoff } from '../domain/inactivity.ts';
 import { activeAdminDelta, holdsSeat } from '../domain/lifecycle.ts';
 import type { MemberRecord, TenantRecord } from '../domain/records.ts';
 import { type Actor, auditPut } from './audit.ts';
 import { withMemberCards } from './cards.ts';
-import { claim, release } from './claims.ts';
+import { release } from './claims.ts';
 import { decodeCursor, filteredScope, pageOf } from './cursor.ts';
 import { versionedUpdate } from './diff.ts';
 import { type IdentityPatch, identityOrUnknown, identityUpdate, membershipMove, mergePatches } from './identities.ts';
 import { memberFromItem, tenantFromItem } from './items.ts';
 import { keys } from './keys.ts';
+import { emailClaim, emailTaken, memberItem, tenantCounters } from './member-items.ts';
 import { sortKeyStartsWith } from './query.ts';
 import { roleHolderChange } from './roles.ts';
 import { INDEXES, KEY_ATTRIBUTES, TABLE_KEYS } from './table.ts';
-import { tenantCounters } from './tenants.ts';
 import { put, remove, type TxItem, transact, update } from './transact.ts';
-
-/** GSI2 of a member: its pending invitation while invited, else its earliest timed grant's expiry, if any. */
-function expiryKeys(member: MemberRecord) {
-  if (member.status === 'invited' && member.invitation) {
-    return keys.pendingInvite(member.tenantId, member.id, member.invitation.expiresAt);
-  }
-  const due = nextExpiry(member.grants);
-  return due ? keys.grantExpiry(member.tenantId, member.id, due) : {};
-}
-
-export function memberItem(member: MemberRecord) {
-  const since = inactiveSince(member);
-  return {
-    ...keys.member(member.tenantId, member.id),
-    ...keys.identityMembership(member.id, member.tenantId),
-    ...expiryKeys(member),
-    ...keys.memberActivity(member.tenantId, member.id, member.lastLoginAt, since),
-    entity: 'member',
-    ...member,
-    searchName: member.name.toLowerCase(),
-    inactiveSince: since,
-  };
-}
 
 export interface Access {
   tenant?: TenantRecord;
@@ -203,9 +179,6 @@ export async function getMember(tenantId: string, memberId: string): Promise<Mem
   return Item ? memberFromItem(Item) : undefined;
 }
 
-const emailTaken = (email: string) => () =>
-  new DomainError('email-taken', `${email} is already a member of this tenant (or invited).`);
-
 /** Whether the address already has a membership (or invitation) in this tenant: checked before any Cognito call. */
 export async function emailClaimed(tenantId: string, email: string): Promise<boolean> {
   const { Item } = await dynamo().send(
@@ -217,13 +190,6 @@ export async function emailClaimed(tenantId: string, email: string): Promise<boo
     }),
   );
   return Item !== undefined;
-}
-
-export const emailTakenError = (email: string) => emailTaken(email)();
-
-/** The per-tenant claim that keeps one membership per email address. */
-export function emailClaim(member: MemberRecord, onTaken = emailTaken(member.email)): TxItem {
-  return claim(keys.emailClaim(member.tenantId, member.email), 'emailClaim', { memberId: member.id }, onTaken);
 }
 
 /** What an audit item may show of a member: never the invitation's token hash. */

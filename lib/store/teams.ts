@@ -18,7 +18,7 @@ import { claim, release } from './claims.ts';
 import { auditDiff, versionedUpdate } from './diff.ts';
 import { memberFromItem, teamFromItem } from './items.ts';
 import { keys } from './keys.ts';
-import { memberItem } from './members.ts';
+import { memberItem } from './member-items.ts';
 import { queryPage } from './query.ts';
 import { put, remove, type TxItem, transact, update } from './transact.ts';
 

@@ -7,15 +7,14 @@ import { dynamo } from '../aws/clients.ts';
 import { config } from '../config.ts';
 import { DomainError, notFound } from '../domain/errors.ts';
 import type { MemberRecord, TenantRecord } from '../domain/records.ts';
-import { seatLimitReached } from '../domain/seats.ts';
 import { type Actor, auditPut } from './audit.ts';
 import { auditDiff, versionedUpdate } from './diff.ts';
 import { type IdentityPatch, identityUpdate, membershipMove } from './identities.ts';
 import { tenantFromItem } from './items.ts';
 import { keys, normaliseEmail } from './keys.ts';
-import { emailClaim, memberItem } from './members.ts';
+import { emailClaim, memberItem } from './member-items.ts';
 import { queryPage } from './query.ts';
-import { check, put, remove, type TxItem, transact, update } from './transact.ts';
+import { check, put, remove, transact, update } from './transact.ts';
 
 export function tenantItem(tenant: TenantRecord) {
   const autoSuspends = tenant.status === 'active' && typeof tenant.autoSuspendInactiveDays === 'number';
@@ -121,41 +120,6 @@ export async function saveTenant(current: TenantRecord, next: TenantRecord, acto
     }),
   ]);
   return true;
-}
-
-/**
- * The tenant's counters moving with a member change, inside the same
- * transaction: taking a seat needs a free one (409 `seat-limit-reached` with
- * the exact usage); losing an active admin needs another (409 `last-admin`).
- */
-export function tenantCounters(tenantId: string, delta: { seats: number; admins: number }): TxItem | undefined {
-  if (delta.seats === 0 && delta.admins === 0) return undefined;
-  const conditions = ['attribute_exists(pk)'];
-  // Deltas are ±1 (one member per change); conditions have no arithmetic.
-  if (delta.seats > 0) conditions.push('(attribute_not_exists(seatLimit) OR seatsUsed < seatLimit)');
-  if (delta.admins < 0) conditions.push('activeAdmins > :one');
-  return update(
-    {
-      Key: keys.tenant(tenantId),
-      UpdateExpression: 'ADD seatsUsed :seats, activeAdmins :admins',
-      ConditionExpression: conditions.join(' AND '),
-      ExpressionAttributeValues: {
-        ':seats': delta.seats,
-        ':admins': delta.admins,
-        ...(delta.admins < 0 ? { ':one': 1 } : {}),
-      },
-      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-    },
-    (old) => {
-      if (!old) return notFound('The tenant');
-      const used = Number(old.seatsUsed ?? 0);
-      const limit = old.seatLimit === undefined ? null : Number(old.seatLimit);
-      if (delta.seats > 0 && limit !== null && used + delta.seats > limit) {
-        return seatLimitReached(String(old.plan), used, limit);
-      }
-      return new DomainError('last-admin', 'This would leave the tenant without an active admin.');
-    },
-  );
 }
 
 /**

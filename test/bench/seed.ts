@@ -9,7 +9,7 @@ import { dynamo } from '../../lib/aws/clients.ts';
 import { SEAT_HOLDING } from '../../lib/domain/lifecycle.ts';
 import type { MemberRecord } from '../../lib/domain/records.ts';
 import { keys } from '../../lib/store/keys.ts';
-import { memberItem } from '../../lib/store/members.ts';
+import { memberItem } from '../../lib/store/member-items.ts';
 
 const table = () => process.env.TABLE_NAME as string;
 

@@ -5,28 +5,17 @@
  * trip, so suspensions, role changes and revoked sessions apply on the very
  * next request.
  */
+
+import type { TenantAccess } from '../../app/tenant-access.ts';
 import { DomainError, forbidden, notFound } from '../../domain/errors.ts';
 import { type IdentityState, sessionRevoked, sessionStale, type TokenTimes } from '../../domain/identity.ts';
 import { hasPermission, type Permission, permissionTerms, timeLimited } from '../../domain/permissions.ts';
-import type { MemberRecord, TenantRecord } from '../../domain/records.ts';
 import { getIdentity } from '../../store/identities.ts';
 import { loadAccess } from '../../store/members.ts';
 import type { Caller } from './caller.ts';
 
+export type { TenantAccess } from '../../app/tenant-access.ts';
 export type { Caller } from './caller.ts';
-
-export interface TenantAccess {
-  tenant: TenantRecord;
-  member: MemberRecord;
-  /** Effective at `now`: a grant that expired before this request is not among them. */
-  permissions: Permission[];
-  /** Those of `permissions` held only until a moment (timed grants): permission → its end. */
-  heldUntil: Partial<Record<Permission, string>>;
-  /** The request's clock, read once: every rule of this request judges time by it. */
-  now: Date;
-  /** The caller's login, read in the same round trip (its session stamp was checked). */
-  identity: IdentityState;
-}
 
 /**
  * DESIGN §2a rule 4: a token from before the login's last credential change is

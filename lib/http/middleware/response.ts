@@ -5,7 +5,7 @@
  */
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { logger } from '../log.ts';
+import { logger } from '../../log.ts';
 import { toProblem } from '../problems.ts';
 import { correlationIdOf } from './request.ts';
 

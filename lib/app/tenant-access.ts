@@ -1,0 +1,21 @@
+/**
+ * What authorisation hands a tenant use case: the caller's tenant, membership,
+ * effective permissions and login, all from the one consistent read. A plain
+ * type, below the transport layer, so use cases never import `lib/http`.
+ */
+import type { IdentityState } from '../domain/identity.ts';
+import type { Permission } from '../domain/permissions.ts';
+import type { MemberRecord, TenantRecord } from '../domain/records.ts';
+
+export interface TenantAccess {
+  tenant: TenantRecord;
+  member: MemberRecord;
+  /** Effective at `now`: a grant that expired before this request is not among them. */
+  permissions: Permission[];
+  /** Those of `permissions` held only until a moment (timed grants): permission → its end. */
+  heldUntil: Partial<Record<Permission, string>>;
+  /** The request's clock, read once: every rule of this request judges time by it. */
+  now: Date;
+  /** The caller's login, read in the same round trip (its session stamp was checked). */
+  identity: IdentityState;
+}
