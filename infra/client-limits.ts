@@ -9,6 +9,7 @@
  * (infra/constructs/firewall.ts); locally the gateway does (infra/local/
  * gateway.ts), with the same numbers by default and the same 429 problem.
  */
+import { PROBLEM_STATUS, problemType } from '../lib/http/problems.ts';
 
 export interface ClientLimits {
   /** The window the counts are over. WAF evaluates 60, 120, 300 or 600 seconds. */
@@ -49,9 +50,9 @@ export function validClientLimits(limits: ClientLimits, source: string): ClientL
 
 /** The problem document a limited client receives (RFC 9457), in AWS and locally alike. */
 export const TOO_MANY_REQUESTS_PROBLEM = {
-  type: 'urn:roster:problem:too-many-requests',
-  title: 'Too many requests',
-  status: 429,
+  type: problemType('too-many-requests'),
+  title: PROBLEM_STATUS['too-many-requests'].title,
+  status: PROBLEM_STATUS['too-many-requests'].status,
   code: 'too-many-requests',
   detail: 'This client sent too many requests; wait for the time in Retry-After and try again.',
 } as const;

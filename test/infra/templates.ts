@@ -17,6 +17,8 @@ export interface TemplateSize {
   /** The construct path of the stack (`Roster`, `Roster/Api/Members`). */
   readonly path: string;
   readonly resources: number;
+  /** Values passed in from the parent (cross-stack references; CloudFormation allows 200). */
+  readonly parameters: number;
   readonly nested: boolean;
 }
 
@@ -39,7 +41,13 @@ export function flatten(root: Stack): Flattened {
       Parameters?: Record<string, unknown>;
     };
     const own = template.Resources ?? {};
-    sizes.push({ path: stack.node.path, resources: Object.keys(own).length, nested: prefix !== '' });
+    const parameterCount = Object.keys(template.Parameters ?? {}).filter((p) => p !== 'BootstrapVersion').length;
+    sizes.push({
+      path: stack.node.path,
+      resources: Object.keys(own).length,
+      parameters: parameterCount,
+      nested: prefix !== '',
+    });
     const rewrite = (node: unknown): unknown => {
       if (Array.isArray(node)) return node.map(rewrite);
       if (!node || typeof node !== 'object') return node;
