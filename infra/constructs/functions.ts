@@ -3,8 +3,10 @@
  * NodejsFunction defaults, its own log group, a role with exactly the grants
  * its `uses` declares in the route table, and the audit trail closed to
  * updates and deletes. Functions whose `uses` are the same share one role
- * (it may write to each of their log groups): a role and a policy per
- * function would take the stack past CloudFormation's 500 resources.
+ * within their stack (it may write to each of their log groups): a role and a
+ * policy per function would double what each template holds. A function in an
+ * area's nested stack (api.ts) gets that stack's roles, so nothing of an
+ * area's grants crosses a stack boundary but the resources' ARNs.
  */
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
