@@ -3,7 +3,9 @@
  * table as the CDK API, runs the authorizers API Gateway runs, builds a
  * payload 2.0 event and invokes the route's handler in-process (its module
  * imported once, like a warm Lambda). Handlers see the emulators only through
- * the environment set here.
+ * the environment set here. Before routing, like the WAF web ACL in front of
+ * CloudFront, it applies the per-client limits (infra/client-limits.ts) when
+ * given; the local event feed answers loopback peers only.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
