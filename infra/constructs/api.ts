@@ -123,10 +123,10 @@ export class RosterApi extends Construct {
 
     const authorizers: Record<AuthKind, IHttpRouteAuthorizer> = {
       public: new HttpNoneAuthorizer(),
+      // One JWT authorizer for every area: a route binds it in the HttpApi's scope, so it is the parent's.
       user: new HttpJwtAuthorizer('CognitoJwt', props.jwt.issuer, { jwtAudience: [props.jwt.audience] }),
       platform: new HttpIamAuthorizer(),
     };
-    // One JWT authorizer for every area: a route binds it in the HttpApi's scope, so it is the parent's.
 
     const credentialThrottle = props.credentialThrottle ?? { rateLimit: 10, burstLimit: 20 };
     const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
