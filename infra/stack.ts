@@ -12,6 +12,7 @@ import { RosterApi } from './constructs/api.ts';
 import { RosterAuth } from './constructs/auth.ts';
 import { RosterConsole } from './constructs/console.ts';
 import { RosterEvents } from './constructs/events.ts';
+import { validWebAclArn } from './constructs/firewall.ts';
 import type { FunctionResources } from './constructs/functions.ts';
 import { RosterJobs } from './constructs/jobs.ts';
 import { RosterMail } from './constructs/mail.ts';
@@ -38,6 +39,11 @@ export interface RosterStackProps extends StackProps {
   readonly invitationResendIntervalSeconds?: number;
   /** @default 365 */
   readonly auditRetentionDays?: number;
+  /**
+   * The per-client limits' WAF web ACL for the console's distribution: the `WebAclArn` output of
+   * `RosterEdgeStack` (us-east-1). @default none (the console is deployed without per-client limits)
+   */
+  readonly webAclArn?: string;
 }
 
 type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
@@ -91,10 +97,16 @@ export class RosterStack extends Stack implements TenantHost {
       // Served from the Console's own origin, the API needs no CORS.
       corsOrigins: props.appUrl ? [new URL(props.appUrl).origin] : [],
     });
+    if (props.webAclArn && !(props.console ?? true)) {
+      throw new Error('RosterStack: webAclArn goes on the console’s distribution; it needs the console');
+    }
     if (props.console ?? true) {
-      // A nested stack of its own: the API's functions bring this stack close to CloudFormation's 500 resources.
+      // A nested stack of its own, like each area of the API: the parent keeps what is shared.
       const site = new NestedStack(this, 'Console', { description: 'Roster console: S3 assets behind CloudFront' });
-      consoleSite = new RosterConsole(site, 'Site', { httpApi: api.httpApi });
+      consoleSite = new RosterConsole(site, 'Site', {
+        httpApi: api.httpApi,
+        webAclArn: props.webAclArn && validWebAclArn(props.webAclArn),
+      });
     }
     new RosterJobs(this, 'Jobs', { jobs: JOBS, resources });
     new RosterTriggers(this, 'Triggers', { triggers: TRIGGERS, userPool: auth.userPool, resources });

@@ -4,8 +4,13 @@
  * an authorizer, a throttled `$default` stage with JSON access logs, and a
  * stricter throttle of its own on every public route that takes a credential
  * or a token.
+ *
+ * The API itself (HttpApi, stage, access logs, JWT authorizer) lives in the
+ * parent stack; each route's function, route, integration and invoke
+ * permission live in its area's nested stack (infra/constructs/areas.ts), so
+ * the parent template does not grow with the operations.
  */
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, NestedStack, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   type CfnRoute,
@@ -26,6 +31,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { AuthKind, RouteDef } from '../../lib/http/routes.ts';
+import { API_AREAS, type ApiArea, areaOf } from './areas.ts';
 import { type FunctionResources, RosterFunction } from './functions.ts';
 
 export interface ApiProps {
@@ -44,6 +50,8 @@ export interface ApiProps {
    * @default 10 requests/s steady, bursts of 20
    */
   readonly credentialThrottle?: Required<ThrottleSettings>;
+  /** The nested stacks routes are split into. @default API_AREAS */
+  readonly areas?: readonly ApiArea[];
 }
 
 /**
@@ -77,6 +85,8 @@ export class RosterApi extends Construct {
   readonly httpApi: HttpApi;
   readonly stage: HttpStage;
   readonly functions: ReadonlyMap<string, RosterFunction>;
+  /** The nested stack of each area that has routes, by area id. */
+  readonly areas: ReadonlyMap<string, NestedStack>;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -113,6 +123,7 @@ export class RosterApi extends Construct {
 
     const authorizers: Record<AuthKind, IHttpRouteAuthorizer> = {
       public: new HttpNoneAuthorizer(),
+      // One JWT authorizer for every area: a route binds it in the HttpApi's scope, so it is the parent's.
       user: new HttpJwtAuthorizer('CognitoJwt', props.jwt.issuer, { jwtAudience: [props.jwt.audience] }),
       platform: new HttpIamAuthorizer(),
     };
@@ -121,12 +132,28 @@ export class RosterApi extends Construct {
     const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     const stage = this.stage.node.defaultChild as CfnStage;
 
+    const areas = new Map<string, NestedStack>();
+    const areaStack = (route: RouteDef): NestedStack => {
+      const area = areaOf(route, props.areas ?? API_AREAS);
+      let nested = areas.get(area.id);
+      if (!nested) {
+        nested = new NestedStack(this, area.id, { description: `Roster API: ${area.description}` });
+        areas.set(area.id, nested);
+      }
+      return nested;
+    };
+
     const functions = new Map<string, RosterFunction>();
     for (const route of props.routes) {
+      const scope = areaStack(route);
       // A platform twin is served by its row's function (same handler), behind the IAM authorizer.
+      const twinned = route.twinOf ? functions.get(route.twinOf) : undefined;
+      if (twinned && Stack.of(twinned) !== scope) {
+        throw new Error(`Route ${route.id} is a twin of ${route.twinOf} but would live in another area`);
+      }
       const fn =
-        (route.twinOf ? functions.get(route.twinOf) : undefined) ??
-        new RosterFunction(this, route.id, {
+        twinned ??
+        new RosterFunction(scope, route.id, {
           entry: route.entry,
           uses: route.uses,
           resources: props.resources,
@@ -135,7 +162,9 @@ export class RosterApi extends Construct {
         });
       functions.set(route.id, fn);
       const routeKey = HttpRouteKey.with(route.path, HttpMethod[route.method]);
-      const httpRoute = new HttpRoute(this, `${route.id}Route`, {
+      // The route, its integration and the function's invoke permission (source ARN: this API, this path)
+      // live beside the function, in the area's stack; the API and the authorizer are the parent's.
+      const httpRoute = new HttpRoute(scope, `${route.id}Route`, {
         httpApi: this.httpApi,
         routeKey,
         integration: new HttpLambdaIntegration(`${route.id}Integration`, fn.fn),
@@ -152,13 +181,15 @@ export class RosterApi extends Construct {
           ThrottlingRateLimit: credentialThrottle.rateLimit,
           ThrottlingBurstLimit: credentialThrottle.burstLimit,
         };
-        // A stage's route settings may only name routes that already exist.
+        // A stage's route settings may only name routes that already exist (across stacks: the stage
+        // waits for the area's nested stack).
         stage.addResourceDependency(httpRoute.node.defaultChild as CfnRoute);
       }
     }
     // The limits hold per route for all clients together (API Gateway has no per-client throttle).
     if (Object.keys(routeSettings).length) stage.routeSettings = routeSettings;
     this.functions = functions;
+    this.areas = areas;
   }
 
   get url(): string {

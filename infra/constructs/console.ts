@@ -49,6 +49,11 @@ export interface ConsoleProps {
   readonly httpApi: IHttpApi;
   /** The built console (`npm run build`). @default web/dist */
   readonly assets?: string;
+  /**
+   * The WAF v2 web ACL (CLOUDFRONT scope, from the us-east-1 `RosterEdgeStack`) holding the per-client
+   * limits (infra/constructs/firewall.ts). @default none: only the stage's shared throttles apply
+   */
+  readonly webAclArn?: string;
 }
 
 /** CloudFront Function (viewer request): page paths → /index.html, generated from PAGE_PATHS. */
@@ -126,6 +131,7 @@ export class RosterConsole extends Construct {
         functionAssociations: [{ function: pages, eventType: FunctionEventType.VIEWER_REQUEST }],
       },
       additionalBehaviors: { '/v1/*': toApi, '/docs': toApi, '/docs/*': toApi },
+      webAclId: props.webAclArn,
     });
 
     // The upload runs as a role of its own with inline grants only (no managed policies).
@@ -173,11 +179,6 @@ export class RosterConsole extends Construct {
         reason: 'Roster serves its customers wherever they are; no country is to be blocked.',
       },
       {
-        id: 'AwsSolutions-CFR2',
-        reason:
-          'No WAF by default (billed per web ACL and rule): the API behind /v1 is throttled at its stage and authorises every request; attach a web ACL with the webAclId of this distribution where a deployment needs one.',
-      },
-      {
         id: 'AwsSolutions-CFR3',
         reason:
           'API requests are logged by API Gateway (JSON access logs with retention); the rest is static assets. Standard logging needs an ACL-enabled bucket, which is not worth it for public files.',
@@ -188,6 +189,13 @@ export class RosterConsole extends Construct {
           'The distribution uses the default *.cloudfront.net certificate, for which CloudFront fixes the TLS policy; with a custom domain set minimumProtocolVersion TLSv1.2_2021.',
       },
     );
+    if (!props.webAclArn) {
+      Validations.of(this.distribution).acknowledge({
+        id: 'AwsSolutions-CFR2',
+        reason:
+          'Deployed without webAclArn: no per-client limits, only the stage throttles shared by all clients. Deploy RosterEdgeStack (npm run deploy:edge, us-east-1) and pass its WebAclArn output as -c webAclArn=… to attach them.',
+      });
+    }
     // CDK's upload helper is one function per stack, beside (not inside) this construct.
     for (const helper of stack.node.children.filter((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'))) {
       Validations.of(helper).acknowledge({

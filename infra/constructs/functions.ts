@@ -3,13 +3,15 @@
  * NodejsFunction defaults, its own log group, a role with exactly the grants
  * its `uses` declares in the route table, and the audit trail closed to
  * updates and deletes. Functions whose `uses` are the same share one role
- * (it may write to each of their log groups): a role and a policy per
- * function would take the stack past CloudFormation's 500 resources.
+ * within their stack (it may write to each of their log groups): a role and a
+ * policy per function would double what each template holds. A function in an
+ * area's nested stack (api.ts) gets that stack's roles, so nothing of an
+ * area's grants crosses a stack boundary but the resources' ARNs.
  */
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type CfnResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnResource, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -84,7 +86,9 @@ export class RosterFunction extends Construct {
   /** `id` is the operation id: the construct id and the function name suffix. */
   constructor(scope: Construct, id: string, props: RosterFunctionProps) {
     super(scope, id);
-    const functionName = `${Stack.of(this).stackName}-${id}`;
+    // Named after the deployment (the top-level stack), wherever the function lives: a nested stack's own
+    // name is generated.
+    const functionName = `${rootStack(this).stackName}-${id}`;
     if (functionName.length > 64) throw new Error(`Function name ${functionName} is longer than 64 characters`);
 
     const logGroup = new LogGroup(this, 'Logs', {
@@ -123,6 +127,13 @@ export class RosterFunction extends Construct {
       denyAuditChanges(this.role, props.resources.table);
     }
   }
+}
+
+/** The deployment's stack: the top-level stack above any nested ones. */
+export function rootStack(scope: Construct): Stack {
+  let stack = Stack.of(scope);
+  while (stack.nestedStackParent) stack = stack.nestedStackParent;
+  return stack;
 }
 
 /** The roles of a stack, by the `uses` they grant. */
@@ -164,6 +175,17 @@ function roleFor(scope: Construct, uses: Uses): { role: Role; created: boolean }
   return { role, created: true };
 }
 
+/**
+ * How the table's ARN reads in the role's template, as cdk-nag names it: the
+ * table's own `Arn` attribute in its stack, or — in a nested stack — the
+ * parameter CDK creates for that reference (`reference-to-<table's unique id>.Arn`).
+ */
+function arnReference(role: Role, table: Table): string {
+  const resource = table.node.defaultChild as CfnResource;
+  if (Stack.of(role) === Stack.of(table)) return `${Stack.of(table).resolve(resource.logicalId)}.Arn`;
+  return `referenceto${Names.nodeUniqueId(resource.node)}Arn`;
+}
+
 /** Copies `<package>/<file>` from the project's node_modules into the bundle's, where the handler resolves it. */
 function shipPackageFiles(files: readonly string[]): ICommandHooks {
   for (const file of files) {
@@ -185,10 +207,8 @@ function shipPackageFiles(files: readonly string[]): ICommandHooks {
 function grantUses(fn: RosterFunction, uses: Uses, resources: FunctionResources): void {
   if (uses.table) {
     grantTable(fn.role, resources.table, uses.table);
-    const stack = Stack.of(fn);
-    const tableId = stack.resolve((resources.table.node.defaultChild as CfnResource).logicalId);
     Validations.of(fn.role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
+      id: `AwsSolutions-IAM5[Resource::<${arnReference(fn.role, resources.table)}>/index/*]`,
       reason:
         'Handlers query the GSIs of the Roster table; `<table ARN>/index/*` is the form DynamoDB grants take for indexes and covers the indexes of this one table only.',
     });

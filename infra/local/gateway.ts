@@ -3,7 +3,9 @@
  * table as the CDK API, runs the authorizers API Gateway runs, builds a
  * payload 2.0 event and invokes the route's handler in-process (its module
  * imported once, like a warm Lambda). Handlers see the emulators only through
- * the environment set here.
+ * the environment set here. Before routing, like the WAF web ACL in front of
+ * CloudFront, it applies the per-client limits (infra/client-limits.ts) when
+ * given; the local event feed answers loopback peers only.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PROBLEM_STATUS, problemType } from '../../lib/http/problems.ts';
 import { ROUTES, type RouteDef } from '../../lib/http/routes.ts';
+import { type ClientLimits, isCredentialPath, TOO_MANY_REQUESTS_PROBLEM } from '../client-limits.ts';
 import { LocalStackError } from './emulators.ts';
 import type { EventFeed } from './events.ts';
 import { type CognitoAuthConfig, jwtAuthorizer, platformAuthorizer } from './gateway-auth.ts';
@@ -53,6 +56,13 @@ export interface GatewayOptions {
   onResponse?: (request: { method: string; url: string }, result: HttpResult) => void;
   /** The built console served at `/` and the page paths (default web/dist; false: API only). */
   webRoot?: string | false;
+  /**
+   * Per-client limits, as the WAF web ACL applies them in AWS (infra/client-limits.ts): over them a client
+   * gets 429 with Retry-After while others are served. The client is the socket's address — or, from a
+   * loopback peer only (a local proxy, the tests), the first X-Forwarded-For address, as CloudFront's
+   * viewer address would be. @default none
+   */
+  clientLimits?: ClientLimits;
 }
 
 export interface Gateway {
@@ -97,11 +107,22 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     return loading;
   }
 
+  const limiter = options.clientLimits ? clientLimiter(options.clientLimits) : undefined;
+
   async function handle(request: IncomingMessage, port: number): Promise<HttpResult & { note?: string }> {
     const method = request.method ?? 'GET';
     const url = request.url ?? '/';
     const path = url.split('?')[0] ?? '/';
-    if (path === LOCAL_EVENTS_PATH && options.events) return localEvents(options.events, method, url);
+    // Like the web ACL in front of CloudFront: before anything else, API or page.
+    const limited = limiter?.(clientOf(request), path);
+    if (limited) return limited;
+    if (path === LOCAL_EVENTS_PATH && options.events) {
+      // The feed shows every tenant's events: it answers this machine only, whatever address the gateway binds.
+      if (!isLoopback(request.socket.remoteAddress)) {
+        return { ...problem('not-found', `No route matches ${path}.`), note: 'event feed: not a loopback peer' };
+      }
+      return localEvents(options.events, method, url);
+    }
     const page = await web?.(method, path);
     if (page) return page;
     const matches = compiled.flatMap((c) => {
@@ -286,6 +307,56 @@ function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
     request.once('end', () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks)));
     request.once('error', reject);
   });
+}
+
+/** 127.0.0.0/8 and ::1, plain or IPv4-mapped. */
+export function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return address === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
+}
+
+/** Who a per-client limit counts: the socket's address, or a loopback peer's first X-Forwarded-For address. */
+function clientOf(request: IncomingMessage): string {
+  const peer = clientIp(request);
+  const forwarded = request.headers['x-forwarded-for'];
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+  return first && isLoopback(request.socket.remoteAddress) ? first : peer;
+}
+
+/**
+ * Fixed windows of `windowSeconds`, each opened by the first request after
+ * the last one closed: every request counts for its client, a credential
+ * path's also in its own stricter count. Over either, the answer is 429 with
+ * the problem document and Retry-After (the seconds left in the window).
+ */
+function clientLimiter(limits: ClientLimits): (client: string, path: string) => HttpResult | undefined {
+  const windowMs = limits.windowSeconds * 1000;
+  let windowStart = 0;
+  const counts = new Map<string, number>();
+  const count = (key: string) => {
+    const next = (counts.get(key) ?? 0) + 1;
+    counts.set(key, next);
+    return next;
+  };
+  return (client, path) => {
+    const now = Date.now();
+    if (now >= windowStart + windowMs) {
+      windowStart = now;
+      counts.clear();
+    }
+    const overall = count(client) > limits.requests;
+    const credential = isCredentialPath(path) && count(`${client} credential`) > limits.credentialRequests;
+    if (!overall && !credential) return undefined;
+    return {
+      statusCode: 429,
+      headers: {
+        'content-type': 'application/problem+json',
+        'retry-after': String(Math.max(1, Math.ceil((windowStart + windowMs - now) / 1000))),
+      },
+      body: Buffer.from(JSON.stringify(TOO_MANY_REQUESTS_PROBLEM)),
+    };
+  };
 }
 
 function clientIp(request: IncomingMessage): string {

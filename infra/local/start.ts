@@ -10,6 +10,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { JOBS, TRIGGERS } from '../../lib/http/routes.ts';
+import { type ClientLimits, DEFAULT_CLIENT_LIMITS, validClientLimits } from '../client-limits.ts';
 import { assertPortFree, type LocalEmulators, LocalStackError, startEmulators } from './emulators.ts';
 import { type EventFeed, startLocalEventFeed } from './events.ts';
 import { type Gateway, LOCAL_EVENTS_PATH, REPO_ROOT, startGateway } from './gateway.ts';
@@ -30,6 +31,29 @@ function port(name: string, fallback: number): number {
     throw new LocalStackError(`${name} must be a port number between 1 and 65535, not "${raw}".`);
   }
   return value;
+}
+
+function positive(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1)
+    throw new LocalStackError(`${name} must be a positive integer, not "${raw}".`);
+  return value;
+}
+
+/** The per-client limits the web ACL applies in AWS, overridable here (README: settings). */
+function clientLimits(): ClientLimits {
+  const limits = {
+    windowSeconds: positive('RATE_LIMIT_WINDOW_SECONDS', DEFAULT_CLIENT_LIMITS.windowSeconds),
+    requests: positive('RATE_LIMIT_REQUESTS', DEFAULT_CLIENT_LIMITS.requests),
+    credentialRequests: positive('RATE_LIMIT_CREDENTIAL_REQUESTS', DEFAULT_CLIENT_LIMITS.credentialRequests),
+  };
+  try {
+    return validClientLimits(limits, 'RATE_LIMIT_*');
+  } catch (error) {
+    throw new LocalStackError((error as Error).message);
+  }
 }
 
 async function main(): Promise<void> {
@@ -65,6 +89,7 @@ async function main(): Promise<void> {
   watchParent(() => void shutdown(0));
 
   try {
+    const limits = clientLimits();
     await assertPortFree(apiPort, 'the API', 'PORT', '127.0.0.1');
     await ensureWebBuilt((line) => console.log(line));
     console.log('Starting DynamoDB Local, cognito-local and SES local…');
@@ -92,6 +117,7 @@ async function main(): Promise<void> {
       cognito: emulators.cognito,
       events,
       accessLog: (line) => console.log(`[api] ${line}`),
+      clientLimits: limits,
     });
   } catch (error) {
     await emulators?.stop();

@@ -15,6 +15,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { pagesRewriteCode, RosterConsole } from '../../infra/constructs/console.ts';
 import { RosterStack } from '../../infra/stack.ts';
 import { CONSOLE_CSP, PAGE_PATHS } from '../../web/src/pages.ts';
+import { flatten } from './templates.ts';
 
 // CloudFront's managed policies.
 const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
@@ -158,11 +159,12 @@ describe('RosterStack with the console', () => {
   });
 
   it('defaults APP_URL (links in emails) to the distribution’s URL, for every function', () => {
-    // The console is a nested stack (the API's functions bring the stack close to CloudFormation's 500 resources).
-    const [nestedId] = Object.keys(template.findResources('AWS::CloudFormation::Stack'));
-    expect(nestedId).toBeDefined();
-    const functions = Object.values(template.findResources('AWS::Lambda::Function')).filter(
-      (fn) => fn.Properties.Environment?.Variables?.TABLE_NAME,
+    // The console is a nested stack of its own, and so is each area of the API (their functions among them).
+    const consoleStack = stack.node.findChild('Console') as NestedStack;
+    const nestedId = stack.resolve(consoleStack.nestedStackResource?.logicalId);
+    expect(Object.keys(template.findResources('AWS::CloudFormation::Stack'))).toContain(nestedId);
+    const functions = Object.values(flatten(stack).resources).filter(
+      (fn) => fn.Type === 'AWS::Lambda::Function' && fn.Properties.Environment?.Variables?.TABLE_NAME,
     );
     expect(functions.length).toBeGreaterThan(10);
     const appUrls = new Set(functions.map((fn) => JSON.stringify(fn.Properties.Environment.Variables.APP_URL)));

@@ -4,6 +4,7 @@
  * OpenAPI document, test/support/conformance.ts), and the mail SES local has received.
  */
 
+import type { ClientLimits } from '../../infra/client-limits.ts';
 import { startLocalEventFeed } from '../../infra/local/events.ts';
 import { startGateway } from '../../infra/local/gateway.ts';
 import type { HttpResult } from '../../infra/local/gateway-event.ts';
@@ -22,7 +23,16 @@ export interface TestGateway {
  * port; handler failures go to `log` (default: stderr).
  */
 export async function startTestGateway(
-  options: { routes?: readonly RouteDef[]; log?: (line: string) => void; events?: true; webRoot?: string | false } = {},
+  options: {
+    routes?: readonly RouteDef[];
+    log?: (line: string) => void;
+    events?: true;
+    webRoot?: string | false;
+    /** Another address to listen on (e.g. 0.0.0.0, to be reached from a non-loopback peer). */
+    host?: string;
+    /** Per-client limits (none by default: the suite sends everything from one client). */
+    clientLimits?: ClientLimits;
+  } = {},
 ): Promise<TestGateway> {
   const { env, platformKey, cognito } = localStack();
   const { events: withEvents, ...rest } = options;
