@@ -11,6 +11,13 @@ const DAY_MS = 86_400_000;
 /** The longest inactivity a filter or the tenant setting may name (about ten years). */
 export const MAX_INACTIVE_DAYS = 3650;
 
+/**
+ * The shortest auto-suspension period a tenant may set (DESIGN §2a rule 14):
+ * a week, so a week-end, a public holiday or a short leave never suspends
+ * anyone, and a period set as a weapon (1 day) cannot empty the admin team overnight.
+ */
+export const MIN_AUTO_SUSPEND_DAYS = 7;
+
 export interface ActivityFacts {
   lastLoginAt: string | null;
   invitedAt: string | null;
