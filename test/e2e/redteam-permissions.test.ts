@@ -257,6 +257,25 @@ describe('the team boundary: queue, claim and who holds a conversation', () => {
     const free = await api.call('POST', conv(`free-${unique()}`, 'claim'), { token: outsider.token });
     expect(free.status, JSON.stringify(free.body)).toBe(200);
   });
+  it('concurrent claims never go past the capacity: of five claims at once by a member with room for one, one wins', async () => {
+    const rush = await team(t, 'Rush', { assignmentStrategy: 'manual', capacity: 1 });
+    const racer = await kit.join(t, 'racer');
+    const joined = await api.call('PUT', `/v1/tenants/${t.tenantId}/teams/${rush}/members/${racer.id}`, {
+      token: t.ownerToken,
+    });
+    expect(joined.status, JSON.stringify(joined.body)).toBe(200);
+    const ids = Array.from({ length: 5 }, (_, i) => `rush-${i}-${unique()}`);
+    for (const id of ids) {
+      const queued = await api.call('PUT', conv(id), { token: t.ownerToken, body: { teamId: rush } });
+      expect(queued.body.status).toBe('queued');
+    }
+    const claims = await Promise.all(ids.map((id) => api.call('POST', conv(id, 'claim'), { token: racer.token })));
+    expect(claims.map((c) => c.status).sort(), JSON.stringify(claims.map((c) => c.body))).toEqual([
+      200, 409, 409, 409, 409,
+    ]);
+    const held = await api.call('GET', `${kit.users(t)}/${racer.id}/assignments`, { token: racer.token });
+    expect(held.body.items).toHaveLength(1);
+  });
 });
 
 describe('security settings are admins’ alone (DESIGN §2a rule 14)', () => {
