@@ -6,24 +6,12 @@
  * settings are admins' alone; names that look the same are the same name.
  * Each case is the attacker's steps over HTTP against the real emulators.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { BUILT_IN_ROLE_PERMISSIONS } from '../../lib/domain/permissions.ts';
-import { startTestGateway, type TestGateway } from '../support/http.ts';
-import { client, unique } from './client.ts';
-import { identityKit, type Person, type Tenant } from './identity-kit.ts';
+import { unique } from './client.ts';
+import { identitySuite, type Person, type Tenant } from './identity-kit.ts';
 
-let gw: TestGateway;
-let api: ReturnType<typeof client>;
-let kit: ReturnType<typeof identityKit>;
-
-beforeAll(async () => {
-  gw = await startTestGateway();
-  api = client(gw);
-  kit = identityKit(api);
-});
-afterAll(async () => {
-  await gw?.close();
-});
+const { api, kit } = identitySuite();
 
 const AGENT = [...BUILT_IN_ROLE_PERMISSIONS.agent];
 
