@@ -18,6 +18,15 @@ export const MAX_INACTIVE_DAYS = 3650;
  */
 export const MIN_AUTO_SUSPEND_DAYS = 7;
 
+/**
+ * The period the job applies: the tenant's setting, never under the minimum —
+ * a shorter one stored before the minimum existed (or written around the API)
+ * suspends nobody sooner than a week.
+ */
+export function autoSuspendPeriod<T extends number | null | undefined>(days: T): T {
+  return (typeof days === 'number' ? Math.max(days, MIN_AUTO_SUSPEND_DAYS) : days) as T;
+}
+
 export interface ActivityFacts {
   lastLoginAt: string | null;
   invitedAt: string | null;
