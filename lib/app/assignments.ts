@@ -276,7 +276,7 @@ export async function claim(access: TenantAccess, conversationId: string, now: D
       limit = capacities.get(teamId) ?? null;
       if (!hasCapacity(mine.openAssignments ?? 0, limit)) {
         throw conflict(
-          `This team's capacity is ${limit} open conversations per person and you hold ${mine.openAssignments}: finish one before claiming another.`,
+          `This team's capacity is ${limit} open conversations per person and you hold ${mine.openAssignments ?? 0}: finish one before claiming another.`,
         );
       }
     }
