@@ -99,3 +99,14 @@ export async function actOn(access: TenantAccess, memberId: string, action: Memb
   assertDominates(principalOf(access, access.member), principalOf(access, member), action);
   return { member, identity };
 }
+
+/**
+ * The member a route changes when the caller may be the platform: a member
+ * caller passes `actOn` (oneself, or someone they dominate — DESIGN §2a rule
+ * 1); the inbox backend on a platform twin is no member and holds only its
+ * row's permissions, so the route's permission is the whole rule there.
+ */
+export async function changeMember(access: Access, memberId: string, action: MemberAction): Promise<MemberRecord> {
+  if (!access.member) return targetMember(access, memberId);
+  return (await actOn(access, memberId, action)).member;
+}

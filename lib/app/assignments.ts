@@ -14,7 +14,7 @@
  * - DELETE …/assignment leaves it waiting (it already is where DELETE puts a conversation);
  * - resolve takes it out of the queue and ends it (needs conversations:assign: nobody holds it).
  */
-import { hasConversationRights, pickFromTeam, type QueueReason } from '../domain/assignment.ts';
+import { hasCapacity, hasConversationRights, pickFromTeam, type QueueReason } from '../domain/assignment.ts';
 import { conflict, forbidden, notFound } from '../domain/errors.ts';
 import { hasPermission } from '../domain/permissions.ts';
 import { type AssignmentRecord, type AssignmentResult, assignmentView, type MemberRecord } from '../domain/records.ts';
@@ -84,8 +84,24 @@ function latestFrom(last: unknown, conversationId: string): { known: boolean; cu
   return { known: false };
 }
 
+/**
+ * Who holds a conversation: anyone's with conversations:view (the inbox
+ * backend's twin too). Without it (an agent: conversations:view_assigned) a
+ * member reads only their own — one they hold, one waiting in a queue of a
+ * team of theirs (the queue they may read anyway), or one nobody holds in no
+ * team (claiming it would say as much) — never who holds someone else's.
+ */
 export async function readAssignment(access: Access, conversationId: string) {
-  return assignmentView(conversationId, await getAssignment(access.tenant.id, conversationId));
+  const current = await getAssignment(access.tenant.id, conversationId);
+  const me = access.member;
+  if (me && !hasPermission(access.permissions, 'conversations:view')) {
+    const held = current?.assigneeId;
+    const visible = held ? held === me.id : !current?.teamId || me.teamIds.includes(current.teamId);
+    if (!visible) {
+      throw forbidden('Reading who holds a conversation that is not yours needs conversations:view.');
+    }
+  }
+  return assignmentView(conversationId, current);
 }
 
 /** Assign to a named person (conversations:assign): any time, over anyone, within the tenant. */
@@ -227,11 +243,20 @@ export async function assignToTeam(
   return { ...done.result, ...(done.decision ? { decision: done.decision } : {}) };
 }
 
-/** Take an unassigned (or team-queued) conversation; someone else's is a 409. */
+/**
+ * Take an unassigned (or team-queued) conversation; someone else's is a 409.
+ * One waiting in a team's queue is that team's: claiming it needs membership
+ * of the team (or conversations:assign) and room under the team's capacity
+ * (409 at capacity) — the same room an automatic pick needs, held by the
+ * transaction's condition on the claimer's open count (and their version, so
+ * a membership ended meanwhile fails it). A conversation in no team has no
+ * capacity to respect: capacity is a team's rule.
+ */
 export async function claim(access: TenantAccess, conversationId: string, now: Date) {
   const tenantId = access.tenant.id;
   const me = access.member.id;
   let mine: MemberRecord = access.member;
+  const capacities = new Map<string, number | null>();
   return retrying(async (last) => {
     if (last instanceof Contended && 'memberId' in last) {
       const fresh = (await getMembers(tenantId, [me])).get(me);
@@ -241,6 +266,20 @@ export async function claim(access: TenantAccess, conversationId: string, now: D
     const current = await getAssignment(tenantId, conversationId);
     if (current?.assigneeId === me) return assignmentView(conversationId, current);
     if (current?.assigneeId) throw conflict('This conversation is already assigned to someone else.');
+    let limit: number | null = null;
+    const teamId = current?.teamId;
+    if (teamId) {
+      if (!mine.teamIds.includes(teamId) && !hasPermission(access.permissions, 'conversations:assign')) {
+        throw forbidden("This conversation waits in a team's queue: claiming it needs membership of that team.");
+      }
+      if (!capacities.has(teamId)) capacities.set(teamId, (await getTeam(tenantId, teamId))?.capacity ?? null);
+      limit = capacities.get(teamId) ?? null;
+      if (!hasCapacity(mine.openAssignments ?? 0, limit)) {
+        throw conflict(
+          `This team's capacity is ${limit} open conversations per person and you hold ${mine.openAssignments ?? 0}: finish one before claiming another.`,
+        );
+      }
+    }
     const at = now.toISOString();
     const next = taken(current, tenantId, conversationId, me, at);
     await writeAssignments({
@@ -249,6 +288,7 @@ export async function claim(access: TenantAccess, conversationId: string, now: D
       at,
       moves: [{ current, next, action: 'conversation.assigned', reason: 'claimed' }],
       members: membersOf([me, refOf(mine)]),
+      ...(limit === null ? {} : { room: { capacity: limit } }),
     });
     return assignmentView(conversationId, next);
   });
@@ -327,8 +367,23 @@ export async function memberQueue(access: Access, memberId: string, page: { limi
   };
 }
 
-/** A team's waiting conversations, oldest first, with when and why each queued. */
+/**
+ * A team's waiting conversations, oldest first, with when and why each queued.
+ * A member reads the queue of a team of theirs; anyone else needs
+ * conversations:view (they see every conversation anyway) or teams:manage
+ * (they may join the team, so refusing them would protect nothing). The inbox
+ * backend's twin reads any.
+ */
 export async function teamQueue(access: Access, teamId: string, page: { limit: number; cursor?: string }) {
+  const me = access.member;
+  if (
+    me &&
+    !me.teamIds.includes(teamId) &&
+    !hasPermission(access.permissions, 'conversations:view') &&
+    !hasPermission(access.permissions, 'teams:manage')
+  ) {
+    throw forbidden("Reading a team's queue needs membership of the team, conversations:view or teams:manage.");
+  }
   const result = await listQueue(access.tenant.id, teamId, page);
   // Entries exist only in an existing team; an empty page checks the team itself.
   if (result.items.length === 0 && !(await getTeam(access.tenant.id, teamId))) throw notFound('The team');

@@ -19,7 +19,7 @@ import { DomainError, forbidden } from '../domain/errors.ts';
 import { assertCanConfer, ownerProtected, type RoleChoice } from '../domain/escalation.ts';
 import { assertFutureExpiries, type Grant, liveGrants, normaliseGrants } from '../domain/grants.ts';
 import { assertDominates, assertManaged, isAccepted, resendWait, tooManySends } from '../domain/identity.ts';
-import type { Role } from '../domain/permissions.ts';
+import { hasPermission, type Role } from '../domain/permissions.ts';
 import { type MemberRecord, memberView } from '../domain/records.ts';
 import { seatLimitReached } from '../domain/seats.ts';
 import { expiryFrom, issueInvitationToken } from '../domain/tokens.ts';
@@ -41,9 +41,21 @@ import { deliverInvitation, inviterName } from './delivery.ts';
 import { assertTeamCount, assertTeamsExist, teamDelta } from './teams.ts';
 import type { TenantAccess } from './tenant-access.ts';
 
-/** The teams a new member joins must exist (400 naming the unknown ones). */
+/**
+ * Team membership is teams:manage's on every door (issue 17): the team route
+ * asks for it, so a PATCH of `teamIds`, an invitation or a direct creation
+ * into teams asks for it too — users:edit or users:create alone never put
+ * anyone (oneself included) in a team, nor take them out.
+ */
+function assertMayChangeTeams(access: TenantAccess): void {
+  if (hasPermission(access.permissions, 'teams:manage')) return;
+  throw forbidden('Putting people in teams or taking them out needs teams:manage.');
+}
+
+/** The teams a new member joins must exist (400 naming the unknown ones), and joining needs teams:manage. */
 async function assertNewTeams(access: TenantAccess, input: { teamIds?: string[] }): Promise<void> {
   const teamIds = [...new Set(input.teamIds ?? [])];
+  if (teamIds.length > 0) assertMayChangeTeams(access);
   assertTeamCount(teamIds);
   await assertTeamsExist(access.tenant.id, teamIds);
 }
@@ -320,6 +332,7 @@ export async function updateMember(
   const email = patch.email ?? current.email;
   const teamIds = patch.teamIds ? [...new Set(patch.teamIds)] : current.teamIds;
   const teams = teamDelta(current.teamIds, teamIds);
+  if (teams.added.length > 0 || teams.removed.length > 0) assertMayChangeTeams(access);
   if (patch.teamIds) {
     assertTeamCount(teamIds);
     await assertTeamsExist(access.tenant.id, teams.added);

@@ -31,7 +31,7 @@ import {
   writeTeamChange,
 } from '../store/teams.ts';
 import { awayTicketDelete, awayTicketPut } from '../store/tickets.ts';
-import { type Access, actorOf, targetMember } from './access.ts';
+import { type Access, actorOf, changeMember } from './access.ts';
 import { type DrainBudget, drainTeams } from './drain.ts';
 import { releaseAwayMember } from './release.ts';
 import type { TenantAccess } from './tenant-access.ts';
@@ -238,7 +238,8 @@ export const removeTeamMember = (access: Access, teamId: string, memberId: strin
 
 /**
  * Online/away: the person themselves, or someone with teams:manage (the route
- * checks which). Going away starts the teams' away release (at once for a team
+ * checks which) who dominates them (DESIGN §2a rule 1: a manager never sets
+ * an admin away), or the inbox backend. Going away starts the teams' away release (at once for a team
  * with `awayReleaseSeconds: 0`, later by the release job); coming online is
  * room in every team of theirs: the queues drain.
  */
@@ -249,7 +250,7 @@ export async function setAvailability(
   now: Date,
   budget?: DrainBudget,
 ): Promise<MemberRecord> {
-  const current = await targetMember(access, memberId);
+  const current = await changeMember(access, memberId, 'edit');
   if (current.availability === availability) return current;
   const at = now.toISOString();
   const next: MemberRecord = { ...current, availability, updatedAt: at, version: current.version + 1 };

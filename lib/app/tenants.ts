@@ -5,7 +5,7 @@
 import { ulid } from 'ulid';
 import { deleteLogin, ensureLogin } from '../aws/identity.ts';
 import { config } from '../config.ts';
-import { DomainError } from '../domain/errors.ts';
+import { DomainError, forbidden } from '../domain/errors.ts';
 import { isAccepted } from '../domain/identity.ts';
 import { type MemberRecord, memberView, type TenantRecord, tenantView } from '../domain/records.ts';
 import { type Plan, seatLimitFor } from '../domain/seats.ts';
@@ -15,7 +15,9 @@ import { retireIdentity } from '../store/identities.ts';
 import { normaliseEmail } from '../store/keys.ts';
 import { loadMemberWithIdentity, writeMemberChange } from '../store/members.ts';
 import { createTenantWithOwner, requireTenant, saveTenant, writeOwnerReplacement } from '../store/tenants.ts';
+import { actorOf } from './access.ts';
 import { deliverInvitation } from './delivery.ts';
+import type { TenantAccess } from './tenant-access.ts';
 
 export interface ProvisionTenant {
   id?: string;
@@ -119,6 +121,35 @@ export async function changeTenant(
     version: current.version + 1,
   };
   return (await saveTenant(current, next, actor)) ? next : current;
+}
+
+/**
+ * The tenant's security settings (DESIGN §2a rule 14): only an admin changes
+ * them — a custom role with settings:manage is refused (403), even when it
+ * holds every other permission. Today the auto-suspension period; the
+ * domains, SSO, MFA and SCIM settings join this list as they land.
+ */
+export const SECURITY_SETTINGS = ['autoSuspendInactiveDays'] as const satisfies readonly (keyof TenantChanges)[];
+
+/**
+ * PATCH /v1/tenants/{t} by a member (settings:manage): a security setting
+ * sent with a value other than the current one needs the admin role
+ * (sending it unchanged, as a settings form does, is no change). The change
+ * and its `tenant.updated` audit item are one transaction; a refusal writes nothing.
+ */
+export async function updateTenantSettings(
+  access: TenantAccess,
+  changes: Pick<TenantChanges, 'name' | 'autoSuspendInactiveDays'>,
+  now: Date,
+  expectedVersion?: number,
+) {
+  const touched = SECURITY_SETTINGS.filter(
+    (key) => changes[key] !== undefined && changes[key] !== (access.tenant[key] ?? null),
+  );
+  if (touched.length > 0 && access.member.role !== 'admin') {
+    throw forbidden(`Only admins can change the tenant's security settings (${touched.join(', ')}).`);
+  }
+  return changeTenant(access.tenant, changes, actorOf(access), now, expectedVersion);
 }
 
 export { requireTenant };

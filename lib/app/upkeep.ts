@@ -15,7 +15,13 @@
 import { DIGEST_LISTED, sendSuspensionDigest, usersLink } from '../aws/mail.ts';
 import { DomainError } from '../domain/errors.ts';
 import { expiredGrants, liveGrants } from '../domain/grants.ts';
-import { autoSuspension, inactiveSince, inactivityCutoff, suspensionReason } from '../domain/inactivity.ts';
+import {
+  autoSuspendPeriod,
+  autoSuspension,
+  inactiveSince,
+  inactivityCutoff,
+  suspensionReason,
+} from '../domain/inactivity.ts';
 import type { MemberRecord, TenantRecord } from '../domain/records.ts';
 import { logger } from '../log.ts';
 import type { Actor } from '../store/audit.ts';
@@ -152,7 +158,7 @@ async function upkeepTenant(
   const { now, pageSize, shouldStop } = options;
   // The index may lag: the tenant as it is now decides (days, owner, admins).
   const tenant = await getTenant(listed.id);
-  const days = tenant?.autoSuspendInactiveDays;
+  const days = autoSuspendPeriod(tenant?.autoSuspendInactiveDays);
   if (tenant?.status !== 'active' || typeof days !== 'number') return;
   const cutoff = inactivityCutoff(now, days);
   let admins = tenant.activeAdmins;

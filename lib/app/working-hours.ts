@@ -8,10 +8,13 @@ import { DomainError } from '../domain/errors.ts';
 import type { MemberRecord } from '../domain/records.ts';
 import { canonicalTimeZone, scheduleProblems, type WorkingHours } from '../domain/schedule.ts';
 import { writeMemberChange } from '../store/members.ts';
-import { actorOf, targetMember } from './access.ts';
+import { actOn, actorOf } from './access.ts';
 import type { TenantAccess } from './tenant-access.ts';
 
-/** The person themselves, or someone with teams:manage (the route checks which); null removes the schedule. */
+/**
+ * The person themselves, or someone with teams:manage (the route checks which)
+ * who dominates them (DESIGN §2a rule 1); null removes the schedule.
+ */
 export async function setWorkingHours(
   access: TenantAccess,
   memberId: string,
@@ -25,7 +28,7 @@ export async function setWorkingHours(
       throw new DomainError('validation-failed', 'These working hours are not valid.', { errors: problems });
     schedule = { timeZone: canonicalTimeZone(hours.timeZone) as string, weekly: hours.weekly };
   }
-  const current = await targetMember(access, memberId);
+  const { member: current } = await actOn(access, memberId, 'edit');
   if (JSON.stringify(current.workingHours) === JSON.stringify(schedule)) return current;
   const at = now.toISOString();
   const next: MemberRecord = { ...current, workingHours: schedule, updatedAt: at, version: current.version + 1 };

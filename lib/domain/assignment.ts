@@ -4,6 +4,8 @@
  * every automatic pick records). Pure functions over plain data — the store
  * makes each pick one conditional transaction.
  */
+
+import { normaliseName } from './names.ts';
 import { hasPermission, type Permission } from './permissions.ts';
 
 export const STRATEGIES = ['round_robin', 'load_balanced', 'manual'] as const;
@@ -165,10 +167,8 @@ export function pickFromTeam(team: TeamRules, candidates: readonly Candidate[]):
     : { kind: 'assigned', assigneeId: id, decision };
 }
 
-/** Team names are unique per tenant, compared case- and space-insensitively. */
-export function normaliseTeamName(name: string): string {
-  return name.trim().replace(/\s+/g, ' ').toLowerCase();
-}
+/** Team names are unique per tenant: lib/domain/names.ts (NFKC, case-folded, invisible characters and spacing ignored). */
+export const normaliseTeamName = (name: string): string => normaliseName(name);
 
 /** A conversation id of the inbox product: opaque, URL-safe, bounded. */
 export const CONVERSATION_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;

@@ -11,6 +11,22 @@ const DAY_MS = 86_400_000;
 /** The longest inactivity a filter or the tenant setting may name (about ten years). */
 export const MAX_INACTIVE_DAYS = 3650;
 
+/**
+ * The shortest auto-suspension period a tenant may set (DESIGN §2a rule 14):
+ * a week, so a week-end, a public holiday or a short leave never suspends
+ * anyone, and a period set as a weapon (1 day) cannot empty the admin team overnight.
+ */
+export const MIN_AUTO_SUSPEND_DAYS = 7;
+
+/**
+ * The period the job applies: the tenant's setting, never under the minimum —
+ * a shorter one stored before the minimum existed (or written around the API)
+ * suspends nobody sooner than a week.
+ */
+export function autoSuspendPeriod<T extends number | null | undefined>(days: T): T {
+  return (typeof days === 'number' ? Math.max(days, MIN_AUTO_SUSPEND_DAYS) : days) as T;
+}
+
 export interface ActivityFacts {
   lastLoginAt: string | null;
   invitedAt: string | null;

@@ -5,6 +5,7 @@
  * permission they don't hold, nor changes a role more powerful than they are.
  */
 import { DomainError, forbidden } from './errors.ts';
+import { normaliseName } from './names.ts';
 import {
   ALL_PERMISSIONS,
   BUILT_IN_ROLE_PERMISSIONS,
@@ -60,10 +61,8 @@ export function catalogueView() {
   };
 }
 
-/** What makes two role names the same: case, surrounding and repeated spaces, Unicode forms ignored. */
-export function normaliseRoleName(name: string): string {
-  return name.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
-}
+/** What makes two role names the same: lib/domain/names.ts (NFKC, case-folded, invisible characters and spacing ignored). */
+export const normaliseRoleName = (name: string): string => normaliseName(name);
 
 /** Known permissions in catalogue order, duplicates dropped; any unknown one is a 400 naming it. */
 export function rolePermissionSet(permissions: readonly string[], path = 'body.permissions'): Permission[] {

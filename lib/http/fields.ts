@@ -52,7 +52,7 @@ export const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
   grants:
     'Extra permissions beyond the role (each one the caller holds): a permission, or `{permission, expiresAt}` for one that ends (no later than the caller’s own, when theirs is time-limited).',
   autoSuspendInactiveDays:
-    'Suspend members who have not signed in for this many days (1–3650), hourly; never the owner or the last active admin, and the admins get a digest email. null turns it off.',
+    'Suspend members who have not signed in for this many days (7–3650), hourly; admins only (a custom role with settings:manage may not change it); never the owner or the last active admin, and the admins get a digest email. null turns it off.',
   crmAccess: 'Whether the member may use the CRM (`contacts:*` permissions); always true for admins.',
   teamIds: 'The teams the member belongs to.',
   memberId: 'The member who becomes the owner: an active admin of this tenant.',

@@ -608,7 +608,7 @@ const ROWS = [
     auth: 'user',
     permission: 'teams:manage',
     self: true,
-    summary: 'Set online/away: the person themselves, or someone with teams:manage',
+    summary: 'Set online/away: the person themselves, or someone with teams:manage who dominates them',
     platform: ['teams:manage'],
     uses: { table: 'readWrite' },
   },
@@ -621,7 +621,7 @@ const ROWS = [
     permission: 'teams:manage',
     self: true,
     summary:
-      'Set weekly working hours in a time zone (outside them the person is effectively away): self, or teams:manage',
+      'Set weekly working hours in a time zone (outside them the person is effectively away): self, or teams:manage over someone the caller dominates',
     uses: { table: 'readWrite' },
   },
   {
@@ -632,7 +632,8 @@ const ROWS = [
     auth: 'user',
     permission: 'teams:manage',
     self: true,
-    summary: 'Remove the working hours (available whenever online again): self, or teams:manage',
+    summary:
+      'Remove the working hours (available whenever online again): self, or teams:manage over someone the caller dominates',
     uses: { table: 'readWrite' },
   },
   // ── conversation assignment ─────────────────────────────────────────
@@ -643,7 +644,7 @@ const ROWS = [
     entry: 'functions/assignments/get.ts',
     auth: 'user',
     permission: 'conversations:view_assigned',
-    summary: 'Who is responsible for a conversation',
+    summary: 'Who is responsible for a conversation (one’s own, or any with conversations:view)',
     platform: ['conversations:view_assigned'],
     uses: { table: 'read' },
   },
@@ -688,7 +689,8 @@ const ROWS = [
     entry: 'functions/teams/queue.ts',
     auth: 'user',
     permission: 'teams:view',
-    summary: 'The team’s waiting conversations, oldest first, with when and why each queued',
+    summary:
+      'The team’s waiting conversations, oldest first, with when and why each queued (its members, or conversations:view or teams:manage)',
     platform: ['teams:view'],
     uses: { table: 'read' },
   },
@@ -699,7 +701,8 @@ const ROWS = [
     entry: 'functions/assignments/claim.ts',
     auth: 'user',
     permission: 'conversations:reply',
-    summary: 'Take an unassigned conversation (409 when someone has it)',
+    summary:
+      'Take an unassigned conversation (409 when someone has it); a team-queued one needs membership of the team (or conversations:assign) and room under its capacity',
     uses: { table: 'readWrite' },
   },
   {

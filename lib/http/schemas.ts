@@ -8,7 +8,7 @@ import {
   STRATEGIES,
 } from '../domain/assignment.ts';
 import { containsLink } from '../domain/identity.ts';
-import { MAX_INACTIVE_DAYS } from '../domain/inactivity.ts';
+import { MAX_INACTIVE_DAYS, MIN_AUTO_SUSPEND_DAYS } from '../domain/inactivity.ts';
 import { ALL_PERMISSIONS, type Permission as PermissionName } from '../domain/permissions.ts';
 import { CLOCK_TIME, END_TIME, MAX_INTERVALS, WEEKDAYS } from '../domain/schedule.ts';
 import { PLAN_NAMES, type Plan as PlanName } from '../domain/seats.ts';
@@ -141,6 +141,12 @@ export const WorkingHours = z
   .strict();
 /** Days without a sign-in, for filters and the tenant's auto-suspension. */
 export const InactiveDays = z.number().int().min(1).max(MAX_INACTIVE_DAYS);
+/** The tenant's auto-suspension period: at least a week (lib/domain/inactivity.ts). */
+export const AutoSuspendDays = z
+  .number()
+  .int()
+  .min(MIN_AUTO_SUSPEND_DAYS, `At least ${MIN_AUTO_SUSPEND_DAYS} days`)
+  .max(MAX_INACTIVE_DAYS);
 /** Conversation ids belong to the inbox product: opaque, URL-safe, at most 128 characters. */
 export const ConversationId = z.string().regex(CONVERSATION_ID, 'Must be 1–128 letters, digits or ._:- (not first)');
 export const ConversationPath = z.object({ tenantId: TenantId, conversationId: ConversationId }).strict();

@@ -167,6 +167,8 @@ export interface AssignmentWrite {
   members: ReadonlyMap<string, MemberRef | null>;
   /** Automatic picks: whoever takes a conversation must be online and below `capacity`. */
   pick?: { capacity: number | null };
+  /** Claims: whoever takes a conversation must be below `capacity` (availability aside: the person acts). */
+  room?: { capacity: number };
   release?: ReleaseRule;
   /** The team's rotation cursor: advanced only if still `previous`. */
   cursor?: { teamId: string; previous: string | null; next: string };
@@ -211,11 +213,12 @@ function counterWrite(write: AssignmentWrite, ref: MemberRef, delta: number): Tx
     if (write.pick) {
       conditions.push('availability = :online');
       values[':online'] = 'online';
-      if (write.pick.capacity !== null) {
-        // Room for every conversation this transaction gives them.
-        conditions.push('(attribute_not_exists(#open) OR #open <= :room)');
-        values[':room'] = write.pick.capacity - delta;
-      }
+    }
+    const capacity = write.pick?.capacity ?? write.room?.capacity ?? null;
+    if (capacity !== null) {
+      // Room for every conversation this transaction gives them.
+      conditions.push('(attribute_not_exists(#open) OR #open <= :room)');
+      values[':room'] = capacity - delta;
     }
   } else {
     conditions.push('#open >= :count');

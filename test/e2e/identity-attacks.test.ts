@@ -5,24 +5,12 @@
  * in with their own password, the attacker's password opens nothing, and a
  * refused attempt left the member and the tenant's audit trail as they were.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sesMessages, startTestGateway, type TestGateway } from '../support/http.ts';
-import { cognitoCode } from '../support/local-stack.ts';
-import { client, PASSWORD, unique } from './client.ts';
-import { ATTACKER_PASSWORD, attackerAddress, identityKit, pastIssueSecond } from './identity-kit.ts';
+import { describe, expect, it } from 'vitest';
+import { sesMessages } from '../support/http.ts';
+import { PASSWORD, unique } from './client.ts';
+import { ATTACKER_PASSWORD, attackerAddress, identitySuite, pastIssueSecond } from './identity-kit.ts';
 
-let gw: TestGateway;
-let api: ReturnType<typeof client>;
-let kit: ReturnType<typeof identityKit>;
-
-beforeAll(async () => {
-  gw = await startTestGateway();
-  api = client(gw);
-  kit = identityKit(api);
-});
-afterAll(async () => {
-  await gw?.close();
-});
+const { api, kit } = identitySuite();
 
 describe('a custom role holding only users:view + users:edit', () => {
   it("cannot move the owner's email to its own address and recover the owner's password there", async () => {
@@ -40,8 +28,7 @@ describe('a custom role holding only users:view + users:edit', () => {
     await untouched();
 
     // Forgot-password on the attacker's address reaches no login at all.
-    expect((await api.call('POST', '/v1/auth/forgot-password', { body: { email: mine } })).status).toBe(202);
-    expect(await cognitoCode(mine)).toBeUndefined();
+    expect(await kit.recover(mine, ATTACKER_PASSWORD)).toEqual({});
     await kit.expectNoSignIn(mine, ATTACKER_PASSWORD);
     await kit.expectNoSignIn(t.ownerEmail, ATTACKER_PASSWORD);
     await kit.signIn(t.ownerEmail, PASSWORD);
@@ -179,13 +166,9 @@ describe("another tenant's admin", () => {
 
     // The real CFO takes the address's login back with the emailed code, then joins A with that password.
     await pastIssueSecond(planterSession.accessToken);
-    expect((await api.call('POST', '/v1/auth/forgot-password', { body: { email: cfo } })).status).toBe(202);
-    const code = await cognitoCode(cfo);
+    const { code, confirmed: recovered } = await kit.recover(cfo, 'CfosOwn1Password!');
     expect(code).toEqual(expect.any(String));
-    const recovered = await api.call('POST', '/v1/auth/confirm-forgot-password', {
-      body: { email: cfo, code, newPassword: 'CfosOwn1Password!' },
-    });
-    expect(recovered.status, JSON.stringify(recovered.body)).toBe(204);
+    expect(recovered?.status, JSON.stringify(recovered?.body)).toBe(204);
     const joined = await kit.accept({ token: link, password: 'CfosOwn1Password!' });
     expect(joined.status, JSON.stringify(joined.body)).toBe(200);
     expect(joined.body).toMatchObject({ memberId: invited.id, status: 'active', linked: true });

@@ -4,25 +4,14 @@
  * mail refuse URLs) and the platform can always recover a tenant whose owner
  * never accepted.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expireInvitation } from '../../lib/app/expiry.ts';
 import { getMember } from '../../lib/store/members.ts';
-import { sesMessages, startTestGateway, type TestGateway } from '../support/http.ts';
-import { client, PASSWORD, type Res, unique } from './client.ts';
-import { identityKit } from './identity-kit.ts';
+import { sesMessages } from '../support/http.ts';
+import { PASSWORD, type Res, unique } from './client.ts';
+import { identitySuite } from './identity-kit.ts';
 
-let gw: TestGateway;
-let api: ReturnType<typeof client>;
-let kit: ReturnType<typeof identityKit>;
-
-beforeAll(async () => {
-  gw = await startTestGateway();
-  api = client(gw);
-  kit = identityKit(api);
-});
-afterAll(async () => {
-  await gw?.close();
-});
+const { api, kit } = identitySuite();
 
 const preview = (token: string) => api.call('POST', '/v1/invitations/preview', { body: { token } });
 

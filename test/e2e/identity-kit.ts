@@ -3,10 +3,45 @@
  * given roles, sign-ins, what a victim checks afterwards (the member and the
  * audit trail untouched, a session revoked) — all over HTTP.
  */
-import { expect } from 'vitest';
-import { type client, PASSWORD, type Res, unique } from './client.ts';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { sesMessages, startTestGateway, type TestGateway } from '../support/http.ts';
+import { cognitoCode } from '../support/local-stack.ts';
+import { client, PASSWORD, type Res, unique } from './client.ts';
 
 type Api = ReturnType<typeof client>;
+type Kit = ReturnType<typeof identityKit>;
+
+/** `target()` once the suite's `beforeAll` ran; any use before is a test bug, said plainly. */
+function late<T extends object>(target: () => T | undefined, what: string): T {
+  return new Proxy({} as T, {
+    get(_, key) {
+      const value = target();
+      if (!value) throw new Error(`${what} used before the suite's beforeAll started the gateway`);
+      return Reflect.get(value, key, value);
+    },
+  });
+}
+
+/**
+ * The fixture every identity and red-team file shares: a local gateway on
+ * the real emulators for the file (started in `beforeAll`, closed in
+ * `afterAll`), its HTTP client and the identity kit. Call it once at the top
+ * of a test file: `const { api, kit } = identitySuite();`.
+ */
+export function identitySuite(): { api: Api; kit: Kit } {
+  let gw: TestGateway | undefined;
+  let api: Api | undefined;
+  let kit: Kit | undefined;
+  beforeAll(async () => {
+    gw = await startTestGateway();
+    api = client(gw);
+    kit = identityKit(api);
+  });
+  afterAll(async () => {
+    await gw?.close();
+  });
+  return { api: late(() => api, 'api'), kit: late(() => kit, 'kit') };
+}
 
 /** A tenant whose owner signed in (`tenantWithOwner`). */
 export type Tenant = Awaited<ReturnType<Api['tenantWithOwner']>>;
@@ -196,6 +231,33 @@ export function identityKit(api: Api) {
     return { tenantId: res.body.id as string, ownerId: res.body.ownerId as string, ownerEmail };
   }
 
+  /** The newest invitation link mailed to `email` for tenant `tenantId` (tokens start with the tenant id). */
+  async function linkFor(email: string, tenantId: string): Promise<string> {
+    const tokens = (await sesMessages(undefined, email))
+      .map((mail) => /accept-invitation\?token=([^\s"<&]+)/.exec(mail.body.text ?? '')?.[1])
+      .filter((token): token is string => token !== undefined)
+      .map((token) => decodeURIComponent(token))
+      .filter((token) => token.startsWith(`${tenantId}.`));
+    const token = tokens.at(-1);
+    if (!token) throw new Error(`no invitation of ${tenantId} mailed to ${email}`);
+    return token;
+  }
+
+  /**
+   * "Forgot password" on `email` (always 202, asserted), then — when Cognito
+   * issued a code, i.e. the address has a login — its confirmation with
+   * `newPassword`. The caller asserts what it expects of both.
+   */
+  async function recover(email: string, newPassword: string): Promise<{ code?: string; confirmed?: Res }> {
+    expect((await api.call('POST', '/v1/auth/forgot-password', { body: { email } })).status).toBe(202);
+    const code = await cognitoCode(email);
+    if (!code) return {};
+    const confirmed = await api.call('POST', '/v1/auth/confirm-forgot-password', {
+      body: { email, code, newPassword },
+    });
+    return { code, confirmed };
+  }
+
   /** POST /v1/invitations/accept, with an optional bearer token. */
   const accept = (body: { token: string; name?: string; password?: string }, bearer?: string) =>
     api.call('POST', '/v1/invitations/accept', { body, token: bearer });
@@ -214,6 +276,8 @@ export function identityKit(api: Api) {
     watch,
     expectRevoked,
     pendingTenant,
+    linkFor,
+    recover,
     accept,
   };
 }

@@ -22,11 +22,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { listMembers } from '../../lib/store/members.ts';
-import { startTestGateway, type TestGateway } from '../support/http.ts';
 import { localStack } from '../support/local-stack.ts';
-import { client, type Res, unique } from './client.ts';
+import { type Res, unique } from './client.ts';
+import { identitySuite } from './identity-kit.ts';
 import {
   acceptOutcome,
   CUSTOM_PERMISSIONS,
@@ -60,16 +60,7 @@ const RUNS = 20;
 const STEPS = { minLength: 6, maxLength: 12 };
 const SEED = 20_260_610;
 
-let gw: TestGateway;
-let api: ReturnType<typeof client>;
-
-beforeAll(async () => {
-  gw = await startTestGateway();
-  api = client(gw);
-});
-afterAll(async () => {
-  await gw?.close();
-});
+const { api } = identitySuite();
 
 // ── one run: its own two tenants, their four actors, three outsiders ────
 

@@ -4,23 +4,12 @@
  * caller, privacy across tenants. (Rules 4 and 7 are in
  * identity-sessions.test.ts, 5 and 10 in identity-invitations.test.ts.)
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sesMessages, startTestGateway, type TestGateway } from '../support/http.ts';
-import { client, PASSWORD, unique } from './client.ts';
-import { ATTACKER_PASSWORD, attackerAddress, identityKit } from './identity-kit.ts';
+import { describe, expect, it } from 'vitest';
+import { sesMessages } from '../support/http.ts';
+import { PASSWORD, unique } from './client.ts';
+import { ATTACKER_PASSWORD, attackerAddress, identitySuite } from './identity-kit.ts';
 
-let gw: TestGateway;
-let api: ReturnType<typeof client>;
-let kit: ReturnType<typeof identityKit>;
-
-beforeAll(async () => {
-  gw = await startTestGateway();
-  api = client(gw);
-  kit = identityKit(api);
-});
-afterAll(async () => {
-  await gw?.close();
-});
+const { api, kit } = identitySuite();
 
 describe('rule 1: dominance', () => {
   it('a role acts only on members whose every permission it holds', async () => {

@@ -172,7 +172,7 @@ function plausibleBodies(): Record<string, fc.Arbitrary<unknown>> {
     signOut: fc.constant({ refreshToken: 'not-a-session-of-anyone' }),
     updateTenant: fc.oneof(
       fc.record({ name: freshName }),
-      fc.record({ autoSuspendInactiveDays: fc.option(fc.integer({ min: 1, max: 365 }), { nil: null }) }),
+      fc.record({ autoSuspendInactiveDays: fc.option(fc.integer({ min: 7, max: 365 }), { nil: null }) }),
     ),
     inviteMember: fc
       .tuple(role, fc.record({ email: freshEmail, name: freshName }), teams)

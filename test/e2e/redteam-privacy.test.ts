@@ -2,35 +2,11 @@
  * Red team (DESIGN §2a rules 7 and 9): what one tenant learns about a person's
  * use of another tenant, over HTTP against the real emulators.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sesMessages, startTestGateway, type TestGateway } from '../support/http.ts';
-import { client, PASSWORD } from './client.ts';
-import { identityKit, pastIssueSecond } from './identity-kit.ts';
+import { describe, expect, it } from 'vitest';
+import { PASSWORD } from './client.ts';
+import { identitySuite, pastIssueSecond } from './identity-kit.ts';
 
-let gw: TestGateway;
-let api: ReturnType<typeof client>;
-let kit: ReturnType<typeof identityKit>;
-
-beforeAll(async () => {
-  gw = await startTestGateway();
-  api = client(gw);
-  kit = identityKit(api);
-});
-afterAll(async () => {
-  await gw?.close();
-});
-
-/** The newest invitation link mailed to `email` for tenant `tenantId` (tokens start with the tenant id). */
-async function _linkFor(email: string, tenantId: string): Promise<string> {
-  const tokens = (await sesMessages(undefined, email))
-    .map((mail) => /accept-invitation\?token=([^\s"<&]+)/.exec(mail.body.text ?? '')?.[1])
-    .filter((token): token is string => token !== undefined)
-    .map((token) => decodeURIComponent(token))
-    .filter((token) => token.startsWith(`${tenantId}.`));
-  const token = tokens.at(-1);
-  if (!token) throw new Error(`no invitation of ${tenantId} mailed to ${email}`);
-  return token;
-}
+const { api, kit } = identitySuite();
 
 describe('a tenant the person left (deactivated)', () => {
   it('does not see the sign-ins the person makes to work in their other tenant', async () => {

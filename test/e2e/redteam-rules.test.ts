@@ -3,23 +3,12 @@
  * "never a 500 for bad input"): rules the product states and a side door
  * around them, written as the caller's steps over HTTP against the real emulators.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { sesMessages, startTestGateway, type TestGateway } from '../support/http.ts';
-import { client, type Res, unique } from './client.ts';
-import { identityKit } from './identity-kit.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { sesMessages } from '../support/http.ts';
+import { type Res, unique } from './client.ts';
+import { identitySuite } from './identity-kit.ts';
 
-let gw: TestGateway;
-let api: ReturnType<typeof client>;
-let kit: ReturnType<typeof identityKit>;
-
-beforeAll(async () => {
-  gw = await startTestGateway();
-  api = client(gw);
-  kit = identityKit(api);
-});
-afterAll(async () => {
-  await gw?.close();
-});
+const { api, kit } = identitySuite();
 
 describe('someone with a time-limited grant and roles:edit', () => {
   it('cannot keep the permission past its end by writing it into their own custom role', async () => {

@@ -4,47 +4,11 @@
  * emulators. Every test ends on what the victim cares about: the attacker
  * cannot sign in as them, nor reach a tenant through their membership.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sesMessages, startTestGateway, type TestGateway } from '../support/http.ts';
-import { cognitoCode } from '../support/local-stack.ts';
-import { client, PASSWORD, unique } from './client.ts';
-import { ATTACKER_PASSWORD, attackerAddress, identityKit } from './identity-kit.ts';
+import { describe, expect, it } from 'vitest';
+import { PASSWORD, unique } from './client.ts';
+import { ATTACKER_PASSWORD, attackerAddress, identitySuite } from './identity-kit.ts';
 
-let gw: TestGateway;
-let api: ReturnType<typeof client>;
-let kit: ReturnType<typeof identityKit>;
-
-beforeAll(async () => {
-  gw = await startTestGateway();
-  api = client(gw);
-  kit = identityKit(api);
-});
-afterAll(async () => {
-  await gw?.close();
-});
-
-/** The newest invitation link mailed to `email` for tenant `tenantId` (tokens start with the tenant id). */
-async function linkFor(email: string, tenantId: string): Promise<string> {
-  const tokens = (await sesMessages(undefined, email))
-    .map((mail) => /accept-invitation\?token=([^\s"<&]+)/.exec(mail.body.text ?? '')?.[1])
-    .filter((token): token is string => token !== undefined)
-    .map((token) => decodeURIComponent(token))
-    .filter((token) => token.startsWith(`${tenantId}.`));
-  const token = tokens.at(-1);
-  if (!token) throw new Error(`no invitation of ${tenantId} mailed to ${email}`);
-  return token;
-}
-
-/** "Forgot password" on `email`, confirmed with the code Cognito issued: true when the password was set. */
-async function recover(email: string, newPassword: string): Promise<boolean> {
-  expect((await api.call('POST', '/v1/auth/forgot-password', { body: { email } })).status).toBe(202);
-  const code = await cognitoCode(email);
-  if (!code) return false;
-  const confirmed = await api.call('POST', '/v1/auth/confirm-forgot-password', {
-    body: { email, code, newPassword },
-  });
-  return confirmed.status === 204;
-}
+const { api, kit } = identitySuite();
 
 /**
  * What signing in as `email` with `password` opens in `tenantId` (a new-password
@@ -88,12 +52,12 @@ describe("another tenant's admin", () => {
     });
     // 4. The CFO accepts the victim tenant's invitation from their own mailbox and chooses a password.
     const accepted = await kit.accept({
-      token: await linkFor(cfo, victimTenant.tenantId),
+      token: await kit.linkFor(cfo, victimTenant.tenantId),
       name: 'Chief Financial',
       password: PASSWORD,
     });
     // 5. The attacker recovers "its" address and signs in.
-    const recovered = await recover(mine, ATTACKER_PASSWORD);
+    const recovered = (await kit.recover(mine, ATTACKER_PASSWORD)).confirmed?.status === 204;
 
     expect(
       await reach(victimTenant.tenantId, mine, ATTACKER_PASSWORD),
@@ -111,7 +75,7 @@ describe('someone holding only a session (a stolen access token)', () => {
     const stolen = t.ownerToken;
 
     const patched = await api.call('PATCH', `${kit.users(t)}/${t.ownerId}`, { token: stolen, body: { email: mine } });
-    const recovered = await recover(mine, ATTACKER_PASSWORD);
+    const recovered = (await kit.recover(mine, ATTACKER_PASSWORD)).confirmed?.status === 204;
 
     expect(
       await reach(t.tenantId, mine, ATTACKER_PASSWORD),
@@ -138,7 +102,7 @@ describe('an admin who set a colleague’s temporary password', () => {
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     // Before Bob's first sign-in, another tenant invites him; its page asks for his existing login's password.
     const invited = await kit.invite(other, bob, { role: 'admin', name: 'Bob' });
-    const linked = await kit.accept({ token: await linkFor(bob, other.tenantId), password: temporary });
+    const linked = await kit.accept({ token: await kit.linkFor(bob, other.tenantId), password: temporary });
 
     // The home admin signs in with the temporary password, answers the new-password step, and looks around.
     const reached = await reach(other.tenantId, bob, temporary, ATTACKER_PASSWORD);
@@ -164,7 +128,7 @@ describe('an admin who set a colleague’s temporary password', () => {
     // Signing in with the temporary password gives only the new-password step; its session is an access token.
     const challenge = await api.call('POST', '/v1/auth/login', { body: { email: bob, password: temporary } });
     expect(challenge.body.challenge).toBe('NEW_PASSWORD_REQUIRED');
-    const linked = await kit.accept({ token: await linkFor(bob, other.tenantId) }, challenge.body.session);
+    const linked = await kit.accept({ token: await kit.linkFor(bob, other.tenantId) }, challenge.body.session);
 
     expect(
       await reach(other.tenantId, bob, temporary, ATTACKER_PASSWORD),

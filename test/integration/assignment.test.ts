@@ -333,10 +333,14 @@ describe('reassign rights', () => {
     expect((await invoke(unassign, { ...conversation(id), method: 'DELETE', ...as(b) })).status).toBe(403);
     const moved = await invoke(assign, { ...conversation(id), method: 'PUT', body: { assigneeId: b }, ...as(manager) });
     expect(moved.status).toBe(200);
-    expect((await invoke(getAssignment, { ...conversation(id), ...as(a) })).body).toMatchObject({
-      assigneeId: b,
-      status: 'assigned',
-    });
+    // Who holds it now is b's to read (and the manager's, conversations:view) — no longer a's (issue 17).
+    expect((await invoke(getAssignment, { ...conversation(id), ...as(a) })).status).toBe(403);
+    for (const reader of [b, manager]) {
+      expect((await invoke(getAssignment, { ...conversation(id), ...as(reader) })).body).toMatchObject({
+        assigneeId: b,
+        status: 'assigned',
+      });
+    }
     expect((await invoke(unassign, { ...conversation(id), method: 'DELETE', ...as(b) })).status).toBe(204);
     await expectExactCounts([a, b]);
   });

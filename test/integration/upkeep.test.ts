@@ -227,6 +227,18 @@ describe('auto-suspension', () => {
     await setDays(b.id, null);
   });
 
+  it('never applies a period under 7 days, even one stored before the minimum existed (issue 17: a 1-day weapon)', async () => {
+    const e = await tenant('Epsilon', 'invited');
+    await inserted(e.id, 'admin', 'Weapon Admin');
+    const agent = await inserted(e.id, 'agent', 'Weapon Agent');
+    await setDays(e.id, 1);
+    await runAccessUpkeep({ now: later(6) });
+    expect((await member(e.id, agent.id)).status, 'suspended after 6 days by a stored 1-day period').toBe('active');
+    await runAccessUpkeep({ now: later(8) });
+    expect((await member(e.id, agent.id)).status).toBe('suspended');
+    await setDays(e.id, null);
+  });
+
   it('gives a member an admin reactivated a full period again, then suspends them once more', async () => {
     const d = await tenant('Delta');
     const owner = await accessAs(d.id, d.ownerId);

@@ -94,11 +94,20 @@ const ACTS_ON_TARGET = new Set([
   'resendInvitation',
 ]);
 
+/**
+ * Routes scoped to the team their path names (issue 17, the team boundary):
+ * the route's permission lets a member of that team through; others need a
+ * wider one (lib/app/assignments.ts). The pass cases below make the caller a
+ * member of the path's team (`p-1`); the refusal of a non-member is tested on its own.
+ */
+const TEAM_SCOPED = new Set(['listTeamQueue']);
+const teamsFor = (route: RouteDef) => (TEAM_SCOPED.has(route.id) ? ['p-1'] : []);
+
 /** The caller holds exactly `permissions`, through a custom role; so does the target u-2 (equal is dominated). */
-function callerWith(permissions: readonly Permission[]) {
+function callerWith(permissions: readonly Permission[], teamIds: readonly string[] = []) {
   serve([
     tenant({ probe: [...permissions] }),
-    member({ role: 'custom', roleId: 'probe' }),
+    member({ role: 'custom', roleId: 'probe', teamIds: [...teamIds] }),
     identityItem(),
     member({ id: 'u-2', email: 'bo@acme.test', name: 'Bo', role: 'custom', roleId: 'probe' }),
     identityItem({ id: 'u-2', email: 'bo@acme.test' }),
@@ -160,7 +169,7 @@ describe.each(guarded.map((r) => [r.id, r] as const))('%s', (_id, route) => {
   });
 
   it(`lets a caller holding exactly ${route.permission} through`, async () => {
-    callerWith([route.permission]);
+    callerWith([route.permission], teamsFor(route));
     const res = await invoke(await handlerOf(route), request(route));
     expect(res.status, JSON.stringify(res.body)).not.toBe(403);
     expect(res.status).toBeLessThan(500);
@@ -174,7 +183,11 @@ describe.each(guarded.map((r) => [r.id, r] as const))('%s', (_id, route) => {
   it('matches the built-in roles: refused exactly when the role lacks the permission', async () => {
     for (const role of BUILT_IN_ROLES) {
       // The target u-2 holds nothing (an unknown custom role), so only the route permission can refuse.
-      serve([tenant({}), member({ role }), member({ id: 'u-2', role: 'custom', roleId: 'gone', crmAccess: false })]);
+      serve([
+        tenant({}),
+        member({ role, teamIds: teamsFor(route) }),
+        member({ id: 'u-2', role: 'custom', roleId: 'gone', crmAccess: false }),
+      ]);
       const res = await invoke(await handlerOf(route), request(route));
       const holds = BUILT_IN_ROLE_PERMISSIONS[role].includes(route.permission);
       expect(res.status === 403, `${role} on ${route.id}: ${JSON.stringify(res.body)}`).toBe(!holds);
@@ -188,6 +201,28 @@ describe.each(open.map((r) => [r.id, r] as const))('%s (any active member)', (_i
     const res = await invoke(await handlerOf(route), request(route));
     expect(res.status, JSON.stringify(res.body)).toBe(200);
   });
+});
+
+describe('a team-scoped route (the queue) beyond its permission', () => {
+  const queue = routes.find((r) => r.id === 'listTeamQueue') as RouteDef;
+
+  it('refuses a non-member of the team holding exactly teams:view, after the one authorisation read', async () => {
+    callerWith(['teams:view']);
+    const res = await invoke(await handlerOf(queue), request(queue));
+    expect(res.status, JSON.stringify(res.body)).toBe(403);
+    expect(res.body.detail).toContain('membership of the team');
+    expect(db.calls().map((c) => c.args[0].constructor.name)).toEqual(['BatchGetCommand']);
+  });
+
+  it.each([['conversations:view'], ['teams:manage']] as const)(
+    'lets a non-member holding %s through',
+    async (wider) => {
+      callerWith(['teams:view', wider]);
+      const res = await invoke(await handlerOf(queue), request(queue));
+      expect(res.status, JSON.stringify(res.body)).not.toBe(403);
+      expect(authorisationReads()).toHaveLength(1);
+    },
+  );
 });
 
 const selfRoutes = guarded.filter((r) => r.self);
