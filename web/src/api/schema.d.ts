@@ -865,8 +865,8 @@ export type paths = {
         };
         get?: never;
         /**
-         * Set online/away: the person themselves, or someone with teams:manage
-         * @description Set online/away: the person themselves, or someone with teams:manage.
+         * Set online/away: the person themselves, or someone with teams:manage who dominates them
+         * @description Set online/away: the person themselves, or someone with teams:manage who dominates them.
          *
          *     Requires the permission `teams:manage`.
          */
@@ -887,16 +887,16 @@ export type paths = {
         };
         get?: never;
         /**
-         * Set weekly working hours in a time zone (outside them the person is effectively away): self, or teams:manage
-         * @description Set weekly working hours in a time zone (outside them the person is effectively away): self, or teams:manage.
+         * Set weekly working hours in a time zone (outside them the person is effectively away): self, or teams:manage over someone the caller dominates
+         * @description Set weekly working hours in a time zone (outside them the person is effectively away): self, or teams:manage over someone the caller dominates.
          *
          *     Requires the permission `teams:manage`.
          */
         put: operations["setWorkingHours"];
         post?: never;
         /**
-         * Remove the working hours (available whenever online again): self, or teams:manage
-         * @description Remove the working hours (available whenever online again): self, or teams:manage.
+         * Remove the working hours (available whenever online again): self, or teams:manage over someone the caller dominates
+         * @description Remove the working hours (available whenever online again): self, or teams:manage over someone the caller dominates.
          *
          *     Requires the permission `teams:manage`.
          */
@@ -914,8 +914,8 @@ export type paths = {
             cookie?: never;
         };
         /**
-         * Who is responsible for a conversation
-         * @description Who is responsible for a conversation.
+         * Who is responsible for a conversation (one’s own, or any with conversations:view)
+         * @description Who is responsible for a conversation (one’s own, or any with conversations:view).
          *
          *     Requires the permission `conversations:view_assigned`.
          */
@@ -970,8 +970,8 @@ export type paths = {
             cookie?: never;
         };
         /**
-         * The team’s waiting conversations, oldest first, with when and why each queued
-         * @description The team’s waiting conversations, oldest first, with when and why each queued.
+         * The team’s waiting conversations, oldest first, with when and why each queued (its members, or conversations:view or teams:manage)
+         * @description The team’s waiting conversations, oldest first, with when and why each queued (its members, or conversations:view or teams:manage).
          *
          *     Requires the permission `teams:view`.
          */
@@ -994,8 +994,8 @@ export type paths = {
         get?: never;
         put?: never;
         /**
-         * Take an unassigned conversation (409 when someone has it)
-         * @description Take an unassigned conversation (409 when someone has it).
+         * Take an unassigned conversation (409 when someone has it); a team-queued one needs membership of the team (or conversations:assign) and room under its capacity
+         * @description Take an unassigned conversation (409 when someone has it); a team-queued one needs membership of the team (or conversations:assign) and room under its capacity.
          *
          *     Requires the permission `conversations:reply`.
          */
@@ -1147,8 +1147,8 @@ export type paths = {
         };
         get?: never;
         /**
-         * Set online/away: the person themselves, or someone with teams:manage — the inbox backend’s twin (platform credentials)
-         * @description Set online/away: the person themselves, or someone with teams:manage — the inbox backend’s twin (platform credentials).
+         * Set online/away: the person themselves, or someone with teams:manage who dominates them — the inbox backend’s twin (platform credentials)
+         * @description Set online/away: the person themselves, or someone with teams:manage who dominates them — the inbox backend’s twin (platform credentials).
          *
          *     The platform twin of `setAvailability`: the platform holds `teams:manage` here.
          */
@@ -1168,8 +1168,8 @@ export type paths = {
             cookie?: never;
         };
         /**
-         * Who is responsible for a conversation — the inbox backend’s twin (platform credentials)
-         * @description Who is responsible for a conversation — the inbox backend’s twin (platform credentials).
+         * Who is responsible for a conversation (one’s own, or any with conversations:view) — the inbox backend’s twin (platform credentials)
+         * @description Who is responsible for a conversation (one’s own, or any with conversations:view) — the inbox backend’s twin (platform credentials).
          *
          *     The platform twin of `getAssignment`: the platform holds `conversations:view_assigned` here.
          */
@@ -1224,8 +1224,8 @@ export type paths = {
             cookie?: never;
         };
         /**
-         * The team’s waiting conversations, oldest first, with when and why each queued — the inbox backend’s twin (platform credentials)
-         * @description The team’s waiting conversations, oldest first, with when and why each queued — the inbox backend’s twin (platform credentials).
+         * The team’s waiting conversations, oldest first, with when and why each queued (its members, or conversations:view or teams:manage) — the inbox backend’s twin (platform credentials)
+         * @description The team’s waiting conversations, oldest first, with when and why each queued (its members, or conversations:view or teams:manage) — the inbox backend’s twin (platform credentials).
          *
          *     The platform twin of `listTeamQueue`: the platform holds `teams:view` here.
          */
@@ -4888,7 +4888,7 @@ export interface operations {
                 "application/json": {
                     /** @description The tenant’s display name (the business), 1–200 characters. */
                     name?: string;
-                    /** @description Suspend members who have not signed in for this many days (1–3650), hourly; never the owner or the last active admin, and the admins get a digest email. null turns it off. */
+                    /** @description Suspend members who have not signed in for this many days (7–3650), hourly; admins only (a custom role with settings:manage may not change it); never the owner or the last active admin, and the admins get a digest email. null turns it off. */
                     autoSuspendInactiveDays?: number | null;
                 };
             };
