@@ -28,13 +28,13 @@ import {
   type Move,
   recordedAssignee,
   refOf,
-  requeued,
   writeAssignments,
 } from '../store/assignments.ts';
 import { listQueue } from '../store/queue.ts';
 import { getTeam } from '../store/teams.ts';
 import { type Access, actorOf, permissionsOf } from './access.ts';
 import { type DrainBudget, drainTeams } from './drain.ts';
+import { handedBack, noteGoneTeam } from './gone-teams.ts';
 import { retrying } from './retry.ts';
 import { readTeam, rulesOf } from './team-state.ts';
 import type { TenantAccess } from './tenant-access.ts';
@@ -269,8 +269,10 @@ function assertMayRelease(access: Access, current: AssignmentRecord, what: strin
 export async function unassign(access: Access, conversationId: string, now: Date, budget?: DrainBudget) {
   const tenantId = access.tenant.id;
   const stale = new Set<string>();
+  const gone = new Set<string>();
   const done = await retrying(async (last) => {
     noteStale(last, stale);
+    await noteGoneTeam(tenantId, last, gone);
     const current = await getAssignment(tenantId, conversationId);
     if (!current?.assigneeId) return { freed: [] as string[] };
     assertMayRelease(access, current, 'unassign');
@@ -281,12 +283,13 @@ export async function unassign(access: Access, conversationId: string, now: Date
       tenantId,
       actor: actorOf(access),
       at,
-      moves: [
-        { current, next: requeued(current, 'unassigned', at), action: 'conversation.unassigned', reason: 'unassigned' },
-      ],
+      // Its team deleted (before teams counted what they hold): unassigned, never stuck.
+      moves: [{ current, ...handedBack(current, 'unassigned', at, gone), action: 'conversation.unassigned' }],
       members: membersOf([current.assigneeId, previous]),
+      ...(gone.size ? { goneTeams: gone } : {}),
     });
-    return { freed: [...(previous?.teamIds ?? []), ...(current.teamId ? [current.teamId] : [])] };
+    const team = current.teamId && !gone.has(current.teamId) ? [current.teamId] : [];
+    return { freed: [...(previous?.teamIds ?? []), ...team] };
   });
   if (done.freed.length) await drainAfter(access, done.freed, budget);
 }
@@ -299,8 +302,10 @@ export async function unassign(access: Access, conversationId: string, now: Date
 export async function resolve(access: Access, conversationId: string, now: Date, budget?: DrainBudget) {
   const tenantId = access.tenant.id;
   const stale = new Set<string>();
+  const gone = new Set<string>();
   const done = await retrying(async (last) => {
     noteStale(last, stale);
+    await noteGoneTeam(tenantId, last, gone);
     const current = await getAssignment(tenantId, conversationId);
     if (!current) return { freed: [] as string[] };
     assertMayRelease(access, current, 'resolve');
@@ -312,6 +317,7 @@ export async function resolve(access: Access, conversationId: string, now: Date,
       at: now.toISOString(),
       moves: [{ current, next: undefined, action: 'conversation.resolved', reason: 'resolved' }],
       members: membersOf([current.assigneeId, previous]),
+      ...(gone.size ? { goneTeams: gone } : {}),
     });
     return { freed: previous?.teamIds ?? [] };
   });
