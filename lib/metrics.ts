@@ -5,6 +5,9 @@
  */
 export const METRICS_NAMESPACE = 'Roster';
 
+/** Items a job set aside after its retry cap (dimension `Job`): any is an alarm. */
+export const SET_ASIDE_METRIC = 'JobItemsSetAside';
+
 /** Writes one EMF line: `name` = `value` (Count) under `dimensions`, plus `properties` searchable in Logs Insights. */
 export function emitMetric(
   name: string,

@@ -9,13 +9,12 @@
  */
 import { afterFailure, type ItemFault, mayAttempt } from '../domain/job-scheduling.ts';
 import { logger } from '../log.ts';
-import { emitMetric } from '../metrics.ts';
+import { emitMetric, SET_ASIDE_METRIC } from '../metrics.ts';
 import { clearJobFault, faultKey, type JobFault, jobFaults, saveJobFault } from '../store/job-faults.ts';
 
 export type JobName = 'releaseAssignments' | 'expireInvitations' | 'accessUpkeep';
 
-/** The metric (namespace Roster, dimension Job) counting items set aside. */
-export const SET_ASIDE_METRIC = 'JobItemsSetAside';
+export { SET_ASIDE_METRIC };
 
 export interface JobItemCounts {
   /** Items that failed this run (each retried later with backoff, or set aside). */
