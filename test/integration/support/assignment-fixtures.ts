@@ -29,7 +29,12 @@ export async function newTenant(name: string, plan = 'enterprise'): Promise<stri
 }
 
 /** An active, online member written straight into the table (audited as created). */
-export async function seedMember(tenantId: string, role: MemberRecord['role'], label: string): Promise<string> {
+export async function seedMember(
+  tenantId: string,
+  role: MemberRecord['role'],
+  label: string,
+  extra: Partial<MemberRecord> = {},
+): Promise<string> {
   const id = `${label}-${unique()}`;
   const at = new Date().toISOString();
   await insertMember({
@@ -51,6 +56,7 @@ export async function seedMember(tenantId: string, role: MemberRecord['role'], l
       createdAt: at,
       updatedAt: at,
       version: 1,
+      ...extra,
     },
     actor: { type: 'system', id: 'integration' },
     action: 'member.created',
