@@ -163,8 +163,11 @@ export async function assignToTeam(
 ): Promise<AssignmentResult> {
   const tenantId = access.tenant.id;
   const verify = new Set<string>();
+  const gone = new Set<string>();
   const done = await retrying(async (last) => {
     noteStale(last, verify);
+    // Moved from a team deleted before teams counted what they hold: that team's item is not written.
+    await noteGoneTeam(tenantId, last, gone);
     const { known, current: latest } = latestFrom(last, conversationId);
     const snapshot = await readTeam(access.tenant, teamId, { verify, now });
     if (!snapshot) throw notFound('The team');
@@ -211,6 +214,7 @@ export async function assignToTeam(
       ...(taker
         ? { pick: { capacity: team.capacity }, cursor: { teamId, previous: team.rrCursor ?? null, next: taker } }
         : {}),
+      ...(gone.size ? { goneTeams: gone } : {}),
     });
     const freed = previous && current?.assigneeId !== taker ? [...previous.teamIds] : [];
     return { result: assignmentView(conversationId, next), freed, queued: !taker, decision: pick.decision };

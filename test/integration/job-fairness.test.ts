@@ -194,6 +194,17 @@ describe('a conversation whose team is gone is handed back unassigned, never stu
     expect(fault).toBeUndefined();
   });
 
+  it('moving it to another team works too', async () => {
+    const [m, n] = (await A.agents(2)) as [string, string];
+    const team = await A.newTeam({ assignmentStrategy: 'round_robin' }, [m]);
+    const other = await A.newTeam({ assignmentStrategy: 'round_robin' }, [n]);
+    const c = await A.toTeam(team);
+    await dropTeam(A, team);
+    const moved = await A.toTeam(other, c.id);
+    expect(moved).toMatchObject({ status: 'assigned', assigneeId: n });
+    expect((await getMember(A.tenantId, m))?.openAssignments).toBe(0);
+  });
+
   it('resolving it works too', async () => {
     const [m] = (await A.agents(1)) as [string];
     const team = await A.newTeam({ assignmentStrategy: 'round_robin' }, [m]);
