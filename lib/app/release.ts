@@ -206,7 +206,7 @@ export interface ReleaseJobSummary extends JobItemCounts {
 
 /** Entries read from each list per run (the rest waits for the next run). */
 const LIST_LIMIT = 1_000;
-/** Items one tenant may take in one run: its backlog never uses up another's turn. */
+/** Items of one kind (release, away, sweep) one tenant may take in one run: its backlog never uses up another's turn. */
 export const RELEASE_PER_TENANT = 25;
 /** Longest one item may work before the run moves on (it continues next run). */
 const ITEM_MS = 30_000;
@@ -239,9 +239,9 @@ async function readList<T>(
  * than one run — and takes a team off the list once its queue is empty.
  *
  * Fair between tenants (DESIGN §9): the three lists are read first, then the
- * tenants take turns, one item each (a tenant's own in that order: releases,
- * away releases, sweeps), at most RELEASE_PER_TENANT per run, each item
- * bounded in time. An item that throws or gets nowhere is a failed attempt:
+ * tenants take turns, one item of each kind each (releases, away releases,
+ * sweeps), at most RELEASE_PER_TENANT of a kind per run, each item bounded
+ * in time. An item that throws or gets nowhere is a failed attempt:
  * retried after a backoff, set aside after the cap (lib/app/job-items.ts).
  */
 export async function runReleaseJob(options: {
@@ -286,7 +286,8 @@ export async function runReleaseJob(options: {
     ...aways.items.map((t): Work => ({ kind: 'away', ...t })),
     ...queues.items.map((q): Work => ({ kind: 'sweep', ...q })),
   ].filter((w) => run.due(w.tenantId, itemIdOf(w)));
-  const { order, deferred } = fairOrder(work, (w) => w.tenantId, RELEASE_PER_TENANT);
+  // Turns per tenant and kind: a tenant's away tickets never use up the budget its queue sweep needs.
+  const { order, deferred } = fairOrder(work, (w) => `${w.tenantId}#${w.kind}`, RELEASE_PER_TENANT);
   summary.deferred = deferred;
   if (deferred > 0) summary.remaining = true;
 
