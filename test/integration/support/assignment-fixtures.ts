@@ -64,44 +64,59 @@ export async function seedMember(
   return id;
 }
 
-/** Paths and steps within one tenant, acting as `admin` unless told otherwise. */
-export function tenantFixtures(tenantId: string, admin: string) {
+type Lazy = string | (() => string);
+const read = (value: Lazy) => (typeof value === 'function' ? value() : value);
+
+/**
+ * Paths and steps within one tenant, acting as `admin` unless told otherwise.
+ * Either may be a getter, for a test file that sets them in `beforeAll`.
+ */
+export function tenantFixtures(tenant: Lazy, adminId: Lazy) {
+  // Each helper reads them when called, so a file can create its fixtures before its tenant exists.
+  const ids = {
+    get tenantId() {
+      return read(tenant);
+    },
+    get admin() {
+      return read(adminId);
+    },
+  };
   const memberPath = (userId: string, suffix = '') => ({
-    path: `/v1/tenants/${tenantId}/users/${userId}${suffix}`,
-    pathParameters: { tenantId, userId },
+    path: `/v1/tenants/${ids.tenantId}/users/${userId}${suffix}`,
+    pathParameters: { tenantId: ids.tenantId, userId },
   });
   const conversation = (conversationId: string, suffix = 'assignment') => ({
-    path: `/v1/tenants/${tenantId}/conversations/${conversationId}/${suffix}`,
-    pathParameters: { tenantId, conversationId },
+    path: `/v1/tenants/${ids.tenantId}/conversations/${conversationId}/${suffix}`,
+    pathParameters: { tenantId: ids.tenantId, conversationId },
   });
   const teamPath = (teamId: string, suffix = '') => ({
-    path: `/v1/tenants/${tenantId}/teams/${teamId}${suffix}`,
-    pathParameters: { tenantId, teamId },
+    path: `/v1/tenants/${ids.tenantId}/teams/${teamId}${suffix}`,
+    pathParameters: { tenantId: ids.tenantId, teamId },
   });
   const teamMemberPath = (teamId: string, userId: string) => ({
-    path: `/v1/tenants/${tenantId}/teams/${teamId}/members/${userId}`,
-    pathParameters: { tenantId, teamId, userId },
+    path: `/v1/tenants/${ids.tenantId}/teams/${teamId}/members/${userId}`,
+    pathParameters: { tenantId: ids.tenantId, teamId, userId },
   });
   const agents = (n: number) =>
-    Promise.all(Array.from({ length: n }, (_, i) => seedMember(tenantId, 'agent', `ag${i}`)));
+    Promise.all(Array.from({ length: n }, (_, i) => seedMember(ids.tenantId, 'agent', `ag${i}`)));
 
   async function join(teamId: string, userId: string, body?: unknown) {
     const res = await invoke(addTeamMember, {
       ...teamMemberPath(teamId, userId),
       method: 'PUT',
       ...(body === undefined ? {} : { body }),
-      ...as(admin),
+      ...as(ids.admin),
     });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
   }
 
   async function newTeam(body: Record<string, unknown>, members: string[]): Promise<string> {
     const res = await invoke(createTeam, {
-      path: `/v1/tenants/${tenantId}/teams`,
-      pathParameters: { tenantId },
+      path: `/v1/tenants/${ids.tenantId}/teams`,
+      pathParameters: { tenantId: ids.tenantId },
       method: 'POST',
       body: { name: `T ${unique()}`, ...body },
-      ...as(admin),
+      ...as(ids.admin),
     });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     for (const m of members) await join(res.body.id, m);
@@ -109,7 +124,7 @@ export function tenantFixtures(tenantId: string, admin: string) {
   }
 
   async function toTeam(teamId: string, id = `c-${unique()}`) {
-    const res = await invoke(assign, { ...conversation(id), method: 'PUT', body: { teamId }, ...as(admin) });
+    const res = await invoke(assign, { ...conversation(id), method: 'PUT', body: { teamId }, ...as(ids.admin) });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return { id, ...res.body } as { id: string; status: string; assigneeId: string | null; queueReason: string | null };
   }
@@ -122,11 +137,15 @@ export function tenantFixtures(tenantId: string, admin: string) {
       ...as(by),
     });
 
-  const holderOf = async (id: string) => (await invoke(getAssignment, { ...conversation(id), ...as(admin) })).body;
+  const holderOf = async (id: string) => (await invoke(getAssignment, { ...conversation(id), ...as(ids.admin) })).body;
 
   return {
-    tenantId,
-    admin,
+    get tenantId() {
+      return ids.tenantId;
+    },
+    get admin() {
+      return ids.admin;
+    },
     memberPath,
     conversation,
     teamPath,
