@@ -10,7 +10,7 @@ import type { MemberRecord } from '../domain/records.ts';
 import type { Actor } from '../store/audit.ts';
 import { dueInvitations, type PageKey, writeExpiry } from '../store/expiry.ts';
 import { INVITE_SHARDS } from '../store/keys.ts';
-import { type JobItemCounts, openJobRun } from './job-items.ts';
+import { type JobItemCounts, NO_COUNTS, openJobRun } from './job-items.ts';
 
 export const EXPIRY_ACTOR: Actor = { type: 'system', id: 'expire-invitations' };
 
@@ -68,6 +68,7 @@ export async function expireDueInvitations(options: ExpiryOptions): Promise<Expi
   const limit = options.pageSize ?? DEFAULT_PAGE_SIZE;
   const shouldStop = options.shouldStop ?? (() => false);
   const before = now.toISOString();
+  if (shouldStop()) return { expired: 0, skipped: 0, pages: 0, deferred: 0, remaining: true, ...NO_COUNTS };
   const run = await openJobRun('expireInvitations', () => now);
   const budget = new TenantBudget(options.perTenant ?? EXPIRY_PER_TENANT);
   const summary: ExpirySummary = { expired: 0, skipped: 0, pages: 0, deferred: 0, remaining: false, ...run.counts };

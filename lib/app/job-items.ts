@@ -25,6 +25,9 @@ export interface JobItemCounts {
   backedOff: number;
 }
 
+/** The counts of a run that tried nothing. */
+export const NO_COUNTS: Readonly<JobItemCounts> = { failed: 0, setAside: 0, backedOff: 0 };
+
 export interface JobRun {
   readonly job: JobName;
   readonly now: () => Date;

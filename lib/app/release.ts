@@ -29,7 +29,7 @@ import { getTenant } from '../store/tenants.ts';
 import { listAwayTickets, listReleaseTickets, removeAwayTicket, removeReleaseTicket } from '../store/tickets.ts';
 import { drainTeam, drainTeams } from './drain.ts';
 import { handedBack, noteGoneTeam } from './gone-teams.ts';
-import { describeError, ItemFailed, type JobItemCounts, openJobRun } from './job-items.ts';
+import { describeError, ItemFailed, type JobItemCounts, NO_COUNTS, openJobRun } from './job-items.ts';
 import { isContention } from './retry.ts';
 
 export const RELEASE_ACTOR: Actor = { type: 'system', id: 'release-assignments' };
@@ -252,6 +252,10 @@ export async function runReleaseJob(options: {
 }): Promise<ReleaseJobSummary> {
   const shouldStop = options.shouldStop ?? (() => false);
   const now = options.now ?? (() => new Date());
+  if (shouldStop()) {
+    const none = { members: 0, released: 0, awayMembers: 0, awayReleased: 0, teams: 0, drained: 0, deferred: 0 };
+    return { ...none, ...NO_COUNTS, remaining: true };
+  }
   const run = await openJobRun('releaseAssignments', now);
   const summary: ReleaseJobSummary = {
     members: 0,

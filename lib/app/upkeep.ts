@@ -35,7 +35,7 @@ import {
   type PageKey,
   pendingDigest,
 } from '../store/upkeep.ts';
-import { type JobItemCounts, type JobRun, openJobRun } from './job-items.ts';
+import { type JobItemCounts, type JobRun, NO_COUNTS, openJobRun } from './job-items.ts';
 
 export const UPKEEP_ACTOR: Actor = { type: 'system', id: 'access-upkeep' };
 
@@ -247,6 +247,10 @@ async function removeDueGrants(options: RunState, summary: UpkeepSummary): Promi
  * after the cap (lib/app/job-items.ts), never blocking the rest.
  */
 export async function runAccessUpkeep(options: UpkeepOptions): Promise<UpkeepSummary> {
+  if (options.shouldStop?.()) {
+    const none = { grantsRemoved: 0, suspended: 0, kept: 0, skipped: 0, digests: 0, deferred: 0 };
+    return { ...none, ...NO_COUNTS, remaining: true };
+  }
   const run = await openJobRun('accessUpkeep', () => options.now);
   const resolved: RunState = {
     now: options.now,
