@@ -59,7 +59,7 @@ export async function jobFaults(job: string): Promise<Map<string, JobFault>> {
   return new Map((await query(job)).map((f) => [faultKey(f.tenantId, f.itemId), f]));
 }
 
-/** The job's set-aside items, for an operator (`npm run jobs -- poisoned`). */
+/** The job's set-aside items, for an operator (docs/operations.md, "Set-aside job items"). */
 export const poisonedItems = (job: string) => query(job, 'POISONED#');
 
 /** Records the item's fault as decided (a retry later, or set aside). */
