@@ -3,10 +3,12 @@
  * an EventBridge rule on the job's schedule expression.
  */
 import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
 import type { JobDef } from '../../lib/http/routes.ts';
+import { METRICS_NAMESPACE, SET_ASIDE_METRIC } from '../../lib/metrics.ts';
 import { type FunctionResources, RosterFunction } from './functions.ts';
 
 export interface JobsProps {
@@ -16,10 +18,13 @@ export interface JobsProps {
 
 export class RosterJobs extends Construct {
   readonly functions: ReadonlyMap<string, RosterFunction>;
+  /** Per job: any item set aside after its retry cap (docs/operations.md, "Set-aside job items"). */
+  readonly setAsideAlarms: ReadonlyMap<string, Alarm>;
 
   constructor(scope: Construct, id: string, props: JobsProps) {
     super(scope, id);
     const functions = new Map<string, RosterFunction>();
+    const alarms = new Map<string, Alarm>();
     for (const job of props.jobs) {
       const fn = new RosterFunction(this, job.id, {
         entry: job.entry,
@@ -35,7 +40,26 @@ export class RosterJobs extends Construct {
         targets: [new LambdaFunction(fn.fn, { retryAttempts: 2 })],
       });
       functions.set(job.id, fn);
+      // The job logs each set-aside item as an EMF line (lib/metrics.ts): one is enough to page.
+      alarms.set(
+        job.id,
+        new Alarm(this, `${job.id}SetAside`, {
+          alarmDescription: `${job.id} set an item aside after its retry cap: list and re-drive it (docs/operations.md)`,
+          metric: new Metric({
+            namespace: METRICS_NAMESPACE,
+            metricName: SET_ASIDE_METRIC,
+            dimensionsMap: { Job: job.id },
+            statistic: 'Sum',
+            period: Duration.minutes(5),
+          }),
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
     }
     this.functions = functions;
+    this.setAsideAlarms = alarms;
   }
 }

@@ -28,13 +28,13 @@ import {
   type Move,
   recordedAssignee,
   refOf,
-  requeued,
   writeAssignments,
 } from '../store/assignments.ts';
 import { listQueue } from '../store/queue.ts';
 import { getTeam } from '../store/teams.ts';
 import { type Access, actorOf, permissionsOf } from './access.ts';
 import { type DrainBudget, drainTeams } from './drain.ts';
+import { handedBack, noteGoneTeam } from './gone-teams.ts';
 import { retrying } from './retry.ts';
 import { readTeam, rulesOf } from './team-state.ts';
 import type { TenantAccess } from './tenant-access.ts';
@@ -179,8 +179,11 @@ export async function assignToTeam(
 ): Promise<AssignmentResult> {
   const tenantId = access.tenant.id;
   const verify = new Set<string>();
+  const gone = new Set<string>();
   const done = await retrying(async (last) => {
     noteStale(last, verify);
+    // Moved from a team deleted before teams counted what they hold: that team's item is not written.
+    await noteGoneTeam(tenantId, last, gone);
     const { known, current: latest } = latestFrom(last, conversationId);
     const snapshot = await readTeam(access.tenant, teamId, { verify, now });
     if (!snapshot) throw notFound('The team');
@@ -227,6 +230,7 @@ export async function assignToTeam(
       ...(taker
         ? { pick: { capacity: team.capacity }, cursor: { teamId, previous: team.rrCursor ?? null, next: taker } }
         : {}),
+      ...(gone.size ? { goneTeams: gone } : {}),
     });
     const freed = previous && current?.assigneeId !== taker ? [...previous.teamIds] : [];
     return { result: assignmentView(conversationId, next), freed, queued: !taker, decision: pick.decision };
@@ -309,8 +313,10 @@ function assertMayRelease(access: Access, current: AssignmentRecord, what: strin
 export async function unassign(access: Access, conversationId: string, now: Date, budget?: DrainBudget) {
   const tenantId = access.tenant.id;
   const stale = new Set<string>();
+  const gone = new Set<string>();
   const done = await retrying(async (last) => {
     noteStale(last, stale);
+    await noteGoneTeam(tenantId, last, gone);
     const current = await getAssignment(tenantId, conversationId);
     if (!current?.assigneeId) return { freed: [] as string[] };
     assertMayRelease(access, current, 'unassign');
@@ -321,12 +327,13 @@ export async function unassign(access: Access, conversationId: string, now: Date
       tenantId,
       actor: actorOf(access),
       at,
-      moves: [
-        { current, next: requeued(current, 'unassigned', at), action: 'conversation.unassigned', reason: 'unassigned' },
-      ],
+      // Its team deleted (before teams counted what they hold): unassigned, never stuck.
+      moves: [{ current, ...handedBack(current, 'unassigned', at, gone), action: 'conversation.unassigned' }],
       members: membersOf([current.assigneeId, previous]),
+      ...(gone.size ? { goneTeams: gone } : {}),
     });
-    return { freed: [...(previous?.teamIds ?? []), ...(current.teamId ? [current.teamId] : [])] };
+    const team = current.teamId && !gone.has(current.teamId) ? [current.teamId] : [];
+    return { freed: [...(previous?.teamIds ?? []), ...team] };
   });
   if (done.freed.length) await drainAfter(access, done.freed, budget);
 }
@@ -339,8 +346,10 @@ export async function unassign(access: Access, conversationId: string, now: Date
 export async function resolve(access: Access, conversationId: string, now: Date, budget?: DrainBudget) {
   const tenantId = access.tenant.id;
   const stale = new Set<string>();
+  const gone = new Set<string>();
   const done = await retrying(async (last) => {
     noteStale(last, stale);
+    await noteGoneTeam(tenantId, last, gone);
     const current = await getAssignment(tenantId, conversationId);
     if (!current) return { freed: [] as string[] };
     assertMayRelease(access, current, 'resolve');
@@ -352,6 +361,7 @@ export async function resolve(access: Access, conversationId: string, now: Date,
       at: now.toISOString(),
       moves: [{ current, next: undefined, action: 'conversation.resolved', reason: 'resolved' }],
       members: membersOf([current.assigneeId, previous]),
+      ...(gone.size ? { goneTeams: gone } : {}),
     });
     return { freed: previous?.teamIds ?? [] };
   });

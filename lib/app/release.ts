@@ -8,6 +8,7 @@
  * team whose queue still waits. Released conversations drain to whoever has room.
  */
 import { awayReleaseDue, type QueueReason } from '../domain/assignment.ts';
+import { fairOrder } from '../domain/job-scheduling.ts';
 import type { AssignmentRecord, MemberRecord, TenantRecord } from '../domain/records.ts';
 import {
   type AssignmentWrite,
@@ -18,7 +19,6 @@ import {
   type Move,
   type ReleaseRule,
   refOf,
-  requeued,
   writeAssignments,
 } from '../store/assignments.ts';
 import type { Actor } from '../store/audit.ts';
@@ -27,11 +27,15 @@ import { listQueuedTeams, unmarkQueuedTeam } from '../store/queue.ts';
 import { existingTeams } from '../store/teams.ts';
 import { getTenant } from '../store/tenants.ts';
 import { listAwayTickets, listReleaseTickets, removeAwayTicket, removeReleaseTicket } from '../store/tickets.ts';
-import { type DrainBudget, drainTeam, drainTeams } from './drain.ts';
+import { drainTeam, drainTeams } from './drain.ts';
+import { handedBack, noteGoneTeam } from './gone-teams.ts';
+import { describeError, ItemFailed, type JobItemCounts, NO_COUNTS, openJobRun } from './job-items.ts';
 import { isContention } from './retry.ts';
 
 export const RELEASE_ACTOR: Actor = { type: 'system', id: 'release-assignments' };
 const MAX_ITEMS = 100;
+/** Batches in a row that others beat before one release call gives up (the job records a failed attempt). */
+const MAX_FRUITLESS = 20;
 
 type Tenant = Pick<TenantRecord, 'id' | 'rolePermissions'>;
 
@@ -41,6 +45,8 @@ export interface ReleaseSummary {
   drained: number;
   /** True when it stopped (time) or the index had not caught up: the release job continues. */
   remaining: boolean;
+  /** Set when it gave up: every batch in a row was beaten (the job counts a failed attempt, with this reason). */
+  stuck?: string;
 }
 
 export interface ReleaseOptions {
@@ -84,6 +90,8 @@ export async function releaseAssignments(
   const reason = options.reason ?? 'assignee.left';
   const ticketed = options.teams === undefined;
   const touched = new Set<string>();
+  const gone = new Set<string>();
+  let fruitless = 0;
   const summary: ReleaseSummary = { released: 0, drained: 0, remaining: false };
   let cursor: string | undefined;
   let passStart = 0;
@@ -112,11 +120,17 @@ export async function releaseAssignments(
       const size = batchSize(member, batch);
       const slice = batch.slice(0, size);
       try {
-        await writeRelease(tenant.id, member, slice, { ...options, actor, reason });
+        await writeRelease(tenant.id, member, slice, { ...options, actor, reason, gone });
         summary.released += slice.length;
-        for (const a of slice) if (a.teamId) touched.add(a.teamId);
+        for (const a of slice) if (a.teamId && !gone.has(a.teamId)) touched.add(a.teamId);
         batch = batch.slice(size);
+        fruitless = 0;
       } catch (error) {
+        if (await noteGoneTeam(tenant.id, error, gone)) continue; // write again: that team's ones go unassigned
+        if (++fruitless >= MAX_FRUITLESS) {
+          summary.stuck = `${MAX_FRUITLESS} release batches in a row failed; last: ${describeError(error)}`;
+          return finish(true);
+        }
         // A conversation reassigned meanwhile is no longer theirs to release: drop it, keep the rest.
         if (error instanceof Contended && error.conversationId) {
           const fresh = await getAssignment(tenant.id, error.conversationId);
@@ -153,15 +167,14 @@ async function writeRelease(
   tenantId: string,
   member: MemberRecord | undefined,
   conversations: readonly AssignmentRecord[],
-  options: ReleaseOptions & { actor: Actor; reason: QueueReason },
+  options: ReleaseOptions & { actor: Actor; reason: QueueReason; gone: ReadonlySet<string> },
 ): Promise<void> {
   const at = options.now().toISOString();
   const memberId = conversations[0]?.assigneeId as string;
   const moves: Move[] = conversations.map((current) => ({
     current,
-    next: requeued(current, options.reason, at),
+    ...handedBack(current, options.reason, at, options.gone),
     action: 'conversation.unassigned',
-    reason: options.reason,
   }));
   const write: AssignmentWrite = {
     tenantId,
@@ -170,11 +183,12 @@ async function writeRelease(
     moves,
     members: new Map([[memberId, member ? refOf(member) : null]]),
     release: options.rule ?? { kind: 'not-active' },
+    ...(options.gone.size ? { goneTeams: options.gone } : {}),
   };
   await writeAssignments(write);
 }
 
-export interface ReleaseJobSummary {
+export interface ReleaseJobSummary extends JobItemCounts {
   /** Members whose release tickets were worked on. */
   members: number;
   released: number;
@@ -184,8 +198,37 @@ export interface ReleaseJobSummary {
   /** Teams swept, and conversations drained by the sweep. */
   teams: number;
   drained: number;
+  /** Items past a tenant's budget for this run, left for the next. */
+  deferred: number;
   /** True when the run stopped before everything was done. */
   remaining: boolean;
+}
+
+/** Entries read from each list per run (the rest waits for the next run). */
+const LIST_LIMIT = 1_000;
+/** Items of one kind (release, away, sweep) one tenant may take in one run: its backlog never uses up another's turn. */
+export const RELEASE_PER_TENANT = 25;
+/** Longest one item may work before the run moves on (it continues next run). */
+const ITEM_MS = 30_000;
+
+type Work =
+  | { kind: 'release'; tenantId: string; memberId: string; reason?: string }
+  | { kind: 'away'; tenantId: string; memberId: string; createdAt: string }
+  | { kind: 'sweep'; tenantId: string; teamId: string };
+
+const itemIdOf = (w: Work) => (w.kind === 'sweep' ? `sweep#${w.teamId}` : `${w.kind}#${w.memberId}`);
+
+async function readList<T>(
+  list: (limit: number, start?: Record<string, unknown>) => Promise<{ items: T[]; next?: Record<string, unknown> }>,
+): Promise<{ items: T[]; more: boolean }> {
+  const items: T[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await list(100, start);
+    items.push(...page.items);
+    start = page.next;
+  } while (start && items.length < LIST_LIMIT);
+  return { items, more: start !== undefined };
 }
 
 /**
@@ -194,13 +237,26 @@ export interface ReleaseJobSummary {
  * enough, (3) sweeps every team whose queue may wait — reading every member's
  * own item, so nothing a missed trigger or a stale card left waits longer
  * than one run — and takes a team off the list once its queue is empty.
+ *
+ * Fair between tenants (DESIGN §9): the three lists are read first, then the
+ * tenants take turns, one item of each kind each (releases, away releases,
+ * sweeps), at most RELEASE_PER_TENANT of a kind per run, each item bounded
+ * in time. An item that throws or gets nowhere is a failed attempt:
+ * retried after a backoff, set aside after the cap (lib/app/job-items.ts).
  */
 export async function runReleaseJob(options: {
   shouldStop?: () => boolean;
   now?: () => Date;
+  /** The time an item may work (tests shorten it). */
+  itemMs?: number;
 }): Promise<ReleaseJobSummary> {
   const shouldStop = options.shouldStop ?? (() => false);
   const now = options.now ?? (() => new Date());
+  if (shouldStop()) {
+    const none = { members: 0, released: 0, awayMembers: 0, awayReleased: 0, teams: 0, drained: 0, deferred: 0 };
+    return { ...none, ...NO_COUNTS, remaining: true };
+  }
+  const run = await openJobRun('releaseAssignments', now);
   const summary: ReleaseJobSummary = {
     members: 0,
     released: 0,
@@ -208,73 +264,77 @@ export async function runReleaseJob(options: {
     awayReleased: 0,
     teams: 0,
     drained: 0,
+    deferred: 0,
     remaining: false,
+    ...run.counts,
   };
+  const done = (remaining: boolean): ReleaseJobSummary => ({
+    ...summary,
+    ...run.counts,
+    remaining: summary.remaining || remaining,
+  });
   const tenants = new Map<string, Tenant | undefined>();
   const tenantOf = async (id: string) => {
     if (!tenants.has(id)) tenants.set(id, await getTenant(id));
     return tenants.get(id);
   };
-  const budget: DrainBudget = { shouldStop };
 
-  // (1) members who left or were suspended
-  for (let start: Record<string, unknown> | undefined, first = true; first || start; first = false) {
-    if (shouldStop()) return { ...summary, remaining: true };
-    const page = await listReleaseTickets(25, start);
-    for (const ticket of page.items) {
-      const tenant = await tenantOf(ticket.tenantId);
-      if (!tenant) continue;
-      const result = await releaseAssignments(tenant, ticket.memberId, {
-        now,
-        shouldStop,
-        reason: (ticket.reason as QueueReason | undefined) ?? 'assignee.left',
-      });
-      summary.members += 1;
-      summary.released += result.released;
-      summary.drained += result.drained;
-      if (result.remaining) summary.remaining = true;
-      if (shouldStop()) return { ...summary, remaining: true };
-    }
-    start = page.next;
-  }
+  const [releases, aways, queues] = await Promise.all([
+    readList(listReleaseTickets),
+    readList(listAwayTickets),
+    readList(listQueuedTeams),
+  ]);
+  if (releases.more || aways.more || queues.more) summary.remaining = true;
+  const work: Work[] = [
+    ...releases.items.map((t): Work => ({ kind: 'release', ...t })),
+    ...aways.items.map((t): Work => ({ kind: 'away', ...t })),
+    ...queues.items.map((q): Work => ({ kind: 'sweep', ...q })),
+  ].filter((w) => run.due(w.tenantId, itemIdOf(w)));
+  // Turns per tenant and kind: a tenant's away tickets never use up the budget its queue sweep needs.
+  const { order, deferred } = fairOrder(work, (w) => `${w.tenantId}#${w.kind}`, RELEASE_PER_TENANT);
+  summary.deferred = deferred;
+  if (deferred > 0) summary.remaining = true;
 
-  // (2) away release
-  for (let start: Record<string, unknown> | undefined, first = true; first || start; first = false) {
-    if (shouldStop()) return { ...summary, remaining: true };
-    const page = await listAwayTickets(25, start);
-    for (const ticket of page.items) {
-      const released = await awayRelease(ticket, now, shouldStop, tenantOf);
-      if (released === undefined) continue;
-      summary.awayMembers += 1;
-      summary.awayReleased += released.released;
-      summary.drained += released.drained;
-      if (released.remaining) summary.remaining = true;
-      if (shouldStop()) return { ...summary, remaining: true };
-    }
-    start = page.next;
+  for (const item of order) {
+    if (shouldStop()) return done(true);
+    const deadline = Date.now() + (options.itemMs ?? ITEM_MS);
+    const itemStop = () => shouldStop() || Date.now() >= deadline;
+    await run.attempt(item.tenantId, itemIdOf(item), async () => {
+      const tenant = await tenantOf(item.tenantId);
+      if (!tenant) return;
+      if (item.kind === 'release') {
+        const result = await releaseAssignments(tenant, item.memberId, {
+          now,
+          shouldStop: itemStop,
+          reason: (item.reason as QueueReason | undefined) ?? 'assignee.left',
+        });
+        summary.members += 1;
+        summary.released += result.released;
+        summary.drained += result.drained;
+        if (result.stuck) throw new ItemFailed(result.stuck);
+        if (result.remaining) summary.remaining = true;
+      } else if (item.kind === 'away') {
+        const released = await awayRelease(item, now, itemStop, tenantOf);
+        if (released === undefined) return;
+        summary.awayMembers += 1;
+        summary.awayReleased += released.released;
+        summary.drained += released.drained;
+        if (released.stuck) throw new ItemFailed(released.stuck);
+        if (released.remaining) summary.remaining = true;
+      } else {
+        const outcome = await drainTeam(tenant, item.teamId, {
+          actor: RELEASE_ACTOR,
+          authoritative: true,
+          budget: { shouldStop: itemStop, limit: Number.POSITIVE_INFINITY },
+        });
+        summary.teams += 1;
+        summary.drained += outcome.drained;
+        if (outcome.remaining) summary.remaining = true;
+        else await unmarkQueuedTeam(item.tenantId, item.teamId);
+      }
+    });
   }
-
-  // (3) sweep the queues
-  for (let start: Record<string, unknown> | undefined, first = true; first || start; first = false) {
-    if (shouldStop()) return { ...summary, remaining: true };
-    const page = await listQueuedTeams(25, start);
-    for (const { tenantId, teamId } of page.items) {
-      const tenant = await tenantOf(tenantId);
-      if (!tenant) continue;
-      const outcome = await drainTeam(tenant, teamId, {
-        actor: RELEASE_ACTOR,
-        authoritative: true,
-        budget: { ...budget, limit: Number.POSITIVE_INFINITY },
-      });
-      summary.teams += 1;
-      summary.drained += outcome.drained;
-      if (outcome.remaining) summary.remaining = true;
-      else await unmarkQueuedTeam(tenantId, teamId);
-      if (shouldStop()) return { ...summary, remaining: true };
-    }
-    start = page.next;
-  }
-  return summary;
+  return done(false);
 }
 
 /** One away ticket: releases what the member holds of teams whose delay has passed; undefined when nothing is due. */

@@ -34,6 +34,7 @@ import { awayTicketDelete, awayTicketPut } from '../store/tickets.ts';
 import { type Access, actorOf, changeMember } from './access.ts';
 import { type DrainBudget, drainTeams } from './drain.ts';
 import { releaseAwayMember } from './release.ts';
+import { retrying } from './retry.ts';
 import type { TenantAccess } from './tenant-access.ts';
 
 export interface TeamInput {
@@ -102,20 +103,27 @@ export async function updateTeam(
   expectedVersion?: number,
   budget?: DrainBudget,
 ): Promise<TeamRecord> {
-  const current = await requireTeam(access, teamId);
-  assertVersion(current, expectedVersion);
-  const next: TeamRecord = {
-    ...current,
-    name: patch.name ?? current.name,
-    description: patch.description ?? current.description,
-    assignmentStrategy: patch.assignmentStrategy ?? current.assignmentStrategy,
-    capacity: patch.capacity === undefined ? current.capacity : patch.capacity,
-    awayReleaseSeconds: patch.awayReleaseSeconds === undefined ? current.awayReleaseSeconds : patch.awayReleaseSeconds,
-    updatedAt: now.toISOString(),
-    version: current.version + 1,
-  };
-  if (next.awayReleaseSeconds === null || next.awayReleaseSeconds === undefined) delete next.awayReleaseSeconds;
-  if (!(await writeTeamChange(current, next, actorOf(access)))) return current;
+  // Assignments move the team's counters (queued, assigned, cursor) without its version: a transaction that
+  // collided with one reads the team again and retries, never a 503.
+  const written = await retrying(async () => {
+    const current = await requireTeam(access, teamId);
+    assertVersion(current, expectedVersion);
+    const next: TeamRecord = {
+      ...current,
+      name: patch.name ?? current.name,
+      description: patch.description ?? current.description,
+      assignmentStrategy: patch.assignmentStrategy ?? current.assignmentStrategy,
+      capacity: patch.capacity === undefined ? current.capacity : patch.capacity,
+      awayReleaseSeconds:
+        patch.awayReleaseSeconds === undefined ? current.awayReleaseSeconds : patch.awayReleaseSeconds,
+      updatedAt: now.toISOString(),
+      version: current.version + 1,
+    };
+    if (next.awayReleaseSeconds === null || next.awayReleaseSeconds === undefined) delete next.awayReleaseSeconds;
+    return { current, next, changed: await writeTeamChange(current, next, actorOf(access)) };
+  });
+  const { current, next } = written;
+  if (!written.changed) return current;
   const roomier =
     next.assignmentStrategy !== current.assignmentStrategy ||
     (current.capacity !== null && (next.capacity === null || next.capacity > current.capacity));
@@ -123,11 +131,13 @@ export async function updateTeam(
   return next;
 }
 
-/** Refused (409) while the team has members. */
+/** Refused (409) while the team has members or holds conversations (queued in it, or assigned through it). */
 export async function deleteTeam(access: TenantAccess, teamId: string, now: Date, expectedVersion?: number) {
-  const team = await requireTeam(access, teamId);
-  assertVersion(team, expectedVersion);
-  await deleteTeamItems(team, actorOf(access), now.toISOString());
+  await retrying(async () => {
+    const team = await requireTeam(access, teamId);
+    assertVersion(team, expectedVersion);
+    await deleteTeamItems(team, actorOf(access), now.toISOString());
+  });
 }
 
 /**

@@ -22,6 +22,7 @@ import {
   inactivityCutoff,
   suspensionReason,
 } from '../domain/inactivity.ts';
+import { TenantBudget } from '../domain/job-scheduling.ts';
 import type { MemberRecord, TenantRecord } from '../domain/records.ts';
 import { logger } from '../log.ts';
 import type { Actor } from '../store/audit.ts';
@@ -40,6 +41,7 @@ import {
   type PageKey,
   pendingDigest,
 } from '../store/upkeep.ts';
+import { type JobItemCounts, type JobRun, NO_COUNTS, openJobRun } from './job-items.ts';
 
 export const UPKEEP_ACTOR: Actor = { type: 'system', id: 'access-upkeep' };
 
@@ -50,9 +52,14 @@ export interface UpkeepOptions {
   pageSize?: number;
   /** Asked before every read and write; true stops the run (the rest waits for the next one). */
   shouldStop?: () => boolean;
+  /** Changes (grant removals, suspensions) per tenant per run (default UPKEEP_PER_TENANT). */
+  perTenant?: number;
 }
 
-export interface UpkeepSummary {
+/** Changes one tenant may have made per run: its backlog never uses up another tenant's turn. */
+export const UPKEEP_PER_TENANT = 200;
+
+export interface UpkeepSummary extends JobItemCounts {
   /** Timed grants removed (each member's removal one audited transaction). */
   grantsRemoved: number;
   suspended: number;
@@ -62,11 +69,19 @@ export interface UpkeepSummary {
   skipped: number;
   /** Tenants whose admins were sent a digest (one per tenant per run, a copy to each active admin). */
   digests: number;
+  /** Due, but past their tenant's budget for this run: the next run takes them. */
+  deferred: number;
   /** True when the run stopped before it knew every due item was handled. */
   remaining: boolean;
 }
 
 const DEFAULT_PAGE_SIZE = 100;
+
+/** What every part of one run shares: its clock, stop, page size, fault records and tenants' budgets. */
+type RunState = Required<Pick<UpkeepOptions, 'now' | 'pageSize' | 'shouldStop'>> & {
+  run: JobRun;
+  budget: TenantBudget;
+};
 
 /** Removes the member's ended grants, audited with their ends; false when the member changed meanwhile. */
 export async function removeEndedGrants(member: MemberRecord, now: Date): Promise<number> {
@@ -150,21 +165,19 @@ export async function sendPendingDigest(tenant: TenantRecord, days: number): Pro
 const KEPT_BY_RULE: ReadonlySet<string> = new Set(['owner', 'last-admin', 'recently-reactivated']);
 
 /** One tenant's auto-suspension: its inactive active members page by page, then its digest. */
-async function upkeepTenant(
-  listed: TenantRecord,
-  options: Required<Pick<UpkeepOptions, 'now' | 'pageSize' | 'shouldStop'>>,
-  summary: UpkeepSummary,
-): Promise<void> {
-  const { now, pageSize, shouldStop } = options;
+async function upkeepTenant(listed: TenantRecord, options: RunState, summary: UpkeepSummary): Promise<void> {
+  const { now, pageSize, shouldStop, run, budget } = options;
   // The index may lag: the tenant as it is now decides (days, owner, admins).
-  const tenant = await getTenant(listed.id);
+  const read = await run.attempt(listed.id, 'tenant', () => getTenant(listed.id));
+  if (!read.ok) return;
+  const tenant = read.value;
   const days = autoSuspendPeriod(tenant?.autoSuspendInactiveDays);
   if (tenant?.status !== 'active' || typeof days !== 'number') return;
   const cutoff = inactivityCutoff(now, days);
   let admins = tenant.activeAdmins;
   const kept: Record<string, number> = {};
   let start: PageKey | undefined;
-  do {
+  pages: do {
     if (shouldStop()) {
       summary.remaining = true;
       return;
@@ -181,23 +194,30 @@ async function upkeepTenant(
         if (KEPT_BY_RULE.has(verdict.because)) summary.kept += 1;
         continue;
       }
-      if (await suspendInactive(tenant, member, now, days)) {
+      if (!run.due(tenant.id, `suspend#${member.id}`)) continue;
+      if (!budget.take(tenant.id)) {
+        // This tenant's share of the run is used: the others go first, the rest next run.
+        summary.deferred += 1;
+        break pages;
+      }
+      const suspended = await run.attempt(tenant.id, `suspend#${member.id}`, () =>
+        suspendInactive(tenant, member, now, days),
+      );
+      if (suspended.ok && suspended.value) {
         summary.suspended += 1;
         if (member.role === 'admin') admins -= 1;
-      } else summary.skipped += 1;
+      } else if (suspended.ok) summary.skipped += 1;
     }
     start = page.next;
   } while (start);
   if (Object.keys(kept).length) logger.info('inactive members kept', { tenantId: tenant.id, ...kept });
-  if (await sendPendingDigest(tenant, days)) summary.digests += 1;
+  const digest = await run.attempt(tenant.id, 'digest', () => sendPendingDigest(tenant, days));
+  if (digest.ok && digest.value) summary.digests += 1;
 }
 
 /** Every member with a timed grant that ended, shard by shard (one page each in turn). */
-async function removeDueGrants(
-  options: Required<Pick<UpkeepOptions, 'now' | 'pageSize' | 'shouldStop'>>,
-  summary: UpkeepSummary,
-): Promise<boolean> {
-  const { now, pageSize, shouldStop } = options;
+async function removeDueGrants(options: RunState, summary: UpkeepSummary): Promise<boolean> {
+  const { now, pageSize, shouldStop, run, budget } = options;
   const before = now.toISOString();
   const cursors = new Map<number, PageKey | undefined>(
     Array.from({ length: INVITE_SHARDS }, (_, shard) => [shard, undefined]),
@@ -208,8 +228,14 @@ async function removeDueGrants(
       const page = await membersWithDueGrants(shard, before, { limit: pageSize, start });
       for (const member of page.items) {
         if (shouldStop()) return false;
-        const removed = await removeEndedGrants(member, now);
-        if (removed > 0) summary.grantsRemoved += removed;
+        if (!run.due(member.tenantId, `grants#${member.id}`)) continue;
+        if (!budget.take(member.tenantId)) {
+          summary.deferred += 1;
+          continue;
+        }
+        const removed = await run.attempt(member.tenantId, `grants#${member.id}`, () => removeEndedGrants(member, now));
+        if (!removed.ok) continue;
+        if (removed.value > 0) summary.grantsRemoved += removed.value;
         else if (expiredGrants(member.grants, now).length > 0) summary.skipped += 1;
       }
       if (page.next) cursors.set(shard, page.next);
@@ -219,23 +245,51 @@ async function removeDueGrants(
   return true;
 }
 
+/**
+ * One run: ended grants, then each auto-suspending tenant in turn. Fair
+ * between tenants (DESIGN §9): at most `perTenant` changes per tenant per run
+ * (grant removals and suspensions together); a grant removal, suspension,
+ * tenant read or digest that throws is retried after a backoff and set aside
+ * after the cap (lib/app/job-items.ts), never blocking the rest.
+ */
 export async function runAccessUpkeep(options: UpkeepOptions): Promise<UpkeepSummary> {
-  const resolved = {
+  if (options.shouldStop?.()) {
+    const none = { grantsRemoved: 0, suspended: 0, kept: 0, skipped: 0, digests: 0, deferred: 0 };
+    return { ...none, ...NO_COUNTS, remaining: true };
+  }
+  const run = await openJobRun('accessUpkeep', () => options.now);
+  const resolved: RunState = {
     now: options.now,
     pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
     shouldStop: options.shouldStop ?? (() => false),
+    run,
+    budget: new TenantBudget(options.perTenant ?? UPKEEP_PER_TENANT),
   };
-  const summary: UpkeepSummary = { grantsRemoved: 0, suspended: 0, kept: 0, skipped: 0, digests: 0, remaining: false };
-  if (!(await removeDueGrants(resolved, summary))) return { ...summary, remaining: true };
+  const summary: UpkeepSummary = {
+    grantsRemoved: 0,
+    suspended: 0,
+    kept: 0,
+    skipped: 0,
+    digests: 0,
+    deferred: 0,
+    remaining: false,
+    ...run.counts,
+  };
+  const done = (remaining: boolean): UpkeepSummary => ({
+    ...summary,
+    ...run.counts,
+    remaining: remaining || summary.remaining || summary.deferred > 0,
+  });
+  if (!(await removeDueGrants(resolved, summary))) return done(true);
   let start: PageKey | undefined;
   do {
-    if (resolved.shouldStop()) return { ...summary, remaining: true };
+    if (resolved.shouldStop()) return done(true);
     const page = await autoSuspendingTenants({ limit: 25, start });
     for (const tenant of page.items) {
       await upkeepTenant(tenant, resolved, summary);
-      if (summary.remaining) return summary;
+      if (summary.remaining) return done(true);
     }
     start = page.next;
   } while (start);
-  return summary;
+  return done(false);
 }

@@ -53,4 +53,5 @@ export function isDomainError(error: unknown): error is DomainError {
 
 export const notFound = (what: string) => new DomainError('not-found', `${what} was not found.`);
 export const forbidden = (detail: string) => new DomainError('forbidden', detail);
-export const conflict = (detail: string) => new DomainError('conflict', detail);
+export const conflict = (detail: string, extensions: Record<string, unknown> = {}) =>
+  new DomainError('conflict', detail, extensions);

@@ -203,6 +203,8 @@ export interface TeamRecord {
   awayReleaseSeconds?: number | null;
   /** Conversations waiting in the team queue; moved only by ADD in the transactions that queue or dequeue one. */
   queued?: number;
+  /** Conversations someone holds through this team (moved only by ADD, like `queued`); absent on older teams. */
+  assigned?: number;
   createdAt: string;
   updatedAt: string;
   version: number;

@@ -566,7 +566,7 @@ const ROWS = [
     entry: 'functions/teams/delete.ts',
     auth: 'user',
     permission: 'teams:manage',
-    summary: 'Delete a team without members',
+    summary: 'Delete a team without members or conversations (409 with the counts otherwise)',
     uses: { table: 'readWrite' },
   },
   {

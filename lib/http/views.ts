@@ -418,6 +418,13 @@ export const Problem = z
       .min(1)
       .optional()
       .meta({ description: 'conflict on deleting a custom role: how many members still hold it' }),
+    conversations: z
+      .object({ assigned: z.number().int().min(0), queued: z.number().int().min(0) })
+      .optional()
+      .meta({
+        description:
+          'conflict on deleting a team: the conversations it still holds (assigned through it, queued in it)',
+      }),
     currentStatus: z
       .enum(STATUSES)
       .optional()

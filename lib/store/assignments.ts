@@ -172,7 +172,18 @@ export interface AssignmentWrite {
   release?: ReleaseRule;
   /** The team's rotation cursor: advanced only if still `previous`. */
   cursor?: { teamId: string; previous: string | null; next: string };
+  /**
+   * Teams found gone (deleted before teams counted their assigned
+   * conversations): their items are not written — the caller's moves leave
+   * their conversations unassigned instead of queued there.
+   */
+  goneTeams?: ReadonlySet<string>;
 }
+
+type TeamChange = { queued: number; assigned: number; marks: boolean; cursor?: AssignmentWrite['cursor'] };
+
+/** The team whose `assigned` counter an assignment counts in: its team, while someone holds it. */
+const assignedThrough = (a: AssignmentRecord | undefined) => (a?.teamId && a.assigneeId ? a.teamId : undefined);
 
 const shown = (a: AssignmentRecord | undefined) => ({ assigneeId: a?.assigneeId ?? null, teamId: a?.teamId ?? null });
 
@@ -245,11 +256,7 @@ function counterWrite(write: AssignmentWrite, ref: MemberRef, delta: number): Tx
   );
 }
 
-function teamWrite(
-  write: AssignmentWrite,
-  teamId: string,
-  change: { queued: number; marks: boolean; cursor?: AssignmentWrite['cursor'] },
-): TxItem {
+function teamWrite(write: AssignmentWrite, teamId: string, change: TeamChange): TxItem {
   const sets: string[] = [];
   const conditions = ['attribute_exists(pk)'];
   const values: Record<string, unknown> = {};
@@ -270,11 +277,19 @@ function teamWrite(
     }
   }
   const parts = [sets.length ? `SET ${sets.join(', ')}` : ''];
+  const adds: string[] = [];
   if (change.queued !== 0) {
-    parts.push('ADD #queued :queued');
+    adds.push('#queued :queued');
     names['#queued'] = 'queued';
     values[':queued'] = change.queued;
   }
+  if (change.assigned !== 0) {
+    // Conversations held by someone through this team: a team is not deleted while any are (deleteTeamItems).
+    adds.push('#assigned :assigned');
+    names['#assigned'] = 'assigned';
+    values[':assigned'] = change.assigned;
+  }
+  if (adds.length) parts.push(`ADD ${adds.join(', ')}`);
   return update(
     {
       Key: keys.team(write.tenantId, teamId),
@@ -303,9 +318,9 @@ export function assignmentItems(write: AssignmentWrite): TxItem[] {
   const { tenantId, at, actor } = write;
   const items: TxItem[] = [];
   const counters = new Map<string, number>();
-  const teams = new Map<string, { queued: number; marks: boolean; cursor?: AssignmentWrite['cursor'] }>();
+  const teams = new Map<string, TeamChange>();
   const team = (id: string) => {
-    const entry = teams.get(id) ?? { queued: 0, marks: false };
+    const entry = teams.get(id) ?? { queued: 0, assigned: 0, marks: false };
     teams.set(id, entry);
     return entry;
   };
@@ -333,6 +348,12 @@ export function assignmentItems(write: AssignmentWrite): TxItem[] {
     if (current?.assigneeId !== next?.assigneeId) {
       moveCounter(current?.assigneeId, -1);
       moveCounter(next?.assigneeId, +1);
+    }
+    const before = assignedThrough(current);
+    const after = assignedThrough(next);
+    if (before !== after) {
+      if (before) team(before).assigned -= 1;
+      if (after) team(after).assigned += 1;
     }
     items.push(
       auditPut({
@@ -362,7 +383,9 @@ export function assignmentItems(write: AssignmentWrite): TxItem[] {
   }
   if (write.cursor) team(write.cursor.teamId).cursor = write.cursor;
   for (const [teamId, change] of teams) {
-    if (change.queued !== 0 || change.marks || change.cursor) items.push(teamWrite(write, teamId, change));
+    if (write.goneTeams?.has(teamId)) continue;
+    if (change.queued !== 0 || change.assigned !== 0 || change.marks || change.cursor)
+      items.push(teamWrite(write, teamId, change));
   }
   return items;
 }

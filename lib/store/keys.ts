@@ -133,6 +133,20 @@ export const keys = {
     gsi2sk: `${at}#${tenantId}#${memberId}`,
   }),
   releasePartition: 'RELEASES',
+  /**
+   * What a job recorded about one item that failed (attempts, backoff, last
+   * error), in the item's tenant; GSI2 lists a job's faults — `RETRY#…` while
+   * it is retried, `POISONED#…` once set aside for an operator.
+   */
+  jobFault: (job: string, tenantId: string, itemId: string) => ({
+    pk: `TENANT#${tenantId}`,
+    sk: `JOBFAULT#${job}#${itemId}`,
+  }),
+  jobFaultList: (job: string, tenantId: string, itemId: string, poisoned: boolean) => ({
+    gsi2pk: `JOBFAULTS#${job}`,
+    gsi2sk: `${poisoned ? 'POISONED' : 'RETRY'}#${tenantId}#${itemId}`,
+  }),
+  jobFaultPartition: (job: string) => `JOBFAULTS#${job}`,
   /** Bound to the caller: another caller's same key is a fresh request (DESIGN §2a rule 8). */
   idempotency: (tenantId: string, operation: string, callerId: string, key: string) => ({
     pk: `TENANT#${tenantId}`,

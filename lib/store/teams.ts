@@ -196,25 +196,36 @@ export async function writeTeamChange(current: TeamRecord, next: TeamRecord, act
   return true;
 }
 
-/** Team + name claim removed, audited; refused (409) while it still has members. */
+/**
+ * Team + name claim removed, audited; refused (409) while it still has
+ * members, or holds conversations — queued in it, or assigned through it —
+ * with both counts as the problem's `conversations` extension: a deleted
+ * team would strand them (a hand-back would have no queue to go to).
+ */
 export async function deleteTeamItems(team: TeamRecord, actor: Actor, at: string): Promise<void> {
   await transact([
     remove(
       {
         Key: keys.team(team.tenantId, team.id),
         ConditionExpression:
-          'version = :expected AND memberCount = :zero AND (attribute_not_exists(queued) OR queued <= :zero)',
+          'version = :expected AND memberCount = :zero AND (attribute_not_exists(queued) OR queued <= :zero)' +
+          ' AND (attribute_not_exists(assigned) OR assigned <= :zero)',
         ExpressionAttributeValues: { ':expected': team.version, ':zero': 0 },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
-      (old) =>
-        old && Number(old.memberCount) > 0
-          ? conflict(`The team “${team.name}” still has ${String(old.memberCount)} member(s); remove them first.`)
-          : old && Number(old.queued ?? 0) > 0
-            ? conflict(
-                `The team “${team.name}” still has ${String(old.queued)} queued conversation(s); assign or resolve them first.`,
-              )
-            : changedMeanwhile(),
+      (old) => {
+        if (!old) return changedMeanwhile();
+        if (Number(old.memberCount) > 0)
+          return conflict(`The team “${team.name}” still has ${String(old.memberCount)} member(s); remove them first.`);
+        const queued = Math.max(0, Number(old.queued ?? 0));
+        const assigned = Math.max(0, Number(old.assigned ?? 0));
+        if (queued > 0 || assigned > 0)
+          return conflict(
+            `The team “${team.name}” still holds ${assigned} assigned and ${queued} queued conversation(s); reassign, hand back or resolve them first.`,
+            { conversations: { assigned, queued } },
+          );
+        return changedMeanwhile();
+      },
     ),
     releaseName(team),
     auditPut({

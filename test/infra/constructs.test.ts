@@ -65,6 +65,19 @@ describe('RosterJobs', () => {
     });
   });
 
+  it('alarms as soon as the job sets one item aside (the EMF metric its runs log)', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 1);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'Roster',
+      MetricName: 'JobItemsSetAside',
+      Dimensions: [{ Name: 'Job', Value: 'expireInvitations' }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
   it('grants the job what its `uses` declares and nothing from Cognito', () => {
     const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
       (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[] }[],

@@ -25,47 +25,17 @@ import { dynamo } from '../../lib/aws/clients.ts';
 import { config } from '../../lib/config.ts';
 import type { MemberRecord } from '../../lib/domain/records.ts';
 import { linkFromItem } from '../../lib/store/cards.ts';
-import { insertMember } from '../../lib/store/members.ts';
 import { invoke } from '../sdk/events.ts';
+import { as, seedMember as seed, unique } from './support/assignment-fixtures.ts';
 
 const CLIENTS = 20;
 const AGENTS = 6;
 const MAX_CAPACITY = 5;
-const unique = () => Math.random().toString(36).slice(2, 10);
 let tenantId: string;
 let admin: string;
 let agents: string[];
 let teams: string[];
-const as = (sub: string) => ({ claims: { sub, token_use: 'access' } });
-
-async function seedMember(role: MemberRecord['role'], label: string): Promise<string> {
-  const id = `${label}-${unique()}`;
-  const at = new Date().toISOString();
-  await insertMember({
-    member: {
-      tenantId,
-      id,
-      email: `${id}@it.test`,
-      name: label,
-      status: 'active',
-      role,
-      grants: [],
-      crmAccess: true,
-      availability: 'online',
-      openAssignments: 0,
-      teamIds: [],
-      lastLoginAt: null,
-      invitedAt: null,
-      invitedBy: null,
-      createdAt: at,
-      updatedAt: at,
-      version: 1,
-    },
-    actor: { type: 'system', id: 'integration' },
-    action: 'member.created',
-  });
-  return id;
-}
+const seedMember = (role: MemberRecord['role'], label: string) => seed(tenantId, role, label);
 
 type Command =
   | { kind: 'assign'; team: number }

@@ -13,7 +13,6 @@ import { handler as claim } from '../../functions/assignments/claim.ts';
 import { handler as getAssignment } from '../../functions/assignments/get.ts';
 import { handler as memberQueue } from '../../functions/assignments/list-for-member.ts';
 import { handler as unassign } from '../../functions/assignments/unassign.ts';
-import { handler as addTeamMember } from '../../functions/teams/add-member.ts';
 import { handler as createTeam } from '../../functions/teams/create.ts';
 import { handler as deleteTeam } from '../../functions/teams/delete.ts';
 import { handler as listTeamMembers } from '../../functions/teams/list-members.ts';
@@ -29,78 +28,20 @@ import { config } from '../../lib/config.ts';
 import type { MemberRecord } from '../../lib/domain/records.ts';
 import { assignmentItem } from '../../lib/store/assignments.ts';
 import { keys } from '../../lib/store/keys.ts';
-import { getMember, insertMember } from '../../lib/store/members.ts';
+import { getMember } from '../../lib/store/members.ts';
 import { getTeam } from '../../lib/store/teams.ts';
 import { invoke } from '../sdk/events.ts';
+import { as, seedMember as seed, tenantFixtures, unique } from './support/assignment-fixtures.ts';
 
-const unique = () => Math.random().toString(36).slice(2, 10);
 let tenantId: string;
-const as = (sub: string) => ({ claims: { sub, token_use: 'access' } });
-
-async function seedMember(role: MemberRecord['role'], label: string): Promise<string> {
-  const id = `${label}-${unique()}`;
-  const at = new Date().toISOString();
-  await insertMember({
-    member: {
-      tenantId,
-      id,
-      email: `${id}@it.test`,
-      name: label,
-      status: 'active',
-      role,
-      grants: [],
-      crmAccess: true,
-      availability: 'online',
-      openAssignments: 0,
-      teamIds: [],
-      lastLoginAt: null,
-      invitedAt: null,
-      invitedBy: null,
-      createdAt: at,
-      updatedAt: at,
-      version: 1,
-    },
-    actor: { type: 'system', id: 'integration' },
-    action: 'member.created',
-  });
-  return id;
-}
-
 let admin: string;
 let manager: string;
-
+const { teamMemberPath, conversation, memberPath, newTeam, agents } = tenantFixtures(
+  () => tenantId,
+  () => admin,
+);
+const seedMember = (role: MemberRecord['role'], label: string) => seed(tenantId, role, label);
 const teamsPath = () => ({ path: `/v1/tenants/${tenantId}/teams`, pathParameters: { tenantId } });
-const teamMemberPath = (teamId: string, userId: string) => ({
-  path: `/v1/tenants/${tenantId}/teams/${teamId}/members/${userId}`,
-  pathParameters: { tenantId, teamId, userId },
-});
-const conversation = (conversationId: string, suffix = 'assignment') => ({
-  path: `/v1/tenants/${tenantId}/conversations/${conversationId}/${suffix}`,
-  pathParameters: { tenantId, conversationId },
-});
-const memberPath = (userId: string, suffix = '') => ({
-  path: `/v1/tenants/${tenantId}/users/${userId}${suffix}`,
-  pathParameters: { tenantId, userId },
-});
-
-async function newTeam(body: Record<string, unknown>, members: string[]): Promise<string> {
-  const res = await invoke(createTeam, {
-    ...teamsPath(),
-    method: 'POST',
-    body: { name: `T ${unique()}`, ...body },
-    ...as(admin),
-  });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  for (const userId of members) {
-    const added = await invoke(addTeamMember, { ...teamMemberPath(res.body.id, userId), method: 'PUT', ...as(admin) });
-    expect(added.status, JSON.stringify(added.body)).toBe(200);
-  }
-  return res.body.id;
-}
-
-async function agents(n: number): Promise<string[]> {
-  return Promise.all(Array.from({ length: n }, (_, i) => seedMember('agent', `agent${i}`)));
-}
 
 /** Every assignment item of the tenant (consistent). */
 async function assignments(): Promise<Record<string, unknown>[]> {

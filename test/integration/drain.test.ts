@@ -10,119 +10,35 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { handler as assign } from '../../functions/assignments/assign.ts';
-import { handler as getAssignment } from '../../functions/assignments/get.ts';
 import { handler as resolve } from '../../functions/assignments/resolve.ts';
 import { handler as unassign } from '../../functions/assignments/unassign.ts';
 import { handler as auditList } from '../../functions/audit/list.ts';
-import { handler as addTeamMember } from '../../functions/teams/add-member.ts';
-import { handler as createTeam } from '../../functions/teams/create.ts';
 import { handler as listTeamMembers } from '../../functions/teams/list-members.ts';
 import { handler as teamQueue } from '../../functions/teams/queue.ts';
 import { handler as updateTeam } from '../../functions/teams/update.ts';
-import { handler as setAvailability } from '../../functions/users/availability.ts';
 import { handler as reactivate } from '../../functions/users/reactivate.ts';
 import { handler as suspend } from '../../functions/users/suspend.ts';
 import { handler as updateMember } from '../../functions/users/update.ts';
 import { runReleaseJob } from '../../lib/app/release.ts';
 import { provisionTenant } from '../../lib/app/tenants.ts';
 import type { MemberRecord } from '../../lib/domain/records.ts';
-import { insertMember } from '../../lib/store/members.ts';
 import { getTeam } from '../../lib/store/teams.ts';
 import { invoke } from '../sdk/events.ts';
+import { as, seedMember as seed, tenantFixtures, unique } from './support/assignment-fixtures.ts';
 
-const unique = () => Math.random().toString(36).slice(2, 10);
 let tenantId: string;
 let admin: string;
-const as = (sub: string) => ({ claims: { sub, token_use: 'access' } });
-
-async function seedMember(role: MemberRecord['role'], label: string): Promise<string> {
-  const id = `${label}-${unique()}`;
-  const at = new Date().toISOString();
-  await insertMember({
-    member: {
-      tenantId,
-      id,
-      email: `${id}@it.test`,
-      name: label,
-      status: 'active',
-      role,
-      grants: [],
-      crmAccess: true,
-      availability: 'online',
-      openAssignments: 0,
-      teamIds: [],
-      lastLoginAt: null,
-      invitedAt: null,
-      invitedBy: null,
-      createdAt: at,
-      updatedAt: at,
-      version: 1,
-    },
-    actor: { type: 'system', id: 'integration' },
-    action: 'member.created',
-  });
-  return id;
-}
-
-const agents = (n: number) => Promise.all(Array.from({ length: n }, (_, i) => seedMember('agent', `ag${i}`)));
-const memberPath = (userId: string, suffix = '') => ({
-  path: `/v1/tenants/${tenantId}/users/${userId}${suffix}`,
-  pathParameters: { tenantId, userId },
-});
-const conversation = (conversationId: string, suffix = 'assignment') => ({
-  path: `/v1/tenants/${tenantId}/conversations/${conversationId}/${suffix}`,
-  pathParameters: { tenantId, conversationId },
-});
-const teamPath = (teamId: string, suffix = '') => ({
-  path: `/v1/tenants/${tenantId}/teams/${teamId}${suffix}`,
-  pathParameters: { tenantId, teamId },
-});
-
-async function join(teamId: string, userId: string, body?: unknown) {
-  const res = await invoke(addTeamMember, {
-    path: `/v1/tenants/${tenantId}/teams/${teamId}/members/${userId}`,
-    pathParameters: { tenantId, teamId, userId },
-    method: 'PUT',
-    ...(body === undefined ? {} : { body }),
-    ...as(admin),
-  });
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
-}
-
-async function newTeam(body: Record<string, unknown>, members: string[]): Promise<string> {
-  const res = await invoke(createTeam, {
-    path: `/v1/tenants/${tenantId}/teams`,
-    pathParameters: { tenantId },
-    method: 'POST',
-    body: { name: `T ${unique()}`, ...body },
-    ...as(admin),
-  });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  for (const m of members) await join(res.body.id, m);
-  return res.body.id;
-}
-
-async function toTeam(teamId: string, id = `c-${unique()}`) {
-  const res = await invoke(assign, { ...conversation(id), method: 'PUT', body: { teamId }, ...as(admin) });
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
-  return { id, ...res.body } as { id: string; status: string; assigneeId: string | null; queueReason: string | null };
-}
-
-const availability = (userId: string, value: 'online' | 'away', by = userId) =>
-  invoke(setAvailability, {
-    ...memberPath(userId, '/availability'),
-    method: 'PUT',
-    body: { availability: value },
-    ...as(by),
-  });
+const { agents, memberPath, conversation, teamPath, join, newTeam, toTeam, availability, holderOf } = tenantFixtures(
+  () => tenantId,
+  () => admin,
+);
+const seedMember = (role: MemberRecord['role'], label: string) => seed(tenantId, role, label);
 
 async function queueOf(teamId: string): Promise<{ conversationId: string; reason: string; queuedAt: string }[]> {
   const res = await invoke(teamQueue, { ...teamPath(teamId, '/queue'), ...as(admin) });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body.items;
 }
-
-const holderOf = async (id: string) => (await invoke(getAssignment, { ...conversation(id), ...as(admin) })).body;
 
 async function auditOf(targetId: string) {
   const res = await invoke(auditList, {

@@ -30,6 +30,8 @@ const platform = { type: 'platform', id: 'integration' } as const;
 const unique = () => Math.random().toString(36).slice(2, 10);
 const PASSWORD = 'Expiry1Password';
 const DAY = 86_400_000;
+/** A run's fault and fairness counts when nothing failed and no tenant exceeded its share. */
+const NO_FAULTS = { deferred: 0, failed: 0, setAside: 0, backedOff: 0 };
 /** Invitations sent then expired a day ago (the TTL is 7 days). */
 const sentLongAgo = () => new Date(Date.now() - 8 * DAY);
 
@@ -117,7 +119,7 @@ describe('expire-invitations job', () => {
 
     const summary = await handler(event, context());
 
-    expect(summary).toEqual({ expired: 2, skipped: 0, pages: INVITE_SHARDS, remaining: false });
+    expect(summary).toEqual({ ...NO_FAULTS, expired: 2, skipped: 0, pages: INVITE_SHARDS, remaining: false });
     expect(await seatsUsed(tenantId)).toBe(2);
     for (const due of [due1, due2]) {
       const m = await member(tenantId, due.id);
@@ -139,7 +141,13 @@ describe('expire-invitations job', () => {
     }
 
     // Out of the pending index: the next run finds nothing.
-    expect(await handler(event, context())).toEqual({ expired: 0, skipped: 0, pages: INVITE_SHARDS, remaining: false });
+    expect(await handler(event, context())).toEqual({
+      ...NO_FAULTS,
+      expired: 0,
+      skipped: 0,
+      pages: INVITE_SHARDS,
+      remaining: false,
+    });
     expect(await seatsUsed(tenantId)).toBe(2);
   });
 

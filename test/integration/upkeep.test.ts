@@ -348,6 +348,10 @@ describe('the scheduled handler', () => {
       kept: 0,
       skipped: 0,
       digests: 0,
+      deferred: 0,
+      failed: 0,
+      setAside: 0,
+      backedOff: 0,
       remaining: false,
     });
   });

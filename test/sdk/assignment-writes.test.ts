@@ -78,10 +78,11 @@ describe('a drain taking two queued conversations to one agent', () => {
     expect(cards.map((c) => c?.Key?.sk).sort()).toEqual(['TEAM#sales#MEMBER#ana', 'TEAM#support#MEMBER#ana']);
     for (const c of cards) expect(c?.ExpressionAttributeValues).toEqual({ ':delta': 2 });
     const team = items.find((i) => i.Update?.Key?.sk === 'TEAM#support')?.Update;
+    // Two leave the queue and are now held through the team (what keeps a team holding them from deletion).
     expect(team).toMatchObject({
-      UpdateExpression: 'SET rrCursor = :next ADD #queued :queued',
+      UpdateExpression: 'SET rrCursor = :next ADD #queued :queued, #assigned :assigned',
       ConditionExpression: 'attribute_exists(pk) AND rrCursor = :previous',
-      ExpressionAttributeValues: { ':next': 'ana', ':previous': 'zoe', ':queued': -2 },
+      ExpressionAttributeValues: { ':next': 'ana', ':previous': 'zoe', ':queued': -2, ':assigned': 2 },
     });
     expect(items).toHaveLength(2 * 3 + 1 + 2 + 1);
   });
@@ -121,8 +122,8 @@ describe('handing a conversation back', () => {
       ExpressionAttributeValues: { ':delta': -1, ':teams': ['support'], ':count': 1 },
     });
     expect(items.find((i) => i.Update?.Key?.sk === 'TEAM#support')?.Update).toMatchObject({
-      UpdateExpression: 'SET gsi1pk = :markPk, gsi1sk = :markSk ADD #queued :queued',
-      ExpressionAttributeValues: { ':markPk': 'QUEUES', ':markSk': 'acme#support', ':queued': 1 },
+      UpdateExpression: 'SET gsi1pk = :markPk, gsi1sk = :markSk ADD #queued :queued, #assigned :assigned',
+      ExpressionAttributeValues: { ':markPk': 'QUEUES', ':markSk': 'acme#support', ':queued': 1, ':assigned': -1 },
     });
   });
 });

@@ -67,9 +67,24 @@ describe('expire-invitations', () => {
   it('queries each invitation shard for what is due, never scans', async () => {
     db.on(QueryCommand).resolves({ Items: [] });
     const summary = await expireInvitations(scheduled, context());
-    expect(summary).toEqual({ expired: 0, skipped: 0, pages: INVITE_SHARDS, remaining: false });
+    expect(summary).toEqual({
+      expired: 0,
+      skipped: 0,
+      pages: INVITE_SHARDS,
+      deferred: 0,
+      failed: 0,
+      setAside: 0,
+      backedOff: 0,
+      remaining: false,
+    });
     expect(db.commandCalls(ScanCommand)).toHaveLength(0);
-    const queries = db.commandCalls(QueryCommand).map((c) => c.args[0].input);
+    const all = db.commandCalls(QueryCommand).map((c) => c.args[0].input);
+    // First, once: the job's fault list (items failing with backoff or set aside), an index partition.
+    expect(all[0]).toMatchObject({
+      IndexName: 'gsi2',
+      ExpressionAttributeValues: { ':pk': 'JOBFAULTS#expireInvitations' },
+    });
+    const queries = all.slice(1);
     expect(queries.map((q) => q.ExpressionAttributeValues?.[':pk'])).toEqual(
       Array.from({ length: INVITE_SHARDS }, (_, shard) => `INVITES#${shard}`),
     );
@@ -141,6 +156,10 @@ describe('expire-invitations', () => {
       expired: 0,
       skipped: 0,
       pages: 0,
+      deferred: 0,
+      failed: 0,
+      setAside: 0,
+      backedOff: 0,
       remaining: true,
     });
     expect(db.calls()).toHaveLength(0);

@@ -789,8 +789,8 @@ export type paths = {
         put?: never;
         post?: never;
         /**
-         * Delete a team without members
-         * @description Delete a team without members.
+         * Delete a team without members or conversations (409 with the counts otherwise)
+         * @description Delete a team without members or conversations (409 with the counts otherwise).
          *
          *     Requires the permission `teams:manage`.
          */
@@ -1299,6 +1299,11 @@ export type components = {
             seats?: components["schemas"]["Seats"];
             /** @description conflict on deleting a custom role: how many members still hold it */
             holders?: number;
+            /** @description conflict on deleting a team: the conversations it still holds (assigned through it, queued in it) */
+            conversations?: {
+                assigned: number;
+                queued: number;
+            };
             /**
              * @description invalid-transition: the member’s status, which does not allow the action
              * @enum {string}
