@@ -306,7 +306,14 @@ export const Tokens = z
   .meta({ id: 'Tokens' });
 
 export const NewPasswordChallenge = z
-  .object({ challenge: z.literal('NEW_PASSWORD_REQUIRED'), session: z.string() })
+  .object({
+    challenge: z.literal('NEW_PASSWORD_REQUIRED'),
+    session: z.string(),
+    reason: z.enum(['first-sign-in', 'admin-reset']).optional().meta({
+      description:
+        'Why a new password is needed: the first sign-in with a password an admin set, or an admin reset the password since. The new password must differ from that one.',
+    }),
+  })
   .meta({ id: 'NewPasswordChallenge', description: 'Answer with POST /v1/auth/new-password' });
 
 /**

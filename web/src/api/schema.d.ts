@@ -1554,6 +1554,11 @@ export type components = {
             /** @constant */
             challenge: "NEW_PASSWORD_REQUIRED";
             session: string;
+            /**
+             * @description Why a new password is needed: the first sign-in with a password an admin set, or an admin reset the password since. The new password must differ from that one.
+             * @enum {string}
+             */
+            reason?: "first-sign-in" | "admin-reset";
         };
         Accepted: {
             message: string;

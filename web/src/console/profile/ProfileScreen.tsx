@@ -14,7 +14,7 @@ import { navigate } from '../../router';
 import { ErrorText } from '../../ui/Dialog';
 import { TextField } from '../../ui/Field';
 import { ROLE_LABELS } from '../../ui/format';
-import { PASSWORD_HINT, PASSWORD_MIN, passwordProblem } from '../../ui/rules';
+import { NewPasswordFields, readNewPassword } from '../../ui/NewPassword';
 import { availabilityText } from '../../ui/schedule';
 import { useConsole } from '../context';
 import { WorkingHoursPanel } from './WorkingHoursPanel';
@@ -156,10 +156,9 @@ function ChangePassword({ onDone }: { onDone: () => void }) {
     event.preventDefault();
     const formElement = event.currentTarget;
     const form = new FormData(formElement);
-    const next = String(form.get('newPassword'));
-    const weak = passwordProblem(next);
-    if (weak) return setFieldError(weak);
-    if (next !== String(form.get('confirm'))) return setFieldError('The two passwords differ.');
+    const chosen = readNewPassword(form);
+    if (chosen.problem !== undefined) return setFieldError(chosen.problem);
+    const next = chosen.password;
     setFieldError(undefined);
     setBusy(true);
     setError(undefined);
@@ -185,23 +184,7 @@ function ChangePassword({ onDone }: { onDone: () => void }) {
           autoComplete="current-password"
           required
         />
-        <TextField
-          label="New password"
-          name="newPassword"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={PASSWORD_MIN}
-          hint={PASSWORD_HINT}
-          error={fieldError}
-        />
-        <TextField
-          label="Repeat the new password"
-          name="confirm"
-          type="password"
-          autoComplete="new-password"
-          required
-        />
+        <NewPasswordFields error={fieldError} />
         {error ? <ErrorText>{error}</ErrorText> : null}
         <button type="submit" className="primary" disabled={busy}>
           {busy ? 'Changing…' : 'Change password'}
