@@ -52,6 +52,10 @@ export const TenantView = z
       description:
         'Members with no sign-in for this many days are suspended automatically (never the owner or the last active admin; the admins get a digest email); null = never',
     }),
+    roleNames: z.record(z.string(), z.string()).meta({
+      description: 'The custom roles’ names by id, so a member without roles:view reads role names, not ids',
+      example: { '01JNQ7X4M2A8B6C9D0E1F2G3H4': 'Sales lead' },
+    }),
     createdAt: Time,
     updatedAt: Time,
   })

@@ -1366,6 +1366,15 @@ export type components = {
             /** @description Members with no sign-in for this many days are suspended automatically (never the owner or the last active admin; the admins get a digest email); null = never */
             autoSuspendInactiveDays: number | null;
             /**
+             * @description The custom roles’ names by id, so a member without roles:view reads role names, not ids
+             * @example {
+             *       "01JNQ7X4M2A8B6C9D0E1F2G3H4": "Sales lead"
+             *     }
+             */
+            roleNames: {
+                [key: string]: string;
+            };
+            /**
              * Format: date-time
              * @example 2026-03-01T09:30:00.000Z
              */
@@ -1500,6 +1509,15 @@ export type components = {
             seatLimitOverride: number | null;
             /** @description Members with no sign-in for this many days are suspended automatically (never the owner or the last active admin; the admins get a digest email); null = never */
             autoSuspendInactiveDays: number | null;
+            /**
+             * @description The custom roles’ names by id, so a member without roles:view reads role names, not ids
+             * @example {
+             *       "01JNQ7X4M2A8B6C9D0E1F2G3H4": "Sales lead"
+             *     }
+             */
+            roleNames: {
+                [key: string]: string;
+            };
             /**
              * Format: date-time
              * @example 2026-03-01T09:30:00.000Z
