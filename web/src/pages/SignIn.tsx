@@ -16,6 +16,7 @@ const NOTICES: ReadonlyMap<string, string> = new Map([
   ['reset', 'Your password was changed. Sign in with your new password.'],
   ['ended', 'Your session has ended. Sign in again.'],
   ['signedout', 'You are signed out.'],
+  ['email', 'Your email was changed. Sign in with your new address.'],
 ]);
 
 export const noticeText = (query: URLSearchParams): string | undefined => NOTICES.get(query.get('notice') ?? '');
