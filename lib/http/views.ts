@@ -272,6 +272,7 @@ export const ReviewRow = z
       .meta({ description: 'Live extra grants with their ends' }),
     crmAccess: z.boolean(),
     teamIds: z.array(z.string()),
+    teams: z.array(z.string()).meta({ description: 'The teams’ names, in `teamIds` order', example: ['Support EU'] }),
     lastLoginAt: NullableTime,
     inactiveSince: Time,
   })

@@ -1727,6 +1727,13 @@ export type components = {
             }[];
             crmAccess: boolean;
             teamIds: string[];
+            /**
+             * @description The teams’ names, in `teamIds` order
+             * @example [
+             *       "Support EU"
+             *     ]
+             */
+            teams: string[];
             lastLoginAt: string | null;
             /**
              * Format: date-time

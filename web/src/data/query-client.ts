@@ -5,7 +5,7 @@
  * change the person makes (whatever it was) and after any 401 or 403 — a
  * refusal usually means their rights changed — so the console adapts at once.
  */
-import { MutationCache, QueryCache, QueryClient, type QueryKey } from '@tanstack/react-query';
+import { focusManager, MutationCache, QueryCache, QueryClient, type QueryKey } from '@tanstack/react-query';
 import { ApiProblem } from '../api/problem';
 
 /** How often the membership (rights and seats) is fetched again while the console is open. */
@@ -18,8 +18,9 @@ const refused = (error: unknown): boolean =>
 export function makeQueryClient(): QueryClient {
   const client: QueryClient = new QueryClient({
     queryCache: new QueryCache({
+      // A refused membership read refreshes the others (e.g. the list of organisations that says why).
       onError: (error, query) => {
-        if (refused(error) && !isMembership(query.queryKey)) void refreshMembership(client);
+        if (refused(error)) void refreshMembership(client, query.queryHash);
       },
     }),
     mutationCache: new MutationCache({
@@ -38,6 +39,28 @@ export function makeQueryClient(): QueryClient {
 }
 
 /** Fetches the person's memberships (and so their rights and the seats) again. */
-export function refreshMembership(client: QueryClient): Promise<void> {
-  return client.invalidateQueries({ predicate: (query) => isMembership(query.queryKey) });
+export function refreshMembership(client: QueryClient, except?: string): Promise<void> {
+  return client.invalidateQueries({
+    predicate: (query) => isMembership(query.queryKey) && query.queryHash !== except,
+  });
+}
+
+/**
+ * TanStack Query v5 hears only `visibilitychange`; a person who comes back to
+ * the window from another one (both visible) regains focus without it. Both count.
+ */
+export function listenForWindowFocus(): void {
+  focusManager.setEventListener((focused) => {
+    const onVisibility = () => focused(document.visibilityState === 'visible');
+    const onFocus = () => focused(true);
+    const onBlur = () => focused(false);
+    document.addEventListener('visibilitychange', onVisibility);
+    window.addEventListener('focus', onFocus);
+    window.addEventListener('blur', onBlur);
+    return () => {
+      document.removeEventListener('visibilitychange', onVisibility);
+      window.removeEventListener('focus', onFocus);
+      window.removeEventListener('blur', onBlur);
+    };
+  });
 }

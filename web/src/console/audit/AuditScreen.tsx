@@ -17,6 +17,7 @@ import { ErrorText } from '../../ui/Dialog';
 import { SelectField, TextField } from '../../ui/Field';
 import { when } from '../../ui/format';
 import { Pager } from '../../ui/Pager';
+import { TableWrap } from '../../ui/TableWrap';
 import { useConsole } from '../context';
 
 const FILTERS = ['action', 'actorId', 'targetId', 'since', 'until', 'cursor'] as const;
@@ -96,7 +97,7 @@ export function AuditScreen() {
         <button type="submit">Apply filters</button>
       </form>
       {audit.error ? <ErrorText>{describe(audit.error)}</ErrorText> : null}
-      <div className="table-wrap">
+      <TableWrap label="Audit events">
         <table aria-busy={audit.isFetching || undefined}>
           <caption className="visually-hidden">Audit events</caption>
           <thead>
@@ -129,7 +130,7 @@ export function AuditScreen() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
       <Pager
         label="Pages of audit events"
         query={{ ...filters, cursor: undefined }}

@@ -9,6 +9,7 @@ import { type CustomRole, useDeleteRole, useRoles, useSaveRole } from '../../dat
 import { type Catalogue, type Permission, usePermissionCatalogue } from '../../data/tenant';
 import { ConfirmDialog, Dialog, ErrorText } from '../../ui/Dialog';
 import { TextField } from '../../ui/Field';
+import { TableWrap } from '../../ui/TableWrap';
 import { useConsole } from '../context';
 import { PermissionGrid } from './PermissionGrid';
 
@@ -41,7 +42,7 @@ export function RolesScreen() {
       </p>
       {catalogue.error ? <ErrorText>{describe(catalogue.error)}</ErrorText> : null}
       {roles.error ? <ErrorText>{describe(roles.error)}</ErrorText> : null}
-      <div className="table-wrap">
+      <TableWrap label="Roles">
         <table>
           <caption className="visually-hidden">Roles</caption>
           <thead>
@@ -115,7 +116,7 @@ export function RolesScreen() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
 
       {open?.kind === 'view' && catalogue.data ? (
         <Dialog title={`Permissions of ${open.name}`} onClose={() => setOpen(undefined)} wide>
