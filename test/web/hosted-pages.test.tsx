@@ -7,8 +7,10 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import { issueInvitationToken } from '../../lib/domain/tokens';
 import { App } from '../../web/src/App';
 import { nextPath } from '../../web/src/pages/SignIn';
+import { INVITATION_TOKEN_SHAPE } from '../../web/src/ui/rules';
 import { HOSTILE } from '../support/hostile';
 import { stubApi } from './fixtures';
 
@@ -49,11 +51,23 @@ describe('hosted pages with hostile query values', () => {
       expect(screen.getByLabelText('Code from the email')).toBeTruthy();
     });
     it(`accept-invitation with token = ${label}`, async () => {
-      stubApi({});
+      const calls = stubApi({});
       at(`/accept-invitation?token=${q}`);
       await screen.findByRole('heading', { name: 'This invitation link no longer works' });
+      // Not shaped like a token: a dead link at once, nothing sent to the API.
+      expect(calls).toEqual([]);
     });
   }
+
+  it('asks the API about a token shaped as Roster issues them', async () => {
+    const calls = stubApi({});
+    const { token } = issueInvitationToken('acme', '01jnq7x4m2a8b6c9d0e1f2g3h4');
+    expect(INVITATION_TOKEN_SHAPE.test(token)).toBe(true);
+    at(`/accept-invitation?token=${encodeURIComponent(token)}`);
+    // The stub answers 404: the page says the link is dead, after asking.
+    await screen.findByRole('heading', { name: 'This invitation link no longer works' });
+    expect(calls.map((c) => c.path)).toEqual(['/v1/invitations/preview']);
+  });
 
   it('keeps `next` on this origin, as the browser would resolve it', () => {
     const origin = 'https://roster.example';

@@ -16,12 +16,13 @@ import { ErrorText } from '../ui/Dialog';
 import { TextField } from '../ui/Field';
 import { ROLE_LABELS, when } from '../ui/format';
 import { NewPasswordFields, readNewPassword } from '../ui/NewPassword';
-import { NAME_MAX } from '../ui/rules';
+import { INVITATION_TOKEN_SHAPE, NAME_MAX } from '../ui/rules';
 import { PageShell } from './PageShell';
 
 export function AcceptInvitationPage() {
   const { query } = useLocation();
-  const token = query.get('token') ?? '';
+  const given = query.get('token') ?? '';
+  const token = INVITATION_TOKEN_SHAPE.test(given) ? given : '';
   const session = useSession();
   // A session of this tab survives the page load as a refresh token: resume it, to offer "Join as …".
   const resume = useQuery({
