@@ -78,8 +78,21 @@ export async function signInPerson(email: string, password: string): Promise<Sig
   const identity = sub ? await getIdentity(sub) : undefined;
   const result = await freshTokens(identity, () => signIn(email, password), first);
   if (!('accessToken' in result)) throw badCredentials();
-  if (identity?.mustChangePassword) return { challenge: 'NEW_PASSWORD_REQUIRED', session: result.accessToken };
+  if (identity?.mustChangePassword) {
+    // An admin's reset stamps the login (its sessions end); a login created with a password has never been stamped.
+    const reason = identity.tokensValidAfter > 0 ? 'admin-reset' : 'first-sign-in';
+    return { challenge: 'NEW_PASSWORD_REQUIRED', session: result.accessToken, reason };
+  }
   return result;
+}
+
+/** Whether `password` still signs `email` in: the password an admin set, which the person must not keep. */
+async function stillSignsIn(email: string, password: string): Promise<boolean> {
+  try {
+    return 'accessToken' in (await signIn(email, password));
+  } catch {
+    return false;
+  }
 }
 
 /** Roster's first-login step: the person replaces the password an admin set. */
@@ -89,6 +102,12 @@ export async function answerNewPassword(email: string, session: string, newPassw
   const login = claims?.sub ? await findLogin(email) : undefined;
   if (!claims || !identity?.mustChangePassword || login?.id !== identity.id || sessionStale(identity, claims)) {
     throw new DomainError('unauthenticated', 'The sign-in session is invalid or expired; sign in again.');
+  }
+  // The point of the step is a password only the person knows: the admin's own is refused (nothing is written).
+  if (await stillSignsIn(email, newPassword)) {
+    throw new DomainError('validation-failed', 'Choose a password different from the one you were given.', {
+      errors: [{ path: 'body.newPassword', message: 'This is the password you were given; choose your own.' }],
+    });
   }
   await setPassword(identity.id, newPassword);
   const actor: Actor = { type: 'user', id: identity.id };

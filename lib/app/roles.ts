@@ -36,6 +36,23 @@ function assertVersion(role: RoleRecord, expectedVersion: number | undefined): v
   }
 }
 
+/**
+ * The built-in roles' names and ids (and "Owner", "Custom") belong to them: a
+ * custom role called "agent" or "ＡＤＭＩＮ" would sit beside the real one in
+ * every picker. Compared as people read them: NFKC, spaces collapsed, any case.
+ */
+const RESERVED = new Set(['administrator', 'admin', 'manager', 'agent', 'owner', 'custom']);
+
+export function assertNameFree(name: string | undefined): void {
+  if (name === undefined) return;
+  const key = name.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
+  if (RESERVED.has(key)) {
+    throw new DomainError('conflict', `“${name.trim()}” is the name of a built-in role; choose another name.`, {
+      errors: [{ path: 'body.name', message: 'Reserved for a built-in role' }],
+    });
+  }
+}
+
 /** Whether the tenant item (read by authorisation) already mirrors role names, or this change starts the mirror. */
 const namesOf = (access: TenantAccess): RoleNames => (access.tenant.roleNames ? 'kept' : 'start');
 
@@ -58,6 +75,7 @@ export async function createRole(
 ): Promise<StoredResponse> {
   const earlier = idempotency ? await replay(idempotency) : undefined;
   if (earlier) return earlier;
+  assertNameFree(input.name);
   const permissions = rolePermissionSet(input.permissions);
   assertCanDefine(access.permissions, { after: permissions }, access.heldUntil);
   const at = now.toISOString();
@@ -89,6 +107,7 @@ export async function updateRole(
   now: Date,
   expectedVersion?: number,
 ): Promise<RoleRecord> {
+  assertNameFree(patch.name);
   const current = await requireRole(access, roleId);
   assertVersion(current, expectedVersion);
   const permissions = patch.permissions ? rolePermissionSet(patch.permissions) : current.permissions;

@@ -126,7 +126,7 @@ export async function setName(id: string, name: string): Promise<void> {
 
 export type SignIn =
   | { accessToken: string; idToken: string; refreshToken?: string; expiresIn: number }
-  | { challenge: 'NEW_PASSWORD_REQUIRED'; session: string };
+  | { challenge: 'NEW_PASSWORD_REQUIRED'; session: string; reason?: 'first-sign-in' | 'admin-reset' };
 
 function tokens(result: AuthenticationResultType | undefined, refreshToken?: string): SignIn {
   if (!result?.AccessToken || !result.IdToken) throw new Error('Cognito returned no tokens');

@@ -82,6 +82,8 @@ export interface TenantView {
   seats: Seats;
   seatLimitOverride: number | null;
   autoSuspendInactiveDays: number | null;
+  /** Custom role id → name (mirrored on the tenant item), so every member reads names, not ids. */
+  roleNames: Record<string, string>;
   createdAt: string;
   updatedAt: string;
 }
@@ -96,6 +98,7 @@ export function tenantView(t: TenantRecord): TenantView {
     seats: seatsView(t.seatsUsed, t.seatLimit ?? null),
     seatLimitOverride: t.seatLimitOverride,
     autoSuspendInactiveDays: t.autoSuspendInactiveDays ?? null,
+    roleNames: { ...(t.roleNames ?? {}) },
     createdAt: t.createdAt,
     updatedAt: t.updatedAt,
   };

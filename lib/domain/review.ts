@@ -27,11 +27,18 @@ export interface ReviewRow {
   grants: { permission: Permission; expiresAt: string | null }[];
   crmAccess: boolean;
   teamIds: string[];
+  /** The teams' names, in `teamIds` order (a team deleted meanwhile is left out). */
+  teams: string[];
   lastLoginAt: string | null;
   inactiveSince: string;
 }
 
-export function reviewRow(member: MemberRecord, tenant: TenantRecord, now: Date): ReviewRow {
+export function reviewRow(
+  member: MemberRecord,
+  tenant: TenantRecord,
+  now: Date,
+  teamNames: ReadonlyMap<string, string> = new Map(),
+): ReviewRow {
   const custom = member.role === 'custom' && member.roleId ? tenant.rolePermissions[member.roleId] : undefined;
   return {
     id: member.id,
@@ -49,6 +56,7 @@ export function reviewRow(member: MemberRecord, tenant: TenantRecord, now: Date)
     grants: liveGrants(member.grants, now).map(termOf) as ReviewRow['grants'],
     crmAccess: member.role === 'admin' || member.crmAccess,
     teamIds: member.teamIds,
+    teams: member.teamIds.flatMap((id) => teamNames.get(id) ?? []),
     lastLoginAt: member.lastLoginAt,
     inactiveSince: inactiveSince(member),
   };
@@ -70,6 +78,7 @@ export const REVIEW_COLUMNS: readonly [string, (row: ReviewRow) => string][] = [
   ['grants', (r) => r.grants.map(grantCell).join('; ')],
   ['crmAccess', (r) => String(r.crmAccess)],
   ['teamIds', (r) => r.teamIds.join(' ')],
+  ['teams', (r) => r.teams.join('; ')],
   ['lastLoginAt', (r) => r.lastLoginAt ?? ''],
   ['inactiveSince', (r) => r.inactiveSince],
 ];

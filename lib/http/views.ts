@@ -52,6 +52,10 @@ export const TenantView = z
       description:
         'Members with no sign-in for this many days are suspended automatically (never the owner or the last active admin; the admins get a digest email); null = never',
     }),
+    roleNames: z.record(z.string(), z.string()).meta({
+      description: 'The custom roles’ names by id, so a member without roles:view reads role names, not ids',
+      example: { '01JNQ7X4M2A8B6C9D0E1F2G3H4': 'Sales lead' },
+    }),
     createdAt: Time,
     updatedAt: Time,
   })
@@ -268,6 +272,7 @@ export const ReviewRow = z
       .meta({ description: 'Live extra grants with their ends' }),
     crmAccess: z.boolean(),
     teamIds: z.array(z.string()),
+    teams: z.array(z.string()).meta({ description: 'The teams’ names, in `teamIds` order', example: ['Support EU'] }),
     lastLoginAt: NullableTime,
     inactiveSince: Time,
   })
@@ -306,7 +311,14 @@ export const Tokens = z
   .meta({ id: 'Tokens' });
 
 export const NewPasswordChallenge = z
-  .object({ challenge: z.literal('NEW_PASSWORD_REQUIRED'), session: z.string() })
+  .object({
+    challenge: z.literal('NEW_PASSWORD_REQUIRED'),
+    session: z.string(),
+    reason: z.enum(['first-sign-in', 'admin-reset']).optional().meta({
+      description:
+        'Why a new password is needed: the first sign-in with a password an admin set, or an admin reset the password since. The new password must differ from that one.',
+    }),
+  })
   .meta({ id: 'NewPasswordChallenge', description: 'Answer with POST /v1/auth/new-password' });
 
 /**

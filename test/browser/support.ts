@@ -5,10 +5,12 @@
  * page as a person reads it), and screenshots for the
  * README when SCREENSHOTS=1 (`npm run screenshots`).
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
+import pixelmatch from 'pixelmatch';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { PNG } from 'pngjs';
 import { expect } from 'vitest';
 import { REPO_ROOT } from '../../infra/local/gateway.ts';
 import { webIsBuilt } from '../../infra/local/web-build.ts';
@@ -188,4 +190,79 @@ export async function description(control: Locator): Promise<string> {
   const ids = (await control.getAttribute('aria-describedby'))?.split(/\s+/).filter(Boolean) ?? [];
   const texts = await Promise.all(ids.map((id) => control.page().locator(`[id="${id}"]`).textContent()));
   return texts.join(' ').trim();
+}
+
+/** The committed look of every screen (`npm run baselines` writes them again after an intended change). */
+export const BASELINES = join(REPO_ROOT, 'test', 'browser', 'baselines');
+/** pixelmatch's per-pixel colour threshold (0–1) and the share of pixels that may differ (anti-aliasing, fonts). */
+const PIXEL_THRESHOLD = 0.1;
+const MAX_DIFF_RATIO = 0.005;
+
+/**
+ * The page as a person sees it now, compared with its committed baseline by
+ * pixelmatch: at most MAX_DIFF_RATIO of the pixels may differ. Regions whose
+ * text changes every run (times, dates) are masked. UPDATE_BASELINES=1 writes
+ * the baseline instead; a missing baseline fails, saying how to make it. On a
+ * mismatch the actual image and the diff are left in .local/visual/.
+ */
+export async function matchesBaseline(page: Page, name: string, mask: Locator[] = []): Promise<void> {
+  const shot = await page.screenshot({ animations: 'disabled', caret: 'hide', mask, maskColor: '#8a8f98' });
+  const file = join(BASELINES, `${name}.png`);
+  if (process.env.UPDATE_BASELINES === '1') {
+    mkdirSync(BASELINES, { recursive: true });
+    writeFileSync(file, shot);
+    return;
+  }
+  if (!existsSync(file)) throw new Error(`no baseline ${file}: run \`npm run baselines\` and commit it`);
+  const expected = PNG.sync.read(readFileSync(file));
+  const actual = PNG.sync.read(shot);
+  const out = join(REPO_ROOT, '.local', 'visual');
+  const keep = () => {
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, `${name}.actual.png`), shot);
+  };
+  if (expected.width !== actual.width || expected.height !== actual.height) {
+    keep();
+    throw new Error(
+      `${name}: ${actual.width}×${actual.height}, baseline ${expected.width}×${expected.height} (see ${out})`,
+    );
+  }
+  const diff = new PNG({ width: actual.width, height: actual.height });
+  const differing = pixelmatch(expected.data, actual.data, diff.data, actual.width, actual.height, {
+    threshold: PIXEL_THRESHOLD,
+  });
+  const ratio = differing / (actual.width * actual.height);
+  if (ratio > MAX_DIFF_RATIO) {
+    keep();
+    writeFileSync(join(out, `${name}.diff.png`), PNG.sync.write(diff));
+  }
+  expect(
+    ratio,
+    `${name}: ${(ratio * 100).toFixed(2)}% of pixels differ from the baseline (see ${out}; \`npm run baselines\` if intended)`,
+  ).toBeLessThanOrEqual(MAX_DIFF_RATIO);
+}
+
+/** Text that changes from run to run (times and dates), to mask in screenshots. */
+export const changingText = (page: Page): Locator[] => [
+  page.getByText(/\b\d{1,2}:\d{2}\b/),
+  page.getByText(/\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2}, \d{4}\b/),
+];
+
+/** What overflows the viewport sideways: the page's own scroll width beyond the window's. */
+export async function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate('document.documentElement.scrollWidth - window.innerWidth') as Promise<number>;
+}
+
+/** The outermost elements reaching past the window's right edge (outside any scrolling box), for a failure message. */
+export async function overflowing(page: Page): Promise<string[]> {
+  return page.evaluate(`(() => {
+    const out = [];
+    const scrolls = (el) => { for (let p = el.parentElement; p; p = p.parentElement) { const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll' || o === 'hidden') return true; } return false; };
+    for (const el of document.querySelectorAll('body *')) {
+      const r = el.getBoundingClientRect();
+      if (r.right > window.innerWidth + 0.5 && r.width > 0 && !scrolls(el) && !(el.parentElement && el.parentElement.getBoundingClientRect().right > window.innerWidth + 0.5 && !scrolls(el.parentElement) && el.parentElement !== document.body))
+        out.push(el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ').join('.') : '') + ' → ' + Math.round(r.right) + 'px');
+    }
+    return out.slice(0, 8);
+  })()`) as Promise<string[]>;
 }

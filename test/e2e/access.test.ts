@@ -369,7 +369,14 @@ describe('the access review', () => {
         row.grants.map((g) => (g.expiresAt ? `${g.permission} until ${g.expiresAt}` : g.permission)).join('; '),
       );
       expect(record.name).toBe(/^[=+\-@\t\r]/.test(row.name) ? `'${row.name}` : row.name);
+      // Teams by name, as a person reads them (issue 18 item 3).
+      expect(record.teams).toBe(row.teams.join('; '));
+      expect(row.teams.length).toBe(row.teamIds.length);
     }
+    // The members of the working-hours team above read its name, never an id.
+    const named = rows.filter((r) => r.teamIds.length > 0);
+    expect(named.length).toBeGreaterThan(0);
+    for (const r of named) for (const name of r.teams) expect(name).toMatch(/^Hours /);
     const evil = parsed.find((cells) => cells[0] === invited.body.id);
     expect(evil?.[2]).toBe('\'=HYPERLINK("evil"), Esq.');
   });

@@ -92,3 +92,20 @@ describe('audit events', () => {
     expect(res.status).toBe(403);
   });
 });
+
+describe('an invitation with teams', () => {
+  it('records the teams in its audit entry, so the log can name them (issue 18 item 3)', async () => {
+    const team = await api.call('POST', `/v1/tenants/${t.tenantId}/teams`, {
+      token: t.ownerToken,
+      body: { name: `Audit team ${unique()}` },
+    });
+    expect(team.status).toBe(201);
+    const invited = await api.call('POST', `/v1/tenants/${t.tenantId}/invitations`, {
+      token: t.ownerToken,
+      body: { email: `aud-team-${unique()}@e2e.test`, role: 'agent', teamIds: [team.body.id] },
+    });
+    expect(invited.status, JSON.stringify(invited.body)).toBe(201);
+    const entry = (await audit(`?targetId=${invited.body.id}&action=member.invited`)).body.items[0];
+    expect(entry.after.teamIds).toEqual([team.body.id]);
+  });
+});

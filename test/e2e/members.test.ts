@@ -227,6 +227,17 @@ describe('direct creation and passwords', () => {
     expect((await sesMessages(undefined, email)).at(-1)?.subject).toContain('account is ready');
     const login = await api.call('POST', '/v1/auth/login', { body: { email, password: 'Initial1Password' } });
     expect(login.body.challenge).toBe('NEW_PASSWORD_REQUIRED');
+    expect(login.body.reason).toBe('first-sign-in');
+    // The admin's password is not the person's own: refused, and it still needs changing (issue 18 item 4).
+    const same = await api.call('POST', '/v1/auth/new-password', {
+      body: { email, session: login.body.session, newPassword: 'Initial1Password' },
+    });
+    expect(same.status).toBe(400);
+    expect(same.body.code).toBe('validation-failed');
+    expect(same.body.errors).toEqual([{ path: 'body.newPassword', message: expect.stringContaining('given') }]);
+    expect(
+      (await api.call('POST', '/v1/auth/login', { body: { email, password: 'Initial1Password' } })).body.challenge,
+    ).toBe('NEW_PASSWORD_REQUIRED');
     const answered = await api.call('POST', '/v1/auth/new-password', {
       body: { email, session: login.body.session, newPassword: 'MyOwn1Password!' },
     });
@@ -240,6 +251,11 @@ describe('direct creation and passwords', () => {
     expect(reset.status).toBe(204);
     const next = await api.call('POST', '/v1/auth/login', { body: { email, password: 'Temporary1Password' } });
     expect(next.body.challenge).toBe('NEW_PASSWORD_REQUIRED');
+    expect(next.body.reason).toBe('admin-reset');
+    const again = await api.call('POST', '/v1/auth/new-password', {
+      body: { email, session: next.body.session, newPassword: 'Temporary1Password' },
+    });
+    expect(again.status).toBe(400);
   });
 
   it('invites a login that exists elsewhere instead of touching it, and refuses to change its password', async () => {

@@ -100,6 +100,18 @@ describe('modelling the seed products’ roles', () => {
     const dup = await owner().post('/roles', { name: '  sales   AGENT', permissions: [] });
     expect(dup.status).toBe(409);
     expect(dup.body.code).toBe('conflict');
+    // Built-in roles' names are theirs, in any case or width (issue 18 item 5); nothing is written.
+    const before = (await owner().get('/roles')).body.items.length;
+    for (const name of ['Agent', 'agent', '  ADMINISTRATOR ', 'Ｍａｎａｇｅｒ', 'Admin', 'owner']) {
+      const taken = await owner().post('/roles', { name, permissions: ['contacts:view'] });
+      expect(taken.status, name).toBe(409);
+      expect(taken.body.code).toBe('conflict');
+      expect(taken.body.detail).toContain('built-in role');
+    }
+    const renamed = await owner().patch(`/roles/${roleIds.sales}`, { name: 'AGENT' });
+    expect(renamed.status).toBe(409);
+    expect((await owner().get('/roles')).body.items.length).toBe(before);
+    expect((await owner().get(`/roles/${roleIds.sales}`)).body.name).toBe('Sales Agent');
     const unknown = await owner().post('/roles', { name: 'Spy', permissions: ['contacts:view', 'contacts:spy'] });
     expect(unknown.status).toBe(400);
     expect(unknown.body.detail).toContain('contacts:spy');

@@ -23,6 +23,7 @@ function row(overrides: Partial<ReviewRow> = {}): ReviewRow {
     grants: [],
     crmAccess: true,
     teamIds: [],
+    teams: [],
     lastLoginAt: '2026-05-30T09:00:00.000Z',
     inactiveSince: '2026-05-30T09:00:00.000Z',
     ...overrides,
@@ -43,6 +44,7 @@ const rows = [
       { permission: 'users:create', expiresAt: null },
     ],
     teamIds: ['support-eu'],
+    teams: ['Support EU'],
     crmAccess: false,
   }),
   row({

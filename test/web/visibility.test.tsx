@@ -27,7 +27,7 @@ describe('screens', () => {
   it('are those the permissions allow', () => {
     const labels = (permissions: Parameters<typeof membership>[0]) =>
       visibleScreens(consoleState(membership(permissions))).map((s) => s.label);
-    expect(labels(ALL)).toEqual(['Users', 'Roles', 'Teams', 'Audit', 'Access review', 'My profile']);
+    expect(labels(ALL)).toEqual(['Users', 'Roles', 'Teams', 'Audit', 'Access review', 'Settings', 'My profile']);
     expect(labels(['audit:view'])).toEqual(['Audit', 'Access review', 'My profile']);
     expect(labels(['users:view', 'teams:view'])).toEqual(['Users', 'Teams', 'My profile']);
     expect(labels([])).toEqual(['My profile']);

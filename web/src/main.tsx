@@ -1,20 +1,12 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import { ApiProblem } from './api/problem';
+import { listenForWindowFocus, makeQueryClient } from './data/query-client';
 import './styles.css';
 
-const queryClient = new QueryClient({
-  defaultOptions: {
-    queries: {
-      staleTime: 10_000,
-      refetchOnWindowFocus: false,
-      // A refusal will not change on retry; only network failures and 5xx are retried.
-      retry: (count, error) => count < 2 && !(error instanceof ApiProblem && error.status < 500),
-    },
-  },
-});
+listenForWindowFocus();
+const queryClient = makeQueryClient();
 
 const root = document.getElementById('root');
 if (root) {

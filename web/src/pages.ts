@@ -21,6 +21,7 @@ export const CONSOLE_SCREENS = [
   '/audit',
   '/access-review',
   '/profile',
+  '/settings',
   '/tenants',
 ] as const;
 

@@ -1371,6 +1371,15 @@ export type components = {
             /** @description Members with no sign-in for this many days are suspended automatically (never the owner or the last active admin; the admins get a digest email); null = never */
             autoSuspendInactiveDays: number | null;
             /**
+             * @description The custom roles’ names by id, so a member without roles:view reads role names, not ids
+             * @example {
+             *       "01JNQ7X4M2A8B6C9D0E1F2G3H4": "Sales lead"
+             *     }
+             */
+            roleNames: {
+                [key: string]: string;
+            };
+            /**
              * Format: date-time
              * @example 2026-03-01T09:30:00.000Z
              */
@@ -1506,6 +1515,15 @@ export type components = {
             /** @description Members with no sign-in for this many days are suspended automatically (never the owner or the last active admin; the admins get a digest email); null = never */
             autoSuspendInactiveDays: number | null;
             /**
+             * @description The custom roles’ names by id, so a member without roles:view reads role names, not ids
+             * @example {
+             *       "01JNQ7X4M2A8B6C9D0E1F2G3H4": "Sales lead"
+             *     }
+             */
+            roleNames: {
+                [key: string]: string;
+            };
+            /**
              * Format: date-time
              * @example 2026-03-01T09:30:00.000Z
              */
@@ -1559,6 +1577,11 @@ export type components = {
             /** @constant */
             challenge: "NEW_PASSWORD_REQUIRED";
             session: string;
+            /**
+             * @description Why a new password is needed: the first sign-in with a password an admin set, or an admin reset the password since. The new password must differ from that one.
+             * @enum {string}
+             */
+            reason?: "first-sign-in" | "admin-reset";
         };
         Accepted: {
             message: string;
@@ -1709,6 +1732,13 @@ export type components = {
             }[];
             crmAccess: boolean;
             teamIds: string[];
+            /**
+             * @description The teams’ names, in `teamIds` order
+             * @example [
+             *       "Support EU"
+             *     ]
+             */
+            teams: string[];
             lastLoginAt: string | null;
             /**
              * Format: date-time

@@ -16,6 +16,7 @@ import { ConsoleContext, consoleState, useConsole, visibleScreens } from './cont
 import { ProfileScreen } from './profile/ProfileScreen';
 import { ReviewScreen } from './review/ReviewScreen';
 import { RolesScreen } from './roles/RolesScreen';
+import { SettingsScreen } from './settings/SettingsScreen';
 import { TenantPicker } from './TenantPicker';
 import { TeamsScreen } from './teams/TeamsScreen';
 import { UsersScreen } from './users/UsersScreen';
@@ -134,6 +135,8 @@ function Screen({ path }: { path: string }) {
       return <AuditScreen />;
     case '/access-review':
       return <ReviewScreen />;
+    case '/settings':
+      return <SettingsScreen />;
     default:
       return <ProfileScreen />;
   }

@@ -3,11 +3,13 @@ import { api, ok } from '../api/client';
 import type { components } from '../api/schema';
 import { endSession, refreshToken, startSession, type Tokens } from '../api/session';
 
-export type LoginResult = { tokens: Tokens } | { challenge: 'NEW_PASSWORD_REQUIRED'; session: string };
+export type LoginResult =
+  | { tokens: Tokens }
+  | { challenge: 'NEW_PASSWORD_REQUIRED'; session: string; reason?: 'first-sign-in' | 'admin-reset' };
 
 export async function signIn(email: string, password: string): Promise<LoginResult> {
   const data = await ok(api.POST('/v1/auth/login', { body: { email, password } }));
-  if ('challenge' in data) return { challenge: data.challenge, session: data.session };
+  if ('challenge' in data) return { challenge: data.challenge, session: data.session, reason: data.reason };
   startSession(data);
   return { tokens: data };
 }

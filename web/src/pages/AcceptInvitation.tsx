@@ -15,12 +15,14 @@ import { Link, navigate, useLocation } from '../router';
 import { ErrorText } from '../ui/Dialog';
 import { TextField } from '../ui/Field';
 import { ROLE_LABELS, when } from '../ui/format';
-import { NAME_MAX, PASSWORD_HINT, PASSWORD_MIN, passwordProblem } from '../ui/rules';
+import { NewPasswordFields, readNewPassword } from '../ui/NewPassword';
+import { INVITATION_TOKEN_SHAPE, NAME_MAX } from '../ui/rules';
 import { PageShell } from './PageShell';
 
 export function AcceptInvitationPage() {
   const { query } = useLocation();
-  const token = query.get('token') ?? '';
+  const given = query.get('token') ?? '';
+  const token = INVITATION_TOKEN_SHAPE.test(given) ? given : '';
   const session = useSession();
   // A session of this tab survives the page load as a refresh token: resume it, to offer "Join as …".
   const resume = useQuery({
@@ -121,12 +123,10 @@ function Invitation({ token, invitation }: { token: string; invitation: Invitati
   function createLogin(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const password = String(form.get('password'));
-    const problem = passwordProblem(password);
-    if (problem) return setFieldError(problem);
-    if (password !== String(form.get('confirm'))) return setFieldError('The two passwords differ.');
+    const chosen = readNewPassword(form);
+    if (chosen.problem !== undefined) return setFieldError(chosen.problem);
     setFieldError(undefined);
-    void join({ name: String(form.get('name')).trim(), password });
+    void join({ name: String(form.get('name')).trim(), password: chosen.password });
   }
 
   function linkLogin(event: FormEvent<HTMLFormElement>) {
@@ -169,17 +169,7 @@ function Invitation({ token, invitation }: { token: string; invitation: Invitati
             maxLength={NAME_MAX}
             defaultValue={invitation.name}
           />
-          <TextField
-            label="Password"
-            name="password"
-            type="password"
-            autoComplete="new-password"
-            required
-            minLength={PASSWORD_MIN}
-            hint={PASSWORD_HINT}
-            error={fieldError}
-          />
-          <TextField label="Repeat the password" name="confirm" type="password" autoComplete="new-password" required />
+          <NewPasswordFields label="Password" repeatLabel="Repeat the password" error={fieldError} />
           {error ? <ErrorText>{error}</ErrorText> : null}
           <button type="submit" className="primary" disabled={busy}>
             {busy ? 'Joining…' : `Create login and join ${invitation.tenant.name}`}

@@ -8,12 +8,13 @@ import { confirmForgotPassword, forgotPassword } from '../data/auth';
 import { Link, navigate, useLocation } from '../router';
 import { ErrorText } from '../ui/Dialog';
 import { TextField } from '../ui/Field';
-import { PASSWORD_HINT, PASSWORD_MIN, passwordProblem } from '../ui/rules';
+import { NewPasswordFields, readNewPassword } from '../ui/NewPassword';
 import { PageShell } from './PageShell';
+import { prefilledEmail } from './SignIn';
 
 export function ForgotPasswordPage() {
   const { path, query } = useLocation();
-  const [email, setEmail] = useState(query.get('email') ?? '');
+  const [email, setEmail] = useState(() => prefilledEmail(query));
   const [sent, setSent] = useState(path === '/reset-password');
   const [error, setError] = useState<string>();
   const [fieldError, setFieldError] = useState<string>();
@@ -36,10 +37,9 @@ export function ForgotPasswordPage() {
   async function reset(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const password = String(form.get('newPassword'));
-    const problem = passwordProblem(password);
-    if (problem) return setFieldError(problem);
-    if (password !== String(form.get('confirm'))) return setFieldError('The two passwords differ.');
+    const chosen = readNewPassword(form);
+    if (chosen.problem !== undefined) return setFieldError(chosen.problem);
+    const password = chosen.password;
     setFieldError(undefined);
     setBusy(true);
     setError(undefined);
@@ -97,23 +97,7 @@ export function ForgotPasswordPage() {
           />
         ) : null}
         <TextField label="Code from the email" name="code" autoComplete="one-time-code" inputMode="numeric" required />
-        <TextField
-          label="New password"
-          name="newPassword"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={PASSWORD_MIN}
-          hint={PASSWORD_HINT}
-          error={fieldError}
-        />
-        <TextField
-          label="Repeat the new password"
-          name="confirm"
-          type="password"
-          autoComplete="new-password"
-          required
-        />
+        <NewPasswordFields error={fieldError} />
         {error ? <ErrorText>{error}</ErrorText> : null}
         <button type="submit" className="primary" disabled={busy}>
           {busy ? 'Saving…' : 'Set new password'}

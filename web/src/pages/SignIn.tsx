@@ -8,28 +8,49 @@ import { answerNewPassword, signIn } from '../data/auth';
 import { Link, navigate, useLocation } from '../router';
 import { ErrorText } from '../ui/Dialog';
 import { TextField } from '../ui/Field';
-import { PASSWORD_HINT, PASSWORD_MIN, passwordProblem } from '../ui/rules';
+import { NewPasswordFields, readNewPassword } from '../ui/NewPassword';
 import { PageShell } from './PageShell';
 
-const NOTICES: Record<string, string> = {
-  reset: 'Your password was changed. Sign in with your new password.',
-  ended: 'Your session has ended. Sign in again.',
-  signedout: 'You are signed out.',
-};
+/** The query is the visitor's to write: a Map, so `notice=__proto__` or `constructor` finds nothing. */
+const NOTICES: ReadonlyMap<string, string> = new Map([
+  ['reset', 'Your password was changed. Sign in with your new password.'],
+  ['ended', 'Your session has ended. Sign in again.'],
+  ['signedout', 'You are signed out.'],
+  ['email', 'Your email was changed. Sign in with your new address.'],
+]);
 
-/** Where to go after signing in: a same-origin path only. */
-export function nextPath(query: URLSearchParams): string {
+export const noticeText = (query: URLSearchParams): string | undefined => NOTICES.get(query.get('notice') ?? '');
+
+/**
+ * Where to go after signing in: a path of this origin only. Resolved as the
+ * browser would (`/\\evil.example` is another host to it), then kept as path,
+ * query and hash; anything else, or anything too long, goes to the users screen.
+ */
+export function nextPath(query: URLSearchParams, origin = globalThis.location?.origin ?? 'http://page'): string {
   const next = query.get('next') ?? '';
-  return next.startsWith('/') && !next.startsWith('//') ? next : '/users';
+  if (!next.startsWith('/') || next.length > 2000) return '/users';
+  try {
+    const url = new URL(next, origin);
+    if (url.origin !== origin) return '/users';
+    return `${url.pathname}${url.search}${url.hash}`;
+  } catch {
+    return '/users';
+  }
+}
+
+/** The address a query pre-fills: only something shaped like one, else nothing. */
+export function prefilledEmail(query: URLSearchParams): string {
+  const email = query.get('email') ?? '';
+  return email.length <= 254 && /^[^\s@<>]+@[^\s@<>]+$/.test(email) ? email : '';
 }
 
 export function SignInPage() {
   const { query } = useLocation();
-  const [email, setEmail] = useState(query.get('email') ?? '');
-  const [challenge, setChallenge] = useState<string>();
+  const [email, setEmail] = useState(() => prefilledEmail(query));
+  const [challenge, setChallenge] = useState<{ session: string; reason?: string; given: string }>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
-  const notice = NOTICES[query.get('notice') ?? ''];
+  const notice = noticeText(query);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -37,8 +58,9 @@ export function SignInPage() {
     setBusy(true);
     setError(undefined);
     try {
-      const result = await signIn(email, String(form.get('password')));
-      if ('challenge' in result) setChallenge(result.session);
+      const given = String(form.get('password'));
+      const result = await signIn(email, given);
+      if ('challenge' in result) setChallenge({ session: result.session, reason: result.reason, given });
       else navigate(nextPath(query), { replace: true });
     } catch (e) {
       setError(
@@ -49,7 +71,7 @@ export function SignInPage() {
     }
   }
 
-  if (challenge) return <NewPasswordStep email={email} session={challenge} next={nextPath(query)} />;
+  if (challenge) return <NewPasswordStep email={email} challenge={challenge} next={nextPath(query)} />;
 
   return (
     <PageShell title="Sign in to Roster">
@@ -83,25 +105,40 @@ export function SignInPage() {
   );
 }
 
-function NewPasswordStep({ email, session, next }: { email: string; session: string; next: string }) {
+/** What happened, in the person's words: an admin's reset, or the first sign-in with a password they were given. */
+export function challengeReason(reason: string | undefined): string {
+  return reason === 'admin-reset'
+    ? 'An administrator reset your password. Choose a new one of your own to continue; the one you were given no longer works after this.'
+    : 'This is your first sign-in with the password you were given. Choose your own to continue.';
+}
+
+function NewPasswordStep({
+  email,
+  challenge,
+  next,
+}: {
+  email: string;
+  challenge: { session: string; reason?: string; given: string };
+  next: string;
+}) {
   const [error, setError] = useState<string>();
   const [fieldError, setFieldError] = useState<string>();
   const [busy, setBusy] = useState(false);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const password = String(form.get('newPassword'));
-    const problem = passwordProblem(password);
-    if (problem) return setFieldError(problem);
-    if (password !== String(form.get('confirm'))) return setFieldError('The two passwords differ.');
+    const chosen = readNewPassword(new FormData(event.currentTarget), challenge.given);
+    if (chosen.problem !== undefined) return setFieldError(chosen.problem);
     setFieldError(undefined);
+    setError(undefined);
     setBusy(true);
     try {
-      await answerNewPassword(email, session, password);
+      await answerNewPassword(email, challenge.session, chosen.password);
       navigate(next, { replace: true });
     } catch (e) {
-      setError(describe(e));
+      const field = e instanceof ApiProblem ? e.fieldError('newPassword') : undefined;
+      if (field) setFieldError(field);
+      else setError(describe(e));
     } finally {
       setBusy(false);
     }
@@ -109,25 +146,9 @@ function NewPasswordStep({ email, session, next }: { email: string; session: str
 
   return (
     <PageShell title="Choose a new password">
-      <p>This is your first sign-in with the password you were given. Choose your own to continue.</p>
+      <p>{challengeReason(challenge.reason)}</p>
       <form onSubmit={submit}>
-        <TextField
-          label="New password"
-          name="newPassword"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={PASSWORD_MIN}
-          hint={PASSWORD_HINT}
-          error={fieldError}
-        />
-        <TextField
-          label="Repeat the new password"
-          name="confirm"
-          type="password"
-          autoComplete="new-password"
-          required
-        />
+        <NewPasswordFields error={fieldError} />
         {error ? <ErrorText>{error}</ErrorText> : null}
         <button type="submit" className="primary" disabled={busy}>
           {busy ? 'Saving…' : 'Save password and continue'}

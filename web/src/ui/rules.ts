@@ -23,3 +23,10 @@ export const PASSWORD_PATTERNS = ['[a-z]', '[A-Z]', '[0-9]'] as const;
 
 /** Working hours: at most this many intervals a week (the API's `weekly` maxItems). */
 export const MAX_INTERVALS = 28;
+
+/**
+ * The shape of an invitation link's token (`tenant.member.secret`, as
+ * lib/domain/tokens.ts issues it): anything else is a dead link at once, with
+ * no request (a visitor's query is not the API's to parse).
+ */
+export const INVITATION_TOKEN_SHAPE = /^[a-z0-9][a-z0-9-]{0,63}\.[A-Za-z0-9-]{1,64}\.[A-Za-z0-9_-]{43}$/;

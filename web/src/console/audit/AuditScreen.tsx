@@ -9,12 +9,15 @@ import { api, ok } from '../../api/client';
 import { describe } from '../../api/problem';
 import { type AuditEvent, type AuditFilters, useAudit } from '../../data/audit';
 import { keys } from '../../data/keys';
+import { useRoles } from '../../data/roles';
+import { useTeams } from '../../data/teams';
 import { useUsers } from '../../data/users';
 import { setQuery, useLocation } from '../../router';
 import { ErrorText } from '../../ui/Dialog';
 import { SelectField, TextField } from '../../ui/Field';
 import { when } from '../../ui/format';
 import { Pager } from '../../ui/Pager';
+import { TableWrap } from '../../ui/TableWrap';
 import { useConsole } from '../context';
 
 const FILTERS = ['action', 'actorId', 'targetId', 'since', 'until', 'cursor'] as const;
@@ -30,13 +33,22 @@ const toLocal = (iso: string | undefined) => {
 };
 
 export function AuditScreen() {
-  const { tenantId, can } = useConsole();
+  const { tenantId, can, me } = useConsole();
   const { query } = useLocation();
   const filters: AuditFilters = Object.fromEntries(FILTERS.map((f) => [f, query.get(f) || undefined]));
   const audit = useAudit(tenantId, filters);
   const people = useUsers(tenantId, {}, { limit: 100, enabled: can('users:view') });
   const names = useNames(tenantId, audit.data?.items ?? [], can('users:view'));
   const peopleOptions = people.data?.items ?? [];
+  const roles = useRoles(tenantId, can('roles:view'));
+  const teams = useTeams(tenantId, can('teams:view'));
+  /** Names of what events point at by id: custom roles (mirrored on the tenant for everyone), teams, members. */
+  const refs: Refs = {
+    role: (id) =>
+      roles.data?.items.find((r) => r.id === id)?.name ?? me.tenant.roleNames?.[id] ?? BUILT_IN[id] ?? 'a deleted role',
+    team: (id) => teams.data?.items.find((t) => t.id === id)?.name ?? 'a deleted team',
+    member: (id) => names.get(id) ?? 'someone no longer here',
+  };
 
   function apply(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -85,7 +97,7 @@ export function AuditScreen() {
         <button type="submit">Apply filters</button>
       </form>
       {audit.error ? <ErrorText>{describe(audit.error)}</ErrorText> : null}
-      <div className="table-wrap">
+      <TableWrap label="Audit events">
         <table aria-busy={audit.isFetching || undefined}>
           <caption className="visually-hidden">Audit events</caption>
           <thead>
@@ -110,15 +122,15 @@ export function AuditScreen() {
                 <td>
                   <code>{e.action}</code>
                 </td>
-                <td>{e.target.type === 'member' ? name('user', e.target.id) : `${e.target.type} ${e.target.id}`}</td>
+                <td>{targetText(e.target, refs)}</td>
                 <td>
-                  <Changes before={e.before} after={e.after} />
+                  <Changes before={e.before} after={e.after} refs={refs} />
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
       <Pager
         label="Pages of audit events"
         query={{ ...filters, cursor: undefined }}
@@ -156,19 +168,70 @@ function useNames(tenantId: string, events: AuditEvent[], enabled: boolean): Map
   return map;
 }
 
-function Changes({ before, after }: { before: unknown; after: unknown }) {
+const BUILT_IN: Record<string, string> = { admin: 'Administrator', manager: 'Manager', agent: 'Agent' };
+
+export interface Refs {
+  role: (id: string) => string;
+  team: (id: string) => string;
+  member: (id: string) => string;
+}
+
+/** "Role Sales lead", "Team Support EU", a member's name; never a bare id. */
+export function targetText(target: { type: string; id: string }, refs: Refs): string {
+  switch (target.type) {
+    case 'member':
+      return refs.member(target.id);
+    case 'role':
+      return `Role ${refs.role(target.id)}`;
+    case 'team':
+      return `Team ${refs.team(target.id)}`;
+    case 'tenant':
+      return 'The organisation';
+    default:
+      return `${target.type[0]?.toUpperCase() ?? ''}${target.type.slice(1)} ${target.id}`;
+  }
+}
+
+/** Fields whose values are ids, and how to name them. */
+const REFERENCE_FIELDS: Record<string, keyof Refs> = {
+  roleId: 'role',
+  teamId: 'team',
+  teamIds: 'team',
+  ownerId: 'member',
+  memberId: 'member',
+  userId: 'member',
+};
+const FIELD_LABELS: Record<string, string> = {
+  roleId: 'role template',
+  teamIds: 'teams',
+  teamId: 'team',
+  ownerId: 'owner',
+};
+
+function Changes({ before, after, refs }: { before: unknown; after: unknown; refs: Refs }) {
   const b = (before ?? {}) as Record<string, unknown>;
   const a = (after ?? {}) as Record<string, unknown>;
   const fields = [...new Set([...Object.keys(b), ...Object.keys(a)])].filter((k) => k !== 'version');
   if (fields.length === 0) return <>—</>;
   return (
     <ul className="changes">
-      {fields.slice(0, 6).map((f) => (
-        <li key={f}>
-          {f}: {f in b ? `${show(b[f])} → ` : ''}
-          {show(a[f])}
-        </li>
-      ))}
+      {fields.slice(0, 6).map((f) => {
+        const kind = REFERENCE_FIELDS[f];
+        const named = (v: unknown) =>
+          kind && typeof v === 'string' && v
+            ? refs[kind](v)
+            : kind && Array.isArray(v)
+              ? v.length === 0
+                ? 'none'
+                : v.map((x) => refs[kind](String(x))).join(', ')
+              : show(v);
+        return (
+          <li key={f}>
+            {FIELD_LABELS[f] ?? f}: {f in b ? `${named(b[f])} → ` : ''}
+            {named(a[f])}
+          </li>
+        );
+      })}
     </ul>
   );
 }

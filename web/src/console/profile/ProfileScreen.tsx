@@ -6,15 +6,16 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { describe } from '../../api/problem';
-import { chooseTenant } from '../../api/session';
+import { chooseTenant, endSession } from '../../api/session';
 import { changePassword, signOut } from '../../data/auth';
 import { activeTenants, useMe } from '../../data/tenant';
-import { useSetAvailability } from '../../data/users';
+import { useSetAvailability, useUpdateUser } from '../../data/users';
 import { navigate } from '../../router';
 import { ErrorText } from '../../ui/Dialog';
 import { TextField } from '../../ui/Field';
 import { ROLE_LABELS } from '../../ui/format';
-import { PASSWORD_HINT, PASSWORD_MIN, passwordProblem } from '../../ui/rules';
+import { NewPasswordFields, readNewPassword } from '../../ui/NewPassword';
+import { EMAIL_MAX } from '../../ui/rules';
 import { availabilityText } from '../../ui/schedule';
 import { useConsole } from '../context';
 import { WorkingHoursPanel } from './WorkingHoursPanel';
@@ -103,6 +104,8 @@ export function ProfileScreen() {
 
       <WorkingHoursPanel tenantId={tenantId} userId={me.id} hours={me.workingHours} />
 
+      <ChangeEmail tenantId={tenantId} userId={me.id} email={me.email} />
+
       <ChangePassword onDone={() => setStatus('Your password was changed. Your other sessions were signed out.')} />
 
       {tenants.length > 1 ? (
@@ -147,6 +150,63 @@ export function ProfileScreen() {
   );
 }
 
+/**
+ * My own address, with my current password as proof (the API's rule: a stolen
+ * session must not move a login). The change ends every session of the login,
+ * this one too: the person signs in again with the new address.
+ */
+function ChangeEmail({ tenantId, userId, email }: { tenantId: string; userId: string; email: string }) {
+  const update = useUpdateUser(tenantId);
+  const [error, setError] = useState<string>();
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const next = String(form.get('email') ?? '').trim();
+    if (next.toLowerCase() === email.toLowerCase()) return setError('That is already your email.');
+    setError(undefined);
+    update.mutate(
+      { userId, body: { email: next, currentPassword: String(form.get('currentPassword') ?? '') } },
+      {
+        onSuccess: () => {
+          endSession();
+          navigate(`/sign-in?notice=email&email=${encodeURIComponent(next)}`, { replace: true });
+        },
+        onError: (e) => setError(describe(e)),
+      },
+    );
+  }
+
+  return (
+    <section className="panel" aria-labelledby="email-title">
+      <h2 id="email-title">Change email</h2>
+      <form onSubmit={submit} className="narrow">
+        <TextField
+          label="New email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          maxLength={EMAIL_MAX}
+          defaultValue={email}
+          hint="You sign in with it and Roster writes to it. Every session ends: you sign in again with the new address."
+        />
+        <TextField
+          label="Your password, to confirm"
+          name="currentPassword"
+          type="password"
+          autoComplete="current-password"
+          required
+        />
+        {error ? <ErrorText>{error}</ErrorText> : null}
+        <button type="submit" className="primary" disabled={update.isPending}>
+          {update.isPending ? 'Changing…' : 'Change email'}
+        </button>
+      </form>
+    </section>
+  );
+}
+
 function ChangePassword({ onDone }: { onDone: () => void }) {
   const [error, setError] = useState<string>();
   const [fieldError, setFieldError] = useState<string>();
@@ -156,10 +216,9 @@ function ChangePassword({ onDone }: { onDone: () => void }) {
     event.preventDefault();
     const formElement = event.currentTarget;
     const form = new FormData(formElement);
-    const next = String(form.get('newPassword'));
-    const weak = passwordProblem(next);
-    if (weak) return setFieldError(weak);
-    if (next !== String(form.get('confirm'))) return setFieldError('The two passwords differ.');
+    const chosen = readNewPassword(form);
+    if (chosen.problem !== undefined) return setFieldError(chosen.problem);
+    const next = chosen.password;
     setFieldError(undefined);
     setBusy(true);
     setError(undefined);
@@ -185,23 +244,7 @@ function ChangePassword({ onDone }: { onDone: () => void }) {
           autoComplete="current-password"
           required
         />
-        <TextField
-          label="New password"
-          name="newPassword"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={PASSWORD_MIN}
-          hint={PASSWORD_HINT}
-          error={fieldError}
-        />
-        <TextField
-          label="Repeat the new password"
-          name="confirm"
-          type="password"
-          autoComplete="new-password"
-          required
-        />
+        <NewPasswordFields error={fieldError} />
         {error ? <ErrorText>{error}</ErrorText> : null}
         <button type="submit" className="primary" disabled={busy}>
           {busy ? 'Changing…' : 'Change password'}

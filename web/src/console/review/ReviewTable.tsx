@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import type { ReviewRow } from '../../data/review';
 import { day, ROLE_LABELS, STATUS_LABELS, when } from '../../ui/format';
 import { InactiveBadge } from '../../ui/Inactive';
+import { TableWrap } from '../../ui/TableWrap';
 
 export interface ReviewColumn {
   key: string;
@@ -74,7 +75,8 @@ export const REVIEW_COLUMNS: readonly ReviewColumn[] = [
       ),
   },
   { key: 'crm', header: 'CRM access', cell: (r) => (r.crmAccess ? 'Yes' : 'No') },
-  { key: 'teams', header: 'Teams', cell: (r, c) => r.teamIds.map(c.teamName).join(', ') || '—' },
+  // The API names the teams (people read names); an older answer without them falls back to the lookup.
+  { key: 'teams', header: 'Teams', cell: (r, c) => (r.teams ?? r.teamIds.map(c.teamName)).join(', ') || '—' },
   { key: 'lastLogin', header: 'Last login', cell: (r) => day(r.lastLoginAt) },
   {
     key: 'inactiveSince',
@@ -100,7 +102,7 @@ export function ReviewTable({
   now?: number;
 }) {
   return (
-    <div className="table-wrap">
+    <TableWrap label="Access review">
       <table className="dense" aria-busy={busy || undefined}>
         <caption className="visually-hidden">Access review</caption>
         <thead>
@@ -134,6 +136,6 @@ export function ReviewTable({
           )}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }

@@ -4,6 +4,7 @@
  * can't grant is disabled, so the grid shows exactly what they may give.
  */
 import type { Catalogue, Permission } from '../../data/tenant';
+import { TableWrap } from '../../ui/TableWrap';
 
 export function actionColumns(catalogue: Catalogue): string[] {
   const seen: string[] = [];
@@ -28,7 +29,7 @@ export function PermissionGrid({
 }) {
   const columns = actionColumns(catalogue);
   return (
-    <div className="table-wrap">
+    <TableWrap label={caption}>
       <table className="grid">
         <caption>{caption}</caption>
         <thead>
@@ -69,6 +70,6 @@ export function PermissionGrid({
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }

@@ -9,6 +9,7 @@ import { type CustomRole, useDeleteRole, useRoles, useSaveRole } from '../../dat
 import { type Catalogue, type Permission, usePermissionCatalogue } from '../../data/tenant';
 import { ConfirmDialog, Dialog, ErrorText } from '../../ui/Dialog';
 import { TextField } from '../../ui/Field';
+import { TableWrap } from '../../ui/TableWrap';
 import { useConsole } from '../context';
 import { PermissionGrid } from './PermissionGrid';
 
@@ -41,7 +42,7 @@ export function RolesScreen() {
       </p>
       {catalogue.error ? <ErrorText>{describe(catalogue.error)}</ErrorText> : null}
       {roles.error ? <ErrorText>{describe(roles.error)}</ErrorText> : null}
-      <div className="table-wrap">
+      <TableWrap label="Roles">
         <table>
           <caption className="visually-hidden">Roles</caption>
           <thead>
@@ -115,7 +116,7 @@ export function RolesScreen() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
 
       {open?.kind === 'view' && catalogue.data ? (
         <Dialog title={`Permissions of ${open.name}`} onClose={() => setOpen(undefined)} wide>
@@ -183,16 +184,28 @@ function RoleDialog({
 }) {
   const [selected, setSelected] = useState<Set<string>>(new Set(role?.permissions ?? []));
   const [error, setError] = useState<string>();
+  const [nameError, setNameError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  /** An empty role is asked about once; saving again confirms it. */
+  const [emptyAsked, setEmptyAsked] = useState(false);
+  const empty = selected.size === 0;
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
+    const name = String(form.get('name')).trim();
+    const reserved = reservedRoleName(name, catalogue);
+    setNameError(reserved);
+    if (reserved) return;
+    if (empty && !emptyAsked) {
+      setEmptyAsked(true);
+      return;
+    }
     setBusy(true);
     setError(undefined);
     try {
       await onSave({
-        name: String(form.get('name')).trim(),
+        name,
         description: String(form.get('description') ?? '').trim(),
         permissions: [...selected] as Permission[],
       });
@@ -208,7 +221,14 @@ function RoleDialog({
     <Dialog title={role ? `Edit role ${role.name}` : 'New role'} onClose={onClose} wide>
       <form onSubmit={submit} className="dialog-form">
         <div className="grid-2">
-          <TextField label="Name" name="name" required maxLength={100} defaultValue={role?.name ?? ''} />
+          <TextField
+            label="Name"
+            name="name"
+            required
+            maxLength={100}
+            defaultValue={role?.name ?? ''}
+            error={nameError}
+          />
           <TextField label="Description" name="description" maxLength={500} defaultValue={role?.description ?? ''} />
         </div>
         <p className="hint">Greyed permissions are ones you don't hold, so you can't grant them.</p>
@@ -226,16 +246,32 @@ function RoleDialog({
             })
           }
         />
+        {empty && emptyAsked ? (
+          <p role="alert" className="notice">
+            This role grants no permission: the people who hold it can sign in, but see only their own profile. Save it
+            anyway, or tick what they should be able to do.
+          </p>
+        ) : null}
         {error ? <ErrorText>{error}</ErrorText> : null}
         <div className="actions">
           <button type="button" onClick={onClose}>
             Cancel
           </button>
           <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Save role'}
+            {busy ? 'Saving…' : empty && emptyAsked ? 'Save role without permissions' : 'Save role'}
           </button>
         </div>
       </form>
     </Dialog>
   );
+}
+
+/**
+ * Why `name` cannot name a custom role: it is a built-in role's name or id
+ * (the API refuses it with 409 by the same rule: NFKC, spaces collapsed, any case).
+ */
+export function reservedRoleName(name: string, catalogue: Catalogue): string | undefined {
+  const key = (text: string) => text.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
+  const reserved = new Set(['owner', 'custom', ...catalogue.roles.flatMap((r) => [key(r.name), key(r.id)])]);
+  return reserved.has(key(name)) ? `“${name}” is the name of a built-in role; choose another name.` : undefined;
 }

@@ -22,6 +22,7 @@ import { ConfirmDialog, Dialog, ErrorText } from '../../ui/Dialog';
 import { SelectField, TextField } from '../../ui/Field';
 import { STATUS_LABELS, when } from '../../ui/format';
 import { availabilityText, scheduleSummary } from '../../ui/schedule';
+import { TableWrap } from '../../ui/TableWrap';
 import { useConsole } from '../context';
 
 /** Why a conversation waits, in words (the API's QueueReason). */
@@ -64,7 +65,7 @@ export function TeamsScreen() {
         {status}
       </p>
       {teams.error ? <ErrorText>{describe(teams.error)}</ErrorText> : null}
-      <div className="table-wrap">
+      <TableWrap label="Teams">
         <table>
           <caption className="visually-hidden">Teams</caption>
           <thead>
@@ -117,7 +118,7 @@ export function TeamsScreen() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
 
       {openTeam ? <TeamDetail team={openTeam} manage={manage} /> : null}
 
@@ -181,7 +182,7 @@ function TeamDetail({ team, manage }: { team: Team; manage: boolean }) {
         agent.{team.description ? ` ${team.description}` : ''}
       </p>
       {error ? <ErrorText>{error}</ErrorText> : null}
-      <div className="table-wrap">
+      <TableWrap label={`Members of ${team.name}`}>
         <table>
           <caption>Members of {team.name}</caption>
           <thead>
@@ -245,7 +246,7 @@ function TeamDetail({ team, manage }: { team: Team; manage: boolean }) {
             })}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
       {manage && candidates.length > 0 ? (
         <form className="inline-form" onSubmit={add}>
           <SelectField label={`Add a member to ${team.name}`} name="userId" defaultValue="">

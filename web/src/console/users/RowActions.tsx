@@ -44,6 +44,14 @@ const DESTRUCTIVE = new Set<RowAction>(['suspend', 'deactivate', 'delete']);
 
 export const actionLabel = (action: RowAction, member: Member): string => `${LABELS[action]} ${member.email}`;
 
+/**
+ * The first action as a button, the others in a menu hidden until "More" is
+ * pressed. The menu is a popover in the top layer (no table cell or scrolling
+ * wrapper clips it, and it never stretches its row), placed under its button;
+ * it closes after an action, on Escape (focus back on "More"), on a click
+ * elsewhere and when the page scrolls. Where the Popover API is missing the
+ * `hidden` attribute alone shows and hides it.
+ */
 export function RowActions({
   member,
   actions,
@@ -57,6 +65,24 @@ export function RowActions({
   const menuId = useId();
   const root = useRef<HTMLDivElement>(null);
   const toggle = useRef<HTMLButtonElement>(null);
+  const menu = useRef<HTMLUListElement>(null);
+
+  useEffect(() => {
+    const list = menu.current;
+    if (!list || typeof list.showPopover !== 'function') return;
+    if (open && !list.matches(':popover-open')) {
+      list.showPopover();
+      const anchor = toggle.current?.getBoundingClientRect();
+      if (anchor) {
+        const width = list.offsetWidth;
+        const height = list.offsetHeight;
+        const below = anchor.bottom + 4 + height <= window.innerHeight;
+        list.style.top = `${below ? anchor.bottom + 4 : Math.max(4, anchor.top - 4 - height)}px`;
+        list.style.left = `${Math.min(Math.max(4, anchor.right - width), window.innerWidth - width - 4)}px`;
+      }
+    }
+    if (!open && list.matches(':popover-open')) list.hidePopover();
+  }, [open]);
 
   useEffect(() => {
     if (!open) return;
@@ -68,11 +94,16 @@ export function RowActions({
       setOpen(false);
       toggle.current?.focus();
     };
+    const onScroll = () => setOpen(false);
     document.addEventListener('mousedown', outside);
     document.addEventListener('keydown', onEscape);
+    window.addEventListener('scroll', onScroll, true);
+    window.addEventListener('resize', onScroll);
     return () => {
       document.removeEventListener('mousedown', outside);
       document.removeEventListener('keydown', onEscape);
+      window.removeEventListener('scroll', onScroll, true);
+      window.removeEventListener('resize', onScroll);
     };
   }, [open]);
 
@@ -95,9 +126,9 @@ export function RowActions({
             aria-label={`More actions for ${member.email}`}
             onClick={() => setOpen((o) => !o)}
           >
-            More
+            More <span aria-hidden="true">▾</span>
           </button>
-          <ul id={menuId} hidden={!open}>
+          <ul id={menuId} ref={menu} className="menu-list" popover="manual" hidden={!open}>
             {more.map((action) => (
               <li key={action}>
                 <button

@@ -110,8 +110,9 @@ export function UsersScreen() {
   const customRoles = roles.data?.items ?? [];
   const teamList = teams.data?.items ?? [];
   const lookups: Lookups = {
-    roleName: (id) => customRoles.find((r) => r.id === id)?.name ?? id,
-    teamName: (id) => teamList.find((t) => t.id === id)?.name ?? id,
+    // The tenant mirrors its custom roles' names for everyone; an id is never what a person reads.
+    roleName: (id) => customRoles.find((r) => r.id === id)?.name ?? me.tenant.roleNames?.[id] ?? 'Custom role',
+    teamName: (id) => teamList.find((t) => t.id === id)?.name,
     ownerId: me.tenant.ownerId,
     myId: me.id,
   };

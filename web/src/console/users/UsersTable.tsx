@@ -1,5 +1,6 @@
 /** The users table: one row per member, the columns of COLUMNS, then the row's actions. */
 import type { Member } from '../../data/users';
+import { TableWrap } from '../../ui/TableWrap';
 import { COLUMNS, type Lookups } from './columns';
 import { type RowAction, RowActions } from './RowActions';
 
@@ -17,7 +18,7 @@ export function UsersTable({
   busy?: boolean;
 }) {
   return (
-    <div className="table-wrap">
+    <TableWrap label="Users">
       <table aria-busy={busy || undefined}>
         <caption className="visually-hidden">Users</caption>
         <thead>
@@ -57,6 +58,6 @@ export function UsersTable({
           )}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }

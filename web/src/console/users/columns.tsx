@@ -6,7 +6,8 @@ import { InactiveBadge } from '../../ui/Inactive';
 
 export interface Lookups {
   roleName: (roleId: string) => string;
-  teamName: (teamId: string) => string;
+  /** The team's name, or undefined when the signed-in person cannot see it. */
+  teamName: (teamId: string) => string | undefined;
   ownerId: string;
   myId: string;
   /** The instant the inactive badge is judged at (default: now). */
@@ -40,7 +41,7 @@ export const COLUMNS: readonly Column[] = [
     cell: (m) => <span className={`status status-${m.status}`}>{STATUS_LABELS[m.status] ?? m.status}</span>,
   },
   { key: 'crm', header: 'CRM access', cell: (m) => (m.role === 'admin' || m.crmAccess ? 'Yes' : 'No') },
-  { key: 'teams', header: 'Teams', cell: (m, l) => m.teamIds.map(l.teamName).join(', ') || '—' },
+  { key: 'teams', header: 'Teams', cell: (m, l) => teamsText(m.teamIds, l.teamName) },
   {
     key: 'lastLogin',
     header: 'Last login',
@@ -52,3 +53,12 @@ export const COLUMNS: readonly Column[] = [
     ),
   },
 ];
+
+/** Team names, and how many more teams the reader cannot see (never their ids). */
+export function teamsText(teamIds: readonly string[], teamName: (id: string) => string | undefined): string {
+  if (teamIds.length === 0) return '—';
+  const names = teamIds.map(teamName).filter((n): n is string => !!n);
+  const hidden = teamIds.length - names.length;
+  const more = hidden === 0 ? [] : [`${names.length ? `${hidden} more` : hidden} ${hidden === 1 ? 'team' : 'teams'}`];
+  return [...names, ...more].join(', ');
+}

@@ -1,0 +1,23 @@
+/** The organisation's own settings: its name, auto-suspension, and its owner. */
+import { useMutation } from '@tanstack/react-query';
+import { api, ok } from '../api/client';
+
+export interface TenantSettings {
+  name?: string;
+  autoSuspendInactiveDays?: number | null;
+}
+
+/** Every mutation refreshes the membership (and so the tenant shown everywhere): see query-client.ts. */
+export function useUpdateTenant(tenantId: string) {
+  return useMutation({
+    mutationFn: (body: TenantSettings) =>
+      ok(api.PATCH('/v1/tenants/{tenantId}', { params: { path: { tenantId } }, body })),
+  });
+}
+
+export function useTransferOwnership(tenantId: string) {
+  return useMutation({
+    mutationFn: (memberId: string) =>
+      ok(api.POST('/v1/tenants/{tenantId}/transfer-ownership', { params: { path: { tenantId } }, body: { memberId } })),
+  });
+}
