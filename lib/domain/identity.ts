@@ -26,6 +26,11 @@ export interface IdentityState {
   mustChangePassword: boolean;
   /** Epoch milliseconds: tokens authenticated earlier are refused (0 = none refused). */
   tokensValidAfter: number;
+  /**
+   * Epoch milliseconds: the latest stamp any one tenant put on its own membership (rule 11). It refuses
+   * nothing login-wide; a sign-in waits it out, so a new session is never born stale in that tenant.
+   */
+  tenantStampedAt: number;
   /** Moves with every change of the item (0 = not recorded yet). */
   version: number;
 }
@@ -40,6 +45,7 @@ export function unknownIdentity(id: string): IdentityState {
     hasPassword: true,
     mustChangePassword: false,
     tokensValidAfter: 0,
+    tenantStampedAt: 0,
     version: 0,
   };
 }
@@ -92,22 +98,87 @@ export function assertDominates(actor: Principal, target: Principal, action: Mem
   }
 }
 
-/** The moments a token carries (JWT `auth_time`, else `iat`), in epoch seconds. */
+/** The moments a token carries (JWT `auth_time`, else `iat`), in epoch seconds, and its `jti`. */
 export interface TokenTimes {
   authTime?: number;
   issuedAt?: number;
+  /** The token's own id (`jti`): what a tenant refuses when a refresh restarted `auth_time` (below). */
+  tokenId?: string;
 }
 
-/** Rule 4: a token authenticated before the identity's last credential change is stale. */
-export function sessionStale(identity: Pick<IdentityState, 'tokensValidAfter'>, token: TokenTimes): boolean {
-  if (identity.tokensValidAfter <= 0) return false;
+/** A token whose session began before `validAfter` (epoch ms; 0 = none refused) is stale. */
+export function startedBefore(validAfter: number, token: TokenTimes): boolean {
+  if (validAfter <= 0) return false;
   const seconds = token.authTime ?? token.issuedAt;
   if (seconds === undefined) return true;
-  return seconds * 1000 < identity.tokensValidAfter;
+  return seconds * 1000 < validAfter;
+}
+
+/** Rule 4: a token authenticated before the identity's last credential change is stale (every tenant). */
+export function sessionStale(identity: Pick<IdentityState, 'tokensValidAfter'>, token: TokenTimes): boolean {
+  return startedBefore(identity.tokensValidAfter, token);
+}
+
+/** The instant a new sign-in must be after, so that no stamp (the login's or any tenant's) refuses it. */
+export const freshAfter = (identity: Pick<IdentityState, 'tokensValidAfter' | 'tenantStampedAt'>): number =>
+  Math.max(identity.tokensValidAfter, identity.tenantStampedAt);
+
+/**
+ * Rule 11: what one tenant records about the sessions of one membership (on
+ * the member item, read in the authorisation round trip). Deactivation,
+ * suspension and deletion stamp `sessionsValidAfter`; `refusedTokens` holds
+ * the ids (`<exp>:<jti>`) of tokens a refresh issued to a session the tenant
+ * had ended, when the refresh restarted `auth_time` (cognito-local does;
+ * Cognito keeps the original, so the stamp alone refuses them there).
+ */
+export interface MembershipSessions {
+  /** Epoch ms: this tenant refuses tokens of sessions that began earlier (absent = none). */
+  sessionsValidAfter?: number;
+  /** `<exp seconds>:<jti>` of refreshed tokens this tenant refuses. */
+  refusedTokens?: Iterable<string>;
+}
+
+/** Rule 11: the token belongs to a session this tenant ended (other tenants are not asked). */
+export function membershipSessionStale(member: MembershipSessions, token: TokenTimes): boolean {
+  if (startedBefore(member.sessionsValidAfter ?? 0, token)) return true;
+  if (!token.tokenId || !member.refusedTokens) return false;
+  for (const entry of member.refusedTokens) if (entry.slice(entry.indexOf(':') + 1) === token.tokenId) return true;
+  return false;
+}
+
+/**
+ * Rule 11 and refresh: a session that began at `sessionStart` got `issued`
+ * tokens. A tenant that ended the session (its stamp is after the start)
+ * but whose stamp the new tokens pass (their `auth_time` restarted) must
+ * refuse them by id; the answer is the entries to record (none in AWS, where
+ * `auth_time` is kept across refreshes). The refresh itself is never
+ * refused here: other tenants keep the session.
+ */
+export function tokensToRefuse(
+  member: MembershipSessions,
+  sessionStart: TokenTimes,
+  issued: readonly (TokenTimes & { expiresAt?: number })[],
+): string[] {
+  if (!startedBefore(member.sessionsValidAfter ?? 0, sessionStart)) return [];
+  return issued
+    .filter((t) => t.tokenId !== undefined && !membershipSessionStale(member, t))
+    .map((t) => `${t.expiresAt ?? 0}:${t.tokenId}`);
+}
+
+/** Refused-token entries whose token has expired by `now` (epoch ms): nothing presents them any more. */
+export function expiredRefusals(entries: Iterable<string> | undefined, now: number): string[] {
+  return [...(entries ?? [])].filter((e) => Number(e.slice(0, e.indexOf(':'))) * 1000 < now);
 }
 
 export const sessionRevoked = () =>
   new DomainError('session-revoked', 'This session ended (a password, email or sign-out changed it); sign in again.');
+
+/** Rule 11: this tenant ended the session (only here: the person's other tenants are unaffected). */
+export const tenantSessionRevoked = () =>
+  new DomainError(
+    'session-revoked',
+    'This tenant ended this session (the membership was suspended, deactivated or removed); sign in again to use it.',
+  );
 
 /**
  * Rule 3: what accepting an invitation takes. A login with a password needs

@@ -68,6 +68,10 @@ export interface MemberRecord {
   invitation?: InvitationState;
   /** When an admin last made the member active again (auto-suspension gives them a full period). */
   reactivatedAt?: string;
+  /** DESIGN §2a rule 11 (epoch ms): this tenant refuses sessions that began earlier (suspend, deactivate). */
+  sessionsValidAfter?: number;
+  /** Rule 11: `<exp>:<jti>` of refreshed tokens of a session this tenant ended (lib/domain/identity.ts). */
+  refusedTokens?: Set<string>;
   createdAt: string;
   updatedAt: string;
   version: number;

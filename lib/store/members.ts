@@ -162,6 +162,32 @@ export async function markDeliveryFailed(member: MemberRecord, tokenHash: string
     });
 }
 
+/**
+ * DESIGN §2a rule 11: the member's tenant refuses these tokens (`<exp>:<jti>`,
+ * a refresh of a session it ended). Not a member change (no version, no
+ * audit): the tenant's decision was audited when it ended the session.
+ * Entries of expired tokens are dropped first.
+ */
+export async function refuseTokens(member: MemberRecord, entries: string[], expired: string[]): Promise<void> {
+  const send = (expression: string, values: Set<string>) =>
+    dynamo()
+      .send(
+        new UpdateCommand({
+          TableName: config().tableName,
+          Key: keys.member(member.tenantId, member.id),
+          UpdateExpression: `${expression} refusedTokens :entries`,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':entries': values },
+        }),
+      )
+      .catch((error: unknown) => {
+        // The member was deleted meanwhile: this tenant no longer knows the person at all.
+        if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+      });
+  if (expired.length > 0) await send('DELETE', new Set(expired));
+  await send('ADD', new Set(entries));
+}
+
 /** Members of one tenant by id (consistent, 100 per BatchGetItem); the ones that no longer exist are absent. */
 export async function readMembers(tenantId: string, memberIds: readonly string[]): Promise<MemberRecord[]> {
   const members: MemberRecord[] = [];
@@ -206,7 +232,15 @@ function auditable(member: MemberRecord | undefined, fields: readonly string[]) 
   return shown;
 }
 
-const AUDIT_HIDDEN = new Set<string>(['updatedAt', 'version', 'searchName', 'inactiveSince', ...KEY_ATTRIBUTES]);
+const AUDIT_HIDDEN = new Set<string>([
+  'updatedAt',
+  'version',
+  'searchName',
+  'inactiveSince',
+  'sessionsValidAfter',
+  'refusedTokens',
+  ...KEY_ATTRIBUTES,
+]);
 
 /** A new member (invited or created active): takes a seat, claims the email, audited — all or nothing. */
 export async function insertMember(input: {

@@ -7,14 +7,18 @@ import {
   assertDominates,
   assertManaged,
   containsLink,
+  expiredRefusals,
+  freshAfter,
   type IdentityState,
   isAccepted,
   type MemberAction,
+  membershipSessionStale,
   type Principal,
   passwordPolicyProblems,
   resendWait,
   sessionStale,
   tenantManages,
+  tokensToRefuse,
   unknownIdentity,
 } from '../../lib/domain/identity.ts';
 import { STATUSES } from '../../lib/domain/lifecycle.ts';
@@ -129,6 +133,61 @@ describe('sessions (rule 4)', () => {
         if (stale) expect(sessionStale({ tokensValidAfter: stamp + 1000 }, { authTime, issuedAt })).toBe(true);
       }),
     );
+  });
+});
+
+describe('sessions per tenant (rule 11)', () => {
+  const stamp = 1_700_000_000_500;
+
+  it("a tenant's stamp refuses that tenant's sessions from before it, by auth_time (else iat); none without a stamp", () => {
+    expect(membershipSessionStale({ sessionsValidAfter: stamp }, { authTime: 1_700_000_000 })).toBe(true);
+    expect(membershipSessionStale({ sessionsValidAfter: stamp }, { authTime: 1_700_000_001 })).toBe(false);
+    // A refresh in AWS keeps auth_time: the refreshed token is as stale as the session.
+    expect(
+      membershipSessionStale({ sessionsValidAfter: stamp }, { authTime: 1_699_999_000, issuedAt: 1_700_000_100 }),
+    ).toBe(true);
+    expect(membershipSessionStale({}, { authTime: 1 })).toBe(false);
+  });
+
+  it('a refused token id is refused whatever its times; other ids are not', () => {
+    const member = { sessionsValidAfter: stamp, refusedTokens: new Set(['1700003600:jti-1']) };
+    expect(membershipSessionStale(member, { authTime: 1_700_000_100, tokenId: 'jti-1' })).toBe(true);
+    expect(membershipSessionStale(member, { authTime: 1_700_000_100, tokenId: 'jti-2' })).toBe(false);
+    expect(membershipSessionStale(member, { authTime: 1_700_000_100 })).toBe(false);
+  });
+
+  it('a refresh that restarted auth_time is refused by id only in the tenants that ended the session', () => {
+    const start = { authTime: 1_699_999_000 };
+    const issued = [{ authTime: 1_700_000_100, tokenId: 'a', expiresAt: 1_700_003_700 }];
+    expect(tokensToRefuse({ sessionsValidAfter: stamp }, start, issued)).toEqual(['1700003700:a']);
+    // A tenant that never ended it, or ended it before the session began, records nothing.
+    expect(tokensToRefuse({}, start, issued)).toEqual([]);
+    expect(tokensToRefuse({ sessionsValidAfter: 1_600_000_000_000 }, start, issued)).toEqual([]);
+    // Where auth_time was kept (AWS), the stamp already refuses the new token: nothing to record.
+    expect(tokensToRefuse({ sessionsValidAfter: stamp }, start, [{ ...start, tokenId: 'b' }])).toEqual([]);
+  });
+
+  it('property: after recording, every issued token is stale in that tenant, and only there', () => {
+    fc.assert(
+      fc.property(fc.nat(2e9), fc.nat(2e9), fc.nat(2e12), (start, refreshedAt, stampMs) => {
+        const member = { sessionsValidAfter: stampMs };
+        const issued = [{ authTime: refreshedAt, tokenId: 't', expiresAt: refreshedAt + 3600 }];
+        const entries = tokensToRefuse(member, { authTime: start }, issued);
+        const after = { ...member, refusedTokens: new Set(entries) };
+        const ended = stampMs > 0 && start * 1000 < stampMs;
+        expect(membershipSessionStale(after, issued[0] as (typeof issued)[0])).toBe(
+          ended || membershipSessionStale(member, issued[0] as (typeof issued)[0]),
+        );
+        expect(membershipSessionStale({}, issued[0] as (typeof issued)[0])).toBe(false);
+      }),
+    );
+  });
+
+  it('expired refusals are the ones whose token expired; a sign-in waits out the latest stamp of either kind', () => {
+    expect(expiredRefusals(new Set(['100:a', '300:b']), 200_000)).toEqual(['100:a']);
+    expect(expiredRefusals(undefined, 1)).toEqual([]);
+    expect(freshAfter({ tokensValidAfter: 5, tenantStampedAt: 9 })).toBe(9);
+    expect(freshAfter({ tokensValidAfter: 9, tenantStampedAt: 0 })).toBe(9);
   });
 });
 
