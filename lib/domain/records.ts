@@ -41,6 +41,9 @@ export interface InvitationState {
   lastSentAt: string;
   /** Set when the last invitation email could not be handed to SES. */
   deliveryFailedAt?: string;
+  /** One accept holds the link (lib/store/members.ts claimInvitation) until this instant; others wait or lose. */
+  acceptingUntil?: string;
+  acceptingId?: string;
 }
 
 export interface MemberRecord {

@@ -85,7 +85,7 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   },
   acceptInvitation: {
     ok: { status: 200, description: 'The membership is active', schema: view.Acceptance },
-    problems: ['invitation-invalid', 'login-required', 'unauthenticated'],
+    problems: ['invitation-invalid', 'login-required', 'unauthenticated', 'conflict'],
     requestExample: { token: '…from the email link…', name: 'Ann Agent', password: 'Correct-horse-42' },
   },
   login: {

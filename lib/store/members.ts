@@ -188,6 +188,64 @@ export async function refuseTokens(member: MemberRecord, entries: string[], expi
   await send('ADD', new Set(entries));
 }
 
+/**
+ * Claims an invitation for one accept before anything touches the login
+ * (issue 17: concurrent accepts each set a password, and the losers' rollback
+ * scrambled the winner's). The claim holds while the link is the one read
+ * (same version and token) and no other live claim exists; a claim left by
+ * a request that died lapses at `until`. The version does not move: the
+ * activation is still checked against the member as read.
+ */
+export async function claimInvitation(
+  member: MemberRecord,
+  claim: { id: string; until: string },
+  now: Date,
+): Promise<'claimed' | 'busy' | 'gone'> {
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: config().tableName,
+        Key: keys.member(member.tenantId, member.id),
+        UpdateExpression: 'SET invitation.acceptingId = :id, invitation.acceptingUntil = :until',
+        ConditionExpression:
+          '#version = :version AND invitation.tokenHash = :hash AND ' +
+          '(attribute_not_exists(invitation.acceptingUntil) OR invitation.acceptingUntil < :now)',
+        ExpressionAttributeNames: { '#version': 'version' },
+        ExpressionAttributeValues: {
+          ':id': claim.id,
+          ':until': claim.until,
+          ':version': member.version,
+          ':hash': member.invitation?.tokenHash,
+          ':now': now.toISOString(),
+        },
+      }),
+    );
+    return 'claimed';
+  } catch (error) {
+    if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+    const stored = await getMember(member.tenantId, member.id);
+    const same = stored?.version === member.version && stored.invitation?.tokenHash === member.invitation?.tokenHash;
+    return same ? 'busy' : 'gone';
+  }
+}
+
+/** Gives a claim up (its accept failed before activating): the same link may be used again at once. */
+export async function releaseInvitationClaim(member: MemberRecord, claimId: string): Promise<void> {
+  await dynamo()
+    .send(
+      new UpdateCommand({
+        TableName: config().tableName,
+        Key: keys.member(member.tenantId, member.id),
+        UpdateExpression: 'REMOVE invitation.acceptingId, invitation.acceptingUntil',
+        ConditionExpression: 'invitation.acceptingId = :id',
+        ExpressionAttributeValues: { ':id': claimId },
+      }),
+    )
+    .catch((error: unknown) => {
+      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+    });
+}
+
 /** Members of one tenant by id (consistent, 100 per BatchGetItem); the ones that no longer exist are absent. */
 export async function readMembers(tenantId: string, memberIds: readonly string[]): Promise<MemberRecord[]> {
   const members: MemberRecord[] = [];
