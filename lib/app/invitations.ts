@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { passwordMatches, scramblePassword, setName, setPassword } from '../aws/identity.ts';
 import { verifyAccessToken } from '../aws/jwt.ts';
+import { shownInviter } from '../aws/mail.ts';
 import { DomainError } from '../domain/errors.ts';
 import {
   type AcceptanceProof,
@@ -57,7 +58,8 @@ export async function previewInvitation(token: string, now: Date) {
     name: member.name,
     role: member.role,
     expiresAt: member.invitation?.expiresAt,
-    inviterName: inviter ? inviter.name || inviter.email : null,
+    // The inviter's name when it is one mail could show; never their address (DESIGN §2a rule 5).
+    inviterName: shownInviter(inviter?.name) ?? null,
     hasLogin: identity.hasPassword,
   };
 }

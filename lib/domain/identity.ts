@@ -4,6 +4,8 @@
  * Every use case that acts on a member or a credential asks these; none of
  * them re-derives a rule.
  */
+import LinkifyIt from 'linkify-it';
+import tldList from 'tlds';
 import { DomainError, forbidden } from './errors.ts';
 import type { MemberStatus } from './lifecycle.ts';
 import type { Permission, Role } from './permissions.ts';
@@ -227,11 +229,32 @@ export function tooManySends(retryAfterSeconds: number): DomainError {
   );
 }
 
-/** Rule 5: names that go into mail carry no link (a scheme, `www.`, or anything shaped like a domain). */
-const LINK_LIKE = /(:\/\/|\bwww\.|[a-z0-9-]\.(?:[a-z]{2,24})(?:[/:?#]|\b))/i;
+/**
+ * Rule 5: names that go into mail carry no link. A maintained detector
+ * (`linkify-it`: schemes, `www.`, bare domains, addresses, IPs) with the
+ * full IANA TLD list (`tlds`, internationalised ones included: `.рф`,
+ * `.みんな`), run over the text as a mail client would show it: NFKC
+ * (full-width letters and dots), every dot-like mark as a dot (`。`, `｡`,
+ * `﹒`), and invisible characters removed (`bank\u200b.com`).
+ */
+const linkify = new LinkifyIt({}, { fuzzyLink: true, fuzzyEmail: true, fuzzyIP: true }).tlds(tldList, false);
+
+/** Marks a reader takes for a dot (NFKC already maps `．`, `﹒` and `․` to `.`). */
+const DOT_LIKE = /[\u3002\uff61\u2024\u2025\u2026\u00b7\u0701\u0702\u2e3c\ufe12]/g;
+/** Characters nobody sees: zero-widths, joiners, the soft hyphen, bidi controls, variation selectors. */
+const INVISIBLE =
+  /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f\ufeff]/g;
+/** Any scheme followed by `//` (`javascript://`), `www.`, or an address-shaped text, whatever its TLD. */
+const LINK_SHAPED = /[a-z][a-z0-9+.-]*:\/\/|\bwww\.|[^\s@]+@[^\s@]+\.[^\s@.]{2,}/i;
+
+/** The text as a reader sees it, for link detection. */
+export function asDisplayed(text: string): string {
+  return text.normalize('NFKC').replace(INVISIBLE, '').replace(DOT_LIKE, '.');
+}
 
 export function containsLink(text: string): boolean {
-  return LINK_LIKE.test(text);
+  const shown = asDisplayed(text);
+  return LINK_SHAPED.test(shown) || linkify.test(shown);
 }
 
 /** The user pool's password policy (DESIGN: 12+ characters, upper, lower, digit), as field messages. */

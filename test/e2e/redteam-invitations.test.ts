@@ -53,3 +53,62 @@ describe('a refused platform call writes nothing, in Cognito either', () => {
     expect(await sesMessages(undefined, victim)).toHaveLength(1);
   });
 });
+
+describe('names that go into mail carry no link, however it is spelled (rule 5)', () => {
+  const bypasses = [
+    'Verify at paypal-support.рф',
+    'paypal．com',
+    'Win at prizes.みんな',
+    'bank。com',
+    'bank\u200b.com',
+  ];
+
+  it.each(bypasses)('a tenant named %s is refused (400) and nothing is made', async (name) => {
+    const owner = `named-${unique()}@e2e.test`;
+    const res = await api.call('POST', '/v1/platform/tenants', {
+      headers: api.platform,
+      body: { name, plan: 'growth', owner: { email: owner, name: 'Owner' } },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(400);
+    expect(res.body.errors).toEqual([expect.objectContaining({ path: 'body.name' })]);
+    expect(await sesMessages(undefined, owner)).toEqual([]);
+  });
+
+  it.each(bypasses)('an invitee named %s is refused (400) and nothing is sent', async (name) => {
+    const t = await api.tenantWithOwner('growth', 'named-invitee');
+    const email = `invitee-${unique()}@e2e.test`;
+    const res = await api.call('POST', `/v1/tenants/${t.tenantId}/invitations`, {
+      token: t.ownerToken,
+      body: { email, role: 'agent', name },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(400);
+    expect(await sesMessages(undefined, email)).toEqual([]);
+  });
+
+  it("an inviter without a name: the mail names nobody — never the inviter's address", async () => {
+    const t = await api.tenantWithOwner('growth', 'nameless');
+    const other = await api.tenantWithOwner('growth', 'nameless-home');
+    // An existing login joins without giving a name: the membership's name stays empty.
+    await kit.invite(t, other.ownerEmail, { role: 'admin' });
+    const joined = await api.call('POST', '/v1/invitations/accept', {
+      body: { token: await api.invitationToken(other.ownerEmail), password: PASSWORD },
+    });
+    expect(joined.status, JSON.stringify(joined.body)).toBe(200);
+    const victim = `nameless-victim-${unique()}@e2e.test`;
+    const sent = await api.call('POST', `/v1/tenants/${t.tenantId}/invitations`, {
+      token: other.ownerToken,
+      body: { email: victim, role: 'agent' },
+    });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+    const [mail] = await sesMessages(undefined, victim);
+    expect(mail?.subject).toBe(`You are invited to nameless Co`);
+    for (const part of [mail?.subject, mail?.body.text, mail?.body.html]) {
+      expect(part).not.toContain(other.ownerEmail);
+      expect(part).not.toContain('@');
+    }
+    const preview = await api.call('POST', '/v1/invitations/preview', {
+      body: { token: await api.invitationToken(victim) },
+    });
+    expect(preview.body.inviterName).toBeNull();
+  });
+});

@@ -229,11 +229,38 @@ describe('names in mail carry no link (rule 5)', () => {
     'evil-bank.com',
     'Support (acme.io)',
     'javascript://x',
+    // Issue 17: internationalised TLDs, full-width and ideographic dots, invisible characters, addresses.
+    'Verify at paypal-support.рф',
+    'paypal．com',
+    'evil.みんな',
+    'evil。com',
+    'evil｡com',
+    'evil﹒com',
+    'login at bank\u200b.com',
+    'bank\u00ad.com',
+    'ＰＡＹＰＡＬ．ＣＯＭ',
+    'xn--80ak6aa92e.com',
+    'mail help@evil.example',
+    'secure-login.online',
+    'acme.bank/verify',
+    '例え.コム',
+    'http://127.0.0.1/x',
   ])('refuses %s', (name) => expect(containsLink(name)).toBe(true));
 
-  it.each(['Ada Lovelace', 'St. John', 'J.R.R. Tolkien', 'Acme Co.', 'O’Brien & Sons', 'Zoë'])('accepts %s', (name) =>
-    expect(containsLink(name)).toBe(false),
-  );
+  it.each([
+    'Ada Lovelace',
+    'St. John',
+    'J.R.R. Tolkien',
+    'Acme Co.',
+    'O’Brien & Sons',
+    'Zoë',
+    'Müller GmbH',
+    'São Paulo Ltda.',
+    '株式会社テスト',
+    'Dr. Who',
+    'Ann-Marie No. 5',
+    'Node.js Guild',
+  ])('accepts %s', (name) => expect(containsLink(name)).toBe(false));
 });
 
 describe('password policy', () => {
