@@ -242,8 +242,7 @@ const linkify = new LinkifyIt({}, { fuzzyLink: true, fuzzyEmail: true, fuzzyIP: 
 /** Marks a reader takes for a dot (NFKC already maps `．`, `﹒` and `․` to `.`). */
 const DOT_LIKE = /[\u3002\uff61\u2024\u2025\u2026\u00b7\u0701\u0702\u2e3c\ufe12]/g;
 /** Characters nobody sees: zero-widths, joiners, the soft hyphen, bidi controls, variation selectors. */
-const INVISIBLE =
-  /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f\ufeff]/g;
+const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\p{Cf}]/gu;
 /** Any scheme followed by `//` (`javascript://`), `www.`, or an address-shaped text, whatever its TLD. */
 const LINK_SHAPED = /[a-z][a-z0-9+.-]*:\/\/|\bwww\.|[^\s@]+@[^\s@]+\.[^\s@.]{2,}/i;
 
