@@ -14,6 +14,7 @@ import { expiryFrom, issueInvitationToken } from '../domain/tokens.ts';
 import { auditPut } from '../store/audit.ts';
 import { identityUpdate, retireIdentity } from '../store/identities.ts';
 import { membersOfIdentity, writeMemberChange } from '../store/members.ts';
+import { checkSendGate, sendGateItems } from '../store/sends.ts';
 import { teamLinkItems } from '../store/teams.ts';
 import { releaseTicketPut } from '../store/tickets.ts';
 import { transact } from '../store/transact.ts';
@@ -176,6 +177,8 @@ export async function resendInvitation(access: TenantAccess, memberId: string, n
   const step = transition(current.status, 'resend');
   const wait = resendWait(current.invitation, now, config().invitationResendIntervalSeconds);
   if (wait > 0) throw tooManySends(wait);
+  // Issue 17: the address's own spacing and the tenant's daily budget hold across revokes and re-invites.
+  const gate = await checkSendGate(access.tenant, current.email, now);
   const at = now.toISOString();
   const { token, hash } = issueInvitationToken(access.tenant.id, current.id);
   const next: MemberRecord = {
@@ -190,7 +193,14 @@ export async function resendInvitation(access: TenantAccess, memberId: string, n
     updatedAt: at,
     version: current.version + 1,
   };
-  await writeMemberChange({ current, next, actor: actorOf(access), action: step.audit, at });
+  await writeMemberChange({
+    current,
+    next,
+    actor: actorOf(access),
+    action: step.audit,
+    at,
+    extra: sendGateItems(gate, now),
+  });
   return deliverInvitation(next, token, access.tenant.name, inviterName(access));
 }
 

@@ -230,6 +230,60 @@ export function tooManySends(retryAfterSeconds: number): DomainError {
 }
 
 /**
+ * Issue 17 (mail-bomb): sends from one tenant to one address — invitations,
+ * resends, welcome mails — are spaced like one invitation's resends, across
+ * revokes and re-invites: the record is per (tenant, address), not per
+ * member, and lives `windowSeconds` after its last send.
+ */
+export interface AddressSends {
+  sendCount: number;
+  lastSentAt: string;
+}
+
+/** Seconds to wait before this tenant may mail this address again (0 = send). */
+export function addressSendWait(
+  record: AddressSends | undefined,
+  now: Date,
+  intervalSeconds: number,
+  windowSeconds: number,
+): number {
+  if (!record || Date.parse(record.lastSentAt) + windowSeconds * 1000 <= now.getTime()) return 0;
+  return resendWait(record, now, intervalSeconds);
+}
+
+/** The record after one more send now (a lapsed window starts again at one). */
+export function nextAddressSends(record: AddressSends | undefined, now: Date, windowSeconds: number): AddressSends {
+  const open = record !== undefined && Date.parse(record.lastSentAt) + windowSeconds * 1000 > now.getTime();
+  return { sendCount: open ? record.sendCount + 1 : 1, lastSentAt: now.toISOString() };
+}
+
+export function tooManySendsToAddress(retryAfterSeconds: number): DomainError {
+  return new DomainError(
+    'too-many-requests',
+    `This tenant mailed this address moments ago (revoking and inviting again does not reset it); wait ${retryAfterSeconds} s.`,
+    { retryAfter: retryAfterSeconds },
+  );
+}
+
+/** The UTC day a send counts against (the tenant's daily invitation budget). */
+export const budgetDay = (now: Date): string => now.toISOString().slice(0, 10);
+
+/** Seconds until the next UTC day, when the daily budget starts again. */
+export function untilNextDay(now: Date): number {
+  const next = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
+  return Math.max(1, Math.ceil((next - now.getTime()) / 1000));
+}
+
+export function dailyBudgetSpent(limit: number, now: Date): DomainError {
+  const retryAfter = untilNextDay(now);
+  return new DomainError(
+    'too-many-requests',
+    `This tenant has sent its ${limit} invitation emails for today (UTC); more can be sent in ${retryAfter} s, or on a larger plan.`,
+    { retryAfter },
+  );
+}
+
+/**
  * Rule 5: names that go into mail carry no link. A maintained detector
  * (`linkify-it`: schemes, `www.`, bare domains, addresses, IPs) with the
  * full IANA TLD list (`tlds`, internationalised ones included: `.рф`,

@@ -169,9 +169,9 @@ export async function markDeliveryFailed(member: MemberRecord, tokenHash: string
  * Entries of expired tokens are dropped first.
  */
 export async function refuseTokens(member: MemberRecord, entries: string[], expired: string[]): Promise<void> {
-  const send = (expression: string, values: Set<string>) =>
-    dynamo()
-      .send(
+  const send = async (expression: string, values: Set<string>) => {
+    try {
+      await dynamo().send(
         new UpdateCommand({
           TableName: config().tableName,
           Key: keys.member(member.tenantId, member.id),
@@ -179,11 +179,12 @@ export async function refuseTokens(member: MemberRecord, entries: string[], expi
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeValues: { ':entries': values },
         }),
-      )
-      .catch((error: unknown) => {
-        // The member was deleted meanwhile: this tenant no longer knows the person at all.
-        if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
-      });
+      );
+    } catch (error) {
+      // The member was deleted meanwhile: this tenant no longer knows the person at all.
+      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+    }
+  };
   if (expired.length > 0) await send('DELETE', new Set(expired));
   await send('ADD', new Set(entries));
 }
@@ -231,8 +232,8 @@ export async function claimInvitation(
 
 /** Gives a claim up (its accept failed before activating): the same link may be used again at once. */
 export async function releaseInvitationClaim(member: MemberRecord, claimId: string): Promise<void> {
-  await dynamo()
-    .send(
+  try {
+    await dynamo().send(
       new UpdateCommand({
         TableName: config().tableName,
         Key: keys.member(member.tenantId, member.id),
@@ -240,10 +241,11 @@ export async function releaseInvitationClaim(member: MemberRecord, claimId: stri
         ConditionExpression: 'invitation.acceptingId = :id',
         ExpressionAttributeValues: { ':id': claimId },
       }),
-    )
-    .catch((error: unknown) => {
-      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
-    });
+    );
+  } catch (error) {
+    // Not ours any more (the member changed, or the claim lapsed and another took it): nothing to give up.
+    if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+  }
 }
 
 /** Members of one tenant by id (consistent, 100 per BatchGetItem); the ones that no longer exist are absent. */

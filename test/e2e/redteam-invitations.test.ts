@@ -112,3 +112,70 @@ describe('names that go into mail carry no link, however it is spelled (rule 5)'
     expect(preview.body.inviterName).toBeNull();
   });
 });
+
+describe('one tenant cannot mail-bomb an address (issue 17)', () => {
+  it('invite → delete → invite in a loop: the third mail waits (429, Retry-After), and the refusal writes and sends nothing', async () => {
+    const t = await api.tenantWithOwner('growth', 'bomb');
+    const target = `bombed-${unique()}@e2e.test`;
+    const users = `/v1/tenants/${t.tenantId}/users`;
+    let refused: Awaited<ReturnType<typeof api.call>> | undefined;
+    for (let round = 0; round < 6 && !refused; round++) {
+      const res = await api.call('POST', `/v1/tenants/${t.tenantId}/invitations`, {
+        token: t.ownerToken,
+        body: { email: target, role: 'agent' },
+      });
+      if (res.status === 429) refused = res;
+      else {
+        expect(res.status, JSON.stringify(res.body)).toBe(201);
+        expect((await api.call('DELETE', `${users}/${res.body.id}`, { token: t.ownerToken })).status).toBe(204);
+      }
+    }
+    expect(refused?.body.code).toBe('too-many-requests');
+    expect(Number(refused?.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Two mails (the first, and a corrected resend's worth), not one per loop.
+    expect(await sesMessages(undefined, target)).toHaveLength(2);
+    const listed = await api.call('GET', `${users}?q=bombed-`, { token: t.ownerToken });
+    expect(listed.body.items).toEqual([]);
+    const trail = await kit.audit(t);
+    const aboutTarget = trail.filter((e) => (e.after as { email?: string } | null)?.email === target);
+    expect(aboutTarget.filter((e) => e.action === 'member.invited')).toHaveLength(2);
+
+    // Direct creation is the same door: no welcome mail, no member.
+    const created = await api.call('POST', users, {
+      token: t.ownerToken,
+      body: { email: target, role: 'agent', name: 'Bombed', password: PASSWORD },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(429);
+    expect(await sesMessages(undefined, target)).toHaveLength(2);
+
+    // Another tenant is not limited by this one's sends.
+    const other = await api.tenantWithOwner('growth', 'bomb-other');
+    await kit.invite(other, target);
+    expect(await sesMessages(undefined, target)).toHaveLength(3);
+  });
+
+  it('each tenant has a daily invitation budget by plan: past it, 429 until the next UTC day, and nothing is sent', async () => {
+    const t = await api.tenantWithOwner('starter', 'budget');
+    const users = `/v1/tenants/${t.tenantId}/users`;
+    // starter: 50 a day; the owner's own invitation came from the platform, not the tenant.
+    for (let i = 0; i < 50; i++) {
+      const res = await api.call('POST', `/v1/tenants/${t.tenantId}/invitations`, {
+        token: t.ownerToken,
+        body: { email: `budget-${i}-${unique()}@e2e.test`, role: 'agent' },
+      });
+      expect(res.status, `invitation ${i}: ${JSON.stringify(res.body)}`).toBe(201);
+      expect((await api.call('DELETE', `${users}/${res.body.id}`, { token: t.ownerToken })).status).toBe(204);
+    }
+    const over = `budget-over-${unique()}@e2e.test`;
+    const res = await api.call('POST', `/v1/tenants/${t.tenantId}/invitations`, {
+      token: t.ownerToken,
+      body: { email: over, role: 'agent' },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(429);
+    expect(res.body.code).toBe('too-many-requests');
+    const retry = Number(res.headers.get('retry-after'));
+    expect(retry).toBeGreaterThan(0);
+    expect(retry).toBeLessThanOrEqual(86_400);
+    expect(await sesMessages(undefined, over)).toEqual([]);
+  });
+});

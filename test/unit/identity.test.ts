@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { DomainError } from '../../lib/domain/errors.ts';
 import {
   acceptanceNeeds,
+  addressSendWait,
   assertDominates,
   assertManaged,
   containsLink,
@@ -13,6 +14,7 @@ import {
   isAccepted,
   type MemberAction,
   membershipSessionStale,
+  nextAddressSends,
   type Principal,
   passwordPolicyProblems,
   resendWait,
@@ -20,6 +22,7 @@ import {
   tenantManages,
   tokensToRefuse,
   unknownIdentity,
+  untilNextDay,
 } from '../../lib/domain/identity.ts';
 import { STATUSES } from '../../lib/domain/lifecycle.ts';
 import { ALL_PERMISSIONS, BUILT_IN_ROLE_PERMISSIONS, type Permission } from '../../lib/domain/permissions.ts';
@@ -219,6 +222,48 @@ describe('resends (rule 5)', () => {
     expect(resendWait({ lastSentAt: sentAt, sendCount: 2 }, at(60), 60)).toBe(0);
     expect(resendWait({ lastSentAt: sentAt, sendCount: 3 }, at(0), 60)).toBe(120);
     expect(resendWait({ lastSentAt: sentAt, sendCount: 50 }, at(0), 60)).toBe(60 * 64);
+  });
+});
+
+describe('sends to one address from one tenant (issue 17)', () => {
+  const t0 = new Date('2026-12-07T10:00:00.000Z');
+  const at = (s: number) => new Date(t0.getTime() + s * 1000);
+  const DAY = 86_400;
+
+  it('the first two sends go at once, then the spacing grows; a lapsed window starts again', () => {
+    let record = nextAddressSends(undefined, t0, DAY);
+    expect(record).toEqual({ sendCount: 1, lastSentAt: t0.toISOString() });
+    expect(addressSendWait(record, t0, 60, DAY)).toBe(0);
+    record = nextAddressSends(record, t0, DAY);
+    expect(addressSendWait(record, t0, 60, DAY)).toBe(60);
+    record = nextAddressSends(record, at(60), DAY);
+    expect(addressSendWait(record, at(60), 60, DAY)).toBe(120);
+    expect(addressSendWait(record, at(60 + DAY), 60, DAY)).toBe(0);
+    expect(nextAddressSends(record, at(60 + DAY), DAY).sendCount).toBe(1);
+  });
+
+  it('property: however sends are timed, no more than 2 + log-spaced ones fit in an hour', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(120), { maxLength: 60 }), (gaps) => {
+        let record: ReturnType<typeof nextAddressSends> | undefined;
+        let clock = 0;
+        let sent = 0;
+        for (const gap of gaps) {
+          clock += gap;
+          if (clock > 3600) break;
+          if (addressSendWait(record, at(clock), 60, DAY) > 0) continue;
+          record = nextAddressSends(record, at(clock), DAY);
+          sent++;
+        }
+        // 0, 0, +60, +120, +240, +480, +960, +1920: at most 7 within the first hour.
+        expect(sent).toBeLessThanOrEqual(7);
+      }),
+    );
+  });
+
+  it('the daily budget resets at the next UTC midnight', () => {
+    expect(untilNextDay(new Date('2026-12-07T23:59:30.000Z'))).toBe(30);
+    expect(untilNextDay(new Date('2026-12-07T00:00:00.000Z'))).toBe(DAY);
   });
 });
 
