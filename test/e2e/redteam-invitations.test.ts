@@ -179,3 +179,42 @@ describe('one tenant cannot mail-bomb an address (issue 17)', () => {
     expect(await sesMessages(undefined, over)).toEqual([]);
   });
 });
+
+describe('direct creation tells the creator whether the address already has a login (kept, bounded: docs/security.md)', () => {
+  it('a probe of an address with a login elsewhere is an invitation: the person is mailed, the tenant audits it, the budget counts it', async () => {
+    const t = await api.tenantWithOwner('growth', 'probe');
+    const elsewhere = await api.tenantWithOwner('growth', 'probed');
+    const before = (await sesMessages(undefined, elsewhere.ownerEmail)).length;
+    const probe = await api.call('POST', `/v1/tenants/${t.tenantId}/users`, {
+      token: t.ownerToken,
+      body: { email: elsewhere.ownerEmail, role: 'agent', name: 'Probed', password: 'Probed1Password!' },
+    });
+    expect(probe.status, JSON.stringify(probe.body)).toBe(201);
+    expect(probe.body.status).toBe('invited');
+    // Not silent: the probed person gets "probe Co invited you", and the probe is on the prober's record.
+    const mails = await sesMessages(undefined, elsewhere.ownerEmail);
+    expect(mails).toHaveLength(before + 1);
+    expect(mails.at(-1)?.subject).toContain('probe Co');
+    expect(await kit.auditOf(t, 'member.invited', probe.body.id)).toHaveLength(1);
+    // The login was not touched: the creator's password opens nothing.
+    await kit.expectNoSignIn(elsewhere.ownerEmail, 'Probed1Password!');
+    await kit.signIn(elsewhere.ownerEmail, PASSWORD);
+    // Probing the same address again at once is spaced like any send (and every probe spends the daily budget).
+    expect(
+      (await api.call('DELETE', `/v1/tenants/${t.tenantId}/users/${probe.body.id}`, { token: t.ownerToken })).status,
+    ).toBe(204);
+    const again = await api.call('POST', `/v1/tenants/${t.tenantId}/users`, {
+      token: t.ownerToken,
+      body: { email: elsewhere.ownerEmail, role: 'agent', name: 'Probed', password: 'Probed1Password!' },
+    });
+    expect(again.status, JSON.stringify(again.body)).toBe(201);
+    expect(
+      (await api.call('DELETE', `/v1/tenants/${t.tenantId}/users/${again.body.id}`, { token: t.ownerToken })).status,
+    ).toBe(204);
+    const third = await api.call('POST', `/v1/tenants/${t.tenantId}/users`, {
+      token: t.ownerToken,
+      body: { email: elsewhere.ownerEmail, role: 'agent', name: 'Probed', password: 'Probed1Password!' },
+    });
+    expect(third.status, JSON.stringify(third.body)).toBe(429);
+  });
+});
