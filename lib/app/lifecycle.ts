@@ -92,7 +92,7 @@ export async function changeStatus(
   now: Date,
   budget: Budget = {},
 ): Promise<MemberRecord> {
-  const { member: current } = await actOn(access, memberId, 'status');
+  const { member: current, identity } = await actOn(access, memberId, 'status');
   guard(access, current, action);
   const step = transition(current.status, action);
   const at = now.toISOString();
@@ -115,8 +115,9 @@ export async function changeStatus(
     actor: actorOf(access),
     action: step.audit,
     at,
-    // Not a login-wide stamp: only so that a sign-in in this very second waits it out (credentials.ts).
-    identity: action === 'reactivate' ? undefined : { tenantStampAt: now.getTime() },
+    // Not a login-wide stamp: only so that a sign-in in this very second waits it out (credentials.ts). Only on a
+    // login Roster has recorded: a bare record would read as "no memberships" and mislead a later deletion.
+    identity: action !== 'reactivate' && identity.version > 0 ? { tenantStampAt: now.getTime() } : undefined,
     extra: leaves ? [releaseTicketPut(current.tenantId, current.id, at, releaseReason(action))] : [],
   });
   // The counter read above says whether there is anything to release now; a conversation assigned
