@@ -307,6 +307,8 @@ export function asDisplayed(text: string): string {
 
 export function containsLink(text: string): boolean {
   const shown = asDisplayed(text);
+  // Every link, address or IP has a dot, a colon or an @ once displayed: without one, no detector is needed.
+  if (!/[.:@]/.test(shown)) return false;
   return LINK_SHAPED.test(shown) || linkify.test(shown);
 }
 
