@@ -4,6 +4,7 @@
  * it is the person's (DESIGN §2a rule 3): its password, or its access token.
  */
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { passwordMatches, scramblePassword, setName, setPassword } from '../aws/identity.ts';
 import { verifyAccessToken } from '../aws/jwt.ts';
 import { shownInviter } from '../aws/mail.ts';
@@ -98,6 +99,23 @@ async function proofOf(input: Acceptance, identity: IdentityState): Promise<Acce
  * and the same link usable again, and no loser ever sets or scrambles the
  * winner's password.
  */
+/** Only a transaction cancelled by concurrent writes (no condition failed) is retried, a few times. */
+async function retryOnTransactionConflict(work: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      const e = error as { name?: string; CancellationReasons?: { Code?: string }[] };
+      const conflictOnly =
+        e.name === 'TransactionConflictException' ||
+        (e.name === 'TransactionCanceledException' &&
+          (e.CancellationReasons ?? []).every((r) => r.Code !== 'ConditionalCheckFailed'));
+      if (!conflictOnly || attempt >= 5) throw error;
+      await sleep(Math.random() * 20 * attempt);
+    }
+  }
+}
+
 async function undoPassword(member: MemberRecord, claimId: string): Promise<void> {
   await releaseInvitationClaim(member, claimId);
   const now = await getMember(member.tenantId, member.id);
@@ -141,31 +159,35 @@ export async function acceptInvitation(input: Acceptance, now: Date) {
   const active: MemberRecord = { ...member, status: 'active', name, updatedAt: at, version: member.version + 1 };
   delete active.invitation;
   const linked = mode === 'link';
-  const activation = writeMemberChange({
-    current: member,
-    next: active,
-    actor: { type: 'invitee', id: member.id },
-    action: 'member.activated',
-    at,
-    // Resent (token rotated), expired or accepted meanwhile: this link is dead.
-    onStale: invalid,
-    // The password set above is this accept's only while it still holds its claim.
-    condition:
-      mode === 'new-login'
-        ? { expression: 'invitation.acceptingId = :claim', values: { ':claim': claim.id } }
-        : undefined,
-    identity: linked ? {} : { hasPassword: true, mustChangePassword: false },
-    // DESIGN §2a rule 7: the tenants this login already joined see it join another.
-    extra: linked
-      ? credentialAudit(
-          { ...identity, acceptedTenants: [...identity.acceptedTenants, member.tenantId] },
-          'identity.linked',
-          { type: 'invitee', id: member.id },
-          at,
-          { linked: true },
-        )
-      : [],
-  });
+  const activate = () =>
+    writeMemberChange({
+      current: member,
+      next: active,
+      actor: { type: 'invitee', id: member.id },
+      action: 'member.activated',
+      at,
+      // Resent (token rotated), expired or accepted meanwhile: this link is dead.
+      onStale: invalid,
+      // The password set above is this accept's only while it still holds its claim.
+      condition:
+        mode === 'new-login'
+          ? { expression: 'invitation.acceptingId = :claim', values: { ':claim': claim.id } }
+          : undefined,
+      identity: linked ? {} : { hasPassword: true, mustChangePassword: false },
+      // DESIGN §2a rule 7: the tenants this login already joined see it join another.
+      extra: linked
+        ? credentialAudit(
+            { ...identity, acceptedTenants: [...identity.acceptedTenants, member.tenantId] },
+            'identity.linked',
+            { type: 'invitee', id: member.id },
+            at,
+            { linked: true },
+          )
+        : [],
+    });
+  // The losers' claim attempts write the same item: a transaction they collide with is cancelled as a
+  // conflict (not refused), so the claimant tries again rather than lose the accept it holds.
+  const activation = retryOnTransactionConflict(activate);
   // Refused meanwhile (the link was replaced, e.g. the address corrected): the password this dead link chose
   // must not stay on the login — it goes back to one nobody knows.
   await activation.catch(async (error: unknown) => {
