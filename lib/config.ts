@@ -3,6 +3,7 @@
  * failing with one clear message naming every missing or invalid variable.
  */
 import * as z from 'zod';
+import { DAILY_INVITATIONS, type Plan } from './domain/seats.ts';
 
 const Env = z.object({
   TABLE_NAME: z.string().min(1),
@@ -31,20 +32,39 @@ export type Config = {
   appUrl: string;
   invitationTtlSeconds: number;
   invitationResendIntervalSeconds: number;
+  /** Per plan: invitation and welcome emails one tenant may send per UTC day. */
+  invitationDailyBudget: Readonly<Record<Plan, number>>;
+  invitationAddressWindowSeconds: number;
   auditRetentionDays: number;
   senderKeyArn: string;
 };
+
+/**
+ * Optional tuning with defaults in code (issue 17's send limits): read here
+ * too, but not part of CONFIG_VARIABLES, so no deployment has to set them.
+ */
+const Tuning = z.object({
+  /** `plan=count,…`: the daily invitation budgets that differ from DAILY_INVITATIONS. */
+  INVITATION_DAILY_BUDGETS: z
+    .string()
+    .regex(/^(\s*[a-z]+\s*=\s*\d+\s*)(,\s*[a-z]+\s*=\s*\d+\s*)*$/, 'plan=count,…')
+    .optional(),
+  /** How long a tenant's sends to one address are remembered (spacing across revokes and re-invites). */
+  INVITATION_ADDRESS_WINDOW_SECONDS: z.coerce.number().int().positive().default(86_400),
+});
 
 let cached: Config | undefined;
 
 export function config(): Config {
   if (cached) return cached;
   const parsed = Env.safeParse(process.env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+  const tuned = Tuning.safeParse(process.env);
+  if (!parsed.success || !tuned.success) {
+    const issues = [...(parsed.error?.issues ?? []), ...(tuned.error?.issues ?? [])];
+    const problems = issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`Invalid Roster configuration (${problems})`);
   }
-  const env = parsed.data;
+  const env = { ...parsed.data, ...tuned.data };
   cached = {
     tableName: env.TABLE_NAME,
     get userPoolId() {
@@ -60,12 +80,23 @@ export function config(): Config {
     appUrl: env.APP_URL.replace(/\/+$/, ''),
     invitationTtlSeconds: env.INVITATION_TTL_SECONDS,
     invitationResendIntervalSeconds: env.INVITATION_RESEND_INTERVAL_SECONDS,
+    invitationDailyBudget: budgets(env.INVITATION_DAILY_BUDGETS),
+    invitationAddressWindowSeconds: env.INVITATION_ADDRESS_WINDOW_SECONDS,
     auditRetentionDays: env.AUDIT_RETENTION_DAYS,
     get senderKeyArn() {
       return env.SENDER_KEY_ARN ?? missing('SENDER_KEY_ARN');
     },
   };
   return cached;
+}
+
+function budgets(spec: string | undefined): Readonly<Record<Plan, number>> {
+  const out: Record<Plan, number> = { ...DAILY_INVITATIONS };
+  for (const pair of spec?.split(',') ?? []) {
+    const [plan = '', count = ''] = pair.split('=').map((part) => part.trim());
+    if (plan in out) out[plan as Plan] = Number(count);
+  }
+  return out;
 }
 
 function missing(name: string): never {

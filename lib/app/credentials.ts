@@ -18,9 +18,20 @@ import {
 } from '../aws/identity.ts';
 import { readClaims, tokenClaims, verifyAccessToken } from '../aws/jwt.ts';
 import { DomainError } from '../domain/errors.ts';
-import { type IdentityState, sessionRevoked, sessionStale, unknownIdentity } from '../domain/identity.ts';
+import {
+  expiredRefusals,
+  freshAfter,
+  type IdentityState,
+  sessionRevoked,
+  sessionStale,
+  startedBefore,
+  type TokenTimes,
+  tokensToRefuse,
+  unknownIdentity,
+} from '../domain/identity.ts';
 import { type Actor, auditPut } from '../store/audit.ts';
 import { getIdentity, type IdentityPatch, identityUpdate } from '../store/identities.ts';
+import { membersOfIdentity, refuseTokens } from '../store/members.ts';
 import type { TxItem } from '../store/transact.ts';
 import { transact } from '../store/transact.ts';
 
@@ -56,13 +67,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Tokens carry their sign-in time in whole seconds: right after a credential
- * change, a fresh sign-in in the same second would look stale. Such a sign-in
+ * change (or a tenant's own stamp, rule 11), a fresh sign-in in the same
+ * second would look stale. Such a sign-in
  * waits for the next second (at most one) and signs in again.
  */
 async function freshTokens(identity: IdentityState | undefined, again: () => Promise<SignIn>, first: SignIn) {
   if (!('accessToken' in first) || !identity) return first;
-  if (!sessionStale(identity, tokenClaims(readClaims(first.accessToken)))) return first;
-  await sleep(Math.max(0, Math.ceil(identity.tokensValidAfter / 1000) * 1000 - Date.now()) + 20);
+  const after = freshAfter(identity);
+  if (!startedBefore(after, tokenClaims(readClaims(first.accessToken)))) return first;
+  await sleep(Math.max(0, Math.ceil(after / 1000) * 1000 - Date.now()) + 20);
   return again();
 }
 
@@ -124,8 +137,13 @@ export async function answerNewPassword(email: string, session: string, newPassw
  * the login's last credential change is refused: by its own issue time where
  * it shows one, else by the session's original sign-in time (Cognito keeps
  * `auth_time` across refreshes; in AWS the token is revoked as well).
+ *
+ * A tenant that ended this session (DESIGN §2a rule 11) never refuses the
+ * refresh — the person's other tenants keep it — but the new tokens must not
+ * bring that tenant back: where the refresh restarted `auth_time`
+ * (cognito-local), that tenant records the new tokens' ids as refused.
  */
-export async function refreshSession(refreshToken: string): Promise<SignIn> {
+export async function refreshSession(refreshToken: string, now: Date = new Date()): Promise<SignIn> {
   const result = await refreshTokens(refreshToken);
   if (!('accessToken' in result)) throw badCredentials();
   const claims = tokenClaims(readClaims(result.accessToken));
@@ -134,8 +152,28 @@ export async function refreshSession(refreshToken: string): Promise<SignIn> {
     const issued = tokenClaims(readClaims(refreshToken)).issuedAt;
     const sessionStart = issued === undefined ? claims : { authTime: Math.min(issued, claims.authTime ?? issued) };
     if (sessionStale(identity, sessionStart) || identity.mustChangePassword) throw sessionRevoked();
+    if ((claims.authTime ?? 0) > (sessionStart.authTime ?? 0)) {
+      await refuseInEndedTenants(identity, sessionStart, [claims, tokenClaims(readClaims(result.idToken))], now);
+    }
   }
   return result;
+}
+
+/** Rule 11 across a refresh that restarted `auth_time`: each tenant that ended the session refuses the new tokens. */
+async function refuseInEndedTenants(
+  identity: IdentityState,
+  sessionStart: TokenTimes,
+  issued: (TokenTimes & { expiresAt?: number })[],
+  now: Date,
+): Promise<void> {
+  if (identity.acceptedTenants.length === 0) return;
+  const members = await membersOfIdentity(identity.id);
+  await Promise.all(
+    members.map(async (member) => {
+      const refuse = tokensToRefuse(member, sessionStart, issued);
+      if (refuse.length > 0) await refuseTokens(member, refuse, expiredRefusals(member.refusedTokens, now.getTime()));
+    }),
+  );
 }
 
 /** The signed-in person changes their password; every other session ends. Returns fresh tokens. */

@@ -28,4 +28,5 @@ export async function deliverInvitation(member: MemberRecord, token: string, ten
   }
 }
 
-export const inviterName = (access: TenantAccess) => access.member.name || access.member.email;
+/** The acting member's name for mail; never their address (lib/aws/mail.ts names nobody when it is empty). */
+export const inviterName = (access: TenantAccess) => access.member.name;

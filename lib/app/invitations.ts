@@ -3,8 +3,11 @@
  * accept. Accepting for a login that already has a password needs proof that
  * it is the person's (DESIGN §2a rule 3): its password, or its access token.
  */
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { passwordMatches, scramblePassword, setName, setPassword } from '../aws/identity.ts';
 import { verifyAccessToken } from '../aws/jwt.ts';
+import { shownInviter } from '../aws/mail.ts';
 import { DomainError } from '../domain/errors.ts';
 import {
   type AcceptanceProof,
@@ -17,8 +20,14 @@ import type { MemberRecord, TenantRecord } from '../domain/records.ts';
 import { parseInvitationToken, tokenMatches } from '../domain/tokens.ts';
 import { logger } from '../log.ts';
 import { normaliseEmail } from '../store/keys.ts';
-import { getMember, loadAccess, writeMemberChange } from '../store/members.ts';
+import { claimInvitation, getMember, loadAccess, releaseInvitationClaim, writeMemberChange } from '../store/members.ts';
 import { credentialAudit } from './credentials.ts';
+
+/** How long one accept may hold a link before another may try (a request that died leaves it this long). */
+const CLAIM_MS = 30_000;
+
+const beingAccepted = () =>
+  new DomainError('conflict', 'This invitation is being accepted in another request right now; reload in a moment.');
 
 const invalid = () =>
   new DomainError('invitation-invalid', 'This invitation link is no longer valid: it was used, replaced or expired.');
@@ -50,7 +59,8 @@ export async function previewInvitation(token: string, now: Date) {
     name: member.name,
     role: member.role,
     expiresAt: member.invitation?.expiresAt,
-    inviterName: inviter ? inviter.name || inviter.email : null,
+    // The inviter's name when it is one mail could show; never their address (DESIGN §2a rule 5).
+    inviterName: shownInviter(inviter?.name) ?? null,
     hasLogin: identity.hasPassword,
   };
 }
@@ -83,9 +93,41 @@ async function proofOf(input: Acceptance, identity: IdentityState): Promise<Acce
 /**
  * A login nobody has a password for: the person sets name and password now.
  * A login with a password: linked once the person proved it is theirs; its
- * password is never touched. Cognito goes first and is idempotent, so a
- * failure leaves the member invited and the same link usable again.
+ * password is never touched. The accept claims the link before it touches
+ * Cognito (one claimant among concurrent accepts; the others get 409
+ * `conflict`, or 410 once it is used), so a failure leaves the member invited
+ * and the same link usable again, and no loser ever sets or scrambles the
+ * winner's password.
  */
+/** Only a transaction cancelled by concurrent writes (no condition failed) is retried, a few times. */
+async function retryOnTransactionConflict(work: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      const e = error as { name?: string; CancellationReasons?: { Code?: string }[] };
+      const conflictOnly =
+        e.name === 'TransactionConflictException' ||
+        (e.name === 'TransactionCanceledException' &&
+          (e.CancellationReasons ?? []).every((r) => r.Code !== 'ConditionalCheckFailed'));
+      if (!conflictOnly || attempt >= 5) throw error;
+      await sleep(Math.random() * 20 * attempt);
+    }
+  }
+}
+
+async function undoPassword(member: MemberRecord, claimId: string): Promise<void> {
+  await releaseInvitationClaim(member, claimId);
+  const now = await getMember(member.tenantId, member.id);
+  // Someone else's accept (another link) activated the login, or holds a live claim: their password stands.
+  if (now?.status === 'active') return;
+  if (now?.invitation?.acceptingId && now.invitation.acceptingId !== claimId) return;
+  await scramblePassword(member.id).catch((error: unknown) => {
+    // The login went with the member (rule 6): nothing is left to scramble.
+    if ((error as { name?: string }).name !== 'UserNotFoundException') throw error;
+  });
+}
+
 export async function acceptInvitation(input: Acceptance, now: Date) {
   const { member, identity } = await openInvitation(input.token, now);
   const mode = acceptanceNeeds(identity, await proofOf(input, identity));
@@ -94,6 +136,7 @@ export async function acceptInvitation(input: Acceptance, now: Date) {
     throw invalid();
   }
   const name = input.name ?? member.name;
+  const claim = { id: randomUUID(), until: new Date(now.getTime() + CLAIM_MS).toISOString() };
   if (mode === 'new-login') {
     const weak = input.password ? passwordPolicyProblems(input.password) : [];
     const missing = [
@@ -103,36 +146,52 @@ export async function acceptInvitation(input: Acceptance, now: Date) {
     ];
     if (missing.length)
       throw new DomainError('validation-failed', 'Choose a name and a password.', { errors: missing });
-    await setPassword(identity.id, input.password as string);
+    // Claim first: of concurrent accepts of this link only the claimant ever sets the password.
+    const claimed = await claimInvitation(member, claim, now);
+    if (claimed === 'gone') throw invalid();
+    if (claimed === 'busy') throw beingAccepted();
+    await setPassword(identity.id, input.password as string).catch(async (error: unknown) => {
+      await releaseInvitationClaim(member, claim.id);
+      throw error;
+    });
   }
   const at = now.toISOString();
   const active: MemberRecord = { ...member, status: 'active', name, updatedAt: at, version: member.version + 1 };
   delete active.invitation;
   const linked = mode === 'link';
-  const activation = writeMemberChange({
-    current: member,
-    next: active,
-    actor: { type: 'invitee', id: member.id },
-    action: 'member.activated',
-    at,
-    // Resent (token rotated), expired or accepted meanwhile: this link is dead.
-    onStale: invalid,
-    identity: linked ? {} : { hasPassword: true, mustChangePassword: false },
-    // DESIGN §2a rule 7: the tenants this login already joined see it join another.
-    extra: linked
-      ? credentialAudit(
-          { ...identity, acceptedTenants: [...identity.acceptedTenants, member.tenantId] },
-          'identity.linked',
-          { type: 'invitee', id: member.id },
-          at,
-          { linked: true },
-        )
-      : [],
-  });
+  const activate = () =>
+    writeMemberChange({
+      current: member,
+      next: active,
+      actor: { type: 'invitee', id: member.id },
+      action: 'member.activated',
+      at,
+      // Resent (token rotated), expired or accepted meanwhile: this link is dead.
+      onStale: invalid,
+      // The password set above is this accept's only while it still holds its claim.
+      condition:
+        mode === 'new-login'
+          ? { expression: 'invitation.acceptingId = :claim', values: { ':claim': claim.id } }
+          : undefined,
+      identity: linked ? {} : { hasPassword: true, mustChangePassword: false },
+      // DESIGN §2a rule 7: the tenants this login already joined see it join another.
+      extra: linked
+        ? credentialAudit(
+            { ...identity, acceptedTenants: [...identity.acceptedTenants, member.tenantId] },
+            'identity.linked',
+            { type: 'invitee', id: member.id },
+            at,
+            { linked: true },
+          )
+        : [],
+    });
+  // The losers' claim attempts write the same item: a transaction they collide with is cancelled as a
+  // conflict (not refused), so the claimant tries again rather than lose the accept it holds.
+  const activation = retryOnTransactionConflict(activate);
   // Refused meanwhile (the link was replaced, e.g. the address corrected): the password this dead link chose
   // must not stay on the login — it goes back to one nobody knows.
   await activation.catch(async (error: unknown) => {
-    if (mode === 'new-login') await scramblePassword(identity.id);
+    if (mode === 'new-login') await undoPassword(member, claim.id);
     throw error;
   });
   // The display name on the login is cosmetic: the membership is already active if Cognito is slow to take it.

@@ -14,6 +14,7 @@ import { expiryFrom, issueInvitationToken } from '../domain/tokens.ts';
 import { auditPut } from '../store/audit.ts';
 import { identityUpdate, retireIdentity } from '../store/identities.ts';
 import { membersOfIdentity, writeMemberChange } from '../store/members.ts';
+import { checkSendGate, sendGateItems } from '../store/sends.ts';
 import { teamLinkItems } from '../store/teams.ts';
 import { releaseTicketPut } from '../store/tickets.ts';
 import { transact } from '../store/transact.ts';
@@ -91,7 +92,7 @@ export async function changeStatus(
   now: Date,
   budget: Budget = {},
 ): Promise<MemberRecord> {
-  const { member: current } = await actOn(access, memberId, 'status');
+  const { member: current, identity } = await actOn(access, memberId, 'status');
   guard(access, current, action);
   const step = transition(current.status, action);
   const at = now.toISOString();
@@ -100,6 +101,9 @@ export async function changeStatus(
     status: step.to as MemberRecord['status'],
     // An admin's decision to restore access: auto-suspension gives the person a full period again.
     ...(action === 'reactivate' ? { reactivatedAt: at } : {}),
+    // DESIGN §2a rule 11: suspension and deactivation end the person's sessions in THIS tenant (the stamp on
+    // the member item authorisation reads); their sessions in other tenants, and their login, are untouched.
+    ...(action === 'reactivate' ? {} : { sessionsValidAfter: now.getTime() }),
     updatedAt: at,
     version: current.version + 1,
   };
@@ -111,15 +115,15 @@ export async function changeStatus(
     actor: actorOf(access),
     action: step.audit,
     at,
-    // DESIGN §2a rule 4: deactivation ends the person's sessions.
-    identity: action === 'deactivate' ? { revokeSessionsAt: now.getTime() } : undefined,
+    // Not a login-wide stamp: only so that a sign-in in this very second waits it out (credentials.ts). Only on a
+    // login Roster has recorded: a bare record would read as "no memberships" and mislead a later deletion.
+    identity: action !== 'reactivate' && identity.version > 0 ? { tenantStampAt: now.getTime() } : undefined,
     extra: leaves ? [releaseTicketPut(current.tenantId, current.id, at, releaseReason(action))] : [],
   });
   // The counter read above says whether there is anything to release now; a conversation assigned
   // meanwhile is still caught: the ticket stays and the release job drains it.
   if (leaves && current.openAssignments > 0) await releaseInline(access, next, budget, releaseReason(action));
   if (action === 'reactivate') await drainOnReturn(access, next, budget);
-  if (action === 'deactivate') await signOutEverywhere(current.id);
   return next;
 }
 
@@ -135,6 +139,8 @@ export async function deleteMember(
   // A login Roster recorded knows its membership count; one from before these records is looked up.
   const legacy = identity.version === 0;
   const last = !legacy && identity.membershipCount <= 1;
+  // No other tenant holds an accepted membership: ending the login's sessions ends no other tenant's.
+  const alone = !legacy && isAccepted(current.status) && identity.acceptedTenants.every((t) => t === current.tenantId);
   const step = transition(current.status, 'delete');
   const at = now.toISOString();
   // The member's team links go with them; a member who may hold conversations gets a release ticket.
@@ -145,10 +151,14 @@ export async function deleteMember(
     actor: actorOf(access),
     action: step.audit,
     at,
-    // The login's last membership: its record is retired in the same transaction (a racing join cancels it).
+    // The login's last membership: its record is retired in the same transaction (a racing join cancels it),
+    // stamped, and the login deleted below. Otherwise the person keeps their login and their sessions in their
+    // other tenants (DESIGN §2a rule 11): with the member item gone, this tenant no longer knows them at all.
     identity: last
       ? { revokeSessionsAt: now.getTime(), retiredAt: at, expectVersion: identity.version }
-      : { revokeSessionsAt: now.getTime() },
+      : alone
+        ? { revokeSessionsAt: now.getTime() }
+        : undefined,
     extra: [
       ...teamLinkItems(current.tenantId, current.id, { added: [], removed: current.teamIds ?? [] }, at),
       ...(holds ? [releaseTicketPut(current.tenantId, current.id, at)] : []),
@@ -159,7 +169,7 @@ export async function deleteMember(
   if (last) await deleteLogin(current.id);
   else if (legacy && (await membersOfIdentity(current.id)).length === 0 && (await retireIdentity(current.id, at))) {
     await deleteLogin(current.id);
-  } else if (isAccepted(current.status)) await signOutEverywhere(current.id);
+  } else if (alone) await signOutEverywhere(current.id);
 }
 
 /** New token (the old link dies), new expiry; an expired invitation takes a seat again. */
@@ -168,6 +178,8 @@ export async function resendInvitation(access: TenantAccess, memberId: string, n
   const step = transition(current.status, 'resend');
   const wait = resendWait(current.invitation, now, config().invitationResendIntervalSeconds);
   if (wait > 0) throw tooManySends(wait);
+  // Issue 17: the address's own spacing and the tenant's daily budget hold across revokes and re-invites.
+  const gate = await checkSendGate(access.tenant, current.email, now);
   const at = now.toISOString();
   const { token, hash } = issueInvitationToken(access.tenant.id, current.id);
   const next: MemberRecord = {
@@ -182,7 +194,14 @@ export async function resendInvitation(access: TenantAccess, memberId: string, n
     updatedAt: at,
     version: current.version + 1,
   };
-  await writeMemberChange({ current, next, actor: actorOf(access), action: step.audit, at });
+  await writeMemberChange({
+    current,
+    next,
+    actor: actorOf(access),
+    action: step.audit,
+    at,
+    extra: sendGateItems(gate, now),
+  });
   return deliverInvitation(next, token, access.tenant.name, inviterName(access));
 }
 

@@ -27,14 +27,8 @@ import { logger } from '../log.ts';
 import { type Idempotency, recordResponse, replay, type StoredResponse } from '../store/idempotency.ts';
 import type { IdentityPatch } from '../store/identities.ts';
 import { emailTakenError } from '../store/member-items.ts';
-import {
-  emailClaimed,
-  insertMember,
-  listMembers,
-  type MemberFilter,
-  type MemberSort,
-  writeMemberChange,
-} from '../store/members.ts';
+import { insertMember, listMembers, type MemberFilter, type MemberSort, writeMemberChange } from '../store/members.ts';
+import { openSendGate, type SendGate, sendGateItems } from '../store/sends.ts';
 import { teamLinkItems } from '../store/teams.ts';
 import { actOn, actorOf, grantorOf, isOwner, principalOf, roleLabel, targetMember } from './access.ts';
 import { deliverInvitation, inviterName } from './delivery.ts';
@@ -152,12 +146,18 @@ async function undoCreatedLogin(identity: Login, error: unknown): Promise<never>
   throw error;
 }
 
-/** Everything an invite or create checks before touching Cognito: the rules, the seat, the teams, the address. */
-async function precheck(access: TenantAccess, input: MemberInput, at: string): Promise<void> {
-  newMember(access, input, 'pending', at);
+/**
+ * Everything an invite or create checks before touching Cognito: the rules, the seat, the teams, the address,
+ * and whether this tenant may mail the address now (issue 17: spacing and the daily budget, one read with the
+ * email claim).
+ */
+async function precheck(access: TenantAccess, input: MemberInput, now: Date): Promise<SendGate> {
+  newMember(access, input, 'pending', now.toISOString());
   assertSeatFree(access);
   await assertNewTeams(access, input);
-  if (await emailClaimed(access.tenant.id, input.email)) throw emailTakenError(input.email);
+  const { gate, emailClaimed } = await openSendGate(access.tenant, input.email, now);
+  if (emailClaimed) throw emailTakenError(input.email);
+  return gate;
 }
 
 /** How a membership records the login it names: a new one is this tenant's; an older one nobody's. */
@@ -173,7 +173,8 @@ async function invite(
   input: MemberInput,
   login: Login,
   now: Date,
-  idempotency?: Idempotency,
+  idempotency: Idempotency | undefined,
+  gate: SendGate,
 ): Promise<StoredResponse> {
   const at = now.toISOString();
   const member = newMember(access, input, login.id, at);
@@ -186,7 +187,11 @@ async function invite(
     actor: actorOf(access),
     action: 'member.invited',
     identity: loginRecord(access, input.email, login),
-    extra: [...joinTeams(member), ...(idempotency ? [recordResponse(idempotency, response, now)] : [])],
+    extra: [
+      ...joinTeams(member),
+      ...(idempotency ? [recordResponse(idempotency, response, now)] : []),
+      ...sendGateItems(gate, now),
+    ],
   }).catch((error: unknown) => undoCreatedLogin(login, error));
   const delivered = await deliverInvitation(member, token, access.tenant.name, inviterName(access));
   return { status: 201, body: memberView(delivered, now) };
@@ -199,8 +204,8 @@ export async function inviteMember(
   idempotency?: Idempotency,
 ): Promise<StoredResponse> {
   return once(idempotency, async () => {
-    await precheck(access, input, now.toISOString());
-    return invite(access, input, await ensureLogin(input.email), now, idempotency);
+    const gate = await precheck(access, input, now);
+    return invite(access, input, await ensureLogin(input.email), now, idempotency, gate);
   });
 }
 
@@ -223,9 +228,9 @@ export async function createMember(
   idempotency?: Idempotency,
 ): Promise<StoredResponse> {
   return once(idempotency, async () => {
-    await precheck(access, input, now.toISOString());
+    const gate = await precheck(access, input, now);
     const existing = await findLogin(input.email);
-    if (existing) return invite(access, input, existing, now, idempotency);
+    if (existing) return invite(access, input, existing, now, idempotency, gate);
     if (input.password === undefined) {
       throw new DomainError('validation-failed', 'An initial password is required for a new login.', {
         errors: [{ path: 'body.password', message: 'Required' }],
@@ -233,7 +238,7 @@ export async function createMember(
     }
     const login = await ensureLogin(input.email);
     // Created by someone else between the look-up and now: theirs, so an invitation.
-    if (!login.created) return invite(access, input, login, now, idempotency);
+    if (!login.created) return invite(access, input, login, now, idempotency, gate);
     const at = now.toISOString();
     const member: MemberRecord = { ...newMember(access, input, login.id, at), status: 'active', invitedAt: null };
     const temporary = input.temporaryPassword ?? true;
@@ -251,7 +256,11 @@ export async function createMember(
       identity: {
         init: { email: input.email, managedBy: access.tenant.id, hasPassword: true, mustChangePassword: temporary },
       },
-      extra: [...joinTeams(member), ...(idempotency ? [recordResponse(idempotency, response, now)] : [])],
+      extra: [
+        ...joinTeams(member),
+        ...(idempotency ? [recordResponse(idempotency, response, now)] : []),
+        ...sendGateItems(gate, now),
+      ],
     }).catch((error: unknown) => undoCreatedLogin(login, error));
     try {
       await sendWelcome({

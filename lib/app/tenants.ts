@@ -11,10 +11,16 @@ import { type MemberRecord, memberView, type TenantRecord, tenantView } from '..
 import { type Plan, seatLimitFor } from '../domain/seats.ts';
 import { expiryFrom, issueInvitationToken } from '../domain/tokens.ts';
 import type { Actor } from '../store/audit.ts';
-import { retireIdentity } from '../store/identities.ts';
+import { getIdentity, retireIdentity } from '../store/identities.ts';
 import { normaliseEmail } from '../store/keys.ts';
 import { loadMemberWithIdentity, writeMemberChange } from '../store/members.ts';
-import { createTenantWithOwner, requireTenant, saveTenant, writeOwnerReplacement } from '../store/tenants.ts';
+import {
+  createTenantWithOwner,
+  getTenant,
+  requireTenant,
+  saveTenant,
+  writeOwnerReplacement,
+} from '../store/tenants.ts';
 import { actorOf } from './access.ts';
 import { deliverInvitation } from './delivery.ts';
 import type { TenantAccess } from './tenant-access.ts';
@@ -32,6 +38,8 @@ export async function provisionTenant(input: ProvisionTenant, actor: Actor, now:
   const at = now.toISOString();
   const id = input.id ?? ulid(now.getTime()).toLowerCase();
   const seatLimit = seatLimitFor(input.plan, input.seatLimit ?? null);
+  // A refusal writes nothing, in Cognito either: a taken id is refused before any login is made.
+  if (input.id !== undefined && (await getTenant(id))) throw tenantIdTaken(id);
   const identity = await ensureLogin(input.owner.email);
   const { token, hash } = issueInvitationToken(id, identity.id);
   const expiresAt = expiryFrom(now, config().invitationTtlSeconds);
@@ -71,16 +79,31 @@ export async function provisionTenant(input: ProvisionTenant, actor: Actor, now:
     updatedAt: at,
     version: 1,
   };
-  await createTenantWithOwner({
-    tenant,
-    owner,
-    actor,
-    ownerLogin: identity.created
-      ? { email: owner.email, managedBy: id, hasPassword: false }
-      : { email: owner.email, managedBy: null, hasPassword: true },
-  });
+  try {
+    await createTenantWithOwner({
+      tenant,
+      owner,
+      actor,
+      ownerLogin: identity.created
+        ? { email: owner.email, managedBy: id, hasPassword: false }
+        : { email: owner.email, managedBy: null, hasPassword: true },
+    });
+  } catch (error) {
+    // Refused after all (the id taken meanwhile): a login made just now for this tenant goes with it.
+    if (identity.created) await dropUnusedLogin(identity.id);
+    throw error;
+  }
   const delivered = await deliverInvitation(owner, token, tenant.name, `${tenant.name} on Roster`);
   return { ...tenantView(tenant), owner: memberView(delivered, now) };
+}
+
+const tenantIdTaken = (id: string) => new DomainError('conflict', `A tenant with id ${id} already exists.`);
+
+/** Deletes a login Roster just made, unless a membership elsewhere already took it up meanwhile. */
+async function dropUnusedLogin(id: string): Promise<void> {
+  const recorded = await getIdentity(id);
+  if (recorded && recorded.membershipCount > 0) return;
+  await deleteLogin(id).catch(() => undefined);
 }
 
 export interface TenantChanges {
@@ -220,7 +243,7 @@ export async function reinviteOwner(tenantId: string, input: OwnerInvitationInpu
   try {
     await writeOwnerReplacement({ tenant, previous: owner, next, nextLogin, actor, at });
   } catch (error) {
-    if (login.created) await deleteLogin(login.id).catch(() => undefined);
+    if (login.created) await dropUnusedLogin(login.id);
     throw error;
   }
   // The replaced address's login goes when it has no membership left (DESIGN §2a rule 6).

@@ -113,7 +113,14 @@ export async function removeEndedGrants(member: MemberRecord, now: Date): Promis
  */
 export async function suspendInactive(tenant: TenantRecord, member: MemberRecord, now: Date, days: number) {
   const at = now.toISOString();
-  const next: MemberRecord = { ...member, status: 'suspended', updatedAt: at, version: member.version + 1 };
+  // Like any suspension, it ends the person's sessions in this tenant only (DESIGN §2a rule 11).
+  const next: MemberRecord = {
+    ...member,
+    status: 'suspended',
+    sessionsValidAfter: now.getTime(),
+    updatedAt: at,
+    version: member.version + 1,
+  };
   try {
     return await writeExpiry({
       current: member,

@@ -8,6 +8,8 @@ import type { TokenTimes } from '../domain/identity.ts';
 
 export interface TokenClaims extends TokenTimes {
   sub?: string;
+  /** `exp`, epoch seconds. */
+  expiresAt?: number;
 }
 
 /** The payload of a JWT without checking it: only for tokens Cognito just handed to Roster itself. */
@@ -27,11 +29,13 @@ const seconds = (value: unknown) => {
   return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
 };
 
-/** `sub`, `auth_time` and `iat` from claims (numbers, or API Gateway's strings). */
+/** `sub`, `auth_time`, `iat`, `jti` and `exp` from claims (numbers, or API Gateway's strings). */
 export function tokenClaims(claims: Record<string, unknown> | undefined): TokenClaims {
   return {
     sub: typeof claims?.sub === 'string' ? claims.sub : undefined,
     authTime: seconds(claims?.auth_time),
     issuedAt: seconds(claims?.iat),
+    ...(typeof claims?.jti === 'string' ? { tokenId: claims.jti } : {}),
+    ...(seconds(claims?.exp) === undefined ? {} : { expiresAt: seconds(claims?.exp) }),
   };
 }

@@ -5,7 +5,19 @@
  */
 import { SendEmailCommand } from '@aws-sdk/client-ses';
 import { config } from '../config.ts';
+import { containsLink } from '../domain/identity.ts';
 import { ses } from './ses-client.ts';
+
+/**
+ * The inviter as mail may name them: their own name, when they have one that
+ * carries no link (DESIGN §2a rule 5). Never their address — an empty name
+ * does not fall back to an email-shaped text — and never a name stored before
+ * the filter that it would refuse now: the mail then names nobody.
+ */
+export function shownInviter(name: string | undefined | null): string | undefined {
+  const trimmed = name?.trim();
+  return trimmed && !containsLink(trimmed) ? trimmed : undefined;
+}
 
 export interface InvitationMail {
   to: string;
@@ -21,9 +33,11 @@ export const escapeHtml = (s: string) =>
 
 export function invitationMessage(mail: InvitationMail) {
   const expires = new Date(mail.expiresAt).toUTCString();
-  const subject = `${mail.inviterName} invited you to ${mail.tenantName}`;
+  const inviter = shownInviter(mail.inviterName);
+  const subject = inviter ? `${inviter} invited you to ${mail.tenantName}` : `You are invited to ${mail.tenantName}`;
+  const invited = inviter ? `${inviter} invited you` : 'You are invited';
   const text = [
-    `${mail.inviterName} invited you to join ${mail.tenantName} as ${mail.role}.`,
+    `${invited} to join ${mail.tenantName} as ${mail.role}.`,
     '',
     `Accept the invitation: ${mail.link}`,
     '',
@@ -31,7 +45,7 @@ export function invitationMessage(mail: InvitationMail) {
     'If you did not expect this invitation, ignore this email.',
   ].join('\n');
   const html = `<!doctype html><html><body style="font-family:sans-serif">
-<p>${escapeHtml(mail.inviterName)} invited you to join <strong>${escapeHtml(mail.tenantName)}</strong> as ${escapeHtml(mail.role)}.</p>
+<p>${escapeHtml(invited)} to join <strong>${escapeHtml(mail.tenantName)}</strong> as ${escapeHtml(mail.role)}.</p>
 <p><a href="${escapeHtml(mail.link)}" target="_blank" rel="noopener">Accept the invitation</a></p>
 <p>The link works once and expires on ${escapeHtml(expires)}.</p>
 <p style="color:#666">If you did not expect this invitation, ignore this email.</p>
@@ -63,22 +77,25 @@ export interface WelcomeMail {
 export function welcomeMessage(mail: WelcomeMail) {
   const signIn = `${config().appUrl}/sign-in?email=${encodeURIComponent(mail.to)}`;
   const subject = `Your ${mail.tenantName} account is ready`;
+  const inviter = shownInviter(mail.inviterName);
+  const given = inviter ? `the password ${inviter} gave you` : 'the password you were given';
   const how = mail.existingLogin
     ? 'Sign in with the email and password you already use.'
     : mail.temporaryPassword
-      ? `Sign in with this email and the password ${mail.inviterName} gave you; you will choose your own at first sign-in.`
-      : `Sign in with this email and the password ${mail.inviterName} gave you.`;
+      ? `Sign in with this email and ${given}; you will choose your own at first sign-in.`
+      : `Sign in with this email and ${given}.`;
+  const added = inviter ? `${inviter} added you` : 'You were added';
   const text = [
     `Hello ${mail.name},`,
     '',
-    `${mail.inviterName} added you to ${mail.tenantName} as ${mail.role}.`,
+    `${added} to ${mail.tenantName} as ${mail.role}.`,
     how,
     '',
     `Sign in: ${signIn}`,
   ].join('\n');
   const html = `<!doctype html><html><body style="font-family:sans-serif">
 <p>Hello ${escapeHtml(mail.name)},</p>
-<p>${escapeHtml(mail.inviterName)} added you to <strong>${escapeHtml(mail.tenantName)}</strong> as ${escapeHtml(mail.role)}.</p>
+<p>${escapeHtml(added)} to <strong>${escapeHtml(mail.tenantName)}</strong> as ${escapeHtml(mail.role)}.</p>
 <p>${escapeHtml(how)}</p>
 <p><a href="${escapeHtml(signIn)}" target="_blank" rel="noopener">Sign in</a></p>
 </body></html>`;

@@ -4,6 +4,8 @@
  * Every use case that acts on a member or a credential asks these; none of
  * them re-derives a rule.
  */
+import LinkifyIt from 'linkify-it';
+import tldList from 'tlds';
 import { DomainError, forbidden } from './errors.ts';
 import type { MemberStatus } from './lifecycle.ts';
 import type { Permission, Role } from './permissions.ts';
@@ -26,6 +28,11 @@ export interface IdentityState {
   mustChangePassword: boolean;
   /** Epoch milliseconds: tokens authenticated earlier are refused (0 = none refused). */
   tokensValidAfter: number;
+  /**
+   * Epoch milliseconds: the latest stamp any one tenant put on its own membership (rule 11). It refuses
+   * nothing login-wide; a sign-in waits it out, so a new session is never born stale in that tenant.
+   */
+  tenantStampedAt: number;
   /** Moves with every change of the item (0 = not recorded yet). */
   version: number;
 }
@@ -40,6 +47,7 @@ export function unknownIdentity(id: string): IdentityState {
     hasPassword: true,
     mustChangePassword: false,
     tokensValidAfter: 0,
+    tenantStampedAt: 0,
     version: 0,
   };
 }
@@ -92,22 +100,87 @@ export function assertDominates(actor: Principal, target: Principal, action: Mem
   }
 }
 
-/** The moments a token carries (JWT `auth_time`, else `iat`), in epoch seconds. */
+/** The moments a token carries (JWT `auth_time`, else `iat`), in epoch seconds, and its `jti`. */
 export interface TokenTimes {
   authTime?: number;
   issuedAt?: number;
+  /** The token's own id (`jti`): what a tenant refuses when a refresh restarted `auth_time` (below). */
+  tokenId?: string;
 }
 
-/** Rule 4: a token authenticated before the identity's last credential change is stale. */
-export function sessionStale(identity: Pick<IdentityState, 'tokensValidAfter'>, token: TokenTimes): boolean {
-  if (identity.tokensValidAfter <= 0) return false;
+/** A token whose session began before `validAfter` (epoch ms; 0 = none refused) is stale. */
+export function startedBefore(validAfter: number, token: TokenTimes): boolean {
+  if (validAfter <= 0) return false;
   const seconds = token.authTime ?? token.issuedAt;
   if (seconds === undefined) return true;
-  return seconds * 1000 < identity.tokensValidAfter;
+  return seconds * 1000 < validAfter;
+}
+
+/** Rule 4: a token authenticated before the identity's last credential change is stale (every tenant). */
+export function sessionStale(identity: Pick<IdentityState, 'tokensValidAfter'>, token: TokenTimes): boolean {
+  return startedBefore(identity.tokensValidAfter, token);
+}
+
+/** The instant a new sign-in must be after, so that no stamp (the login's or any tenant's) refuses it. */
+export const freshAfter = (identity: Pick<IdentityState, 'tokensValidAfter' | 'tenantStampedAt'>): number =>
+  Math.max(identity.tokensValidAfter, identity.tenantStampedAt);
+
+/**
+ * Rule 11: what one tenant records about the sessions of one membership (on
+ * the member item, read in the authorisation round trip). Deactivation,
+ * suspension and deletion stamp `sessionsValidAfter`; `refusedTokens` holds
+ * the ids (`<exp>:<jti>`) of tokens a refresh issued to a session the tenant
+ * had ended, when the refresh restarted `auth_time` (cognito-local does;
+ * Cognito keeps the original, so the stamp alone refuses them there).
+ */
+export interface MembershipSessions {
+  /** Epoch ms: this tenant refuses tokens of sessions that began earlier (absent = none). */
+  sessionsValidAfter?: number;
+  /** `<exp seconds>:<jti>` of refreshed tokens this tenant refuses. */
+  refusedTokens?: Iterable<string>;
+}
+
+/** Rule 11: the token belongs to a session this tenant ended (other tenants are not asked). */
+export function membershipSessionStale(member: MembershipSessions, token: TokenTimes): boolean {
+  if (startedBefore(member.sessionsValidAfter ?? 0, token)) return true;
+  if (!token.tokenId || !member.refusedTokens) return false;
+  for (const entry of member.refusedTokens) if (entry.slice(entry.indexOf(':') + 1) === token.tokenId) return true;
+  return false;
+}
+
+/**
+ * Rule 11 and refresh: a session that began at `sessionStart` got `issued`
+ * tokens. A tenant that ended the session (its stamp is after the start)
+ * but whose stamp the new tokens pass (their `auth_time` restarted) must
+ * refuse them by id; the answer is the entries to record (none in AWS, where
+ * `auth_time` is kept across refreshes). The refresh itself is never
+ * refused here: other tenants keep the session.
+ */
+export function tokensToRefuse(
+  member: MembershipSessions,
+  sessionStart: TokenTimes,
+  issued: readonly (TokenTimes & { expiresAt?: number })[],
+): string[] {
+  if (!startedBefore(member.sessionsValidAfter ?? 0, sessionStart)) return [];
+  return issued
+    .filter((t) => t.tokenId !== undefined && !membershipSessionStale(member, t))
+    .map((t) => `${t.expiresAt ?? 0}:${t.tokenId}`);
+}
+
+/** Refused-token entries whose token has expired by `now` (epoch ms): nothing presents them any more. */
+export function expiredRefusals(entries: Iterable<string> | undefined, now: number): string[] {
+  return [...(entries ?? [])].filter((e) => Number(e.slice(0, e.indexOf(':'))) * 1000 < now);
 }
 
 export const sessionRevoked = () =>
   new DomainError('session-revoked', 'This session ended (a password, email or sign-out changed it); sign in again.');
+
+/** Rule 11: this tenant ended the session (only here: the person's other tenants are unaffected). */
+export const tenantSessionRevoked = () =>
+  new DomainError(
+    'session-revoked',
+    'This tenant ended this session (the membership was suspended, deactivated or removed); sign in again to use it.',
+  );
 
 /**
  * Rule 3: what accepting an invitation takes. A login with a password needs
@@ -156,11 +229,87 @@ export function tooManySends(retryAfterSeconds: number): DomainError {
   );
 }
 
-/** Rule 5: names that go into mail carry no link (a scheme, `www.`, or anything shaped like a domain). */
-const LINK_LIKE = /(:\/\/|\bwww\.|[a-z0-9-]\.(?:[a-z]{2,24})(?:[/:?#]|\b))/i;
+/**
+ * Issue 17 (mail-bomb): sends from one tenant to one address — invitations,
+ * resends, welcome mails — are spaced like one invitation's resends, across
+ * revokes and re-invites: the record is per (tenant, address), not per
+ * member, and lives `windowSeconds` after its last send.
+ */
+export interface AddressSends {
+  sendCount: number;
+  lastSentAt: string;
+}
+
+/** Seconds to wait before this tenant may mail this address again (0 = send). */
+export function addressSendWait(
+  record: AddressSends | undefined,
+  now: Date,
+  intervalSeconds: number,
+  windowSeconds: number,
+): number {
+  if (!record || Date.parse(record.lastSentAt) + windowSeconds * 1000 <= now.getTime()) return 0;
+  return resendWait(record, now, intervalSeconds);
+}
+
+/** The record after one more send now (a lapsed window starts again at one). */
+export function nextAddressSends(record: AddressSends | undefined, now: Date, windowSeconds: number): AddressSends {
+  const open = record !== undefined && Date.parse(record.lastSentAt) + windowSeconds * 1000 > now.getTime();
+  return { sendCount: open ? record.sendCount + 1 : 1, lastSentAt: now.toISOString() };
+}
+
+export function tooManySendsToAddress(retryAfterSeconds: number): DomainError {
+  return new DomainError(
+    'too-many-requests',
+    `This tenant mailed this address moments ago (revoking and inviting again does not reset it); wait ${retryAfterSeconds} s.`,
+    { retryAfter: retryAfterSeconds },
+  );
+}
+
+/** The UTC day a send counts against (the tenant's daily invitation budget). */
+export const budgetDay = (now: Date): string => now.toISOString().slice(0, 10);
+
+/** Seconds until the next UTC day, when the daily budget starts again. */
+export function untilNextDay(now: Date): number {
+  const next = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
+  return Math.max(1, Math.ceil((next - now.getTime()) / 1000));
+}
+
+export function dailyBudgetSpent(limit: number, now: Date): DomainError {
+  const retryAfter = untilNextDay(now);
+  return new DomainError(
+    'too-many-requests',
+    `This tenant has sent its ${limit} invitation emails for today (UTC); more can be sent in ${retryAfter} s, or on a larger plan.`,
+    { retryAfter },
+  );
+}
+
+/**
+ * Rule 5: names that go into mail carry no link. A maintained detector
+ * (`linkify-it`: schemes, `www.`, bare domains, addresses, IPs) with the
+ * full IANA TLD list (`tlds`, internationalised ones included: `.рф`,
+ * `.みんな`), run over the text as a mail client would show it: NFKC
+ * (full-width letters and dots), every dot-like mark as a dot (`。`, `｡`,
+ * `﹒`), and invisible characters removed (`bank\u200b.com`).
+ */
+const linkify = new LinkifyIt({}, { fuzzyLink: true, fuzzyEmail: true, fuzzyIP: true }).tlds(tldList, false);
+
+/** Marks a reader takes for a dot (NFKC already maps `．`, `﹒` and `․` to `.`). */
+const DOT_LIKE = /[\u3002\uff61\u2024\u2025\u2026\u00b7\u0701\u0702\u2e3c\ufe12]/g;
+/** Characters nobody sees: zero-widths, joiners, the soft hyphen, bidi controls, variation selectors. */
+const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\p{Cf}]/gu;
+/** Any scheme followed by `//` (`javascript://`), `www.`, or an address-shaped text, whatever its TLD. */
+const LINK_SHAPED = /[a-z][a-z0-9+.-]*:\/\/|\bwww\.|[^\s@]+@[^\s@]+\.[^\s@.]{2,}/i;
+
+/** The text as a reader sees it, for link detection. */
+export function asDisplayed(text: string): string {
+  return text.normalize('NFKC').replace(INVISIBLE, '').replace(DOT_LIKE, '.');
+}
 
 export function containsLink(text: string): boolean {
-  return LINK_LIKE.test(text);
+  const shown = asDisplayed(text);
+  // Every link, address or IP has a dot, a colon or an @ once displayed: without one, no detector is needed.
+  if (!/[.:@]/.test(shown)) return false;
+  return LINK_SHAPED.test(shown) || linkify.test(shown);
 }
 
 /** The user pool's password policy (DESIGN: 12+ characters, upper, lower, digit), as field messages. */

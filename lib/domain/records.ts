@@ -41,6 +41,9 @@ export interface InvitationState {
   lastSentAt: string;
   /** Set when the last invitation email could not be handed to SES. */
   deliveryFailedAt?: string;
+  /** One accept holds the link (lib/store/members.ts claimInvitation) until this instant; others wait or lose. */
+  acceptingUntil?: string;
+  acceptingId?: string;
 }
 
 export interface MemberRecord {
@@ -68,6 +71,10 @@ export interface MemberRecord {
   invitation?: InvitationState;
   /** When an admin last made the member active again (auto-suspension gives them a full period). */
   reactivatedAt?: string;
+  /** DESIGN §2a rule 11 (epoch ms): this tenant refuses sessions that began earlier (suspend, deactivate). */
+  sessionsValidAfter?: number;
+  /** Rule 11: `<exp>:<jti>` of refreshed tokens of a session this tenant ended (lib/domain/identity.ts). */
+  refusedTokens?: Set<string>;
   createdAt: string;
   updatedAt: string;
   version: number;

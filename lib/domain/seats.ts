@@ -7,6 +7,19 @@ export const PLANS = { trial: 1, starter: 3, growth: 5, scale: 10, enterprise: n
 export type Plan = keyof typeof PLANS;
 export const PLAN_NAMES = Object.keys(PLANS) as Plan[];
 
+/**
+ * Invitation and welcome emails one tenant may send per UTC day, by plan
+ * (issue 17: a mail-bomb budget; `INVITATION_DAILY_BUDGETS` overrides, e.g.
+ * `trial=5,enterprise=20000`).
+ */
+export const DAILY_INVITATIONS: Readonly<Record<Plan, number>> = {
+  trial: 20,
+  starter: 50,
+  growth: 100,
+  scale: 300,
+  enterprise: 10_000,
+};
+
 export interface Seats {
   used: number;
   limit: number | null;

@@ -85,7 +85,7 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   },
   acceptInvitation: {
     ok: { status: 200, description: 'The membership is active', schema: view.Acceptance },
-    problems: ['invitation-invalid', 'login-required', 'unauthenticated'],
+    problems: ['invitation-invalid', 'login-required', 'unauthenticated', 'conflict'],
     requestExample: { token: '…from the email link…', name: 'Ann Agent', password: 'Correct-horse-42' },
   },
   login: {
@@ -132,7 +132,7 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   transferOwnership: { ok: tenant, problems: ['conflict'], requestExample: { memberId: '01JNQ7X4M2A8B6C9D0E1F2G3H4' } },
   inviteMember: {
     ok: { status: 201, description: 'Invited (holds a seat)', schema: view.MemberView },
-    problems: ['email-taken', 'seat-limit-reached', 'conflict'],
+    problems: ['email-taken', 'seat-limit-reached', 'conflict', 'too-many-requests'],
     idempotencyKey: true,
     requestExample: invite,
   },
@@ -143,7 +143,7 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
         'Created and active — or, for an address that already has a login, invited (that login is never touched)',
       schema: view.MemberView,
     },
-    problems: ['email-taken', 'seat-limit-reached', 'identity-shared', 'conflict'],
+    problems: ['email-taken', 'seat-limit-reached', 'identity-shared', 'conflict', 'too-many-requests'],
     idempotencyKey: true,
     requestExample: { ...invite, password: 'Correct-horse-42' },
   },

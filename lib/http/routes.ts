@@ -204,7 +204,8 @@ const ROWS = [
     entry: 'functions/auth/refresh.ts',
     auth: 'public',
     summary: 'Exchange a refresh token for new tokens',
-    uses: { table: 'read', authFlows: true },
+    // readWrite: a tenant that ended the session records the refreshed tokens as refused (DESIGN §2a rule 11).
+    uses: { table: 'readWrite', authFlows: true },
   },
   {
     id: 'newPassword',

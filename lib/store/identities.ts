@@ -24,6 +24,7 @@ export function identityFromItem(item: Record<string, unknown>): IdentityState {
     hasPassword: item.hasPassword !== false,
     mustChangePassword: item.mustChangePassword === true,
     tokensValidAfter: Number(item.tokensValidAfter ?? 0),
+    tenantStampedAt: Number(item.tenantStampedAt ?? 0),
     version: Number(item.version ?? 0),
   };
 }
@@ -50,6 +51,8 @@ export interface IdentityPatch {
   accepted?: { add?: string; remove?: string };
   /** Credential change: tokens authenticated before this instant (epoch ms) are refused. */
   revokeSessionsAt?: number;
+  /** A tenant stamped its own membership (DESIGN §2a rule 11): refuses nothing here; sign-ins wait it out. */
+  tenantStampAt?: number;
   email?: string;
   hasPassword?: boolean;
   mustChangePassword?: boolean;
@@ -85,6 +88,7 @@ const isEmpty = (p: IdentityPatch) =>
   !p.memberships &&
   !p.accepted &&
   p.revokeSessionsAt === undefined &&
+  p.tenantStampAt === undefined &&
   p.email === undefined &&
   p.hasPassword === undefined &&
   p.mustChangePassword === undefined &&
@@ -117,6 +121,7 @@ export function identityUpdate(id: string, patch: IdentityPatch): TxItem | undef
   if (patch.hasPassword !== undefined) set('hasPassword', patch.hasPassword);
   if (patch.mustChangePassword !== undefined) set('mustChangePassword', patch.mustChangePassword);
   if (patch.revokeSessionsAt !== undefined) set('tokensValidAfter', patch.revokeSessionsAt);
+  if (patch.tenantStampAt !== undefined) set('tenantStampedAt', patch.tenantStampAt);
   if (patch.retiredAt !== undefined) set('retiredAt', patch.retiredAt);
   if (patch.memberships) {
     names['#count'] = 'membershipCount';

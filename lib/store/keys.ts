@@ -128,6 +128,13 @@ export const keys = {
   /** sk of a tenant's pending auto-suspension digest (the suspended members its admins have not been mailed about). */
   suspensionDigest: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'DIGEST#suspensions' }),
   releaseTicket: (tenantId: string, memberId: string) => ({ pk: `TENANT#${tenantId}`, sk: `RELEASE#${memberId}` }),
+  /** Issue 17: this tenant's sends to one address (outlives the member; expires by TTL). */
+  addressSends: (tenantId: string, email: string) => ({
+    pk: `TENANT#${tenantId}`,
+    sk: `SENDS#${normaliseEmail(email)}`,
+  }),
+  /** Issue 17: this tenant's invitation emails of one UTC day (expires by TTL). */
+  sendBudget: (tenantId: string, day: string) => ({ pk: `TENANT#${tenantId}`, sk: `SEND_BUDGET#${day}` }),
   releaseList: (tenantId: string, memberId: string, at: string) => ({
     gsi2pk: 'RELEASES',
     gsi2sk: `${at}#${tenantId}#${memberId}`,

@@ -162,6 +162,92 @@ export async function markDeliveryFailed(member: MemberRecord, tokenHash: string
     });
 }
 
+/**
+ * DESIGN §2a rule 11: the member's tenant refuses these tokens (`<exp>:<jti>`,
+ * a refresh of a session it ended). Not a member change (no version, no
+ * audit): the tenant's decision was audited when it ended the session.
+ * Entries of expired tokens are dropped first.
+ */
+export async function refuseTokens(member: MemberRecord, entries: string[], expired: string[]): Promise<void> {
+  const send = async (expression: string, values: Set<string>) => {
+    try {
+      await dynamo().send(
+        new UpdateCommand({
+          TableName: config().tableName,
+          Key: keys.member(member.tenantId, member.id),
+          UpdateExpression: `${expression} refusedTokens :entries`,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':entries': values },
+        }),
+      );
+    } catch (error) {
+      // The member was deleted meanwhile: this tenant no longer knows the person at all.
+      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+    }
+  };
+  if (expired.length > 0) await send('DELETE', new Set(expired));
+  await send('ADD', new Set(entries));
+}
+
+/**
+ * Claims an invitation for one accept before anything touches the login
+ * (issue 17: concurrent accepts each set a password, and the losers' rollback
+ * scrambled the winner's). The claim holds while the link is the one read
+ * (same version and token) and no other live claim exists; a claim left by
+ * a request that died lapses at `until`. The version does not move: the
+ * activation is still checked against the member as read.
+ */
+export async function claimInvitation(
+  member: MemberRecord,
+  claim: { id: string; until: string },
+  now: Date,
+): Promise<'claimed' | 'busy' | 'gone'> {
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: config().tableName,
+        Key: keys.member(member.tenantId, member.id),
+        UpdateExpression: 'SET invitation.acceptingId = :id, invitation.acceptingUntil = :until',
+        ConditionExpression:
+          '#version = :version AND invitation.tokenHash = :hash AND ' +
+          '(attribute_not_exists(invitation.acceptingUntil) OR invitation.acceptingUntil < :now)',
+        ExpressionAttributeNames: { '#version': 'version' },
+        ExpressionAttributeValues: {
+          ':id': claim.id,
+          ':until': claim.until,
+          ':version': member.version,
+          ':hash': member.invitation?.tokenHash,
+          ':now': now.toISOString(),
+        },
+      }),
+    );
+    return 'claimed';
+  } catch (error) {
+    if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+    const stored = await getMember(member.tenantId, member.id);
+    const same = stored?.version === member.version && stored.invitation?.tokenHash === member.invitation?.tokenHash;
+    return same ? 'busy' : 'gone';
+  }
+}
+
+/** Gives a claim up (its accept failed before activating): the same link may be used again at once. */
+export async function releaseInvitationClaim(member: MemberRecord, claimId: string): Promise<void> {
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: config().tableName,
+        Key: keys.member(member.tenantId, member.id),
+        UpdateExpression: 'REMOVE invitation.acceptingId, invitation.acceptingUntil',
+        ConditionExpression: 'invitation.acceptingId = :id',
+        ExpressionAttributeValues: { ':id': claimId },
+      }),
+    );
+  } catch (error) {
+    // Not ours any more (the member changed, or the claim lapsed and another took it): nothing to give up.
+    if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+  }
+}
+
 /** Members of one tenant by id (consistent, 100 per BatchGetItem); the ones that no longer exist are absent. */
 export async function readMembers(tenantId: string, memberIds: readonly string[]): Promise<MemberRecord[]> {
   const members: MemberRecord[] = [];
@@ -206,7 +292,15 @@ function auditable(member: MemberRecord | undefined, fields: readonly string[]) 
   return shown;
 }
 
-const AUDIT_HIDDEN = new Set<string>(['updatedAt', 'version', 'searchName', 'inactiveSince', ...KEY_ATTRIBUTES]);
+const AUDIT_HIDDEN = new Set<string>([
+  'updatedAt',
+  'version',
+  'searchName',
+  'inactiveSince',
+  'sessionsValidAfter',
+  'refusedTokens',
+  ...KEY_ATTRIBUTES,
+]);
 
 /** A new member (invited or created active): takes a seat, claims the email, audited — all or nothing. */
 export async function insertMember(input: {

@@ -354,7 +354,10 @@ async function perform(r: Run, step: Step): Promise<number[]> {
         if (res.status === 204) {
           w.members[step.tenant]?.delete(target);
           if (m.link) w.deadLinks.push({ tenant: step.tenant, person: target, link: m.link });
-          revokeAll(p);
+          // Rule 11: a deletion ends the person's sessions only when no other tenant still has them as a member.
+          if (m.status === 'active' && !w.members.some((members) => members.get(target)?.status === 'active')) {
+            revokeAll(p);
+          }
           removeOrphanLogin(w, target);
           if (p.id === null) note('delete of a last membership: login removed');
         }

@@ -124,6 +124,11 @@ describe('live authorisation and lifecycle', () => {
     expect(again.status).toBe(409);
     expect(again.body).toMatchObject({ code: 'invalid-transition', currentStatus: 'suspended' });
     expect((await api.call('POST', `${users()}/${agentId}/reactivate`, { token: t.ownerToken })).status).toBe(200);
+    // Suspension ended the person's sessions in this tenant (DESIGN §2a rule 11): back in with a new sign-in.
+    const old = await api.call('GET', users(), { token: agentToken });
+    expect(old.status).toBe(401);
+    expect(old.body.code).toBe('session-revoked');
+    agentToken = await api.login(agentEmail, PASSWORD);
     expect((await api.call('GET', users(), { token: agentToken })).status).toBe(200);
   });
 
@@ -131,12 +136,14 @@ describe('live authorisation and lifecycle', () => {
     const res = await api.call('POST', `${users()}/${agentId}/deactivate`, { token: t.ownerToken });
     expect(res.status).toBe(200);
     expect((await seats()).used).toBe(1);
-    // Deactivation ends the person's sessions (DESIGN §2a rule 4): the old token is refused outright.
+    // Deactivation ends the person's access here at once; their sessions in this tenant end for good (rule 11).
     const refused = await api.call('GET', users(), { token: agentToken });
-    expect(refused.status).toBe(401);
-    expect(refused.body.code).toBe('session-revoked');
+    expect(refused.status).toBe(403);
     expect((await api.call('POST', `${users()}/${agentId}/reactivate`, { token: t.ownerToken })).status).toBe(200);
     expect((await seats()).used).toBe(2);
+    const old = await api.call('GET', users(), { token: agentToken });
+    expect(old.status).toBe(401);
+    expect(old.body.code).toBe('session-revoked');
     agentToken = await api.login(agentEmail, PASSWORD);
     expect((await api.call('GET', users(), { token: agentToken })).status).toBe(200);
   });

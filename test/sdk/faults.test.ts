@@ -58,11 +58,14 @@ describe('SES failing during an invite', () => {
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ id: 'u-new', status: 'invited', invitationDelivery: 'failed' });
     const tx = db.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
-    expect(tx.map((i) => Object.keys(i)[0])).toEqual(['Update', 'Put', 'Put', 'Put', 'Update']);
+    // Counters, member, email claim, audit, identity — and the send records (issue 17: the address, the budget).
+    expect(tx.map((i) => Object.keys(i)[0])).toEqual(['Update', 'Put', 'Put', 'Put', 'Update', 'Put', 'Update']);
     expect(tx[0]?.Update?.UpdateExpression).toBe('ADD seatsUsed :seats, activeAdmins :admins');
     expect(tx[3]?.Put?.Item).toMatchObject({ action: 'member.invited', target: { type: 'member', id: 'u-new' } });
     // The login's identity item counts the membership in the same transaction.
     expect(tx[4]?.Update?.Key).toEqual({ pk: 'IDENTITY#u-new', sk: '#IDENTITY' });
+    expect(tx[5]?.Put?.Item).toMatchObject({ pk: 'TENANT#acme', sk: 'SENDS#new@acme.test', sendCount: 1 });
+    expect(tx[6]?.Update?.Key).toMatchObject({ pk: 'TENANT#acme', sk: expect.stringMatching(/^SEND_BUDGET#/) });
     const mark = db.commandCalls(UpdateCommand)[0]?.args[0].input;
     expect(mark?.UpdateExpression).toBe('SET invitation.deliveryFailedAt = :at');
     expect(mark?.ExpressionAttributeValues?.[':hash']).toMatch(/^[0-9a-f]{64}$/);
@@ -95,7 +98,7 @@ describe('Cognito failing mid-accept', () => {
       path: '/v1/invitations/accept',
       body: { token: `acme.u-new.${secret}`, name: 'Nia', password: 'Good1Password!!' },
     });
-    expect(res.status).toBe(503);
+    expect(res.status, JSON.stringify(res.body)).toBe(503);
     expect(res.body.code).toBe('service-unavailable');
     expect(idp.commandCalls(AdminSetUserPasswordCommand)[0]?.args[0].input).toMatchObject({
       Username: 'u-new',

@@ -108,6 +108,35 @@ describe('handler factory', () => {
     expect(fresh.status).toBe(200);
   });
 
+  it("refuses a session this tenant ended (the member's stamp, or a refused token id), from that same single read", async () => {
+    const endedAt = Date.UTC(2026, 0, 2);
+    db.on(BatchGetCommand).resolves({
+      Responses: {
+        'roster-test': [
+          tenant,
+          member({ sessionsValidAfter: endedAt, refusedTokens: new Set(['9999999999:jti-refreshed']) }),
+          identityItem(),
+        ],
+      },
+    });
+    const before = String(endedAt / 1000 - 1);
+    const stale = await invoke(getTenant, { ...tenantPath, claims: { ...asAnn.claims, auth_time: before } });
+    expect(stale.status).toBe(401);
+    expect(stale.body.code).toBe('session-revoked');
+    expect(db.calls()).toHaveLength(1);
+    const after = String(endedAt / 1000 + 5);
+    const refreshed = await invoke(getTenant, {
+      ...tenantPath,
+      claims: { ...asAnn.claims, auth_time: after, jti: 'jti-refreshed' },
+    });
+    expect(refreshed.status).toBe(401);
+    const fresh = await invoke(getTenant, {
+      ...tenantPath,
+      claims: { ...asAnn.claims, auth_time: after, jti: 'jti-new' },
+    });
+    expect(fresh.status).toBe(200);
+  });
+
   it('hides a tenant from non-members with 404', async () => {
     db.on(BatchGetCommand).resolves({ Responses: { 'roster-test': [tenant] } });
     const res = await invoke(getTenant, { ...tenantPath, ...asAnn });

@@ -3,12 +3,20 @@
  * verified by API Gateway (or the local gateway); here the caller's
  * membership, its tenant and their login are read in one consistent round
  * trip, so suspensions, role changes and revoked sessions apply on the very
- * next request.
+ * next request: the login's sessions (rule 4, the identity's stamp) and this
+ * tenant's own (rule 11, the member's stamp).
  */
 
 import type { TenantAccess } from '../../app/tenant-access.ts';
 import { DomainError, forbidden, notFound } from '../../domain/errors.ts';
-import { type IdentityState, sessionRevoked, sessionStale, type TokenTimes } from '../../domain/identity.ts';
+import {
+  type IdentityState,
+  membershipSessionStale,
+  sessionRevoked,
+  sessionStale,
+  type TokenTimes,
+  tenantSessionRevoked,
+} from '../../domain/identity.ts';
 import { hasPermission, type Permission, permissionTerms, timeLimited } from '../../domain/permissions.ts';
 import { getIdentity } from '../../store/identities.ts';
 import { loadAccess } from '../../store/members.ts';
@@ -48,6 +56,9 @@ export async function authorizeTenant(
     throw notFound('The tenant');
   }
   if (member.status !== 'active') throw forbidden(`Your membership of this tenant is ${member.status}.`);
+  // DESIGN §2a rule 11: a session this tenant ended (suspension, deactivation) stays over here after the
+  // membership is active again — only here: the person's other tenants never read this stamp.
+  if (membershipSessionStale(member, caller.token)) throw tenantSessionRevoked();
   // Timed grants are on the member item already read: one expired a moment ago confers nothing now.
   const terms = permissionTerms(
     member,

@@ -40,8 +40,15 @@ export function resolveCaller(route: RouteDef, event: APIGatewayProxyEventV2): C
   const sub = claims?.sub;
   if (typeof sub !== 'string' || sub === '') throw new DomainError('unauthenticated', 'Sign in to continue.');
   const email = typeof claims?.email === 'string' ? claims.email : undefined;
-  const { authTime, issuedAt } = tokenClaims(claims);
+  const { authTime, issuedAt, tokenId } = tokenClaims(claims);
   const bearer = event.headers?.authorization?.replace(/^Bearer\s+/i, '').trim() || undefined;
   const tokenUse = typeof claims?.token_use === 'string' ? claims.token_use : undefined;
-  return { kind: 'user', id: sub, email, token: { authTime, issuedAt }, bearer, tokenUse };
+  return {
+    kind: 'user',
+    id: sub,
+    email,
+    token: { authTime, issuedAt, ...(tokenId ? { tokenId } : {}) },
+    bearer,
+    tokenUse,
+  };
 }

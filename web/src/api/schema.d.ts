@@ -3466,6 +3466,20 @@ export interface operations {
                     });
                 };
             };
+            /** @description `conflict` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "conflict";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
             /** @description `invitation-invalid` */
             410: {
                 headers: {
@@ -5425,6 +5439,20 @@ export interface operations {
                     });
                 };
             };
+            /** @description `too-many-requests` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "too-many-requests";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
             /** @description `internal-error`; API Gateway: the function failed */
             500: {
                 headers: {
@@ -5809,6 +5837,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
                         code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `too-many-requests` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "too-many-requests";
                     } & {
                         [key: string]: unknown;
                     });
