@@ -5475,10 +5475,11 @@ export interface operations {
                 status?: "invited" | "active" | "suspended" | "deactivated" | "expired";
                 role?: "admin" | "manager" | "agent" | "custom";
                 team?: string;
+                /** @description Words, each the start of a word of the name or the email (split at spaces and `@ . - _ +`; case-insensitive, NFKC): `agent` finds "Ann Agent". Ordered by the word matched; `sort` does not apply */
                 q?: string;
                 /** @description Only members with no sign-in for this many days (never signed in: since invited or created) */
                 inactiveDays?: number;
-                /** @description By last sign-in: `lastLoginAt` least recent first (never signed in first), `-lastLoginAt` most recent first. Default: by id, or with `inactiveDays` least recent first */
+                /** @description By last sign-in: `lastLoginAt` least recent first (never signed in first), `-lastLoginAt` most recent first. Default: by name (case-insensitive), or with `inactiveDays` least recent first */
                 sort?: "lastLoginAt" | "-lastLoginAt";
             };
             header?: never;
@@ -12082,10 +12083,11 @@ export interface operations {
                 status?: "invited" | "active" | "suspended" | "deactivated" | "expired";
                 role?: "admin" | "manager" | "agent" | "custom";
                 team?: string;
+                /** @description Words, each the start of a word of the name or the email (split at spaces and `@ . - _ +`; case-insensitive, NFKC): `agent` finds "Ann Agent". Ordered by the word matched; `sort` does not apply */
                 q?: string;
                 /** @description Only members with no sign-in for this many days (never signed in: since invited or created) */
                 inactiveDays?: number;
-                /** @description By last sign-in: `lastLoginAt` least recent first (never signed in first), `-lastLoginAt` most recent first. Default: by id, or with `inactiveDays` least recent first */
+                /** @description By last sign-in: `lastLoginAt` least recent first (never signed in first), `-lastLoginAt` most recent first. Default: by name (case-insensitive), or with `inactiveDays` least recent first */
                 sort?: "lastLoginAt" | "-lastLoginAt";
             };
             header?: never;
