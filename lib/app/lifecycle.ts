@@ -183,7 +183,7 @@ export async function resendInvitation(access: TenantAccess, memberId: string, n
     version: current.version + 1,
   };
   await writeMemberChange({ current, next, actor: actorOf(access), action: step.audit, at });
-  return deliverInvitation(next, token, access.tenant.name, inviterName(access));
+  return deliverInvitation(next, token, access.tenant.name, inviterName(access), access.tenant.ownerId === next.id);
 }
 
 /**

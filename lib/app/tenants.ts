@@ -79,7 +79,7 @@ export async function provisionTenant(input: ProvisionTenant, actor: Actor, now:
       ? { email: owner.email, managedBy: id, hasPassword: false }
       : { email: owner.email, managedBy: null, hasPassword: true },
   });
-  const delivered = await deliverInvitation(owner, token, tenant.name, `${tenant.name} on Roster`);
+  const delivered = await deliverInvitation(owner, token, tenant.name, `${tenant.name} on Roster`, true);
   return { ...tenantView(tenant), owner: memberView(delivered, now) };
 }
 
@@ -185,7 +185,7 @@ export async function reinviteOwner(tenantId: string, input: OwnerInvitationInpu
       version: owner.version + 1,
     };
     await writeMemberChange({ current: owner, next, actor, action: 'invitation.resent', at });
-    return memberView(await deliverInvitation(next, token, tenant.name, sender), now);
+    return memberView(await deliverInvitation(next, token, tenant.name, sender, true), now);
   }
   if (!input.email || !input.name) {
     throw new DomainError('validation-failed', 'A new owner needs an email and a name.', {
@@ -227,5 +227,5 @@ export async function reinviteOwner(tenantId: string, input: OwnerInvitationInpu
   if (owner && identity.version > 0 && identity.membershipCount <= 1 && (await retireIdentity(owner.id, at))) {
     await deleteLogin(owner.id);
   }
-  return memberView(await deliverInvitation(next, issued.token, tenant.name, sender), now);
+  return memberView(await deliverInvitation(next, issued.token, tenant.name, sender, true), now);
 }

@@ -155,6 +155,31 @@ describe('Edit dialog with a timed grant', () => {
 });
 
 describe('ConfirmDialog', () => {
+  it('sends once on a double click, and allows a retry once the request failed (issue 18 item 13)', async () => {
+    const onConfirm = vi.fn();
+    const props = { title: 'Delete ann@acme.test?', confirmLabel: 'Delete permanently', onConfirm, onClose: vi.fn() };
+    const { rerender } = render(
+      <ConfirmDialog {...props} pending={false}>
+        <p>Gone for good.</p>
+      </ConfirmDialog>,
+    );
+    await userEvent.dblClick(screen.getByRole('button', { name: 'Delete permanently' }));
+    expect(onConfirm).toHaveBeenCalledTimes(1);
+    expect((screen.getByRole('button', { name: 'Delete permanently…' }) as HTMLButtonElement).disabled).toBe(true);
+    rerender(
+      <ConfirmDialog {...props} pending={true}>
+        <p>Gone for good.</p>
+      </ConfirmDialog>,
+    );
+    rerender(
+      <ConfirmDialog {...props} pending={false} error="Roster could not be reached.">
+        <p>Gone for good.</p>
+      </ConfirmDialog>,
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Delete permanently' }));
+    expect(onConfirm).toHaveBeenCalledTimes(2);
+  });
+
   it('is an alertdialog that says what happens, confirms with the action’s name, and shows a refusal', async () => {
     const onConfirm = vi.fn();
     const onClose = vi.fn();

@@ -3,7 +3,7 @@
  * trapping, Escape, the inert page behind and role="dialog" aria-modal; the
  * heading names it. Mount it to open it; `onClose` runs on Escape or Cancel.
  */
-import { type ReactNode, useEffect, useId, useRef } from 'react';
+import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
 
 export function Dialog({
   title,
@@ -63,6 +63,20 @@ export function ConfirmDialog({
   pending?: boolean;
   error?: string;
 }) {
+  // A double click fires twice before `pending` re-renders: the second is dropped here, until the
+  // request ends (pending back to false) — a failure may then be retried.
+  const sent = useRef(false);
+  const sawPending = useRef(false);
+  const [confirming, setConfirming] = useState(false);
+  useEffect(() => {
+    if (pending) sawPending.current = true;
+    else if (sawPending.current) {
+      sawPending.current = false;
+      sent.current = false;
+      setConfirming(false);
+    }
+  }, [pending]);
+  const busy = pending || confirming;
   return (
     <Dialog title={title} onClose={onClose} role="alertdialog">
       <div className="dialog-body">{children}</div>
@@ -71,8 +85,19 @@ export function ConfirmDialog({
         <button type="button" onClick={onClose}>
           Cancel
         </button>
-        <button type="button" className="danger" onClick={onConfirm} disabled={pending}>
-          {pending ? `${confirmLabel}…` : confirmLabel}
+        <button
+          type="button"
+          className="danger"
+          onClick={() => {
+            if (sent.current || pending) return;
+            sent.current = true;
+            setConfirming(true);
+            onConfirm();
+          }}
+          disabled={busy}
+          aria-disabled={busy}
+        >
+          {busy ? `${confirmLabel}…` : confirmLabel}
         </button>
       </div>
     </Dialog>

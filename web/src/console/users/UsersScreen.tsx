@@ -218,7 +218,7 @@ export function UsersScreen() {
             name="q"
             type="search"
             defaultValue={filters.q}
-            placeholder="Email or name starts with…"
+            placeholder="Any word of the name or email…"
           />
           <button type="submit">Search</button>
           <SelectField
