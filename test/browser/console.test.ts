@@ -315,7 +315,10 @@ describe('the other console screens', () => {
     // Who and to whom, by name (looked up per person once the page of events is in).
     await deactivated.getByRole('cell', { name: owner.name, exact: true }).waitFor();
     await deactivated.getByRole('cell', { name: created.name, exact: true }).waitFor();
-    await page.getByLabel('Action').fill('member.invited');
+    // The Action filter is a list of the actions in words, not free text (issue 18 item 13).
+    const actions = page.getByLabel('Action');
+    expect(await actions.evaluate((el) => el.tagName)).toBe('SELECT');
+    await actions.selectOption({ label: 'Invited' });
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await page.waitForURL(/action=member\.invited/);
     await page.getByRole('row').filter({ hasText: invitee }).waitFor();
