@@ -39,3 +39,9 @@ describe('problems read as plain sentences', () => {
     expect(fieldLabel('query.inactiveDays')).toBe('Signed in');
   });
 });
+
+describe('paths stay as they are', () => {
+  it('never rewrites a URL path', () => {
+    expect(new ApiProblem(404, { detail: 'No POST /v1/tenants/t1/users' }).detail).toBe('No POST /v1/tenants/t1/users');
+  });
+});

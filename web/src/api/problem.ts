@@ -91,10 +91,9 @@ export function plainWords(detail: string, errors: readonly { path: string; mess
   }
   return text
     .replace(/\b(body|query|params)\.([A-Za-z]+)(\.\d+)?\b/g, (_m, _where, field: string) => fieldLabel(field))
-    .replace(/\bTenants\b/g, 'Organisations')
-    .replace(/\btenants\b/g, 'organisations')
-    .replace(/\bTenant\b/g, 'Organisation')
-    .replace(/\btenant\b/g, 'organisation');
+    .replace(/(?<![/\w.-])([Tt])enant(s?)\b(?![/\w-])/g, (_m, t: string, plural: string) =>
+      t === 'T' ? `Organisation${plural}` : `organisation${plural}`,
+    );
 }
 
 /** The problem a failed response carries (problem+json, a gateway message, or nothing readable). */

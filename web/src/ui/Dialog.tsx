@@ -5,6 +5,9 @@
  */
 import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
 
+/** The key marking a dialog's own history entry (same URL as the screen under it). */
+const DIALOG_KEY = 'rosterDialog';
+
 export function Dialog({
   title,
   onClose,
@@ -21,6 +24,11 @@ export function Dialog({
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
+  const closeRef = useRef(onClose);
+  closeRef.current = onClose;
+  /** Something was typed or chosen in the dialog: Back must not throw it away. */
+  const dirty = useRef(false);
+  const [keptOnBack, setKeptOnBack] = useState(false);
   useEffect(() => {
     const dialog = ref.current;
     if (dialog && !dialog.open) dialog.showModal?.();
@@ -28,18 +36,52 @@ export function Dialog({
       if (dialog?.open) dialog.close();
     };
   }, []);
+  // Back (the browser's, a phone's gesture) closes the dialog, not the screen under it: the dialog
+  // has its own history entry on the same URL. With input in it, Back keeps it open and says so;
+  // Cancel or Escape discard.
+  useEffect(() => {
+    const mark = (base: unknown) => ({ ...(base && typeof base === 'object' ? base : {}), [DIALOG_KEY]: titleId });
+    history.pushState(mark(history.state), '');
+    let closedByBack = false;
+    const onPop = () => {
+      if (dirty.current) {
+        history.pushState(mark(history.state), '');
+        setKeptOnBack(true);
+        return;
+      }
+      closedByBack = true;
+      closeRef.current();
+    };
+    window.addEventListener('popstate', onPop);
+    return () => {
+      window.removeEventListener('popstate', onPop);
+      const state = history.state as Record<string, unknown> | null;
+      if (!closedByBack && state?.[DIALOG_KEY] === titleId) history.back();
+    };
+  }, [titleId]);
   return (
     <dialog
       ref={ref}
       role={role}
       aria-labelledby={titleId}
       className={wide ? 'dialog dialog-wide' : 'dialog'}
+      onInput={() => {
+        dirty.current = true;
+      }}
+      onChange={() => {
+        dirty.current = true;
+      }}
       onCancel={(event) => {
         event.preventDefault();
         onClose();
       }}
     >
       <h2 id={titleId}>{title}</h2>
+      {keptOnBack ? (
+        <p className="hint" role="status">
+          Your input is kept. Cancel discards it.
+        </p>
+      ) : null}
       {children}
     </dialog>
   );
