@@ -3720,8 +3720,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description A refresh token from sign-in. */
-                    refreshToken: string;
+                    /** @description The refresh token. Absent: the `roster_refresh` cookie set by login (the console), read only with the header `X-Roster-Session: cookie` */
+                    refreshToken?: string;
                 };
             };
         };
@@ -4463,6 +4463,9 @@ export interface operations {
                      * @constant
                      */
                     everywhere: true;
+                } | {
+                    /** @constant */
+                    cookie: true;
                 };
             };
         };
