@@ -9,9 +9,12 @@ const Body = z.union([
   z.object({ refreshToken: z.string().min(1).max(8192) }).strict(),
   z.object({ everywhere: z.literal(true) }).strict(),
   z
-    .object({ cookie: z.literal(true) })
-    .strict()
-    .meta({ description: "Ends the session kept in this browser's `roster_refresh` cookie (the console)" }),
+    .object({
+      cookie: z
+        .literal(true)
+        .meta({ description: "Ends the session kept in this browser's `roster_refresh` cookie (the console)" }),
+    })
+    .strict(),
 ]);
 
 /**

@@ -4464,7 +4464,10 @@ export interface operations {
                      */
                     everywhere: true;
                 } | {
-                    /** @constant */
+                    /**
+                     * @description Ends the session kept in this browser's `roster_refresh` cookie (the console)
+                     * @constant
+                     */
                     cookie: true;
                 };
             };
