@@ -228,7 +228,6 @@ export async function insertMember(input: {
     ...(counters ? [counters] : []),
     put({ Item: memberItem(member), ConditionExpression: 'attribute_not_exists(pk)' }, emailTaken(member.email)),
     emailClaim(member),
-    ...wordWrites(undefined, member),
     auditPut({
       tenantId: member.tenantId,
       actor,
@@ -249,6 +248,8 @@ export async function insertMember(input: {
     }),
     ...(identity ? [identity] : []),
     ...roleHolderChange(undefined, member),
+    // The word index (lib/store/words.ts) joins with the member.
+    ...wordWrites(undefined, member),
     ...(input.extra ?? []),
   ]);
 }

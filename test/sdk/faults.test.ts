@@ -58,7 +58,9 @@ describe('SES failing during an invite', () => {
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ id: 'u-new', status: 'invited', invitationDelivery: 'failed' });
     const tx = db.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
-    expect(tx.map((i) => Object.keys(i)[0])).toEqual(['Update', 'Put', 'Put', 'Put', 'Update']);
+    // …then the word index of the new member: new, acme, test (lib/store/words.ts).
+    expect(tx.map((i) => Object.keys(i)[0])).toEqual(['Update', 'Put', 'Put', 'Put', 'Update', 'Put', 'Put', 'Put']);
+    expect(tx.slice(5).map((i) => i.Put?.Item?.sk)).toEqual(['WORD#new#u-new', 'WORD#acme#u-new', 'WORD#test#u-new']);
     expect(tx[0]?.Update?.UpdateExpression).toBe('ADD seatsUsed :seats, activeAdmins :admins');
     expect(tx[3]?.Put?.Item).toMatchObject({ action: 'member.invited', target: { type: 'member', id: 'u-new' } });
     // The login's identity item counts the membership in the same transaction.
