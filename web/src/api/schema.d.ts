@@ -206,8 +206,8 @@ export type paths = {
         get?: never;
         put?: never;
         /**
-         * Sign in with email and password
-         * @description Sign in with email and password.
+         * Sign in with email and password (also sets the session cookie `roster_refresh` on /v1/auth)
+         * @description Sign in with email and password (also sets the session cookie `roster_refresh` on /v1/auth).
          */
         post: operations["login"];
         delete?: never;
@@ -226,8 +226,8 @@ export type paths = {
         get?: never;
         put?: never;
         /**
-         * Exchange a refresh token for new tokens
-         * @description Exchange a refresh token for new tokens.
+         * Exchange a refresh token (or the session cookie, with `X-Roster-Session: cookie`) for new tokens
+         * @description Exchange a refresh token (or the session cookie, with `X-Roster-Session: cookie`) for new tokens.
          */
         post: operations["refresh"];
         delete?: never;
