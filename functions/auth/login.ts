@@ -3,10 +3,16 @@ import { signInPerson } from '../../lib/app/credentials.ts';
 import { publicRoute } from '../../lib/http/public-route.ts';
 import { ok } from '../../lib/http/reply.ts';
 import { Email } from '../../lib/http/schemas.ts';
+import { refreshCookie } from '../../lib/http/session-cookie.ts';
 
 const Body = z.object({ email: Email, password: z.string().min(1).max(256) }).strict();
 
+/** Also sets the refresh token as an HttpOnly cookie on `/v1/auth` (lib/http/session-cookie.ts). */
 export const handler = publicRoute('login', {
   body: Body,
-  run: async ({ body }) => ok(await signInPerson(body.email, body.password)),
+  run: async ({ body, headers }) => {
+    const result = await signInPerson(body.email, body.password);
+    const token = 'refreshToken' in result ? result.refreshToken : undefined;
+    return { ...ok(result), ...(token ? { cookies: [refreshCookie(token, headers)] } : {}) };
+  },
 });

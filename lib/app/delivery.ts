@@ -6,8 +6,17 @@ import { markDeliveryFailed } from '../store/members.ts';
 import { roleLabel } from './access.ts';
 import type { TenantAccess } from './tenant-access.ts';
 
-/** Hands mail to SES; a failure never undoes the change, it is recorded and shown. */
-export async function deliverInvitation(member: MemberRecord, token: string, tenantName: string, inviterName: string) {
+/**
+ * Hands mail to SES; a failure never undoes the change, it is recorded and shown.
+ * `asOwner`: the person invited is the tenant's owner — the mail says "as owner", not their role ("admin").
+ */
+export async function deliverInvitation(
+  member: MemberRecord,
+  token: string,
+  tenantName: string,
+  inviterName: string,
+  asOwner = false,
+) {
   const invitation = member.invitation;
   if (!invitation) return member;
   try {
@@ -15,7 +24,7 @@ export async function deliverInvitation(member: MemberRecord, token: string, ten
       to: member.email,
       tenantName,
       inviterName,
-      role: roleLabel(member),
+      role: asOwner ? 'owner' : roleLabel(member),
       link: invitationLink(token),
       expiresAt: invitation.expiresAt,
     });

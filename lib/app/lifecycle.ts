@@ -202,7 +202,7 @@ export async function resendInvitation(access: TenantAccess, memberId: string, n
     at,
     extra: sendGateItems(gate, now),
   });
-  return deliverInvitation(next, token, access.tenant.name, inviterName(access));
+  return deliverInvitation(next, token, access.tenant.name, inviterName(access), access.tenant.ownerId === next.id);
 }
 
 /**

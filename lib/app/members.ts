@@ -438,6 +438,14 @@ export async function updateMember(
     // In AWS the refresh tokens go too (Roster already refuses every older token).
     if (isAccepted(current.status)) await signOutEverywhere(current.id);
   }
-  if (link) return deliverInvitation(next, link.token, access.tenant.name, inviterName(access));
+  if (link) {
+    return deliverInvitation(
+      next,
+      link.token,
+      access.tenant.name,
+      inviterName(access),
+      access.tenant.ownerId === next.id,
+    );
+  }
   return next;
 }

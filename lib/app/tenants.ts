@@ -93,7 +93,7 @@ export async function provisionTenant(input: ProvisionTenant, actor: Actor, now:
     if (identity.created) await dropUnusedLogin(identity.id);
     throw error;
   }
-  const delivered = await deliverInvitation(owner, token, tenant.name, `${tenant.name} on Roster`);
+  const delivered = await deliverInvitation(owner, token, tenant.name, `${tenant.name} on Roster`, true);
   return { ...tenantView(tenant), owner: memberView(delivered, now) };
 }
 
@@ -208,7 +208,7 @@ export async function reinviteOwner(tenantId: string, input: OwnerInvitationInpu
       version: owner.version + 1,
     };
     await writeMemberChange({ current: owner, next, actor, action: 'invitation.resent', at });
-    return memberView(await deliverInvitation(next, token, tenant.name, sender), now);
+    return memberView(await deliverInvitation(next, token, tenant.name, sender, true), now);
   }
   if (!input.email || !input.name) {
     throw new DomainError('validation-failed', 'A new owner needs an email and a name.', {
@@ -250,5 +250,5 @@ export async function reinviteOwner(tenantId: string, input: OwnerInvitationInpu
   if (owner && identity.version > 0 && identity.membershipCount <= 1 && (await retireIdentity(owner.id, at))) {
     await deleteLogin(owner.id);
   }
-  return memberView(await deliverInvitation(next, issued.token, tenant.name, sender), now);
+  return memberView(await deliverInvitation(next, issued.token, tenant.name, sender, true), now);
 }

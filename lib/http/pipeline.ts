@@ -25,6 +25,8 @@ export interface RouteInput<P, Q, B, A> {
   query: Q;
   body: B;
   headers: Record<string, string>;
+  /** The request's cookies (API Gateway v2 moves `Cookie` here): `name=value` each. */
+  cookies: string[];
   caller: Caller;
   /**
    * On tenant routes (`/v1/tenants/{tenantId}…`): the caller's live membership,
@@ -101,6 +103,11 @@ function servedRow(def: RouteDef, twin: RouteDef | undefined, event: APIGatewayP
 }
 
 function toResult(reply: Reply): APIGatewayProxyStructuredResultV2 {
+  const result = bodyResult(reply);
+  return reply.cookies?.length ? { ...result, cookies: reply.cookies } : result;
+}
+
+function bodyResult(reply: Reply): APIGatewayProxyStructuredResultV2 {
   if (reply.body === undefined) return { statusCode: reply.status, headers: { ...reply.headers } };
   if (reply.contentType !== undefined) {
     const text = typeof reply.body === 'string';
@@ -143,6 +150,7 @@ export function pipeline<P extends AnySchema, Q extends AnySchema, B extends Any
       query,
       body,
       headers: event.headers,
+      cookies: raw.cookies ?? [],
       caller,
       access: access as A,
       identity,

@@ -5,6 +5,8 @@ export interface Reply {
   headers?: Record<string, string>;
   /** Set by `raw`: the body is sent as is with this media type instead of as JSON. */
   contentType?: string;
+  /** `Set-Cookie` values (API Gateway v2's `cookies`): only the auth routes' session cookie. */
+  cookies?: string[];
 }
 
 export const ok = (body: unknown, headers?: Record<string, string>): Reply => ({ status: 200, body, headers });

@@ -194,7 +194,7 @@ const ROWS = [
     path: '/v1/auth/login',
     entry: 'functions/auth/login.ts',
     auth: 'public',
-    summary: 'Sign in with email and password',
+    summary: 'Sign in with email and password (also sets the session cookie `roster_refresh` on /v1/auth)',
     uses: { table: 'read', authFlows: true },
   },
   {
@@ -203,7 +203,7 @@ const ROWS = [
     path: '/v1/auth/refresh',
     entry: 'functions/auth/refresh.ts',
     auth: 'public',
-    summary: 'Exchange a refresh token for new tokens',
+    summary: 'Exchange a refresh token (or the session cookie, with `X-Roster-Session: cookie`) for new tokens',
     // readWrite: a tenant that ended the session records the refreshed tokens as refused (DESIGN §2a rule 11).
     uses: { table: 'readWrite', authFlows: true },
   },

@@ -17,6 +17,19 @@ export const keys = {
     sk: `MEMBER#${memberId}`,
   }),
   memberPrefix: 'MEMBER#',
+  /** GSI4: a tenant's members by name (NFKC, case-folded), the users list's default order. */
+  memberByName: (tenantId: string, memberId: string, nameKey: string) => ({
+    gsi4pk: `TENANT#${tenantId}#BY_NAME`,
+    gsi4sk: `${nameKey}#${memberId}`,
+  }),
+  memberByNamePartition: (tenantId: string) => `TENANT#${tenantId}#BY_NAME`,
+  /** One word of a member's name or email (lib/domain/search.ts): the word index, in the tenant's partition. */
+  memberWord: (tenantId: string, word: string, memberId: string) => ({
+    pk: `TENANT#${tenantId}`,
+    sk: `WORD#${word}#${memberId}`,
+  }),
+  /** sk prefix of every indexed word starting with `prefix` (words hold no `#`: they are letters and digits). */
+  memberWordPrefix: (prefix: string) => `WORD#${prefix}`,
   /** GSI1: every membership of one identity. */
   identityMembership: (memberId: string, tenantId: string) => ({
     gsi1pk: `IDENTITY#${memberId}`,

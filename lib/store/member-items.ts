@@ -7,6 +7,7 @@ import { DomainError, notFound } from '../domain/errors.ts';
 import { nextExpiry } from '../domain/grants.ts';
 import { inactiveSince } from '../domain/inactivity.ts';
 import type { MemberRecord } from '../domain/records.ts';
+import { nameOrderKey } from '../domain/search.ts';
 import { seatLimitReached } from '../domain/seats.ts';
 import { claim } from './claims.ts';
 import { keys } from './keys.ts';
@@ -28,6 +29,7 @@ export function memberItem(member: MemberRecord) {
     ...keys.identityMembership(member.id, member.tenantId),
     ...expiryKeys(member),
     ...keys.memberActivity(member.tenantId, member.id, member.lastLoginAt, since),
+    ...keys.memberByName(member.tenantId, member.id, nameOrderKey(member.name)),
     entity: 'member',
     ...member,
     searchName: member.name.toLowerCase(),

@@ -13,9 +13,10 @@ import { dynamo } from '../aws/clients.ts';
 import { config } from '../config.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { IdentityState } from '../domain/identity.ts';
-import { inactivityCutoff } from '../domain/inactivity.ts';
+import { inactiveSince, inactivityCutoff } from '../domain/inactivity.ts';
 import { activeAdminDelta, holdsSeat } from '../domain/lifecycle.ts';
 import type { MemberRecord, TenantRecord } from '../domain/records.ts';
+import { queryWords } from '../domain/search.ts';
 import { type Actor, auditPut } from './audit.ts';
 import { withMemberCards } from './cards.ts';
 import { release } from './claims.ts';
@@ -25,10 +26,10 @@ import { type IdentityPatch, identityOrUnknown, identityUpdate, membershipMove, 
 import { memberFromItem, tenantFromItem } from './items.ts';
 import { keys } from './keys.ts';
 import { emailClaim, emailTaken, memberItem, tenantCounters } from './member-items.ts';
-import { sortKeyStartsWith } from './query.ts';
 import { roleHolderChange } from './roles.ts';
 import { INDEXES, KEY_ATTRIBUTES, TABLE_KEYS } from './table.ts';
 import { put, remove, type TxItem, transact, update } from './transact.ts';
+import { wordWrites } from './words.ts';
 
 export interface Access {
   tenant?: TenantRecord;
@@ -341,6 +342,8 @@ export async function insertMember(input: {
     }),
     ...(identity ? [identity] : []),
     ...roleHolderChange(undefined, member),
+    // The word index (lib/store/words.ts) joins with the member.
+    ...wordWrites(undefined, member),
     ...(input.extra ?? []),
   ]);
 }
@@ -404,6 +407,8 @@ export async function writeMemberChange(change: MemberChange): Promise<void> {
     admins: activeAdminDelta(current, next),
   });
   if (counters) items.push(counters);
+  // The word index moves with the name and email (and goes with the member).
+  items.push(...wordWrites(current, next));
   const identity = identityUpdate(current.id, mergePatches(membershipMove(current, next), change.identity));
   if (identity) items.push(identity);
   items.push(...roleHolderChange(current, next));
@@ -427,7 +432,7 @@ export interface MemberFilter {
   status?: string;
   role?: string;
   team?: string;
-  /** Prefix of the email or the name, case-insensitive. */
+  /** Words, each starting a word of the name or the email (NFKC, case-insensitive; lib/domain/search.ts). */
   q?: string;
   /** No sign-in for this many days (never signed in: since invited or created). */
   inactiveDays?: number;
@@ -441,13 +446,78 @@ const FILTERED_READ_BUDGET = 500;
 
 const TABLE_POSITION = [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey] as const;
 const ACTIVITY_POSITION = [...TABLE_POSITION, INDEXES.gsi3.partitionKey, INDEXES.gsi3.sortKey] as const;
+const NAME_POSITION = [...TABLE_POSITION, INDEXES.gsi4.partitionKey, INDEXES.gsi4.sortKey] as const;
+
+/** Whether a member read by id passes the list's other filters (a search applies them after its word lookup). */
+function passes(member: MemberRecord, filter: MemberFilter, cutoff: string | undefined): boolean {
+  if (filter.status && member.status !== filter.status) return false;
+  if (filter.role && member.role !== filter.role) return false;
+  if (filter.team && !member.teamIds.includes(filter.team)) return false;
+  if (cutoff !== undefined && !(inactiveSince(member) < cutoff)) return false;
+  return true;
+}
 
 /**
- * One page of a tenant's members in ONE query: by id from the table, or — to
- * sort by last sign-in or find the inactive — from the by-sign-in index
- * (GSI3), where "no sign-in for N days" is a key range. Without filters it
- * reads exactly `limit` items; with filters it examines a bounded slice and
- * may return a short page with a cursor (keep following `nextCursor`).
+ * A search (`q`): ONE query of the word index for the longest word of `q`
+ * (every word starting with it), the other words matched against each hit's
+ * word list, then the page's members read by id (one BatchGetItem), the
+ * other filters applied to them. Ordered by the word matched, then id.
+ */
+async function searchMembers(
+  tenantId: string,
+  scope: string,
+  page: { limit: number; cursor?: string },
+  filter: MemberFilter,
+  cutoff: string | undefined,
+): Promise<{ items: MemberRecord[]; nextCursor: string | null }> {
+  const words = queryWords(filter.q ?? '');
+  if (words.length === 0) return { items: [], nextCursor: null };
+  const lookup = words.reduce((a, b) => ([...b].length > [...a].length ? b : a));
+  const others = words.filter((w) => w !== lookup);
+  const partition = keys.tenant(tenantId).pk;
+  const prefix = keys.memberWordPrefix(lookup);
+  const start = decodeCursor(scope, page.cursor, {
+    attributes: TABLE_POSITION,
+    partition: { attribute: TABLE_KEYS.partitionKey, value: partition },
+    sort: { attribute: TABLE_KEYS.sortKey, prefix },
+  });
+  const values: Record<string, unknown> = { ':pk': partition, ':prefix': prefix };
+  others.forEach((word, i) => {
+    values[`:w${i}`] = ` ${word}`;
+  });
+  const out = await dynamo().send(
+    new QueryCommand({
+      TableName: config().tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ...(others.length
+        ? {
+            FilterExpression: others.map((_, i) => `contains(#text, :w${i})`).join(' AND '),
+            ExpressionAttributeNames: { '#text': 'text' },
+          }
+        : {}),
+      ExpressionAttributeValues: values,
+      Limit: others.length ? FILTERED_READ_BUDGET : page.limit,
+      ExclusiveStartKey: start,
+      ConsistentRead: true,
+    }),
+  );
+  const hits = pageOf(scope, out.Items ?? [], page.limit, out.LastEvaluatedKey, TABLE_POSITION);
+  // One member may match by two words ("ann" finds "ann" and "anna"): listed once per page.
+  const ids = [...new Set(hits.items.map((item) => String(item.memberId)))];
+  const found = new Map((await readMembers(tenantId, ids)).map((m) => [m.id, m]));
+  const items = ids
+    .map((id) => found.get(id))
+    .filter((m): m is MemberRecord => m !== undefined && passes(m, filter, cutoff));
+  return { items, nextCursor: hits.nextCursor };
+}
+
+/**
+ * One page of a tenant's members in ONE query: by name (the by-name index,
+ * GSI4), or — to sort by last sign-in or find the inactive — from the
+ * by-sign-in index (GSI3), where "no sign-in for N days" is a key range; a
+ * search (`q`) reads the word index instead (see `searchMembers`). Without
+ * filters it reads exactly `limit` items; with filters it examines a bounded
+ * slice and may return a short page with a cursor (keep following `nextCursor`).
  */
 export async function listMembers(
   tenantId: string,
@@ -462,12 +532,13 @@ export async function listMembers(
   const { inactiveDays, ...fields } = filter;
   const scope = filteredScope(`${options.list ?? 'MEMBERS'}#${tenantId}`, {
     ...fields,
-    q: filter.q?.toLowerCase(),
+    q: filter.q === undefined ? undefined : queryWords(filter.q).join(' '),
     inactiveDays: inactiveDays?.toString(),
     sort: options.sort,
   });
-  const byActivity = options.sort !== undefined || inactiveDays !== undefined;
   const cutoff = inactiveDays === undefined ? undefined : inactivityCutoff(options.now ?? new Date(), inactiveDays);
+  if (filter.q !== undefined) return searchMembers(tenantId, scope, page, filter, cutoff);
+  const byActivity = options.sort !== undefined || inactiveDays !== undefined;
   const conditions: string[] = [];
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
@@ -485,13 +556,10 @@ export async function listMembers(
     conditions.push('contains(teamIds, :team)');
     values[':team'] = filter.team;
   }
-  if (filter.q) {
-    conditions.push('(begins_with(email, :q) OR begins_with(searchName, :q))');
-    values[':q'] = filter.q.toLowerCase();
-  }
   let keyCondition: string;
   let position: readonly string[];
   let start: Record<string, string | number> | undefined;
+  let index: string;
   if (byActivity) {
     const partition = keys.memberActivityPartition(tenantId);
     // Everyone below `1#<cutoff>` signed in last before the cutoff — or never; of those, the ones invited or
@@ -506,6 +574,7 @@ export async function listMembers(
       conditions.push('inactiveSince < :cutoff');
       values[':cutoff'] = cutoff;
     }
+    index = INDEXES.gsi3.name;
     position = ACTIVITY_POSITION;
     start = decodeCursor(scope, page.cursor, {
       attributes: position,
@@ -513,26 +582,25 @@ export async function listMembers(
       ...(below ? { sort: { attribute: INDEXES.gsi3.sortKey, to: below } } : {}),
     });
   } else {
-    const partition = keys.tenant(tenantId).pk;
-    const members = sortKeyStartsWith('sk', keys.memberPrefix);
-    keyCondition = `pk = :pk AND ${members.condition}`;
+    const partition = keys.memberByNamePartition(tenantId);
+    keyCondition = '#npk = :pk';
+    names['#npk'] = INDEXES.gsi4.partitionKey;
     values[':pk'] = partition;
-    Object.assign(values, members.values);
-    position = TABLE_POSITION;
+    index = INDEXES.gsi4.name;
+    position = NAME_POSITION;
     start = decodeCursor(scope, page.cursor, {
       attributes: position,
-      partition: { attribute: TABLE_KEYS.partitionKey, value: partition },
-      sort: { attribute: TABLE_KEYS.sortKey, prefix: keys.memberPrefix },
+      partition: { attribute: INDEXES.gsi4.partitionKey, value: partition },
     });
   }
   const filtered = conditions.length > 0;
   const out = await dynamo().send(
     new QueryCommand({
       TableName: config().tableName,
-      ...(byActivity ? { IndexName: INDEXES.gsi3.name } : {}),
+      IndexName: index,
       KeyConditionExpression: keyCondition,
       ...(filtered ? { FilterExpression: conditions.join(' AND ') } : {}),
-      ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+      ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
       ...(options.sort === '-lastLoginAt' ? { ScanIndexForward: false } : {}),
       Limit: filtered ? FILTERED_READ_BUDGET : page.limit,

@@ -12,6 +12,8 @@ export const INDEXES = {
   gsi2: { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
   /** a tenant's members by last sign-in (never signed in first); tenants that auto-suspend inactive members. */
   gsi3: { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
+  /** a tenant's members by name (the users list's default order). */
+  gsi4: { name: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
 } as const;
 
 export type IndexName = keyof typeof INDEXES;

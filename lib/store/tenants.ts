@@ -15,6 +15,7 @@ import { keys, normaliseEmail } from './keys.ts';
 import { emailClaim, memberItem } from './member-items.ts';
 import { queryPage } from './query.ts';
 import { check, put, remove, transact, update } from './transact.ts';
+import { wordWrites } from './words.ts';
 
 export function tenantItem(tenant: TenantRecord) {
   const autoSuspends = tenant.status === 'active' && typeof tenant.autoSuspendInactiveDays === 'number';
@@ -45,6 +46,7 @@ export async function createTenantWithOwner({ tenant, owner, actor, ownerLogin }
     put({ Item: tenantItem(tenant), ConditionExpression: 'attribute_not_exists(pk)' }, exists),
     put({ Item: memberItem(owner), ConditionExpression: 'attribute_not_exists(pk)' }, exists),
     emailClaim(owner, exists),
+    ...wordWrites(undefined, owner),
     auditPut({
       tenantId: tenant.id,
       actor,
@@ -218,6 +220,7 @@ export async function writeOwnerReplacement(r: OwnerReplacement): Promise<void> 
             changed,
           ),
           remove({ Key: keys.emailClaim(tenant.id, previous.email) }),
+          ...wordWrites(previous, undefined),
           auditPut({
             tenantId: tenant.id,
             actor,
@@ -231,6 +234,7 @@ export async function writeOwnerReplacement(r: OwnerReplacement): Promise<void> 
     ...(previousLogin ? [previousLogin] : []),
     put({ Item: memberItem(next), ConditionExpression: 'attribute_not_exists(pk)' }, changed),
     emailClaim(next),
+    ...wordWrites(undefined, next),
     ...(nextLogin ? [nextLogin] : []),
     auditPut({
       tenantId: tenant.id,

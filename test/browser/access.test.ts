@@ -211,6 +211,15 @@ describe('users over several pages', () => {
         .getByText(/Inactive since/)
         .count(),
     ).toBe(0);
+    // Any word of the name finds a person: the surname, in any case (issue 18 item 12).
+    await page.getByLabel('Search').fill('COLLEAGUE');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => names(page)).toEqual([colleague.name]);
+    await visible(row(page, colleague.email));
+    // And any word of the address.
+    await page.getByLabel('Search').fill(`${run} browser`);
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => page.getByRole('rowheader').count()).toBeGreaterThan(2);
     await page.getByLabel('Search').fill('');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByLabel('Status').selectOption('');

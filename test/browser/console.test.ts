@@ -115,11 +115,27 @@ describe('the users screen', () => {
       expect.arrayContaining(['Email', 'Name', 'Role', 'Role template', 'Status', 'CRM access', 'Teams', 'Last login']),
     );
     expect(await row(page, owner.email).getByRole('cell').allTextContents()).toContain('Active');
-    // Tokens: in memory, the refresh token in this tab's sessionStorage; never localStorage or a cookie.
-    const stored = await page.evaluate(() => ({ local: localStorage.length, session: Object.keys(sessionStorage) }));
-    expect(stored.local).toBe(0);
-    expect(stored.session.sort()).toEqual(['roster.refreshToken', 'roster.tenantId']);
-    expect(await page.context().cookies()).toEqual([]);
+    // Tokens: in memory; the refresh token only in an HttpOnly, SameSite=Strict cookie on /v1/auth that no
+    // script reads; storage holds no token, only the hints "signed in here" and the organisation chosen.
+    const stored = await page.evaluate(() => ({
+      local: Object.fromEntries(Object.entries(localStorage)),
+      session: Object.keys(sessionStorage),
+      script: (globalThis as unknown as { document: { cookie: string } }).document.cookie,
+    }));
+    expect(Object.keys(stored.local).sort()).toEqual(['roster.session', 'roster.tenantId']);
+    expect(stored.local['roster.session']).toBe('1');
+    expect(stored.session).toEqual(['roster.tenantId']);
+    expect(stored.script).toBe('');
+    const cookies = await page.context().cookies();
+    expect(cookies.map((c) => [c.name, c.path, c.httpOnly, c.sameSite])).toEqual([
+      ['roster_refresh', '/v1/auth', true, 'Strict'],
+    ]);
+    // A new tab of this browser is signed in (issue 18 item 13), on the same organisation.
+    const tab = await page.context().newPage();
+    await tab.goto('/users');
+    await visible(tab.getByRole('heading', { name: 'Users' }));
+    await visible(row(tab, owner.email));
+    await tab.close();
     ownerPage = page;
   });
 
@@ -315,7 +331,10 @@ describe('the other console screens', () => {
     // Who and to whom, by name (looked up per person once the page of events is in).
     await deactivated.getByRole('cell', { name: owner.name, exact: true }).waitFor();
     await deactivated.getByRole('cell', { name: created.name, exact: true }).waitFor();
-    await page.getByLabel('Action').fill('member.invited');
+    // The Action filter is a list of the actions in words, not free text (issue 18 item 13).
+    const actions = page.getByLabel('Action');
+    expect(await actions.evaluate((el) => el.tagName)).toBe('SELECT');
+    await actions.selectOption({ label: 'Invited' });
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await page.waitForURL(/action=member\.invited/);
     await page.getByRole('row').filter({ hasText: invitee }).waitFor();
@@ -428,6 +447,12 @@ describe('identity routes of the contract (change password, sign out)', () => {
     await visible(page.getByText('You are signed out.'));
     await page.goto('/users');
     await visible(page.getByRole('heading', { name: 'Sign in to Roster' }));
+    // Sign-out ended the browser's session: its cookie is gone, and a new tab asks to sign in.
+    expect((await page.context().cookies()).filter((c) => c.name === 'roster_refresh')).toEqual([]);
+    const tab = await page.context().newPage();
+    await tab.goto('/users');
+    await visible(tab.getByRole('heading', { name: 'Sign in to Roster' }));
+    await tab.close();
   });
 });
 

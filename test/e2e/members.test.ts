@@ -29,6 +29,13 @@ const users = () => `/v1/tenants/${t.tenantId}/users`;
 const seats = async () => (await api.call('GET', `/v1/tenants/${t.tenantId}`, { token: t.ownerToken })).body.seats;
 
 describe('invitations and seats', () => {
+  it("the owner's invitation mail says they join as owner, not as admin (issue 18 item 13)", async () => {
+    const mail = (await sesMessages(undefined, t.ownerEmail)).at(-1);
+    expect(mail?.body.text).toContain('as owner.');
+    expect(mail?.body.text).not.toContain('as admin');
+    expect(mail?.body.html).toContain('as owner.');
+  });
+
   it('invites an agent, taking a seat, with an email carrying the link', async () => {
     const res = await api.call('POST', `/v1/tenants/${t.tenantId}/invitations`, {
       token: t.ownerToken,

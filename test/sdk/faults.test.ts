@@ -58,14 +58,24 @@ describe('SES failing during an invite', () => {
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ id: 'u-new', status: 'invited', invitationDelivery: 'failed' });
     const tx = db.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
-    // Counters, member, email claim, audit, identity — and the send records (issue 17: the address, the budget).
-    expect(tx.map((i) => Object.keys(i)[0])).toEqual(['Update', 'Put', 'Put', 'Put', 'Update', 'Put', 'Update']);
+    // Counters, member, email claim, audit, identity — then the word index of the new member (new, acme, test:
+    // lib/store/words.ts) and the send records (issue 17: the address, the budget), in some order.
+    expect(tx).toHaveLength(10);
+    expect(tx.slice(0, 5).map((i) => Object.keys(i)[0])).toEqual(['Update', 'Put', 'Put', 'Put', 'Update']);
+    const rest = tx.slice(5).map((i) => i.Put?.Item?.sk ?? i.Update?.Key?.sk);
+    expect(rest.filter((sk) => String(sk).startsWith('WORD#'))).toEqual([
+      'WORD#new#u-new',
+      'WORD#acme#u-new',
+      'WORD#test#u-new',
+    ]);
+    const sends = tx.find((i) => i.Put?.Item?.sk === 'SENDS#new@acme.test');
+    const budget = tx.find((i) => String(i.Update?.Key?.sk).startsWith('SEND_BUDGET#'));
     expect(tx[0]?.Update?.UpdateExpression).toBe('ADD seatsUsed :seats, activeAdmins :admins');
     expect(tx[3]?.Put?.Item).toMatchObject({ action: 'member.invited', target: { type: 'member', id: 'u-new' } });
     // The login's identity item counts the membership in the same transaction.
     expect(tx[4]?.Update?.Key).toEqual({ pk: 'IDENTITY#u-new', sk: '#IDENTITY' });
-    expect(tx[5]?.Put?.Item).toMatchObject({ pk: 'TENANT#acme', sk: 'SENDS#new@acme.test', sendCount: 1 });
-    expect(tx[6]?.Update?.Key).toMatchObject({ pk: 'TENANT#acme', sk: expect.stringMatching(/^SEND_BUDGET#/) });
+    expect(sends?.Put?.Item).toMatchObject({ pk: 'TENANT#acme', sk: 'SENDS#new@acme.test', sendCount: 1 });
+    expect(budget?.Update?.Key).toMatchObject({ pk: 'TENANT#acme', sk: expect.stringMatching(/^SEND_BUDGET#/) });
     const mark = db.commandCalls(UpdateCommand)[0]?.args[0].input;
     expect(mark?.UpdateExpression).toBe('SET invitation.deliveryFailedAt = :at');
     expect(mark?.ExpressionAttributeValues?.[':hash']).toMatch(/^[0-9a-f]{64}$/);

@@ -13,11 +13,12 @@ const iso = fc
   .map((d) => d.toISOString());
 
 describe('table definition', () => {
-  it('uses pk/sk and GSI1 gsi1pk/gsi1sk, GSI2 gsi2pk/gsi2sk, GSI3 gsi3pk/gsi3sk', () => {
+  it('uses pk/sk and GSI1 gsi1pk/gsi1sk, GSI2 gsi2pk/gsi2sk, GSI3 gsi3pk/gsi3sk, GSI4 gsi4pk/gsi4sk', () => {
     expect(TABLE_KEYS).toEqual({ partitionKey: 'pk', sortKey: 'sk' });
     expect(INDEXES.gsi1).toMatchObject({ partitionKey: 'gsi1pk', sortKey: 'gsi1sk' });
     expect(INDEXES.gsi2).toMatchObject({ partitionKey: 'gsi2pk', sortKey: 'gsi2sk' });
     expect(INDEXES.gsi3).toMatchObject({ partitionKey: 'gsi3pk', sortKey: 'gsi3sk' });
+    expect(INDEXES.gsi4).toMatchObject({ partitionKey: 'gsi4pk', sortKey: 'gsi4sk' });
     expect([...KEY_ATTRIBUTES].sort()).toEqual([
       'gsi1pk',
       'gsi1sk',
@@ -25,6 +26,8 @@ describe('table definition', () => {
       'gsi2sk',
       'gsi3pk',
       'gsi3sk',
+      'gsi4pk',
+      'gsi4sk',
       'pk',
       'sk',
     ]);

@@ -3,7 +3,7 @@ import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiProblem } from '../../web/src/api/problem';
-import { MemberDialog, type MemberDialogMode } from '../../web/src/console/users/MemberDialog';
+import { AlreadyInvited, MemberDialog, type MemberDialogMode } from '../../web/src/console/users/MemberDialog';
 import type { Team } from '../../web/src/data/teams';
 import type { Permission } from '../../web/src/data/tenant';
 import { ConfirmDialog } from '../../web/src/ui/Dialog';
@@ -154,7 +154,62 @@ describe('Edit dialog with a timed grant', () => {
   });
 });
 
+describe('A duplicate invitation (issue 18 item 13)', () => {
+  it('offers "Resend invitation" when the address is already invited, and resends it', async () => {
+    const onResend = vi.fn(async () => {});
+    const onClose = vi.fn();
+    const onSubmit = vi.fn(async () => {
+      throw new AlreadyInvited({ id: 'u-ann', email: 'ann@acme.test' });
+    });
+    render(
+      <MemberDialog
+        mode={{ kind: 'invite' }}
+        catalogue={catalogue}
+        customRoles={roles}
+        teams={teams}
+        can={() => true}
+        onSubmit={onSubmit}
+        onClose={onClose}
+        onResend={onResend}
+      />,
+    );
+    await userEvent.type(screen.getByLabelText('Email'), 'ann@acme.test');
+    await userEvent.click(screen.getByRole('button', { name: 'Send invitation' }));
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'ann@acme.test is already invited and has not joined yet.',
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Resend invitation' }));
+    expect(onResend).toHaveBeenCalledWith({ id: 'u-ann', email: 'ann@acme.test' });
+    expect(onClose).toHaveBeenCalled();
+  });
+});
+
 describe('ConfirmDialog', () => {
+  it('sends once on a double click, and allows a retry once the request failed (issue 18 item 13)', async () => {
+    const onConfirm = vi.fn();
+    const props = { title: 'Delete ann@acme.test?', confirmLabel: 'Delete permanently', onConfirm, onClose: vi.fn() };
+    const { rerender } = render(
+      <ConfirmDialog {...props} pending={false}>
+        <p>Gone for good.</p>
+      </ConfirmDialog>,
+    );
+    await userEvent.dblClick(screen.getByRole('button', { name: 'Delete permanently' }));
+    expect(onConfirm).toHaveBeenCalledTimes(1);
+    expect((screen.getByRole('button', { name: 'Delete permanently…' }) as HTMLButtonElement).disabled).toBe(true);
+    rerender(
+      <ConfirmDialog {...props} pending={true}>
+        <p>Gone for good.</p>
+      </ConfirmDialog>,
+    );
+    rerender(
+      <ConfirmDialog {...props} pending={false} error="Roster could not be reached.">
+        <p>Gone for good.</p>
+      </ConfirmDialog>,
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Delete permanently' }));
+    expect(onConfirm).toHaveBeenCalledTimes(2);
+  });
+
   it('is an alertdialog that says what happens, confirms with the action’s name, and shows a refusal', async () => {
     const onConfirm = vi.fn();
     const onClose = vi.fn();

@@ -7,7 +7,7 @@
 import createClient, { type Middleware } from 'openapi-fetch';
 import { ApiProblem, problemFrom } from './problem';
 import type { paths } from './schema';
-import { accessToken, endSession, refreshToken, startSession, type Tokens } from './session';
+import { accessToken, endSession, resumeFailed, startSession, type Tokens } from './session';
 
 export type Paths = paths;
 
@@ -27,18 +27,23 @@ const auth: Middleware = {
 
 let refreshing: Promise<boolean> | undefined;
 
-/** Swaps the refresh token for fresh tokens once at a time; false when the session cannot go on. */
+/**
+ * Swaps the browser's session cookie for fresh tokens, once at a time; false when the session cannot
+ * go on. The header is what the API requires before it reads the cookie (CSRF: docs/security.md).
+ */
 export function refreshSession(): Promise<boolean> {
-  const token = refreshToken();
-  if (!token) return Promise.resolve(false);
   refreshing ??= fetch('/v1/auth/refresh', {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ refreshToken: token }),
+    credentials: 'same-origin',
+    headers: { 'content-type': 'application/json', 'x-roster-session': 'cookie' },
+    body: '{}',
   })
     .then(async (response) => {
-      if (!response.ok) return false;
-      startSession({ refreshToken: token, ...((await response.json()) as Tokens) });
+      if (!response.ok) {
+        resumeFailed();
+        return false;
+      }
+      startSession((await response.json()) as Tokens);
       return true;
     })
     .catch(() => false)

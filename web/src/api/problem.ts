@@ -18,7 +18,7 @@ export class ApiProblem extends Error {
   readonly retryAfter?: number;
 
   constructor(status: number, body: Partial<ProblemBody>, retryAfter?: number) {
-    const detail = body.detail ?? body.title ?? `The request failed (HTTP ${status}).`;
+    const detail = plainWords(body.detail ?? body.title ?? `The request failed (HTTP ${status}).`, body.errors ?? []);
     super(detail);
     this.name = 'ApiProblem';
     this.status = status;
@@ -35,6 +35,65 @@ export class ApiProblem extends Error {
   fieldError(field: string): string | undefined {
     return this.errors.find((e) => e.path === `body.${field}` || e.path === field)?.message;
   }
+}
+
+/** What a person calls the fields the API names by their path (`body.teamIds.0` → "Teams"). */
+const FIELD_LABELS: Record<string, string> = {
+  name: 'Name',
+  email: 'Email',
+  role: 'Role',
+  roleId: 'Role template',
+  teamIds: 'Teams',
+  grants: 'Extra permissions',
+  permissions: 'Permissions',
+  description: 'Description',
+  password: 'Password',
+  newPassword: 'New password',
+  currentPassword: 'Current password',
+  workingHours: 'Working hours',
+  availability: 'Availability',
+  crmAccess: 'CRM access',
+  seatLimit: 'Seat limit',
+  plan: 'Plan',
+  capacity: 'Capacity',
+  strategy: 'Assignment',
+  autoSuspendInactiveDays: 'Auto-suspension period',
+  inactiveDays: 'Signed in',
+  q: 'Search',
+  cursor: 'Page',
+  limit: 'Page size',
+  until: 'Until',
+  expiresAt: 'Until',
+  newOwnerId: 'New owner',
+};
+
+/** The label of a field path: its last named segment, by `FIELD_LABELS`, else its words ("fooBar" → "Foo bar"). */
+export function fieldLabel(path: string): string {
+  const segments = path
+    .split('.')
+    .filter((s) => s !== '' && !/^\d+$/.test(s) && !['body', 'query', 'params'].includes(s));
+  const field = segments.at(0) ?? path;
+  const known = FIELD_LABELS[field];
+  if (known) return known;
+  const words = field.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/**
+ * The API's wording for developers, in a person's words: "Invalid request:
+ * body.name." becomes "Name: Must not be empty."; a tenant is an organisation.
+ */
+export function plainWords(detail: string, errors: readonly { path: string; message: string }[]): string {
+  let text = detail;
+  if (errors.length > 0 && /^Invalid request\b/.test(detail)) {
+    text = errors.map((e) => `${fieldLabel(e.path)}: ${e.message.replace(/[.]$/, '')}`).join('. ');
+    text = `${text}.`;
+  }
+  return text
+    .replace(/\b(body|query|params)\.([A-Za-z]+)(\.\d+)?\b/g, (_m, _where, field: string) => fieldLabel(field))
+    .replace(/(?<![/\w.-])([Tt])enant(s?)\b(?![/\w-])/g, (_m, t: string, plural: string) =>
+      t === 'T' ? `Organisation${plural}` : `organisation${plural}`,
+    );
 }
 
 /** The problem a failed response carries (problem+json, a gateway message, or nothing readable). */

@@ -206,8 +206,8 @@ export type paths = {
         get?: never;
         put?: never;
         /**
-         * Sign in with email and password
-         * @description Sign in with email and password.
+         * Sign in with email and password (also sets the session cookie `roster_refresh` on /v1/auth)
+         * @description Sign in with email and password (also sets the session cookie `roster_refresh` on /v1/auth).
          */
         post: operations["login"];
         delete?: never;
@@ -226,8 +226,8 @@ export type paths = {
         get?: never;
         put?: never;
         /**
-         * Exchange a refresh token for new tokens
-         * @description Exchange a refresh token for new tokens.
+         * Exchange a refresh token (or the session cookie, with `X-Roster-Session: cookie`) for new tokens
+         * @description Exchange a refresh token (or the session cookie, with `X-Roster-Session: cookie`) for new tokens.
          */
         post: operations["refresh"];
         delete?: never;
@@ -3734,8 +3734,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description A refresh token from sign-in. */
-                    refreshToken: string;
+                    /** @description The refresh token. Absent: the `roster_refresh` cookie set by login (the console), read only with the header `X-Roster-Session: cookie` */
+                    refreshToken?: string;
                 };
             };
         };
@@ -4477,6 +4477,12 @@ export interface operations {
                      * @constant
                      */
                     everywhere: true;
+                } | {
+                    /**
+                     * @description Ends the session kept in this browser's `roster_refresh` cookie (the console)
+                     * @constant
+                     */
+                    cookie: true;
                 };
             };
         };
@@ -5503,10 +5509,11 @@ export interface operations {
                 status?: "invited" | "active" | "suspended" | "deactivated" | "expired";
                 role?: "admin" | "manager" | "agent" | "custom";
                 team?: string;
+                /** @description Words, each the start of a word of the name or the email (split at spaces and `@ . - _ +`; case-insensitive, NFKC): `agent` finds "Ann Agent". Ordered by the word matched; `sort` does not apply */
                 q?: string;
                 /** @description Only members with no sign-in for this many days (never signed in: since invited or created) */
                 inactiveDays?: number;
-                /** @description By last sign-in: `lastLoginAt` least recent first (never signed in first), `-lastLoginAt` most recent first. Default: by id, or with `inactiveDays` least recent first */
+                /** @description By last sign-in: `lastLoginAt` least recent first (never signed in first), `-lastLoginAt` most recent first. Default: by name (case-insensitive), or with `inactiveDays` least recent first */
                 sort?: "lastLoginAt" | "-lastLoginAt";
             };
             header?: never;
@@ -12124,10 +12131,11 @@ export interface operations {
                 status?: "invited" | "active" | "suspended" | "deactivated" | "expired";
                 role?: "admin" | "manager" | "agent" | "custom";
                 team?: string;
+                /** @description Words, each the start of a word of the name or the email (split at spaces and `@ . - _ +`; case-insensitive, NFKC): `agent` finds "Ann Agent". Ordered by the word matched; `sort` does not apply */
                 q?: string;
                 /** @description Only members with no sign-in for this many days (never signed in: since invited or created) */
                 inactiveDays?: number;
-                /** @description By last sign-in: `lastLoginAt` least recent first (never signed in first), `-lastLoginAt` most recent first. Default: by id, or with `inactiveDays` least recent first */
+                /** @description By last sign-in: `lastLoginAt` least recent first (never signed in first), `-lastLoginAt` most recent first. Default: by name (case-insensitive), or with `inactiveDays` least recent first */
                 sort?: "lastLoginAt" | "-lastLoginAt";
             };
             header?: never;

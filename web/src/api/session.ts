@@ -1,8 +1,12 @@
 /**
- * The signed-in session. Access and ID tokens live in memory only; the
- * refresh token (and the chosen tenant) in sessionStorage, so a reload of this
- * tab stays signed in while no other tab, origin or later visit can read
- * them. Nothing is ever written to localStorage or a cookie.
+ * The signed-in session, per browser (issue 18 item 13). Access and ID tokens
+ * live in memory only; the refresh token is an HttpOnly, SameSite=Strict
+ * cookie on `/v1/auth` set by the API at sign-in (lib/http/session-cookie.ts),
+ * which no script can read. A reload or a new tab resumes with
+ * `POST /v1/auth/refresh` sending that cookie. localStorage holds no token,
+ * only the hint `roster.session` that a session may be there to resume (so a
+ * first visit goes straight to sign-in, without an "ended" notice) and the
+ * organisation chosen last; the tab's own choice is in sessionStorage.
  */
 import { useSyncExternalStore } from 'react';
 
@@ -21,8 +25,11 @@ interface Session {
   sub?: string;
 }
 
-const REFRESH_KEY = 'roster.refreshToken';
+/** Not a token: only "this browser may hold a session cookie". */
+const HINT_KEY = 'roster.session';
 const TENANT_KEY = 'roster.tenantId';
+/** Set once a resume was tried on this page (or the session ended): no second attempt. */
+let resumeTried = false;
 
 let session: Session | undefined;
 let version = 0;
@@ -38,6 +45,14 @@ function changed(): void {
 function storage(): Storage | undefined {
   try {
     return globalThis.sessionStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+function hints(): Storage | undefined {
+  try {
+    return globalThis.localStorage;
   } catch {
     return undefined;
   }
@@ -63,14 +78,16 @@ export function startSession(tokens: Tokens): void {
     email: typeof idClaims.email === 'string' ? idClaims.email : undefined,
     sub: typeof idClaims.sub === 'string' ? idClaims.sub : undefined,
   };
-  if (tokens.refreshToken) storage()?.setItem(REFRESH_KEY, tokens.refreshToken);
+  hints()?.setItem(HINT_KEY, '1');
   changed();
 }
 
 export function endSession(options: { byApi?: boolean } = {}): void {
   endedByApi = options.byApi ?? false;
   session = undefined;
-  storage()?.removeItem(REFRESH_KEY);
+  resumeTried = true;
+  hints()?.removeItem(HINT_KEY);
+  hints()?.removeItem(TENANT_KEY);
   storage()?.removeItem(TENANT_KEY);
   changed();
 }
@@ -83,15 +100,23 @@ export function takeEndedByApi(): boolean {
 }
 
 export const accessToken = (): string | undefined => session?.accessToken;
-export const refreshToken = (): string | undefined => storage()?.getItem(REFRESH_KEY) ?? undefined;
+/** A resume was tried and failed: the cookie is gone or ended. */
+export function resumeFailed(): void {
+  resumeTried = true;
+  hints()?.removeItem(HINT_KEY);
+  changed();
+}
 export const signedInEmail = (): string | undefined => session?.email;
 export const isSignedIn = (): boolean => session !== undefined;
-/** True when a reload can restore the session (a refresh token is kept for this tab). */
-export const canResume = (): boolean => session === undefined && refreshToken() !== undefined;
+/** True when a reload or a new tab may restore the session (this browser signed in, not yet tried here). */
+export const canResume = (): boolean => session === undefined && !resumeTried && hints()?.getItem(HINT_KEY) === '1';
 
-export const chosenTenant = (): string | undefined => storage()?.getItem(TENANT_KEY) ?? undefined;
+/** This tab's organisation; a new tab starts in the one chosen last in this browser. */
+export const chosenTenant = (): string | undefined =>
+  storage()?.getItem(TENANT_KEY) ?? hints()?.getItem(TENANT_KEY) ?? undefined;
 export function chooseTenant(tenantId: string): void {
   storage()?.setItem(TENANT_KEY, tenantId);
+  hints()?.setItem(TENANT_KEY, tenantId);
   changed();
 }
 

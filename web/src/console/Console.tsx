@@ -11,6 +11,7 @@ import { activeTenants, useMe, useMyMembership } from '../data/tenant';
 import { PageShell } from '../pages/PageShell';
 import { Link, navigate, useLocation } from '../router';
 import { ErrorText } from '../ui/Dialog';
+import { AvailabilityToggle } from './AvailabilityToggle';
 import { AuditScreen } from './audit/AuditScreen';
 import { ConsoleContext, consoleState, useConsole, visibleScreens } from './context';
 import { ProfileScreen } from './profile/ProfileScreen';
@@ -112,6 +113,7 @@ function Layout() {
           </ul>
         </nav>
         <div className="whoami">
+          <AvailabilityToggle />
           <span>{session.email ?? state.me.email}</span>
           {tenants.length > 1 ? <Link href="/tenants">Switch organisation</Link> : null}
         </div>

@@ -1,7 +1,7 @@
 /** The public auth and invitation operations (no token needed) and the self-service ones. */
 import { api, ok } from '../api/client';
 import type { components } from '../api/schema';
-import { endSession, refreshToken, startSession, type Tokens } from '../api/session';
+import { endSession, startSession, type Tokens } from '../api/session';
 
 export type LoginResult =
   | { tokens: Tokens }
@@ -53,7 +53,7 @@ export async function acceptInvitation(
 export async function changePassword(currentPassword: string, newPassword: string): Promise<void> {
   const data = await ok(api.POST('/v1/auth/change-password', { body: { currentPassword, newPassword } }));
   if ('challenge' in data) throw new Error('Sign in again with your new password.');
-  startSession({ refreshToken: refreshToken(), ...data });
+  startSession(data);
 }
 
 /**
@@ -67,9 +67,9 @@ export async function signOut(everywhere = false): Promise<void> {
     endSession();
     return;
   }
-  const token = refreshToken();
   try {
-    if (token) await ok(api.POST('/v1/auth/sign-out', { body: { refreshToken: token } }));
+    // Ends the session kept in this browser's cookie, and clears the cookie.
+    await ok(api.POST('/v1/auth/sign-out', { body: { cookie: true } }));
   } catch {
     // The tokens are dropped here anyway; an unreachable API only leaves the refresh token to expire.
   } finally {

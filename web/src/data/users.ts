@@ -58,6 +58,14 @@ function useInvalidateMembers(tenantId: string) {
   return () => client.invalidateQueries({ queryKey: ['tenant', tenantId] });
 }
 
+/** The member of this tenant with exactly this address (the search finds it by its words), if any. */
+export async function memberByEmail(tenantId: string, email: string): Promise<Member | undefined> {
+  const page = await ok(
+    api.GET('/v1/tenants/{tenantId}/users', { params: { path: { tenantId }, query: { q: email, limit: 100 } } }),
+  );
+  return page.items.find((m) => m.email.toLowerCase() === email.trim().toLowerCase());
+}
+
 export function useInvite(tenantId: string) {
   const invalidate = useInvalidateMembers(tenantId);
   return useMutation({

@@ -24,7 +24,7 @@ export function AcceptInvitationPage() {
   const given = query.get('token') ?? '';
   const token = INVITATION_TOKEN_SHAPE.test(given) ? given : '';
   const session = useSession();
-  // A session of this tab survives the page load as a refresh token: resume it, to offer "Join as …".
+  // A session of this browser survives the page load in its cookie: resume it, to offer "Join as …".
   const resume = useQuery({
     queryKey: ['resume-session'],
     queryFn: refreshSession,

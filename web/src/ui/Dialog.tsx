@@ -3,7 +3,10 @@
  * trapping, Escape, the inert page behind and role="dialog" aria-modal; the
  * heading names it. Mount it to open it; `onClose` runs on Escape or Cancel.
  */
-import { type ReactNode, useEffect, useId, useRef } from 'react';
+import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
+
+/** The key marking a dialog's own history entry (same URL as the screen under it). */
+const DIALOG_KEY = 'rosterDialog';
 
 export function Dialog({
   title,
@@ -21,6 +24,11 @@ export function Dialog({
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
+  const closeRef = useRef(onClose);
+  closeRef.current = onClose;
+  /** Something was typed or chosen in the dialog: Back must not throw it away. */
+  const dirty = useRef(false);
+  const [keptOnBack, setKeptOnBack] = useState(false);
   useEffect(() => {
     const dialog = ref.current;
     if (dialog && !dialog.open) dialog.showModal?.();
@@ -28,18 +36,52 @@ export function Dialog({
       if (dialog?.open) dialog.close();
     };
   }, []);
+  // Back (the browser's, a phone's gesture) closes the dialog, not the screen under it: the dialog
+  // has its own history entry on the same URL. With input in it, Back keeps it open and says so;
+  // Cancel or Escape discard.
+  useEffect(() => {
+    const mark = (base: unknown) => ({ ...(base && typeof base === 'object' ? base : {}), [DIALOG_KEY]: titleId });
+    history.pushState(mark(history.state), '');
+    let closedByBack = false;
+    const onPop = () => {
+      if (dirty.current) {
+        history.pushState(mark(history.state), '');
+        setKeptOnBack(true);
+        return;
+      }
+      closedByBack = true;
+      closeRef.current();
+    };
+    window.addEventListener('popstate', onPop);
+    return () => {
+      window.removeEventListener('popstate', onPop);
+      const state = history.state as Record<string, unknown> | null;
+      if (!closedByBack && state?.[DIALOG_KEY] === titleId) history.back();
+    };
+  }, [titleId]);
   return (
     <dialog
       ref={ref}
       role={role}
       aria-labelledby={titleId}
       className={wide ? 'dialog dialog-wide' : 'dialog'}
+      onInput={() => {
+        dirty.current = true;
+      }}
+      onChange={() => {
+        dirty.current = true;
+      }}
       onCancel={(event) => {
         event.preventDefault();
         onClose();
       }}
     >
       <h2 id={titleId}>{title}</h2>
+      {keptOnBack ? (
+        <p className="hint" role="status">
+          Your input is kept. Cancel discards it.
+        </p>
+      ) : null}
       {children}
     </dialog>
   );
@@ -63,6 +105,20 @@ export function ConfirmDialog({
   pending?: boolean;
   error?: string;
 }) {
+  // A double click fires twice before `pending` re-renders: the second is dropped here, until the
+  // request ends (pending back to false) — a failure may then be retried.
+  const sent = useRef(false);
+  const sawPending = useRef(false);
+  const [confirming, setConfirming] = useState(false);
+  useEffect(() => {
+    if (pending) sawPending.current = true;
+    else if (sawPending.current) {
+      sawPending.current = false;
+      sent.current = false;
+      setConfirming(false);
+    }
+  }, [pending]);
+  const busy = pending || confirming;
   return (
     <Dialog title={title} onClose={onClose} role="alertdialog">
       <div className="dialog-body">{children}</div>
@@ -71,8 +127,19 @@ export function ConfirmDialog({
         <button type="button" onClick={onClose}>
           Cancel
         </button>
-        <button type="button" className="danger" onClick={onConfirm} disabled={pending}>
-          {pending ? `${confirmLabel}…` : confirmLabel}
+        <button
+          type="button"
+          className="danger"
+          onClick={() => {
+            if (sent.current || pending) return;
+            sent.current = true;
+            setConfirming(true);
+            onConfirm();
+          }}
+          disabled={busy}
+          aria-disabled={busy}
+        >
+          {busy ? `${confirmLabel}…` : confirmLabel}
         </button>
       </div>
     </Dialog>

@@ -3,6 +3,7 @@
  * first, filtered by action, person and time (all in the URL with the
  * cursor). Actors and targets are shown by name where they are members.
  */
+
 import { useQueries } from '@tanstack/react-query';
 import { type FormEvent, useMemo } from 'react';
 import { api, ok } from '../../api/client';
@@ -19,6 +20,7 @@ import { when } from '../../ui/format';
 import { Pager } from '../../ui/Pager';
 import { TableWrap } from '../../ui/TableWrap';
 import { useConsole } from '../context';
+import { AUDIT_ACTION_GROUPS, AUDIT_ACTIONS } from './actions';
 
 const FILTERS = ['action', 'actorId', 'targetId', 'since', 'until', 'cursor'] as const;
 
@@ -75,7 +77,21 @@ export function AuditScreen() {
         <h1 id="audit-title">Audit</h1>
       </div>
       <form className="filters" aria-label="Filter audit events" onSubmit={apply} key={query.toString()}>
-        <TextField label="Action" name="action" defaultValue={filters.action} placeholder="e.g. member.invited" />
+        <SelectField label="Action" name="action" defaultValue={filters.action ?? ''}>
+          <option value="">Any action</option>
+          {AUDIT_ACTION_GROUPS.map((group) => (
+            <optgroup key={group.label} label={group.label}>
+              {Object.entries(group.actions).map(([action, label]) => (
+                <option key={action} value={action}>
+                  {label}
+                </option>
+              ))}
+            </optgroup>
+          ))}
+          {filters.action && !AUDIT_ACTIONS[filters.action] ? (
+            <option value={filters.action}>{filters.action}</option>
+          ) : null}
+        </SelectField>
         <SelectField label="Who" name="actorId" defaultValue={filters.actorId ?? ''}>
           <option value="">Anyone</option>
           {peopleOptions.map((m) => (

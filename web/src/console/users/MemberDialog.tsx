@@ -21,6 +21,19 @@ const grantPermission = (g: Grant): string => (typeof g === 'string' ? g : g.per
 const grantOf = (member: Member | undefined, permission: string) =>
   member?.grants.find((g) => grantPermission(g) === permission);
 
+/**
+ * An invitation refused because the address is already invited here (409
+ * `email-taken` on a pending invitation): the dialog offers to resend it.
+ */
+export class AlreadyInvited extends Error {
+  readonly member: Pick<Member, 'id' | 'email'>;
+  constructor(member: Pick<Member, 'id' | 'email'>) {
+    super(`${member.email} is already invited and has not joined yet.`);
+    this.name = 'AlreadyInvited';
+    this.member = member;
+  }
+}
+
 export type MemberDialogMode = { kind: 'invite' } | { kind: 'create' } | { kind: 'edit'; member: Member };
 export type MemberSubmit =
   | { kind: 'invite'; body: InviteBody }
@@ -37,6 +50,7 @@ export function MemberDialog({
   can,
   onSubmit,
   onClose,
+  onResend,
 }: {
   mode: MemberDialogMode;
   catalogue: Catalogue | undefined;
@@ -45,6 +59,8 @@ export function MemberDialog({
   can: (permission: Permission) => boolean;
   onSubmit: (submit: MemberSubmit) => Promise<unknown>;
   onClose: () => void;
+  /** Resends a pending invitation the dialog found (see `AlreadyInvited`). */
+  onResend?: (member: Pick<Member, 'id' | 'email'>) => Promise<unknown>;
 }) {
   const member = mode.kind === 'edit' ? mode.member : undefined;
   const [role, setRole] = useState<Role>(member?.role ?? 'agent');
@@ -248,6 +264,27 @@ export function MemberDialog({
         ) : null}
 
         {problem ? <ErrorText>{describe(problem)}</ErrorText> : null}
+        {problem instanceof AlreadyInvited && onResend ? (
+          <p>
+            <button
+              type="button"
+              disabled={busy}
+              onClick={async () => {
+                setBusy(true);
+                try {
+                  await onResend(problem.member);
+                  onClose();
+                } catch (error) {
+                  setProblem(error instanceof Error ? error : new Error(String(error)));
+                } finally {
+                  setBusy(false);
+                }
+              }}
+            >
+              Resend invitation
+            </button>
+          </p>
+        ) : null}
         <div className="actions">
           <button type="button" onClick={onClose}>
             Cancel

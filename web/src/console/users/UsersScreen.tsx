@@ -4,7 +4,7 @@
  * table and each row's actions; destructive ones are confirmed first.
  */
 import { type FormEvent, useId, useState } from 'react';
-import { describe } from '../../api/problem';
+import { ApiProblem, describe } from '../../api/problem';
 import { useRoles } from '../../data/roles';
 import { useTeams } from '../../data/teams';
 import { usePermissionCatalogue } from '../../data/tenant';
@@ -12,6 +12,7 @@ import {
   type LifecycleAction,
   type Member,
   type MemberStatus,
+  memberByEmail,
   ROLES,
   type Role,
   STATUSES,
@@ -31,7 +32,7 @@ import { ROLE_LABELS, STATUS_LABELS } from '../../ui/format';
 import { Pager } from '../../ui/Pager';
 import { useConsole } from '../context';
 import type { Lookups } from './columns';
-import { MemberDialog, type MemberDialogMode, type MemberSubmit } from './MemberDialog';
+import { AlreadyInvited, MemberDialog, type MemberDialogMode, type MemberSubmit } from './MemberDialog';
 import { ResetPasswordDialog } from './ResetPasswordDialog';
 import { availableActions, type RowAction } from './RowActions';
 import { atSeatLimit, SEAT_LIMIT_REASON, SeatIndicator } from './SeatIndicator';
@@ -128,7 +129,16 @@ export function UsersScreen() {
 
   async function submitMember(request: MemberSubmit) {
     if (request.kind === 'invite') {
-      const m = await invite.mutateAsync(request.body);
+      const m = await invite.mutateAsync(request.body).catch(async (error: unknown) => {
+        // Already invited here: offer to resend that invitation rather than only refusing.
+        if (error instanceof ApiProblem && error.code === 'email-taken' && can('users:view')) {
+          const existing = await memberByEmail(tenantId, request.body.email).catch(() => undefined);
+          if (existing && (existing.status === 'invited' || existing.status === 'expired')) {
+            throw new AlreadyInvited(existing);
+          }
+        }
+        throw error;
+      });
       setStatus(`Invitation sent to ${m.email}.`);
     } else if (request.kind === 'create') {
       const m = await create.mutateAsync(request.body);
@@ -218,7 +228,7 @@ export function UsersScreen() {
             name="q"
             type="search"
             defaultValue={filters.q}
-            placeholder="Email or name starts with…"
+            placeholder="Any word of the name or email…"
           />
           <button type="submit">Search</button>
           <SelectField
@@ -324,6 +334,10 @@ export function UsersScreen() {
           can={can}
           onSubmit={submitMember}
           onClose={() => setOpen(undefined)}
+          onResend={async (member) => {
+            await lifecycle.mutateAsync({ userId: member.id, action: 'resend-invitation' });
+            setStatus(`${member.email}: ${LIFECYCLE_DONE['resend-invitation']}.`);
+          }}
         />
       ) : null}
       {open?.kind === 'confirm' ? (

@@ -1,0 +1,77 @@
+/**
+ * The audit actions Roster records (`<entity>.<past participle>`), in a
+ * person's words and grouped for the Action filter. test/unit/audit-actions.test.ts
+ * keeps this list equal to the action names the API writes.
+ */
+export const AUDIT_ACTION_GROUPS: { label: string; actions: Record<string, string> }[] = [
+  {
+    label: 'People',
+    actions: {
+      'member.invited': 'Invited',
+      'member.created': 'Created with a password',
+      'member.activated': 'Joined',
+      'member.updated': 'Changed',
+      'member.suspended': 'Suspended',
+      'member.deactivated': 'Deactivated',
+      'member.reactivated': 'Reactivated',
+      'member.deleted': 'Deleted',
+      'member.password_reset': 'Password reset by an admin',
+      'member.grant_expired': 'Extra permission ended',
+      'member.availability_changed': 'Availability changed',
+      'member.working_hours_changed': 'Working hours changed',
+    },
+  },
+  {
+    label: 'Invitations',
+    actions: {
+      'invitation.resent': 'Invitation resent',
+      'invitation.revoked': 'Invitation revoked',
+      'invitation.expired': 'Invitation expired',
+    },
+  },
+  {
+    label: 'Logins',
+    actions: {
+      'identity.linked': 'Login linked',
+      'identity.password_changed': 'Password changed',
+      'identity.password_recovered': 'Password recovered',
+      'identity.signed_out_everywhere': 'Signed out everywhere',
+    },
+  },
+  {
+    label: 'Roles',
+    actions: { 'role.created': 'Role created', 'role.updated': 'Role changed', 'role.deleted': 'Role deleted' },
+  },
+  {
+    label: 'Teams',
+    actions: {
+      'team.created': 'Team created',
+      'team.updated': 'Team changed',
+      'team.deleted': 'Team deleted',
+      'team.member_added': 'Added to a team',
+      'team.member_removed': 'Removed from a team',
+    },
+  },
+  {
+    label: 'Conversations',
+    actions: {
+      'conversation.assigned': 'Conversation assigned',
+      'conversation.unassigned': 'Conversation unassigned',
+      'conversation.resolved': 'Conversation resolved',
+      'conversation.queued': 'Conversation queued',
+    },
+  },
+  {
+    label: 'Organisation',
+    actions: {
+      'tenant.created': 'Organisation created',
+      'tenant.updated': 'Organisation settings changed',
+      'ownership.transferred': 'Ownership transferred',
+    },
+  },
+];
+
+export const AUDIT_ACTIONS: Record<string, string> = Object.assign(
+  {},
+  ...AUDIT_ACTION_GROUPS.map((group) => group.actions),
+);
