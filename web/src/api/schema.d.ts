@@ -1487,7 +1487,7 @@ export type components = {
                  */
                 from: string;
                 /**
-                 * @description `HH:MM` or `24:00`, exclusive; at or before `from`: past midnight
+                 * @description `HH:MM` or `24:00`, exclusive; at or before `from`: past midnight (equal: 24 hours)
                  * @example 09:00
                  */
                 to: string;
