@@ -85,7 +85,9 @@ export const WorkingHoursView = z
       z.object({
         day: z.enum(WEEKDAYS),
         from: Clock,
-        to: Clock.meta({ description: '`HH:MM` or `24:00`, exclusive; at or before `from`: past midnight (equal: 24 hours)' }),
+        to: Clock.meta({
+          description: '`HH:MM` or `24:00`, exclusive; at or before `from`: past midnight (equal: 24 hours)',
+        }),
       }),
     ),
   })
