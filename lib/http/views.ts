@@ -268,7 +268,10 @@ export const ReviewRow = z
         'The built-in role’s name, or the custom role’s (role template); null for a custom role never renamed since names were recorded',
       example: 'Agent',
     }),
-    permissions: z.array(Permission).meta({ description: 'Effective now: role ∪ live grants, CRM-gated' }),
+    permissions: z.array(Permission).meta({
+      description:
+        'Effective now: role ∪ live grants, CRM-gated; empty for anyone not `active` (invited, suspended, deactivated, expired: no access)',
+    }),
     grants: z
       .array(z.object({ permission: Permission, expiresAt: NullableTime.meta({ description: 'null: permanent' }) }))
       .meta({ description: 'Live extra grants with their ends' }),

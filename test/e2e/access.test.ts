@@ -341,13 +341,16 @@ describe('the access review', () => {
     expect(custom).toMatchObject({
       roleName: 'Campaign lead',
       status: 'invited',
-      permissions: expect.arrayContaining(['campaigns:edit', 'analytics:view', 'audit:view']),
+      // Not yet able to sign in: no access (issue 18 item 9), though the grants wait for them.
+      permissions: [],
       grants: [
         { permission: 'analytics:view', expiresAt: until },
         { permission: 'audit:view', expiresAt: null },
       ],
     });
     expect(rows.find((r) => r.id === t.ownerId)).toMatchObject({ owner: true, roleName: 'Administrator' });
+    expect(rows.find((r) => r.id === t.ownerId)?.permissions).toContain('users:edit');
+    for (const r of rows) if (r.status !== 'active') expect(r.permissions, r.status).toEqual([]);
 
     const pages = await csvPages(t.ownerToken, 3);
     expect(pages.length).toBe(Math.ceil(rows.length / 3));

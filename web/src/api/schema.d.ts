@@ -1722,7 +1722,7 @@ export type components = {
              * @example Agent
              */
             roleName: string | null;
-            /** @description Effective now: role ∪ live grants, CRM-gated */
+            /** @description Effective now: role ∪ live grants, CRM-gated; empty for anyone not `active` (invited, suspended, deactivated, expired: no access) */
             permissions: components["schemas"]["Permission"][];
             /** @description Live extra grants with their ends */
             grants: {
