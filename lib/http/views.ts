@@ -395,7 +395,16 @@ export const Catalogue = z
       z.object({
         resource: z.string(),
         requiresCrmAccess: z.boolean().optional(),
-        actions: z.array(z.object({ action: z.string(), permission: Permission, description: z.string() })),
+        actions: z.array(
+          z.object({
+            action: z.string(),
+            permission: Permission,
+            description: z.string().meta({
+              description: 'The permission in plain words, as the console shows it (unique in the catalogue)',
+              example: 'See conversations assigned to you',
+            }),
+          }),
+        ),
       }),
     ),
     roles: z.array(

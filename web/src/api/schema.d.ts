@@ -1753,6 +1753,10 @@ export type components = {
                 actions: {
                     action: string;
                     permission: components["schemas"]["Permission"];
+                    /**
+                     * @description The permission in plain words, as the console shows it (unique in the catalogue)
+                     * @example See conversations assigned to you
+                     */
                     description: string;
                 }[];
             }[];
