@@ -152,6 +152,9 @@ export const TeamView = z
     }),
     memberCount: z.number().int(),
     queued: z.number().int().meta({ description: 'Conversations waiting in the team queue' }),
+    assigned: z.number().int().meta({
+      description: 'Open conversations someone holds through this team (a delete is refused while any, or any queued)',
+    }),
     createdAt: Time,
     updatedAt: Time,
   })
@@ -444,6 +447,12 @@ export const Problem = z
       .min(1)
       .optional()
       .meta({ description: 'conflict on deleting a custom role: how many members still hold it' }),
+    members: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .meta({ description: 'conflict on deleting a team: how many members it still has' }),
     conversations: z
       .object({ assigned: z.number().int().min(0), queued: z.number().int().min(0) })
       .optional()

@@ -1299,6 +1299,8 @@ export type components = {
             seats?: components["schemas"]["Seats"];
             /** @description conflict on deleting a custom role: how many members still hold it */
             holders?: number;
+            /** @description conflict on deleting a team: how many members it still has */
+            members?: number;
             /** @description conflict on deleting a team: the conversations it still holds (assigned through it, queued in it) */
             conversations?: {
                 assigned: number;
@@ -1812,6 +1814,8 @@ export type components = {
             memberCount: number;
             /** @description Conversations waiting in the team queue */
             queued: number;
+            /** @description Open conversations someone holds through this team (a delete is refused while any, or any queued) */
+            assigned: number;
             /**
              * Format: date-time
              * @example 2026-03-01T09:30:00.000Z
