@@ -58,7 +58,8 @@ export function ConfirmDialog({
   title: string;
   children: ReactNode;
   confirmLabel: string;
-  onConfirm: () => void;
+  /** Absent: nothing can be done yet (the body says why); the dialog only closes. */
+  onConfirm?: () => void;
   onClose: () => void;
   pending?: boolean;
   error?: string;
@@ -69,11 +70,13 @@ export function ConfirmDialog({
       {error ? <ErrorText>{error}</ErrorText> : null}
       <div className="actions">
         <button type="button" onClick={onClose}>
-          Cancel
+          {onConfirm ? 'Cancel' : 'Close'}
         </button>
-        <button type="button" className="danger" onClick={onConfirm} disabled={pending}>
-          {pending ? `${confirmLabel}…` : confirmLabel}
-        </button>
+        {onConfirm ? (
+          <button type="button" className="danger" onClick={onConfirm} disabled={pending}>
+            {pending ? `${confirmLabel}…` : confirmLabel}
+          </button>
+        ) : null}
       </div>
     </Dialog>
   );
