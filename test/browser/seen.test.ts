@@ -443,7 +443,9 @@ describe('every screen, at 1280×800 and 390×844', () => {
       }
       // An open team: its members with availability and load, and its queue.
       await page.goto(`/teams?team=${ids.team}`);
-      await visible(page.getByRole('table', { name: 'Members of Support EU' }).getByRole('cell', { name: SAM.email }));
+      await visible(
+        page.getByRole('table', { name: 'Members of Support EU' }).getByRole('cell', { name: SAM.email, exact: true }),
+      );
       await visible(page.getByText('No conversations are waiting for Support EU.'));
       await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'));
       await check('team-open');
