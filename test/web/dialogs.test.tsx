@@ -182,6 +182,10 @@ describe('Extra permissions (issue 18 item 10)', () => {
     expect(box('See contacts').checked).toBe(true);
     expect(box('See contacts').disabled).toBe(true);
     expect(hintOf(box('See contacts'))).toBe('Included in Sales lead');
+    // Without CRM access the role's contacts permissions do not count: not shown as included.
+    await userEvent.click(screen.getByLabelText('CRM access'));
+    expect(box('See contacts').checked).toBe(false);
+    expect(box('See contacts').disabled).toBe(false);
   });
 
   it('takes an optional “until” date per grant and sends it as the end of that day', async () => {

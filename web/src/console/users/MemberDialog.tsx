@@ -45,6 +45,7 @@ export function MemberDialog({
   const [role, setRole] = useState<Role>(member?.role ?? 'agent');
   const [roleId, setRoleId] = useState<string>(member?.roleId ?? '');
   const [grants, setGrants] = useState(() => grantMap(member?.grants));
+  const [crm, setCrm] = useState(member ? member.crmAccess : true);
   const [problem, setProblem] = useState<ApiProblem | Error>();
   const [passwordError, setPasswordError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -52,7 +53,12 @@ export function MemberDialog({
   const builtInPermissions = (id: string) => catalogue?.roles.find((r) => r.id === id)?.permissions ?? [];
   // What the chosen role already gives: shown ticked and disabled among the extra permissions.
   const template = customRoles.find((r) => r.id === roleId);
-  const included = new Set<string>(role === 'custom' ? (template?.permissions ?? []) : builtInPermissions(role));
+  // Contacts permissions count only with CRM access (administrators always have it), as the API computes them.
+  const included = new Set<string>(
+    (role === 'custom' ? (template?.permissions ?? []) : builtInPermissions(role)).filter(
+      (p) => crm || role === 'admin' || !p.startsWith('contacts:'),
+    ),
+  );
   const includedBy = role === 'custom' ? (template?.name ?? 'the role template') : (ROLE_LABELS[role] ?? role);
   const fieldError = (field: string) => (problem instanceof ApiProblem ? problem.fieldError(field) : undefined);
 
@@ -196,7 +202,8 @@ export function MemberDialog({
         <CheckboxField
           label="CRM access"
           name="crmAccess"
-          defaultChecked={member ? member.crmAccess : true}
+          checked={crm}
+          onChange={(e) => setCrm(e.target.checked)}
           hint="Contacts permissions apply only with CRM access. Administrators always have it."
         />
 
