@@ -96,7 +96,8 @@ export function useDeleteTeam(tenantId: string) {
           api.GET('/v1/tenants/{tenantId}/teams/{teamId}/members', { params: { path, query: { limit: 100 } } }),
         );
         if (page.items.length === 0) break;
-        for (const m of page.items) {
+        // In a stable order (by email), so the audit trail of one delete reads the same way every time.
+        for (const m of [...page.items].sort((a, b) => a.email.localeCompare(b.email))) {
           await ok(
             api.DELETE('/v1/tenants/{tenantId}/teams/{teamId}/members/{userId}', {
               params: { path: { ...path, userId: m.userId } },
