@@ -17,8 +17,20 @@
 
 const IGNORABLE = /\p{Default_Ignorable_Code_Point}/gu;
 
-/** Full case folding: upper then lower maps `ß` → `SS` → `ss` and `ς` → `Σ` → `σ`, as simple lower-casing does not. */
-const fold = (text: string) => text.toUpperCase().toLowerCase();
+/**
+ * Full case folding: upper then lower maps `ß` → `SS` → `ss` and `ς` → `Σ` → `σ`, as simple lower-casing does not.
+ * Repeated until nothing changes: the capital sharp s `ẞ` upper-cases to itself and lower-cases to `ß`, which
+ * needs a second round to reach `ss` (the property test found it).
+ */
+function fold(text: string): string {
+  let current = text;
+  for (let round = 0; round < 4; round += 1) {
+    const next = current.toUpperCase().toLowerCase();
+    if (next === current) break;
+    current = next;
+  }
+  return current;
+}
 
 export function normaliseName(name: string): string {
   const folded = fold(name.normalize('NFKC').replace(IGNORABLE, '')).normalize('NFKC').replace(IGNORABLE, '');

@@ -230,6 +230,8 @@ export interface TeamView {
   memberCount: number;
   /** Conversations waiting in the team queue. */
   queued: number;
+  /** Open conversations someone holds through this team (a delete is refused while any, or any queued, remain). */
+  assigned: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -244,6 +246,7 @@ export function teamView(t: TeamRecord): TeamView {
     awayReleaseSeconds: t.awayReleaseSeconds ?? null,
     memberCount: t.memberCount,
     queued: Math.max(0, t.queued ?? 0),
+    assigned: Math.max(0, t.assigned ?? 0),
     createdAt: t.createdAt,
     updatedAt: t.updatedAt,
   };

@@ -21,7 +21,10 @@ export interface ReviewRow {
   roleId: string | null;
   /** The built-in role's name, or the custom role's (role template); null for a custom role with no recorded name. */
   roleName: string | null;
-  /** Effective at the review's instant: role ∪ live grants, CRM-gated. */
+  /**
+   * Effective at the review's instant: role ∪ live grants, CRM-gated — and none at all for anyone not active
+   * (invited, suspended, deactivated, expired): they cannot sign in or act, so they hold no access.
+   */
   permissions: Permission[];
   /** Live grants, each with its end (null = permanent). */
   grants: { permission: Permission; expiresAt: string | null }[];
@@ -52,7 +55,7 @@ export function reviewRow(
       member.role === 'custom'
         ? ((member.roleId && tenant.roleNames?.[member.roleId]) ?? null)
         : builtInRoleName(member.role),
-    permissions: effectivePermissions(member, custom, now),
+    permissions: member.status === 'active' ? effectivePermissions(member, custom, now) : [],
     grants: liveGrants(member.grants, now).map(termOf) as ReviewRow['grants'],
     crmAccess: member.role === 'admin' || member.crmAccess,
     teamIds: member.teamIds,

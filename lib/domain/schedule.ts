@@ -18,7 +18,9 @@ export const END_TIME = /^(?:(?:[01]\d|2[0-3]):[0-5]\d|24:00)$/;
 
 /**
  * One stretch of a week: `from` to `to` on `day`, end exclusive. A `to` at or
- * before `from` runs past midnight into the next day (a night shift).
+ * before `from` runs past midnight into the next day (a night shift); a `to`
+ * equal to `from` is therefore a whole 24 hours (10:00 to 10:00 the next day),
+ * the rule the console's help states, so no such interval is refused.
  */
 export interface WorkingInterval {
   day: Weekday;
@@ -59,14 +61,6 @@ export function scheduleProblems(hours: WorkingHours, path = 'body'): { path: st
   if (hours.weekly.length > MAX_INTERVALS) {
     problems.push({ path: `${path}.weekly`, message: `At most ${MAX_INTERVALS} intervals` });
   }
-  hours.weekly.forEach((interval, i) => {
-    if (minuteOfDay(interval.from) === minuteOfDay(interval.to)) {
-      problems.push({
-        path: `${path}.weekly.${i}.to`,
-        message: 'Must differ from `from` (00:00 to 24:00 is a whole day)',
-      });
-    }
-  });
   return problems;
 }
 

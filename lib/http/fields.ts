@@ -63,7 +63,7 @@ export const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'weekly.day': 'The weekday the interval starts on: `mon` … `sun`.',
   'weekly.from': 'Start, `HH:MM` on the person’s clock (inclusive).',
   'weekly.to':
-    'End, `HH:MM` or `24:00` (exclusive); at or before `from` the interval runs past midnight into the next day.',
+    'End, `HH:MM` or `24:00` (exclusive); at or before `from` the interval runs past midnight into the next day (equal to `from`: a whole 24 hours).',
   // roles
   'createRole.name': 'The role’s name, unique in the tenant (case-insensitive), 1–100 characters.',
   'updateRole.name': 'The role’s name, unique in the tenant (case-insensitive), 1–100 characters.',

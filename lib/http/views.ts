@@ -85,7 +85,9 @@ export const WorkingHoursView = z
       z.object({
         day: z.enum(WEEKDAYS),
         from: Clock,
-        to: Clock.meta({ description: '`HH:MM` or `24:00`, exclusive; at or before `from`: past midnight' }),
+        to: Clock.meta({
+          description: '`HH:MM` or `24:00`, exclusive; at or before `from`: past midnight (equal: 24 hours)',
+        }),
       }),
     ),
   })
@@ -150,6 +152,9 @@ export const TeamView = z
     }),
     memberCount: z.number().int(),
     queued: z.number().int().meta({ description: 'Conversations waiting in the team queue' }),
+    assigned: z.number().int().meta({
+      description: 'Open conversations someone holds through this team (a delete is refused while any, or any queued)',
+    }),
     createdAt: Time,
     updatedAt: Time,
   })
@@ -266,7 +271,10 @@ export const ReviewRow = z
         'The built-in role’s name, or the custom role’s (role template); null for a custom role never renamed since names were recorded',
       example: 'Agent',
     }),
-    permissions: z.array(Permission).meta({ description: 'Effective now: role ∪ live grants, CRM-gated' }),
+    permissions: z.array(Permission).meta({
+      description:
+        'Effective now: role ∪ live grants, CRM-gated; empty for anyone not `active` (invited, suspended, deactivated, expired: no access)',
+    }),
     grants: z
       .array(z.object({ permission: Permission, expiresAt: NullableTime.meta({ description: 'null: permanent' }) }))
       .meta({ description: 'Live extra grants with their ends' }),
@@ -390,7 +398,16 @@ export const Catalogue = z
       z.object({
         resource: z.string(),
         requiresCrmAccess: z.boolean().optional(),
-        actions: z.array(z.object({ action: z.string(), permission: Permission, description: z.string() })),
+        actions: z.array(
+          z.object({
+            action: z.string(),
+            permission: Permission,
+            description: z.string().meta({
+              description: 'The permission in plain words, as the console shows it (unique in the catalogue)',
+              example: 'See conversations assigned to you',
+            }),
+          }),
+        ),
       }),
     ),
     roles: z.array(
@@ -430,6 +447,12 @@ export const Problem = z
       .min(1)
       .optional()
       .meta({ description: 'conflict on deleting a custom role: how many members still hold it' }),
+    members: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .meta({ description: 'conflict on deleting a team: how many members it still has' }),
     conversations: z
       .object({ assigned: z.number().int().min(0), queued: z.number().int().min(0) })
       .optional()

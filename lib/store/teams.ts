@@ -216,7 +216,12 @@ export async function deleteTeamItems(team: TeamRecord, actor: Actor, at: string
       (old) => {
         if (!old) return changedMeanwhile();
         if (Number(old.memberCount) > 0)
-          return conflict(`The team “${team.name}” still has ${String(old.memberCount)} member(s); remove them first.`);
+          return conflict(
+            `The team “${team.name}” still has ${String(old.memberCount)} member(s); remove them first.`,
+            {
+              members: Number(old.memberCount),
+            },
+          );
         const queued = Math.max(0, Number(old.queued ?? 0));
         const assigned = Math.max(0, Number(old.assigned ?? 0));
         if (queued > 0 || assigned > 0)

@@ -56,7 +56,13 @@ const names = (page: Page) => page.getByRole('rowheader').allTextContents();
 /** A member written to the store with a past (as test/e2e/access.test.ts does): created and signed in days ago. */
 async function seed(
   email: string,
-  options: { name?: string; createdDaysAgo: number; signedInDaysAgo?: number; grants?: unknown[] },
+  options: {
+    name?: string;
+    createdDaysAgo: number;
+    signedInDaysAgo?: number;
+    grants?: unknown[];
+    status?: MemberRecord['status'];
+  },
 ) {
   const at = new Date(Date.now() - options.createdDaysAgo * DAY).toISOString();
   const member: MemberRecord = {
@@ -64,7 +70,7 @@ async function seed(
     id: `seed-${email.split('@')[0]}`,
     email,
     name: options.name ?? `Seed ${email.split('@')[0]}`,
-    status: 'active',
+    status: options.status ?? 'active',
     role: 'agent',
     grants: (options.grants ?? []) as MemberRecord['grants'],
     crmAccess: true,
@@ -251,7 +257,16 @@ async function reviewRows(page: Page) {
 
 const ROLES: Record<string, string> = { admin: 'Administrator', manager: 'Manager', agent: 'Agent', custom: 'Custom' };
 
+/** People who cannot sign in: the review says they have no access (issue 18 item 9). */
+const GONE = 2;
+
 describe('the access review', () => {
+  beforeAll(async () => {
+    for (let i = 0; i < GONE; i += 1) {
+      await seed(`gone${i}-${run}@browser.test`, { createdDaysAgo: 50, status: 'deactivated' });
+    }
+  });
+
   it('lists everyone’s access over pages, and the CSV download holds the same rows', async () => {
     const page = ownerPage;
     await page.getByRole('link', { name: 'Access review' }).click();
@@ -284,9 +299,9 @@ describe('the access review', () => {
     expect(shown.size).toBe(25);
     await pager.getByRole('button', { name: 'Next page' }).click();
     await visible(pager.getByText('Page 2'));
-    await expect.poll(async () => (await names(page)).length).toBe(SEEDED + 2 - 25);
+    await expect.poll(async () => (await names(page)).length).toBe(SEEDED + 2 + GONE - 25);
     for (const [email, cells] of await reviewRows(page)) shown.set(email, cells);
-    expect(shown.size).toBe(SEEDED + 2);
+    expect(shown.size).toBe(SEEDED + 2 + GONE);
 
     const [download] = await Promise.all([
       page.waitForEvent('download'),
@@ -315,7 +330,12 @@ describe('the access review', () => {
     }
     // Signed in 200 days ago: flagged.
     expect(shown.get(idle)?.cells[9]).toMatch(/Inactive$/);
-    expect(shown.get(owner.email)?.cells[9]).not.toMatch(/Inactive/);
+    // Signed in moments ago: not "inactive since" today, just a dash (issue 18 item 9).
+    expect(shown.get(owner.email)?.cells[9]).toBe('—');
+    // Whoever cannot sign in or act reads "No access", not a count of their role's permissions.
+    const without = records.filter((r) => r.status !== 'active');
+    expect(without.length).toBe(GONE);
+    for (const r of without) expect(shown.get(r.email as string)?.cells[4], r.email).toBe('No access');
     // The timed grant: until when, in the file and on the screen.
     const timedRecord = records.find((r) => r.email === timed);
     expect(timedRecord?.grants).toBe(`campaigns:create until ${timedUntil}`);

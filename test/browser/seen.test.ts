@@ -371,13 +371,99 @@ describe('every screen, at 1280×800 and 390×844', () => {
         await check(name, name === 'access-review' ? [page.getByRole('table', { name: 'Access review' })] : []);
         if (size.label === 'desktop' && name === 'settings') await screenshot(page, 'settings');
       }
+      // An open team: its members with availability and load, and its queue.
+      await page.goto(`/teams?team=${ids.team}`);
+      await visible(
+        page.getByRole('table', { name: 'Members of Support EU' }).getByRole('cell', { name: SAM.email, exact: true }),
+      );
+      await visible(page.getByText('No conversations are waiting for Support EU.'));
+      await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'));
+      await check('team-open');
       await page.goto('/users?sort=lastLoginAt');
       await page.getByRole('button', { name: 'Invite user' }).click();
       const dialog = page.getByRole('dialog', { name: 'Invite user' });
       await visible(dialog);
       expect(await dialog.evaluate((el) => el.matches(':modal'))).toBe(true);
       await check('invite-dialog');
+      // Its extra permissions, in words, the role's own ticked and greyed, an end date per grant.
+      await dialog.getByText('Extra permissions').click();
+      await dialog.getByLabel('Change tenant settings').check();
+      await visible(dialog.getByLabel('Until (Change tenant settings)'));
+      expect(await dialog.getByText('Included in Agent').count()).toBeGreaterThan(0);
+      await check('invite-dialog-permissions');
       expect(errors).toEqual([]);
     });
   }
+});
+
+describe('the Teams screen (issue 18 item 8)', () => {
+  it('a manager reads availability and load, is offered only what the API allows, assigns by hand; a delete says what it does', async () => {
+    const as = (method: string, path: string, body?: unknown) =>
+      api.call(method, `/v1/tenants/${tenantId}${path}`, { token: ownerToken, body });
+    // Last in the file, so its audit entries and sign-ins never reach the screens compared above; Ann is a manager again.
+    expect((await as('PATCH', `/users/${ids.ann}`, { role: 'manager' })).status).toBe(200);
+    const desk = await as('POST', '/teams', { name: 'Front desk', assignmentStrategy: 'manual', capacity: 2 });
+    expect(desk.status).toBe(201);
+    const deskId = desk.body.id as string;
+    for (const id of [ids.nina, ids.ann]) expect((await as('PUT', `/teams/${deskId}/members/${id}`)).status).toBe(200);
+    const ownerId = (await as('GET', '/me')).body.id as string;
+    expect((await as('PUT', `/teams/${deskId}/members/${ownerId}`)).status).toBe(200);
+    const invited = await as('POST', '/invitations', { email: 'ivy@seen.test', role: 'agent', teamIds: [deskId] });
+    expect(invited.status, JSON.stringify(invited.body)).toBe(201);
+    const conversation = 'desk-1';
+    const queued = await as('PUT', `/conversations/${conversation}/assignment`, { teamId: deskId });
+    expect(queued.body).toMatchObject({ status: 'queued' });
+
+    const { page, errors } = await visitor();
+    await signIn(page, ANN.email, ANN.password);
+    await visible(page.getByRole('heading', { name: 'Users', level: 1 }));
+    await page.goto(`/teams?team=${deskId}`);
+    const members = page.getByRole('table', { name: 'Members of Front desk' });
+    await visible(members.getByRole('cell', { name: 'ivy@seen.test', exact: true }));
+    const memberRow = (email: string) => members.getByRole('row').filter({ hasText: email });
+    // Invited: no availability, no load, no toggle.
+    await visible(memberRow('ivy@seen.test').getByText('No conversations (invited)'));
+    expect(await memberRow('ivy@seen.test').getByRole('button', { name: /^Set / }).count()).toBe(0);
+    // Nina (an agent Ann dominates): online, her load against the capacity, a toggle.
+    await visible(memberRow(NINA.email).getByRole('cell', { name: '0 of 2', exact: true }));
+    await visible(memberRow(NINA.email).getByRole('button', { name: `Set away: ${NINA.email}` }));
+    // The owner (an admin): shown, but no control a manager's request would fail on.
+    await visible(memberRow(OWNER.email).getByText('Online'));
+    expect(await memberRow(OWNER.email).getByRole('button', { name: /^Set / }).count()).toBe(0);
+
+    // The manual team's queue: assigned by hand.
+    const queue = page.getByRole('list', { name: 'Conversations waiting for Front desk, oldest first' });
+    await visible(queue.getByText(/this team assigns by hand/));
+    await checkAccessibility(page, 'team with its queue (manager)');
+    await queue.getByLabel(`Assign ${conversation} to`).selectOption({ label: `${NINA.name} — online, 0 of 2` });
+    await queue.getByRole('button', { name: `Assign ${conversation}` }).click();
+    await visible(
+      page.getByRole('status').filter({ hasText: `Conversation ${conversation} was assigned to ${NINA.name}.` }),
+    );
+    await visible(page.getByText('No conversations are waiting for Front desk.'));
+    await visible(memberRow(NINA.email).getByRole('cell', { name: '1 of 2', exact: true }));
+    const held = await as('GET', `/conversations/${conversation}/assignment`);
+    expect(held.body).toMatchObject({ assigneeId: ids.nina, status: 'assigned' });
+
+    // Delete while it holds a conversation: the dialog says why not, and offers no delete.
+    await page.getByRole('button', { name: 'Delete team Front desk' }).click();
+    const refusal = page.getByRole('alertdialog', { name: 'Delete team Front desk?' });
+    await visible(refusal.getByText(/still holds 1 conversation assigned through it/));
+    expect(await refusal.getByRole('button', { name: /delete/i }).count()).toBe(0);
+    await checkAccessibility(page, 'team delete refused');
+    await refusal.getByRole('button', { name: 'Close' }).click();
+    await refusal.waitFor({ state: 'detached' });
+
+    // Resolved, the team still has members: the confirmation says they are taken out first, and it is so.
+    expect((await as('POST', `/conversations/${conversation}/resolve`)).status).toBeLessThan(300);
+    await page.reload();
+    await page.getByRole('button', { name: 'Delete team Front desk' }).click();
+    const confirm = page.getByRole('alertdialog', { name: 'Delete team Front desk?' });
+    await visible(confirm.getByText(/Its 4 members will be taken out of Front desk first/));
+    await confirm.getByRole('button', { name: 'Remove 4 members and delete' }).click();
+    await visible(page.getByRole('status').filter({ hasText: 'Team Front desk was deleted.' }));
+    expect((await as('GET', `/teams/${deskId}`)).status).toBe(404);
+    expect((await as('DELETE', `/users/${invited.body.id}`)).status).toBe(204);
+    expect(errors).toEqual([]);
+  });
 });

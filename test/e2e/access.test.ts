@@ -240,7 +240,14 @@ describe('a person', () => {
       body: { timeZone: 'Mars/Base', weekly: [{ day: 'mon', from: '09:00', to: '09:00' }] },
     });
     expect(bad.status).toBe(400);
-    expect(bad.body.errors.map((e: { path: string }) => e.path)).toEqual(['body.timeZone', 'body.weekly.0.to']);
+    expect(bad.body.errors.map((e: { path: string }) => e.path)).toEqual(['body.timeZone']);
+    // An end equal to the start is a whole 24 hours (past midnight, as the help says), not a refusal.
+    const day = await api.call('PUT', hours(agent.id), {
+      token: agent.token,
+      body: { timeZone: 'UTC', weekly: [{ day: 'mon', from: '10:00', to: '10:00' }] },
+    });
+    expect(day.status, JSON.stringify(day.body)).toBe(200);
+    expect(day.body.workingHours.weekly).toEqual([{ day: 'mon', from: '10:00', to: '10:00' }]);
     const cleared = await api.call('DELETE', hours(agent.id), { token: t.ownerToken });
     expect(cleared.body).toMatchObject({ workingHours: null, effectiveAvailability: 'online' });
   });
@@ -334,13 +341,16 @@ describe('the access review', () => {
     expect(custom).toMatchObject({
       roleName: 'Campaign lead',
       status: 'invited',
-      permissions: expect.arrayContaining(['campaigns:edit', 'analytics:view', 'audit:view']),
+      // Not yet able to sign in: no access (issue 18 item 9), though the grants wait for them.
+      permissions: [],
       grants: [
         { permission: 'analytics:view', expiresAt: until },
         { permission: 'audit:view', expiresAt: null },
       ],
     });
     expect(rows.find((r) => r.id === t.ownerId)).toMatchObject({ owner: true, roleName: 'Administrator' });
+    expect(rows.find((r) => r.id === t.ownerId)?.permissions).toContain('users:edit');
+    for (const r of rows) if (r.status !== 'active') expect(r.permissions, r.status).toEqual([]);
 
     const pages = await csvPages(t.ownerToken, 3);
     expect(pages.length).toBe(Math.ceil(rows.length / 3));

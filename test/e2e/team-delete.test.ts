@@ -53,6 +53,13 @@ describe('deleting a team that still holds conversations', () => {
       teamId: S,
     });
 
+    // With its member: refused, the count as an extension (issue 18 item 8); the team says what it holds.
+    const withMember = await api.call('DELETE', `${base}/teams/${S}`, { token: t.ownerToken });
+    expect(withMember.status, JSON.stringify(withMember.body)).toBe(409);
+    expect(withMember.body).toMatchObject({ members: 1 });
+    const holding = await api.call('GET', `${base}/teams/${S}`, { token: t.ownerToken });
+    expect(holding.body).toMatchObject({ memberCount: 1, assigned: 1, queued: 0 });
+
     const removed = await api.call('DELETE', `${base}/teams/${S}/members/${M}`, { token: t.ownerToken });
     expect(removed.status, JSON.stringify(removed.body)).toBe(204);
 

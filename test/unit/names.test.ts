@@ -58,6 +58,7 @@ describe('normaliseName', () => {
   it('is the key of team and role name claims', () => {
     expect(normaliseTeamName('ｓｕｐｐｏｒｔ')).toBe(normaliseName('Support'));
     expect(normaliseRoleName('STRASSE')).toBe(normaliseName('Straße'));
+    expect(normaliseName('STRAẞE')).toBe(normaliseName('strasse'));
     expect(keys.teamName('t1', 'ｓｕｐｐｏｒｔ')).toEqual(keys.teamName('t1', 'SUPPORT'));
     expect(keys.roleName('t1', 'Ａｕｄｉｔｏｒ')).toEqual(keys.roleName('t1', 'auditor'));
   });

@@ -104,6 +104,11 @@ describe('catalogue', () => {
     expect(sorted(Object.keys(entry))).toEqual(sorted(actions));
   });
 
+  it('descriptions are unique (the console labels each extra-permission checkbox with its own)', () => {
+    const texts = Object.values(CATALOGUE).flatMap((actions) => Object.values(actions) as string[]);
+    expect(new Set(texts.map((t) => t.toLowerCase())).size).toBe(texts.length);
+  });
+
   it('every permission has a non-empty description', () => {
     for (const actions of Object.values(CATALOGUE)) {
       for (const text of Object.values(actions) as string[]) expect(text.trim().length).toBeGreaterThan(0);

@@ -91,6 +91,16 @@ describe('review rows', () => {
     });
     expect(reviewRow(member({ role: 'custom', roleId: 'legacy' }), tenant, NOW).roleName).toBeNull();
   });
+
+  it('people who cannot sign in or act hold no access: no effective permissions, in the rows and the CSV', () => {
+    for (const status of ['invited', 'suspended', 'deactivated', 'expired'] as const) {
+      const row = reviewRow(member({ status, role: 'admin', grants: ['audit:view'] }), tenant, NOW);
+      expect(row.permissions, status).toEqual([]);
+      const cells = reviewCsv([row]).split('\r\n')[1]?.split(',') ?? [];
+      expect(cells[REVIEW_COLUMNS.findIndex(([n]) => n === 'permissions')], status).toBe('');
+    }
+    expect(reviewRow(member({ role: 'admin' }), tenant, NOW).permissions.length).toBeGreaterThan(10);
+  });
 });
 
 describe('CSV', () => {

@@ -77,8 +77,8 @@ describe('Invite dialog', () => {
     expect(option('Agent').disabled).toBe(false);
     expect(option('Sales lead').disabled).toBe(false);
     expect(option('Billing').disabled).toBe(true);
-    expect((screen.getByLabelText('contacts:view') as HTMLInputElement).disabled).toBe(false);
-    expect((screen.getByLabelText('billing:manage') as HTMLInputElement).disabled).toBe(true);
+    expect((screen.getByLabelText('See contacts') as HTMLInputElement).disabled).toBe(false);
+    expect((screen.getByLabelText('Change the plan') as HTMLInputElement).disabled).toBe(true);
   });
 
   it('shows the problem’s detail, and field errors beside their field, and stays open', async () => {
@@ -145,12 +145,68 @@ describe('Edit dialog with a timed grant', () => {
     const timed = { permission: 'contacts:view' as const, expiresAt: '2030-01-31T12:00:00.000Z' };
     const ann = member({ grants: [timed] });
     const { onSubmit } = dialog({ kind: 'edit', member: ann });
-    const box = screen.getByLabelText('contacts:view') as HTMLInputElement;
+    const box = screen.getByLabelText('See contacts') as HTMLInputElement;
     expect(box.checked).toBe(true);
     expect(document.getElementById(box.getAttribute('aria-describedby') ?? '')?.textContent).toMatch(/^Until /);
-    await userEvent.click(screen.getByLabelText('users:view'));
+    await userEvent.click(screen.getByLabelText('Invite and create users'));
     await userEvent.click(screen.getByRole('button', { name: 'Save changes' }));
-    expect(onSubmit).toHaveBeenCalledWith({ kind: 'edit', userId: 'u-ann', body: { grants: ['users:view', timed] } });
+    expect(onSubmit).toHaveBeenCalledWith({
+      kind: 'edit',
+      userId: 'u-ann',
+      body: { grants: ['users:create', timed] },
+    });
+  });
+});
+
+describe('Extra permissions (issue 18 item 10)', () => {
+  const box = (name: string) => screen.getByRole('checkbox', { name }) as HTMLInputElement;
+  const hintOf = (input: HTMLElement) =>
+    document.getElementById(input.getAttribute('aria-describedby') ?? '')?.textContent;
+
+  it('reads as the catalogue’s words, never codes; what the role includes is ticked, disabled and says so', async () => {
+    dialog({ kind: 'invite' });
+    expect(screen.queryByLabelText('users:view')).toBeNull();
+    expect(screen.queryByText('users:view')).toBeNull();
+    // The Agent role (the default) includes "See users".
+    expect(box('See users').checked).toBe(true);
+    expect(box('See users').disabled).toBe(true);
+    expect(hintOf(box('See users'))).toBe('Included in Agent');
+    expect(box('Edit users').checked).toBe(false);
+    await userEvent.selectOptions(screen.getByLabelText('Role'), 'manager');
+    expect(hintOf(box('See users'))).toBe('Included in Manager');
+    // A role template's permissions are its own.
+    await userEvent.selectOptions(screen.getByLabelText('Role'), 'custom');
+    await userEvent.selectOptions(screen.getByLabelText('Role template'), 'sales-lead');
+    expect(box('See users').checked).toBe(false);
+    expect(box('See users').disabled).toBe(false);
+    expect(box('See contacts').checked).toBe(true);
+    expect(box('See contacts').disabled).toBe(true);
+    expect(hintOf(box('See contacts'))).toBe('Included in Sales lead');
+    // Without CRM access the role's contacts permissions do not count: not shown as included.
+    await userEvent.click(screen.getByLabelText('CRM access'));
+    expect(box('See contacts').checked).toBe(false);
+    expect(box('See contacts').disabled).toBe(false);
+  });
+
+  it('takes an optional “until” date per grant and sends it as the end of that day', async () => {
+    const { onSubmit } = dialog({ kind: 'invite' });
+    await userEvent.type(screen.getByLabelText('Email'), 'tim@acme.test');
+    await userEvent.click(box('Edit users'));
+    await userEvent.click(box('Delete users'));
+    expect(screen.queryByLabelText('Until (See users)')).toBeNull();
+    const until = screen.getByLabelText('Until (Edit users)') as HTMLInputElement;
+    expect(until.type).toBe('date');
+    await userEvent.type(until, '2031-03-15');
+    await userEvent.click(screen.getByRole('button', { name: 'Send invitation' }));
+    expect(onSubmit).toHaveBeenCalledWith({
+      kind: 'invite',
+      body: expect.objectContaining({
+        grants: [
+          { permission: 'users:edit', expiresAt: new Date('2031-03-15T23:59:59.999').toISOString() },
+          'users:delete',
+        ],
+      }),
+    });
   });
 });
 

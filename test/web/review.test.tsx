@@ -100,6 +100,49 @@ describe('ReviewTable', () => {
   });
 });
 
+describe('what the review says of people', () => {
+  it('“Inactive since” only where the person is inactive; people without access read “No access”', () => {
+    inConsole(
+      <ReviewTable
+        rows={[
+          // Signed in moments ago: active, not inactive since today.
+          row({ id: 'u-ann', lastLoginAt: '2026-06-01T11:59:00.000Z', inactiveSince: '2026-06-01T11:59:00.000Z' }),
+          row({ id: 'u-dee', email: 'dee@acme.test', name: 'Dee Gone', status: 'deactivated', permissions: [] }),
+          row({
+            id: 'u-ina',
+            email: 'ina@acme.test',
+            name: 'Ina Invited',
+            status: 'invited',
+            role: 'admin',
+            // An older API still counted an invitee's role: the console does not.
+            permissions: ['users:view', 'users:edit'],
+            lastLoginAt: null,
+            inactiveSince: '2026-01-10T12:00:00.000Z',
+          }),
+          row({ id: 'u-ivy', email: 'ivy@acme.test', lastLoginAt: null, inactiveSince: '2026-01-10T12:00:00.000Z' }),
+        ]}
+        teamName={(id) => id}
+        now={NOW}
+      />,
+      membership(ALL),
+    );
+    const column = (header: string) => {
+      const index = screen.getAllByRole('columnheader').findIndex((h) => h.textContent === header);
+      return screen
+        .getAllByRole('row')
+        .slice(1)
+        .map((r) => within(r).getAllByRole('cell')[index - 1]?.textContent);
+    };
+    expect(column('Inactive since')).toEqual(['—', '—', '—', 'Jan 10, 2026Inactive']);
+    expect(column('Effective permissions').map((t) => t?.replace(/ of .*/, ''))).toEqual([
+      '2 permissions',
+      'No access',
+      'No access',
+      '2 permissions',
+    ]);
+  });
+});
+
 describe('the CSV', () => {
   it('reads the next page from Link and the file name from Content-Disposition', () => {
     expect(nextFromLink('</v1/tenants/t1/access-review?limit=1000&cursor=abc%3D%3D>; rel="next"')).toBe('abc==');

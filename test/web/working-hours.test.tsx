@@ -2,6 +2,7 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
+import { scheduleProblems } from '../../lib/domain/schedule';
 import { WorkingHoursPanel } from '../../web/src/console/profile/WorkingHoursPanel';
 import type { WorkingHours } from '../../web/src/data/working-hours';
 import { availabilityText, officeWeek, scheduleSummary, weeklyOf, weekOf } from '../../web/src/ui/schedule';
@@ -100,6 +101,24 @@ describe('WorkingHoursPanel', () => {
     expect(calls.filter((c) => c.method === 'DELETE').map((c) => c.path)).toEqual([
       '/v1/tenants/t1/users/u-me/working-hours',
     ]);
+  });
+
+  it('10:00 to 10:00 is what the help says it is (24 hours), and the API’s rule accepts what the panel sends', async () => {
+    const calls = panel(null);
+    expect(screen.getByText(/an end equal to the start is a whole 24 hours/)).toBeTruthy();
+    const monday = within(screen.getByRole('group', { name: 'Monday' }));
+    await userEvent.click(monday.getByRole('button', { name: 'Add hours on Monday' }));
+    for (const label of ['Monday from', 'Monday to']) {
+      const input = screen.getByLabelText(label);
+      await userEvent.clear(input);
+      await userEvent.type(input, '10:00');
+    }
+    await userEvent.click(screen.getByRole('button', { name: 'Save working hours' }));
+    await screen.findByText('Your working hours were saved.');
+    const put = calls.find((c) => c.method === 'PUT')?.body as WorkingHours;
+    expect(put.weekly).toEqual([{ day: 'mon', from: '10:00', to: '10:00' }]);
+    expect(scheduleProblems(put)).toEqual([]);
+    expect(scheduleSummary({ timeZone: 'UTC', weekly: put.weekly })).toBe('Mon 10:00–10:00 (24 hours) (UTC)');
   });
 
   it('shows the API’s refusal', async () => {

@@ -1299,6 +1299,8 @@ export type components = {
             seats?: components["schemas"]["Seats"];
             /** @description conflict on deleting a custom role: how many members still hold it */
             holders?: number;
+            /** @description conflict on deleting a team: how many members it still has */
+            members?: number;
             /** @description conflict on deleting a team: the conversations it still holds (assigned through it, queued in it) */
             conversations?: {
                 assigned: number;
@@ -1487,7 +1489,7 @@ export type components = {
                  */
                 from: string;
                 /**
-                 * @description `HH:MM` or `24:00`, exclusive; at or before `from`: past midnight
+                 * @description `HH:MM` or `24:00`, exclusive; at or before `from`: past midnight (equal: 24 hours)
                  * @example 09:00
                  */
                 to: string;
@@ -1722,7 +1724,7 @@ export type components = {
              * @example Agent
              */
             roleName: string | null;
-            /** @description Effective now: role ∪ live grants, CRM-gated */
+            /** @description Effective now: role ∪ live grants, CRM-gated; empty for anyone not `active` (invited, suspended, deactivated, expired: no access) */
             permissions: components["schemas"]["Permission"][];
             /** @description Live extra grants with their ends */
             grants: {
@@ -1753,6 +1755,10 @@ export type components = {
                 actions: {
                     action: string;
                     permission: components["schemas"]["Permission"];
+                    /**
+                     * @description The permission in plain words, as the console shows it (unique in the catalogue)
+                     * @example See conversations assigned to you
+                     */
                     description: string;
                 }[];
             }[];
@@ -1808,6 +1814,8 @@ export type components = {
             memberCount: number;
             /** @description Conversations waiting in the team queue */
             queued: number;
+            /** @description Open conversations someone holds through this team (a delete is refused while any, or any queued) */
+            assigned: number;
             /**
              * Format: date-time
              * @example 2026-03-01T09:30:00.000Z

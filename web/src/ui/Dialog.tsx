@@ -100,7 +100,8 @@ export function ConfirmDialog({
   title: string;
   children: ReactNode;
   confirmLabel: string;
-  onConfirm: () => void;
+  /** Absent: nothing can be done yet (the body says why); the dialog only closes. */
+  onConfirm?: () => void;
   onClose: () => void;
   pending?: boolean;
   error?: string;
@@ -125,22 +126,24 @@ export function ConfirmDialog({
       {error ? <ErrorText>{error}</ErrorText> : null}
       <div className="actions">
         <button type="button" onClick={onClose}>
-          Cancel
+          {onConfirm ? 'Cancel' : 'Close'}
         </button>
-        <button
-          type="button"
-          className="danger"
-          onClick={() => {
-            if (sent.current || pending) return;
-            sent.current = true;
-            setConfirming(true);
-            onConfirm();
-          }}
-          disabled={busy}
-          aria-disabled={busy}
-        >
-          {busy ? `${confirmLabel}…` : confirmLabel}
-        </button>
+        {onConfirm ? (
+          <button
+            type="button"
+            className="danger"
+            onClick={() => {
+              if (sent.current || pending) return;
+              sent.current = true;
+              setConfirming(true);
+              onConfirm();
+            }}
+            disabled={busy}
+            aria-disabled={busy}
+          >
+            {busy ? `${confirmLabel}…` : confirmLabel}
+          </button>
+        ) : null}
       </div>
     </Dialog>
   );

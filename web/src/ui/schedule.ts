@@ -50,9 +50,13 @@ export function officeWeek(): Week {
   return week;
 }
 
-/** One span as text: an end of 00:00 is midnight (24:00); another end at or before the start is the next day's. */
+/**
+ * One span as text: an end of 00:00 is midnight (24:00); an end equal to the start is a whole 24 hours; another end
+ * at or before the start is the next day's.
+ */
 export function spanText({ from, to }: Span): string {
   if (to === '00:00') return `${from}–24:00`;
+  if (to === from) return `${from}–${to} (24 hours)`;
   return to <= from ? `${from}–${to} (next day)` : `${from}–${to}`;
 }
 

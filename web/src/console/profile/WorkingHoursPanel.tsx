@@ -89,7 +89,8 @@ export function WorkingHoursPanel({
       </p>
       <p className="hint">
         Outside your hours you get no new conversations, whatever you chose above; inside them your choice holds. An end
-        at or before the start runs past midnight.
+        before the start runs past midnight into the next day; an end equal to the start is a whole 24 hours (10:00 to
+        10:00 the next day).
       </p>
       <form onSubmit={submit} aria-label="Working hours">
         <div className="narrow">

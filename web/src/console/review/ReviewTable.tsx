@@ -2,7 +2,7 @@
 import type { ReactNode } from 'react';
 import type { ReviewRow } from '../../data/review';
 import { day, ROLE_LABELS, STATUS_LABELS, when } from '../../ui/format';
-import { InactiveBadge } from '../../ui/Inactive';
+import { isInactive } from '../../ui/Inactive';
 import { TableWrap } from '../../ui/TableWrap';
 
 export interface ReviewColumn {
@@ -41,8 +41,11 @@ export const REVIEW_COLUMNS: readonly ReviewColumn[] = [
   {
     key: 'permissions',
     header: 'Effective permissions',
+    // Invited, suspended, deactivated or expired: they cannot sign in or act, whatever their role says.
     cell: (r) =>
-      r.permissions.length === 0 ? (
+      r.status !== 'active' ? (
+        <span className="muted">No access</span>
+      ) : r.permissions.length === 0 ? (
         'None'
       ) : (
         <details className="permissions">
@@ -81,12 +84,17 @@ export const REVIEW_COLUMNS: readonly ReviewColumn[] = [
   {
     key: 'inactiveSince',
     header: 'Inactive since',
-    cell: (r, c) => (
-      <>
-        {day(r.inactiveSince)}
-        <InactiveBadge member={r} now={c.now} short />
-      </>
-    ),
+    // Only where the person is inactive (an active member with no sign-in for 30 days or more); otherwise a dash,
+    // never the date of a sign-in moments ago.
+    cell: (r, c) =>
+      isInactive(r, c.now) ? (
+        <>
+          {day(r.inactiveSince)}
+          <span className="tag tag-warn">Inactive</span>
+        </>
+      ) : (
+        '—'
+      ),
   },
 ];
 

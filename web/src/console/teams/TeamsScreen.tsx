@@ -1,24 +1,36 @@
 /**
  * Teams: each team's assignment strategy and capacity; the open team (in the
  * URL) lists its members with their availability (chosen, and effective
- * now under their working hours) and hours, and its queue of waiting
- * conversations, oldest first, each with why it waits. teams:manage shows the controls that change them.
+ * now under their working hours — for active members only), their open
+ * conversations against the team's capacity and their hours, and its queue
+ * of waiting conversations, oldest first, each with why it waits; with
+ * conversations:assign a waiting one is given to a member by hand.
+ * teams:manage shows the controls that change them, and only where the API
+ * would allow them (availability: oneself, or someone one dominates; the
+ * queue: its members, conversations:view or teams:manage). A delete says
+ * what it will do: members are taken out first; conversations held stop it.
  */
 import { type FormEvent, useState } from 'react';
 import { describe } from '../../api/problem';
+import { useRoles } from '../../data/roles';
 import {
   STRATEGIES,
   type Team,
   type TeamInput,
+  type TeamMember,
+  useAssignByHand,
   useDeleteTeam,
   useSaveTeam,
+  useTeamMembers,
   useTeamMembership,
   useTeamQueue,
   useTeams,
 } from '../../data/teams';
+import { usePermissionCatalogue } from '../../data/tenant';
 import { useSetAvailability, useUsers } from '../../data/users';
 import { setQuery, useLocation } from '../../router';
 import { ConfirmDialog, Dialog, ErrorText } from '../../ui/Dialog';
+import { effectiveOf, mayActOn } from '../../ui/dominance';
 import { SelectField, TextField } from '../../ui/Field';
 import { STATUS_LABELS, when } from '../../ui/format';
 import { availabilityText, scheduleSummary } from '../../ui/schedule';
@@ -133,40 +145,131 @@ export function TeamsScreen() {
         />
       ) : null}
       {deleting ? (
-        <ConfirmDialog
-          title={`Delete team ${deleting.name}?`}
-          confirmLabel="Delete team"
+        <DeleteTeamDialog
+          // The list's fresh counts (refetched after a refusal) say what a delete does.
+          team={teams.data?.items.find((t) => t.id === deleting.id) ?? deleting}
           pending={remove.isPending}
-          error={remove.error ? describe(remove.error) : undefined}
+          refused={remove.isError}
+          error={remove.error && !isConflict(remove.error) ? describe(remove.error) : undefined}
           onClose={() => setDeleting(undefined)}
-          onConfirm={() =>
-            remove.mutate(deleting.id, {
-              onSuccess: () => {
-                setStatus(`Team ${deleting.name} was deleted.`);
-                setDeleting(undefined);
-                if (openId === deleting.id) setQuery({});
+          onDelete={(removeMembers) =>
+            remove.mutate(
+              { teamId: deleting.id, removeMembers },
+              {
+                onSuccess: () => {
+                  setStatus(`Team ${deleting.name} was deleted.`);
+                  setDeleting(undefined);
+                  if (openId === deleting.id) setQuery({});
+                },
               },
-            })
+            )
           }
-        >
-          <p>Its members stay in the organisation; conversations waiting for this team are no longer queued for it.</p>
-        </ConfirmDialog>
+        />
       ) : null}
     </section>
   );
 }
 
+const isConflict = (e: unknown) => typeof e === 'object' && e !== null && (e as { status?: number }).status === 409;
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** What deleting a team does, from its counts: refused while it holds conversations; its members taken out first. */
+function DeleteTeamDialog({
+  team,
+  pending,
+  refused,
+  error,
+  onClose,
+  onDelete,
+}: {
+  team: Team;
+  pending: boolean;
+  refused: boolean;
+  error?: string;
+  onClose: () => void;
+  onDelete: (removeMembers: boolean) => void;
+}) {
+  const held = team.assigned + team.queued;
+  const title = `Delete team ${team.name}?`;
+  if (held > 0) {
+    const parts = [
+      team.assigned > 0 ? `${plural(team.assigned, 'conversation')} assigned through it` : '',
+      team.queued > 0 ? `${plural(team.queued, 'conversation')} waiting in its queue` : '',
+    ].filter(Boolean);
+    return (
+      <ConfirmDialog title={title} confirmLabel="Delete team" onClose={onClose} error={error}>
+        <p>
+          {refused ? 'Roster did not delete it: ' : ''}
+          {team.name} still holds {parts.join(' and ')}. A team is deleted only once it holds none — reassign, hand back
+          or resolve them first; deleting it now would leave them with nobody to answer.
+        </p>
+      </ConfirmDialog>
+    );
+  }
+  if (team.memberCount > 0) {
+    return (
+      <ConfirmDialog
+        title={title}
+        confirmLabel={`Remove ${plural(team.memberCount, 'member')} and delete`}
+        pending={pending}
+        error={error}
+        onClose={onClose}
+        onConfirm={() => onDelete(true)}
+      >
+        <p>
+          {refused ? `Roster did not delete it: it still has ${plural(team.memberCount, 'member')}. ` : ''}
+          Its {plural(team.memberCount, 'member')} will be taken out of {team.name} first, then the team is deleted.
+          They stay in the organisation, with their other teams and their conversations.
+        </p>
+      </ConfirmDialog>
+    );
+  }
+  return (
+    <ConfirmDialog
+      title={title}
+      confirmLabel="Delete team"
+      pending={pending}
+      error={error}
+      onClose={onClose}
+      onConfirm={() => onDelete(false)}
+    >
+      <p>Nobody is in {team.name} and it holds no conversations. It is deleted for good.</p>
+    </ConfirmDialog>
+  );
+}
+
+/** "2 of 4", "3 (no limit)": a member's open conversations against the team's capacity. */
+const loadText = (open: number, capacity: number | null) =>
+  capacity === null ? `${open} (no limit)` : `${open} of ${capacity}${open >= capacity ? ', full' : ''}`;
+
 function TeamDetail({ team, manage }: { team: Team; manage: boolean }) {
-  const { tenantId, me } = useConsole();
-  const members = useUsers(tenantId, { team: team.id }, { limit: 100 });
+  const { tenantId, me, can } = useConsole();
+  const members = useTeamMembers(tenantId, team.id);
+  // Roles and grants of the members, for who the signed-in person may act on.
+  const people = useUsers(tenantId, { team: team.id }, { limit: 100, enabled: manage });
+  const catalogue = usePermissionCatalogue();
+  const customRoles = useRoles(tenantId, manage && can('roles:view'));
   const everyone = useUsers(tenantId, { status: 'active' }, { limit: 100, enabled: manage });
   const membership = useTeamMembership(tenantId);
   const availability = useSetAvailability(tenantId);
-  const queue = useTeamQueue(tenantId, team.id);
+  // The API shows a team's queue to its members and to those who see every conversation or manage teams.
+  const seesQueue = me.teamIds.includes(team.id) || can('conversations:view') || can('teams:manage');
+  const queue = useTeamQueue(tenantId, team.id, seesQueue);
   const [error, setError] = useState<string>();
-  const inTeam = new Set(members.data?.items.map((m) => m.id));
+  const inTeam = new Set(members.data?.items.map((m) => m.userId));
   const candidates = (everyone.data?.items ?? []).filter((m) => !inTeam.has(m.id));
   const fail = (e: unknown) => setError(describe(e));
+  const now = Date.now();
+
+  /** Oneself always; another only with teams:manage over someone one dominates (as the API decides). */
+  function mayToggle(m: TeamMember): boolean {
+    if (m.userId === me.id) return true;
+    if (!manage || !catalogue.data) return false;
+    const person = people.data?.items.find((p) => p.id === m.userId);
+    if (!person) return false;
+    const roles = { builtIn: catalogue.data.roles, custom: customRoles.data?.items };
+    return mayActOn(me, person, effectiveOf(person, roles, now));
+  }
 
   function add(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -191,6 +294,7 @@ function TeamDetail({ team, manage }: { team: Team; manage: boolean }) {
               <th scope="col">Email</th>
               <th scope="col">Status</th>
               <th scope="col">Availability</th>
+              <th scope="col">Open conversations</th>
               <th scope="col">Working hours</th>
               <th scope="col">
                 <span className="visually-hidden">Actions</span>
@@ -200,30 +304,37 @@ function TeamDetail({ team, manage }: { team: Team; manage: boolean }) {
           <tbody>
             {members.data?.items.length === 0 ? (
               <tr>
-                <td colSpan={6}>No members yet.</td>
+                <td colSpan={7}>No members yet.</td>
               </tr>
             ) : null}
             {members.data?.items.map((m) => {
+              const active = m.status === 'active';
               const other = m.availability === 'online' ? 'away' : 'online';
-              // The availability route allows oneself, or anyone with teams:manage.
-              const mayToggle = manage || m.id === me.id;
               return (
-                <tr key={m.id}>
+                <tr key={m.userId}>
                   <th scope="row">{m.name || '—'}</th>
                   <td>{m.email}</td>
                   <td>{STATUS_LABELS[m.status]}</td>
                   <td>
-                    <span className={`availability availability-${m.effectiveAvailability}`}>
-                      {availabilityText(m)}
-                    </span>
+                    {/* Only an active member is online or away; anyone else gets no conversations at all. */}
+                    {active ? (
+                      <span className={`availability availability-${m.effectiveAvailability}`}>
+                        {availabilityText(m)}
+                      </span>
+                    ) : (
+                      <span className="muted">No conversations ({STATUS_LABELS[m.status]?.toLowerCase()})</span>
+                    )}
                   </td>
-                  <td>{scheduleSummary(m.workingHours)}</td>
+                  <td>{active ? loadText(m.openAssignments, team.capacity) : '—'}</td>
+                  <td>{active ? scheduleSummary(m.workingHours) : '—'}</td>
                   <td className="row-actions">
-                    {mayToggle ? (
+                    {active && mayToggle(m) ? (
                       <button
                         type="button"
                         aria-label={`Set ${other}: ${m.email}`}
-                        onClick={() => availability.mutate({ userId: m.id, availability: other }, { onError: fail })}
+                        onClick={() =>
+                          availability.mutate({ userId: m.userId, availability: other }, { onError: fail })
+                        }
                       >
                         Set {other}
                       </button>
@@ -234,7 +345,7 @@ function TeamDetail({ team, manage }: { team: Team; manage: boolean }) {
                         className="danger-text"
                         aria-label={`Remove ${m.email} from ${team.name}`}
                         onClick={() =>
-                          membership.mutate({ teamId: team.id, userId: m.id, add: false }, { onError: fail })
+                          membership.mutate({ teamId: team.id, userId: m.userId, add: false }, { onError: fail })
                         }
                       >
                         Remove
@@ -261,26 +372,92 @@ function TeamDetail({ team, manage }: { team: Team; manage: boolean }) {
         </form>
       ) : null}
 
-      <h3>Queue</h3>
-      {queue.data ? (
-        queue.data.items.length === 0 ? (
-          <p>No conversations are waiting for {team.name}.</p>
-        ) : (
-          <ol className="queue" aria-label={`Conversations waiting for ${team.name}, oldest first`}>
-            {queue.data.items.map((c) => (
-              <li key={c.conversationId}>
-                Conversation {c.conversationId}, waiting since {when(c.queuedAt)} ({QUEUE_REASONS[c.reason] ?? c.reason}
-                )
-              </li>
-            ))}
-          </ol>
-        )
-      ) : queue.error ? (
-        <ErrorText>{describe(queue.error)}</ErrorText>
+      {seesQueue ? (
+        <>
+          <h3>Queue</h3>
+          <TeamQueue team={team} queue={queue} members={members.data?.items ?? []} />
+        </>
       ) : (
-        <p role="status">Loading the queue…</p>
+        <p className="hint">The team’s queue is shown to its members and to those who see every conversation.</p>
       )}
     </section>
+  );
+}
+
+function TeamQueue({
+  team,
+  queue,
+  members,
+}: {
+  team: Team;
+  queue: ReturnType<typeof useTeamQueue>;
+  members: TeamMember[];
+}) {
+  const { tenantId, can } = useConsole();
+  const assign = useAssignByHand(tenantId);
+  const [status, setStatus] = useState<string>();
+  const [error, setError] = useState<string>();
+  const byHand = can('conversations:assign');
+  // Anyone active may take it by hand; who is away or full is said beside their name.
+  const takers = members.filter((m) => m.status === 'active');
+
+  function submit(conversationId: string) {
+    return (event: FormEvent<HTMLFormElement>) => {
+      event.preventDefault();
+      const assigneeId = String(new FormData(event.currentTarget).get('assigneeId') ?? '');
+      if (!assigneeId) return;
+      const who = takers.find((m) => m.userId === assigneeId);
+      setStatus(undefined);
+      setError(undefined);
+      assign.mutate(
+        { conversationId, assigneeId },
+        {
+          onSuccess: () => setStatus(`Conversation ${conversationId} was assigned to ${who?.name || who?.email}.`),
+          onError: (e) => setError(describe(e)),
+        },
+      );
+    };
+  }
+
+  if (queue.error) return <ErrorText>{describe(queue.error)}</ErrorText>;
+  if (!queue.data) return <p role="status">Loading the queue…</p>;
+  return (
+    <>
+      <p role="status" className="status-line">
+        {status}
+      </p>
+      {error ? <ErrorText>{error}</ErrorText> : null}
+      {queue.data.items.length === 0 ? (
+        <p>No conversations are waiting for {team.name}.</p>
+      ) : (
+        <ol className="queue" aria-label={`Conversations waiting for ${team.name}, oldest first`}>
+          {queue.data.items.map((c) => (
+            <li key={c.conversationId}>
+              <span>
+                Conversation {c.conversationId}, waiting since {when(c.queuedAt)} ({QUEUE_REASONS[c.reason] ?? c.reason}
+                )
+              </span>
+              {byHand && takers.length > 0 ? (
+                <form className="inline-form" onSubmit={submit(c.conversationId)}>
+                  <SelectField label={`Assign ${c.conversationId} to`} name="assigneeId" defaultValue="">
+                    <option value="">Choose a member</option>
+                    {takers.map((m) => (
+                      <option key={m.userId} value={m.userId}>
+                        {m.name || m.email} — {availabilityText(m).toLowerCase()},{' '}
+                        {loadText(m.openAssignments, team.capacity)}
+                      </option>
+                    ))}
+                  </SelectField>
+                  <button type="submit" disabled={assign.isPending}>
+                    Assign<span className="visually-hidden"> {c.conversationId}</span>
+                  </button>
+                </form>
+              ) : null}
+            </li>
+          ))}
+        </ol>
+      )}
+    </>
   );
 }
 

@@ -12,14 +12,9 @@ import type { Catalogue, Permission } from '../../data/tenant';
 import type { CreateBody, InviteBody, Member, Role, UpdateBody } from '../../data/users';
 import { Dialog, ErrorText } from '../../ui/Dialog';
 import { CheckboxField, SelectField, TextField } from '../../ui/Field';
-import { ROLE_LABELS, when } from '../../ui/format';
+import { ROLE_LABELS } from '../../ui/format';
 import { EMAIL_MAX, NAME_MAX, PASSWORD_HINT, PASSWORD_MIN, passwordProblem } from '../../ui/rules';
-
-type Grant = Member['grants'][number];
-const grantPermission = (g: Grant): string => (typeof g === 'string' ? g : g.permission);
-/** The member's grant of `permission`, timed or not. */
-const grantOf = (member: Member | undefined, permission: string) =>
-  member?.grants.find((g) => grantPermission(g) === permission);
+import { GrantsField, grantMap, grantsOf } from './GrantsField';
 
 /**
  * An invitation refused because the address is already invited here (409
@@ -64,11 +59,23 @@ export function MemberDialog({
 }) {
   const member = mode.kind === 'edit' ? mode.member : undefined;
   const [role, setRole] = useState<Role>(member?.role ?? 'agent');
+  const [roleId, setRoleId] = useState<string>(member?.roleId ?? '');
+  const [grants, setGrants] = useState(() => grantMap(member?.grants));
+  const [crm, setCrm] = useState(member ? member.crmAccess : true);
   const [problem, setProblem] = useState<ApiProblem | Error>();
   const [passwordError, setPasswordError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const holdsAll = (permissions: readonly string[]) => permissions.every((p) => can(p as Permission));
   const builtInPermissions = (id: string) => catalogue?.roles.find((r) => r.id === id)?.permissions ?? [];
+  // What the chosen role already gives: shown ticked and disabled among the extra permissions.
+  const template = customRoles.find((r) => r.id === roleId);
+  // Contacts permissions count only with CRM access (administrators always have it), as the API computes them.
+  const included = new Set<string>(
+    (role === 'custom' ? (template?.permissions ?? []) : builtInPermissions(role)).filter(
+      (p) => crm || role === 'admin' || !p.startsWith('contacts:'),
+    ),
+  );
+  const includedBy = role === 'custom' ? (template?.name ?? 'the role template') : (ROLE_LABELS[role] ?? role);
   const fieldError = (field: string) => (problem instanceof ApiProblem ? problem.fieldError(field) : undefined);
 
   const title = mode.kind === 'invite' ? 'Invite user' : mode.kind === 'create' ? 'New user' : `Edit ${member?.email}`;
@@ -79,17 +86,14 @@ export function MemberDialog({
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const text = (name: string) => String(form.get(name) ?? '').trim();
-    const roleId = role === 'custom' ? text('roleId') : undefined;
+    const chosenRoleId = role === 'custom' ? roleId : undefined;
     const common = {
       role,
-      ...(roleId ? { roleId } : {}),
+      ...(chosenRoleId ? { roleId: chosenRoleId } : {}),
       crmAccess: form.get('crmAccess') === 'on',
       teamIds: form.getAll('teamIds').map(String),
-      // The checkboxes offer only the catalogue's permissions; a timed grant kept keeps its expiry.
-      grants: form
-        .getAll('grants')
-        .map(String)
-        .map((p) => grantOf(member, p) ?? (p as Permission)),
+      // The catalogue's permissions ticked, each with its end (a timed grant kept keeps its expiry).
+      grants: grantsOf(grants, catalogue),
     };
     let request: MemberSubmit;
     if (mode.kind === 'invite') {
@@ -117,11 +121,11 @@ export function MemberDialog({
       if (text('name') !== m.name) body.name = text('name');
       if (text('email') !== m.email) body.email = text('email');
       if (role !== m.role) body.role = role;
-      if (role === 'custom' && roleId !== m.roleId) body.roleId = roleId;
+      if (role === 'custom' && chosenRoleId !== m.roleId) body.roleId = chosenRoleId;
       if (role !== 'custom' && m.roleId) body.roleId = null;
       if (common.crmAccess !== m.crmAccess) body.crmAccess = common.crmAccess;
       if (!sameSet(common.teamIds, m.teamIds)) body.teamIds = common.teamIds;
-      if (!sameSet(common.grants.map(grantPermission), m.grants.map(grantPermission))) body.grants = common.grants;
+      if (!sameGrants(common.grants, m.grants)) body.grants = common.grants;
       if (Object.keys(body).length === 0) return onClose();
       request = { kind: 'edit', userId: m.id, body };
     }
@@ -182,7 +186,8 @@ export function MemberDialog({
             name="roleId"
             disabled={role !== 'custom'}
             required={role === 'custom'}
-            defaultValue={member?.roleId ?? ''}
+            value={roleId}
+            onChange={(e) => setRoleId(e.target.value)}
             error={fieldError('roleId')}
           >
             <option value="">{role === 'custom' ? 'Choose a role template' : 'None'}</option>
@@ -213,7 +218,8 @@ export function MemberDialog({
         <CheckboxField
           label="CRM access"
           name="crmAccess"
-          defaultChecked={member ? member.crmAccess : true}
+          checked={crm}
+          onChange={(e) => setCrm(e.target.checked)}
           hint="Contacts permissions apply only with CRM access. Administrators always have it."
         />
 
@@ -235,32 +241,14 @@ export function MemberDialog({
         ) : null}
 
         {catalogue ? (
-          <details className="grants">
-            <summary>Extra permissions{member && member.grants.length > 0 ? ` (${member.grants.length})` : ''}</summary>
-            <p className="hint">Granted on top of the role. Greyed ones are permissions you don't hold.</p>
-            {catalogue.resources.map((resource) => (
-              <fieldset key={resource.resource}>
-                <legend>{resource.resource}</legend>
-                <div className="checks">
-                  {resource.actions.map((a) => {
-                    const held = grantOf(member, a.permission);
-                    return (
-                      <CheckboxField
-                        key={a.permission}
-                        label={a.permission}
-                        name="grants"
-                        value={a.permission}
-                        title={a.description}
-                        hint={held && typeof held !== 'string' ? `Until ${when(held.expiresAt)}` : undefined}
-                        defaultChecked={held !== undefined}
-                        disabled={!can(a.permission) && held === undefined}
-                      />
-                    );
-                  })}
-                </div>
-              </fieldset>
-            ))}
-          </details>
+          <GrantsField
+            catalogue={catalogue}
+            grants={grants}
+            onChange={setGrants}
+            included={included}
+            includedBy={includedBy}
+            can={can}
+          />
         ) : null}
 
         {problem ? <ErrorText>{describe(problem)}</ErrorText> : null}
@@ -300,4 +288,10 @@ export function MemberDialog({
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x) => b.includes(x));
+}
+
+/** The same permissions with the same ends, in any order. */
+function sameGrants(a: readonly Member['grants'][number][], b: readonly Member['grants'][number][]): boolean {
+  const key = (g: Member['grants'][number]) => (typeof g === 'string' ? g : `${g.permission}@${g.expiresAt}`);
+  return sameSet(a.map(key), b.map(key));
 }
