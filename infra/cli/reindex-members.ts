@@ -1,10 +1,10 @@
 /**
  * `npm run reindex-members`: once, after deploying the by-name index (GSI4)
  * and the word index to a table that already holds members
- * (lib/store/reindex.ts). Uses the table named by `TABLE_NAME` and the
+ * (infra/cli/reindex.ts). Uses the table named by `TABLE_NAME` and the
  * default AWS credential chain; safe to run again.
  */
-import { reindexMembers } from '../../lib/store/reindex.ts';
+import { reindexMembers } from './reindex.ts';
 
 const counts = await reindexMembers();
 console.log(

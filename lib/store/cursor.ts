@@ -38,7 +38,18 @@ export interface ResumeBounds {
   attributes: readonly string[];
   partition: { attribute: string; value: string };
   sort?: { attribute: string; prefix?: string; from?: string; to?: string };
+  /**
+   * For a query of an index: the position's table key must still name an item of the listed kind (its
+   * partition and sort key prefix), or DynamoDB would resume from a crafted item of another kind.
+   */
+  item?: { partition: { attribute: string; value: string }; sort: { attribute: string; prefix: string } };
 }
+
+/** The 400 of a cursor that is not this list's. */
+export const invalidCursor = () =>
+  new DomainError('validation-failed', 'The cursor is not valid for this list.', {
+    errors: [{ path: 'cursor', message: 'Invalid or foreign cursor' }],
+  });
 
 /** DynamoDB's limit for a sort key value (a partition key may take 2048; no position here needs more). */
 const MAX_KEY_BYTES = 1024;
@@ -58,10 +69,7 @@ function withinSort(value: string, sort: NonNullable<ResumeBounds['sort']>): boo
 
 export function decodeCursor(scope: string, cursor: string | undefined, bounds: ResumeBounds): Key | undefined {
   if (cursor === undefined) return undefined;
-  const invalid = () =>
-    new DomainError('validation-failed', 'The cursor is not valid for this list.', {
-      errors: [{ path: 'cursor', message: 'Invalid or foreign cursor' }],
-    });
+  const invalid = invalidCursor;
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -80,6 +88,11 @@ export function decodeCursor(scope: string, cursor: string | undefined, bounds: 
   if (!names.every((name) => usable(key[name]))) throw invalid();
   if (key[bounds.partition.attribute] !== bounds.partition.value) throw invalid();
   if (bounds.sort && !withinSort(key[bounds.sort.attribute] as string, bounds.sort)) throw invalid();
+  if (bounds.item) {
+    const { partition, sort } = bounds.item;
+    if (key[partition.attribute] !== partition.value) throw invalid();
+    if (!(key[sort.attribute] as string).startsWith(sort.prefix)) throw invalid();
+  }
   return key as Key;
 }
 

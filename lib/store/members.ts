@@ -20,7 +20,7 @@ import { queryWords } from '../domain/search.ts';
 import { type Actor, auditPut } from './audit.ts';
 import { withMemberCards } from './cards.ts';
 import { release } from './claims.ts';
-import { decodeCursor, filteredScope, pageOf } from './cursor.ts';
+import { decodeCursor, filteredScope, invalidCursor, pageOf } from './cursor.ts';
 import { versionedUpdate } from './diff.ts';
 import { type IdentityPatch, identityOrUnknown, identityUpdate, membershipMove, mergePatches } from './identities.ts';
 import { memberFromItem, tenantFromItem } from './items.ts';
@@ -471,7 +471,11 @@ async function searchMembers(
   cutoff: string | undefined,
 ): Promise<{ items: MemberRecord[]; nextCursor: string | null }> {
   const words = queryWords(filter.q ?? '');
-  if (words.length === 0) return { items: [], nextCursor: null };
+  if (words.length === 0) {
+    // Nothing to look for: an empty list, which never issues a cursor — so none can resume it.
+    if (page.cursor !== undefined) throw invalidCursor();
+    return { items: [], nextCursor: null };
+  }
   const lookup = words.reduce((a, b) => ([...b].length > [...a].length ? b : a));
   const others = words.filter((w) => w !== lookup);
   const partition = keys.tenant(tenantId).pk;
@@ -538,6 +542,11 @@ export async function listMembers(
   });
   const cutoff = inactiveDays === undefined ? undefined : inactivityCutoff(options.now ?? new Date(), inactiveDays);
   if (filter.q !== undefined) return searchMembers(tenantId, scope, page, filter, cutoff);
+  // An index position's table key must be a member of this tenant (not a crafted key of another item type).
+  const memberKeyBounds = {
+    partition: { attribute: TABLE_KEYS.partitionKey, value: keys.tenant(tenantId).pk },
+    sort: { attribute: TABLE_KEYS.sortKey, prefix: keys.memberPrefix },
+  };
   const byActivity = options.sort !== undefined || inactiveDays !== undefined;
   const conditions: string[] = [];
   const names: Record<string, string> = {};
@@ -580,6 +589,7 @@ export async function listMembers(
       attributes: position,
       partition: { attribute: INDEXES.gsi3.partitionKey, value: partition },
       ...(below ? { sort: { attribute: INDEXES.gsi3.sortKey, to: below } } : {}),
+      item: memberKeyBounds,
     });
   } else {
     const partition = keys.memberByNamePartition(tenantId);
@@ -591,6 +601,7 @@ export async function listMembers(
     start = decodeCursor(scope, page.cursor, {
       attributes: position,
       partition: { attribute: INDEXES.gsi4.partitionKey, value: partition },
+      item: memberKeyBounds,
     });
   }
   const filtered = conditions.length > 0;

@@ -1,16 +1,16 @@
 /**
  * A member written before the by-name index and the word index existed is
  * absent from the users list and the search until `npm run reindex-members`
- * (lib/store/reindex.ts) gives it both; a second run changes nothing.
+ * (infra/cli/reindex.ts) gives it both; a second run changes nothing.
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { reindexMembers } from '../../infra/cli/reindex.ts';
 import { dynamo } from '../../lib/aws/clients.ts';
 import { config } from '../../lib/config.ts';
 import type { MemberRecord } from '../../lib/domain/records.ts';
 import { memberItem } from '../../lib/store/member-items.ts';
 import { listMembers } from '../../lib/store/members.ts';
-import { reindexMembers } from '../../lib/store/reindex.ts';
 
 const tenantId = `reindex-${Math.random().toString(36).slice(2, 10)}`;
 const at = '2026-01-01T00:00:00.000Z';

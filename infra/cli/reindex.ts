@@ -4,17 +4,21 @@
  * key and its words, one transaction per member conditioned on the member's
  * `version` (a member changed meanwhile already has them: it is skipped).
  * Safe to run again: members that have them are left alone.
+ *
+ * An operator's tool run with the operator's credentials, never by a
+ * function: the one Scan in the code base, so it lives here and not in
+ * lib/store (whose commands the functions' IAM policy is derived from).
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../aws/clients.ts';
-import { config } from '../config.ts';
-import { DomainError } from '../domain/errors.ts';
-import { nameOrderKey } from '../domain/search.ts';
-import { memberFromItem } from './items.ts';
-import { keys } from './keys.ts';
-import { INDEXES } from './table.ts';
-import { transact, update } from './transact.ts';
-import { wordWrites } from './words.ts';
+import { dynamo } from '../../lib/aws/clients.ts';
+import { config } from '../../lib/config.ts';
+import { DomainError } from '../../lib/domain/errors.ts';
+import { nameOrderKey } from '../../lib/domain/search.ts';
+import { memberFromItem } from '../../lib/store/items.ts';
+import { keys } from '../../lib/store/keys.ts';
+import { INDEXES } from '../../lib/store/table.ts';
+import { transact, update } from '../../lib/store/transact.ts';
+import { wordWrites } from '../../lib/store/words.ts';
 
 export async function reindexMembers(): Promise<{ examined: number; reindexed: number; skipped: number }> {
   const counts = { examined: 0, reindexed: 0, skipped: 0 };
