@@ -3,6 +3,11 @@
  * OpenAPI document. Adding an operation = one handler file + one row here.
  */
 import type { Permission } from '../domain/permissions.ts';
+import { API_KEY_ROWS } from './rows/api-keys.ts';
+import { ENTERPRISE_ROWS } from './rows/enterprise.ts';
+import { SCIM_ROWS } from './rows/scim.ts';
+import { SSO_ROWS } from './rows/sso.ts';
+import { WEBHOOK_ROWS } from './rows/webhooks.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** public: no auth · user: Cognito JWT · platform: IAM in AWS, `x-platform-key` locally. */
@@ -718,6 +723,12 @@ const ROWS = [
     platform: ['conversations:view'],
     uses: { table: 'read' },
   },
+  // The areas that keep their rows in lib/http/rows/ (one file an area).
+  ...API_KEY_ROWS,
+  ...SCIM_ROWS,
+  ...WEBHOOK_ROWS,
+  ...ENTERPRISE_ROWS,
+  ...SSO_ROWS,
 ] as const satisfies readonly RouteDef[];
 
 /** The rows as written (their literal types drive each handler's `access` type). */
