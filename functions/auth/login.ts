@@ -10,8 +10,8 @@ const Body = z.object({ email: Email, password: z.string().min(1).max(256) }).st
 /** Also sets the refresh token as an HttpOnly cookie on `/v1/auth` (lib/http/session-cookie.ts). */
 export const handler = publicRoute('login', {
   body: Body,
-  run: async ({ body, headers }) => {
-    const result = await signInPerson(body.email, body.password);
+  run: async ({ body, headers, now }) => {
+    const result = await signInPerson(body.email, body.password, now);
     const token = 'refreshToken' in result ? result.refreshToken : undefined;
     return { ...ok(result), ...(token ? { cookies: [refreshCookie(token, headers)] } : {}) };
   },

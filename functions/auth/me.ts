@@ -14,6 +14,7 @@ export const handler = route('getMe', {
     return ok({
       id: caller.id,
       email: caller.email ?? memberships[0]?.member.email ?? null,
+      mfa: { enrolled: identity.mfaEnrolledAt !== undefined, enrolledAt: identity.mfaEnrolledAt ?? null },
       memberships: memberships
         .filter(({ tenant }) => tenant?.status === 'active')
         .map(({ member, tenant }) => ({

@@ -3,7 +3,7 @@
  * self sign-up — people arrive by invitation or direct creation only.
  */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { AccountRecovery, FeaturePlan, UserPool, type UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import { AccountRecovery, FeaturePlan, Mfa, UserPool, type UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 
@@ -49,6 +49,10 @@ export class RosterAuth extends Construct {
         tempPasswordValidity: Duration.days(7),
       },
       accountRecovery: AccountRecovery.EMAIL_ONLY,
+      // A login that set up TOTP (POST /v1/auth/mfa/totp/…) is asked for its code at every sign-in;
+      // whether a tenant requires it of its members is Roster's policy (lib/domain/mfa.ts).
+      mfa: Mfa.OPTIONAL,
+      mfaSecondFactor: { sms: false, otp: true },
       featurePlan: FeaturePlan.ESSENTIALS,
       deletionProtection: true,
       // Every person's login lives here; never delete it with the stack.
@@ -64,7 +68,7 @@ export class RosterAuth extends Construct {
       {
         id: 'AwsSolutions-COG2',
         reason:
-          'MFA is not required yet: POST /v1/auth/login only answers the NEW_PASSWORD_REQUIRED challenge. Turn MFA on together with MFA challenge support in the login route.',
+          'MFA is OPTIONAL at the pool (TOTP only): the pool holds logins of many tenants, and each tenant requires it of its own members through its MFA policy (enforced by Roster on every tenant request, DESIGN §1 "Enterprise sign-in"); SSO logins use their identity provider’s factors.',
       },
       {
         id: 'AwsSolutions-COG8',

@@ -34,6 +34,7 @@ import { getIdentity, type IdentityPatch, identityUpdate } from '../store/identi
 import { membersOfIdentity, refuseTokens } from '../store/members.ts';
 import type { TxItem } from '../store/transact.ts';
 import { transact } from '../store/transact.ts';
+import { rememberChallenge } from './mfa.ts';
 
 const badCredentials = () => new DomainError('unauthenticated', 'Incorrect email or password.');
 
@@ -84,8 +85,14 @@ async function freshTokens(identity: IdentityState | undefined, again: () => Pro
  * Roster's own NEW_PASSWORD_REQUIRED challenge (its session is the access
  * token, good for nothing but that step). Cognito's own challenge never counts.
  */
-export async function signInPerson(email: string, password: string): Promise<SignIn> {
+export async function signInPerson(email: string, password: string, now: Date = new Date()): Promise<SignIn> {
   const first = await signIn(email, password);
+  // The login has TOTP: no tokens before the code (POST /v1/auth/mfa/challenge answers this very sign-in).
+  if ('challenge' in first && first.challenge === 'SOFTWARE_TOKEN_MFA') {
+    const login = await findLogin(email);
+    if (!login) throw badCredentials();
+    return rememberChallenge(first, login.id, now);
+  }
   if (!('accessToken' in first)) throw badCredentials();
   const { sub } = tokenClaims(readClaims(first.accessToken));
   const identity = sub ? await getIdentity(sub) : undefined;
@@ -129,7 +136,8 @@ export async function answerNewPassword(email: string, session: string, newPassw
     hasPassword: true,
   });
   const stamped = { ...identity, tokensValidAfter: now.getTime() };
-  return freshTokens(stamped, () => signIn(email, newPassword), await signIn(email, newPassword));
+  const next = await freshTokens(stamped, () => signIn(email, newPassword), await signIn(email, newPassword));
+  return rememberChallenge(next, identity.id, now);
 }
 
 /**
@@ -191,7 +199,8 @@ export async function changePassword(
   });
   const stamped = { ...identity, tokensValidAfter: now.getTime() };
   const again = () => signIn(identity.id, input.newPassword);
-  return freshTokens(stamped, again, await again());
+  // A login with TOTP gets the code step (answerable: remembered for this login), not tokens.
+  return rememberChallenge(await freshTokens(stamped, again, await again()), identity.id, now);
 }
 
 /** Ends this session (its refresh token), or every session of the login. */

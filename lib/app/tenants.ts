@@ -2,11 +2,13 @@
  * Tenant use cases: provisioning (platform route, CDK custom resource, CLI),
  * re-planning, renaming and closing. Orchestrates Cognito, the store and SES.
  */
+
 import { ulid } from 'ulid';
 import { deleteLogin, ensureLogin } from '../aws/identity.ts';
 import { config } from '../config.ts';
 import { DomainError, forbidden } from '../domain/errors.ts';
 import { isAccepted } from '../domain/identity.ts';
+import { type MfaPolicyInput, mfaEnrollmentRequired, mfaPolicyChanged, nextMfaPolicy } from '../domain/mfa.ts';
 import { type MemberRecord, memberView, type TenantRecord, tenantView } from '../domain/records.ts';
 import { type Plan, seatLimitFor } from '../domain/seats.ts';
 import { expiryFrom, issueInvitationToken } from '../domain/tokens.ts';
@@ -114,6 +116,8 @@ export interface TenantChanges {
   seatLimit?: number | null;
   /** `closed`: members lose access (404), nothing is deleted; `active` reopens. */
   status?: TenantRecord['status'];
+  /** The MFA policy (lib/domain/mfa.ts): admins only, and requiring it needs the requester enrolled. */
+  mfa?: MfaPolicyInput;
 }
 
 /** Applies changes to a tenant; `expectedVersion` (from If-Match) guards against lost updates. */
@@ -137,6 +141,7 @@ export async function changeTenant(
     ...(changes.autoSuspendInactiveDays === undefined
       ? {}
       : { autoSuspendInactiveDays: changes.autoSuspendInactiveDays }),
+    ...(changes.mfa === undefined ? {} : { mfa: nextMfaPolicy(current.mfa, changes.mfa, now) }),
     plan,
     seatLimitOverride: override,
     seatLimit: limit ?? undefined,
@@ -150,7 +155,8 @@ export async function changeTenant(
  * The tenant's security settings (DESIGN §2a rule 14): only an admin changes
  * them — a custom role with settings:manage is refused (403), even when it
  * holds every other permission. Today the auto-suspension period; the
- * domains, SSO, MFA and SCIM settings join this list as they land.
+ * domains, SSO and SCIM settings join this list as they land (`mfa` is
+ * compared as a whole in updateTenantSettings).
  */
 export const SECURITY_SETTINGS = ['autoSuspendInactiveDays'] as const satisfies readonly (keyof TenantChanges)[];
 
@@ -162,15 +168,23 @@ export const SECURITY_SETTINGS = ['autoSuspendInactiveDays'] as const satisfies 
  */
 export async function updateTenantSettings(
   access: TenantAccess,
-  changes: Pick<TenantChanges, 'name' | 'autoSuspendInactiveDays'>,
+  changes: Pick<TenantChanges, 'name' | 'autoSuspendInactiveDays' | 'mfa'>,
   now: Date,
   expectedVersion?: number,
 ) {
-  const touched = SECURITY_SETTINGS.filter(
+  const touched: string[] = SECURITY_SETTINGS.filter(
     (key) => changes[key] !== undefined && changes[key] !== (access.tenant[key] ?? null),
   );
+  const mfaChanged = changes.mfa !== undefined && mfaPolicyChanged(access.tenant.mfa, changes.mfa);
+  if (mfaChanged) touched.push('mfa');
   if (touched.length > 0 && access.member.role !== 'admin') {
     throw forbidden(`Only admins can change the tenant's security settings (${touched.join(', ')}).`);
+  }
+  // Rule 14: requiring MFA needs the requester enrolled (no admin locks out everyone but themselves).
+  if (mfaChanged && changes.mfa?.required && !access.identity.mfaEnrolledAt) {
+    throw mfaEnrollmentRequired(
+      'Set up two-factor authentication for yourself (POST /v1/auth/mfa/totp/setup, then …/verify) before requiring it of everyone.',
+    );
   }
   return changeTenant(access.tenant, changes, actorOf(access), now, expectedVersion);
 }

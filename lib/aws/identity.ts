@@ -9,15 +9,20 @@ import {
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
   AdminGetUserCommand,
+  AdminSetUserMFAPreferenceCommand,
   AdminSetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
   AdminUserGlobalSignOutCommand,
+  AssociateSoftwareTokenCommand,
   type AuthenticationResultType,
   ChangePasswordCommand,
   ConfirmForgotPasswordCommand,
   ForgotPasswordCommand,
   InitiateAuthCommand,
+  RespondToAuthChallengeCommand,
   RevokeTokenCommand,
+  SetUserMFAPreferenceCommand,
+  VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { config } from '../config.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -126,7 +131,8 @@ export async function setName(id: string, name: string): Promise<void> {
 
 export type SignIn =
   | { accessToken: string; idToken: string; refreshToken?: string; expiresIn: number }
-  | { challenge: 'NEW_PASSWORD_REQUIRED'; session: string; reason?: 'first-sign-in' | 'admin-reset' };
+  | { challenge: 'NEW_PASSWORD_REQUIRED'; session: string; reason?: 'first-sign-in' | 'admin-reset' }
+  | { challenge: 'SOFTWARE_TOKEN_MFA'; session: string };
 
 function tokens(result: AuthenticationResultType | undefined, refreshToken?: string): SignIn {
   if (!result?.AccessToken || !result.IdToken) throw new Error('Cognito returned no tokens');
@@ -166,6 +172,10 @@ export async function signIn(email: string, password: string): Promise<SignIn> {
     );
     if (out.ChallengeName === 'NEW_PASSWORD_REQUIRED' && out.Session) {
       return { challenge: 'NEW_PASSWORD_REQUIRED', session: out.Session };
+    }
+    // The login has TOTP: the password was right, the code is the second step (lib/app/mfa.ts).
+    if (out.ChallengeName === 'SOFTWARE_TOKEN_MFA' && out.Session) {
+      return { challenge: 'SOFTWARE_TOKEN_MFA', session: out.Session };
     }
     if (out.ChallengeName) throw new Error(`Unsupported Cognito challenge ${out.ChallengeName}`);
     return tokens(out.AuthenticationResult);
@@ -207,6 +217,8 @@ export async function passwordMatches(id: string, password: string): Promise<boo
         AuthParameters: { USERNAME: id, PASSWORD: password },
       }),
     );
+    // Cognito asks a login with TOTP for its code only once the password was right: that proves the password.
+    if (out.ChallengeName === 'SOFTWARE_TOKEN_MFA') return true;
     return !out.ChallengeName && !!out.AuthenticationResult?.AccessToken;
   } catch (error) {
     const wrong = ['NotAuthorizedException', 'InvalidPasswordException', 'UserNotFoundException'];
@@ -325,5 +337,82 @@ export async function signOutEverywhere(id: string): Promise<boolean> {
     if (nameOf(error) === 'UserNotFoundException') return false;
     logger.warn('refresh tokens not revoked', { error: error as Error });
     return false;
+  }
+}
+
+// ── two-factor authentication (TOTP, Cognito's software-token MFA) ──────
+
+const wrongCode = () => new DomainError('mfa-required', 'The code is not correct or has expired; sign in again.');
+
+/** A new TOTP secret for the signed-in login (replaces any unverified one). */
+export async function associateTotp(accessToken: string): Promise<string> {
+  try {
+    const out = await cognito().send(new AssociateSoftwareTokenCommand({ AccessToken: accessToken }));
+    if (!out.SecretCode) throw new Error('Cognito returned no secret');
+    return out.SecretCode;
+  } catch (error) {
+    if (nameOf(error) === 'NotAuthorizedException') {
+      throw new DomainError('unauthenticated', 'Sign in again to set up two-factor authentication.');
+    }
+    throw authProblem(error) ?? error;
+  }
+}
+
+/** Checks the app's first code against the associated secret, then makes TOTP the login's MFA. */
+export async function verifyTotp(accessToken: string, code: string): Promise<void> {
+  try {
+    const out = await cognito().send(
+      new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: code, FriendlyDeviceName: 'Authenticator' }),
+    );
+    if (out.Status !== 'SUCCESS') throw new Error(`VerifySoftwareToken: ${out.Status}`);
+  } catch (error) {
+    const invalid = ['CodeMismatchException', 'EnableSoftwareTokenMFAException', 'InvalidParameterException'];
+    if (invalid.includes(nameOf(error))) {
+      throw new DomainError('validation-failed', 'That code is not correct; check the app and try again.', {
+        errors: [{ path: 'body.code', message: 'Incorrect code' }],
+      });
+    }
+    throw authProblem(error) ?? error;
+  }
+  await cognito().send(
+    new SetUserMFAPreferenceCommand({
+      AccessToken: accessToken,
+      SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
+    }),
+  );
+}
+
+/** Answers Cognito's SOFTWARE_TOKEN_MFA challenge: tokens only for the right code. */
+export async function answerTotpChallenge(username: string, session: string, code: string): Promise<SignIn> {
+  try {
+    const out = await cognito().send(
+      new RespondToAuthChallengeCommand({
+        ClientId: config().userPoolClientId,
+        ChallengeName: 'SOFTWARE_TOKEN_MFA',
+        Session: session,
+        ChallengeResponses: { USERNAME: username, SOFTWARE_TOKEN_MFA_CODE: code },
+      }),
+    );
+    if (out.ChallengeName) throw new Error(`Unsupported Cognito challenge ${out.ChallengeName}`);
+    return tokens(out.AuthenticationResult);
+  } catch (error) {
+    const invalid = ['CodeMismatchException', 'ExpiredCodeException', 'NotAuthorizedException'];
+    if (invalid.includes(nameOf(error)) || nameOf(error) === 'InvalidParameterException') throw wrongCode();
+    throw authProblem(error) ?? error;
+  }
+}
+
+/** An admin turns the login's TOTP off (Roster's MFA reset); the person sets it up again. */
+export async function clearTotp(id: string): Promise<void> {
+  try {
+    await cognito().send(
+      new AdminSetUserMFAPreferenceCommand({
+        UserPoolId: pool(),
+        Username: id,
+        SoftwareTokenMfaSettings: { Enabled: false, PreferredMfa: false },
+      }),
+    );
+  } catch (error) {
+    if (nameOf(error) !== 'UserNotFoundException') throw error;
   }
 }

@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'login-required',
   'session-revoked',
   'password-change-required',
+  'mfa-required',
+  'mfa-enrollment-required',
   'payload-too-large',
   'unsupported-media-type',
   'too-many-requests',

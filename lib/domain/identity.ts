@@ -33,6 +33,8 @@ export interface IdentityState {
    * nothing login-wide; a sign-in waits it out, so a new session is never born stale in that tenant.
    */
   tenantStampedAt: number;
+  /** When the login set up two-factor authentication (TOTP) with Roster; absent = not enrolled (lib/domain/mfa.ts). */
+  mfaEnrolledAt?: string;
   /** Moves with every change of the item (0 = not recorded yet). */
   version: number;
 }
@@ -62,7 +64,11 @@ export function tenantManages(identity: IdentityState, tenantId: string): boolea
   return identity.managedBy === tenantId && identity.acceptedTenants.every((t) => t === tenantId);
 }
 
-export function assertManaged(identity: IdentityState, tenantId: string, what: 'password' | 'email'): void {
+export function assertManaged(
+  identity: IdentityState,
+  tenantId: string,
+  what: 'password' | 'email' | 'two-factor authentication',
+): void {
   if (tenantManages(identity, tenantId)) return;
   throw new DomainError(
     'identity-shared',

@@ -2,10 +2,12 @@
  * The shapes of what Roster stores, as plain data, and the views clients see
  * ("shapes clients rely on").
  */
+
 import type { AssignmentStrategy, Availability, Decision, QueueReason } from './assignment.ts';
 import { type Grant, liveGrants } from './grants.ts';
 import { inactiveSince } from './inactivity.ts';
 import type { MemberStatus } from './lifecycle.ts';
+import { type MfaPolicy, mfaEnforcedFrom, noMfaPolicy } from './mfa.ts';
 import type { Permission, Role } from './permissions.ts';
 import { effectiveAvailability, type WorkingHours } from './schedule.ts';
 import { type Plan, type Seats, seatsView } from './seats.ts';
@@ -29,6 +31,8 @@ export interface TenantRecord {
   roleNames?: Record<string, string>;
   /** Members of this many days without a sign-in are suspended by the upkeep job; absent or null = never. */
   autoSuspendInactiveDays?: number | null;
+  /** The MFA policy (lib/domain/mfa.ts); absent = not required. Read in the authorisation round trip. */
+  mfa?: MfaPolicy;
   createdAt: string;
   updatedAt: string;
   version: number;
@@ -89,10 +93,28 @@ export interface TenantView {
   seats: Seats;
   seatLimitOverride: number | null;
   autoSuspendInactiveDays: number | null;
+  mfa: {
+    required: boolean;
+    graceDays: number;
+    includeSso: boolean;
+    requiredAt: string | null;
+    enforcedFrom: string | null;
+  };
   /** Custom role id → name (mirrored on the tenant item), so every member reads names, not ids. */
   roleNames: Record<string, string>;
   createdAt: string;
   updatedAt: string;
+}
+
+function mfaView(policy: MfaPolicy | undefined): TenantView['mfa'] {
+  const p = policy ?? noMfaPolicy();
+  return {
+    required: p.required,
+    graceDays: p.graceDays,
+    includeSso: p.includeSso,
+    requiredAt: p.requiredAt ?? null,
+    enforcedFrom: mfaEnforcedFrom(p),
+  };
 }
 
 export function tenantView(t: TenantRecord): TenantView {
@@ -105,6 +127,7 @@ export function tenantView(t: TenantRecord): TenantView {
     seats: seatsView(t.seatsUsed, t.seatLimit ?? null),
     seatLimitOverride: t.seatLimitOverride,
     autoSuspendInactiveDays: t.autoSuspendInactiveDays ?? null,
+    mfa: mfaView(t.mfa),
     roleNames: { ...(t.roleNames ?? {}) },
     createdAt: t.createdAt,
     updatedAt: t.updatedAt,

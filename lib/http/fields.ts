@@ -53,6 +53,17 @@ export const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
     'Extra permissions beyond the role (each one the caller holds): a permission, or `{permission, expiresAt}` for one that ends (no later than the caller’s own, when theirs is time-limited).',
   autoSuspendInactiveDays:
     'Suspend members who have not signed in for this many days (7–3650), hourly; admins only (a custom role with settings:manage may not change it); never the owner or the last active admin, and the admins get a digest email. null turns it off.',
+  mfa: 'The MFA policy (admins only): require two-factor authentication (TOTP) of every member after a grace period. Requiring it needs the caller to have set it up.',
+  'mfa.required':
+    'true: members without two-factor authentication are refused (403 `mfa-enrollment-required`) once the grace period is over.',
+  'mfa.graceDays':
+    'Days (0–90) from when it became required before members without it are refused; left out: unchanged (default 7).',
+  'mfa.includeSso':
+    'true: sessions from the tenant’s SSO need it too (default false: the identity provider owns their factors).',
+  'answerMfaChallenge.session': 'The `session` of the SOFTWARE_TOKEN_MFA challenge that sign-in answered.',
+  'answerMfaChallenge.email': 'The email the sign-in used.',
+  'answerMfaChallenge.code': 'The six-digit code the authenticator app shows now.',
+  'verifyTotp.code': 'The six-digit code the authenticator app shows now (after adding the secret).',
   crmAccess: 'Whether the member may use the CRM (`contacts:*` permissions); always true for admins.',
   teamIds: 'The teams the member belongs to.',
   memberId: 'The member who becomes the owner: an active admin of this tenant.',

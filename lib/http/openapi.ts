@@ -9,6 +9,7 @@ import * as z from 'zod';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiResponsesObject } from 'zod-openapi';
 import type { ErrorCode } from '../domain/errors.ts';
 import { describeRequestFields } from './fields.ts';
+import { MFA_EXEMPT_ROUTES } from './middleware/authorize.ts';
 import { OPERATIONS, type OperationDoc } from './operations.ts';
 import { PROBLEM_STATUS, problemType } from './problems.ts';
 import { isTenantRoute, type RouteSchemas } from './route.ts';
@@ -247,6 +248,8 @@ function problemsByStatus(schemas: RouteSchemas, doc: OperationDoc): Map<string,
   // Every request body is read (and refused when too large or not JSON) before the operation decides it takes none.
   add('payload-too-large', 'unsupported-media-type');
   if (isTenantRoute(route)) add('forbidden', 'not-found');
+  // A tenant's MFA policy refuses members without it on its routes (lib/http/middleware/authorize.ts).
+  if (isTenantRoute(route) && route.auth === 'user' && !MFA_EXEMPT_ROUTES.has(route.id)) add('mfa-enrollment-required');
   if (route.auth === 'user') add('session-revoked', 'password-change-required');
   if (doc.ifMatch) codes.add('precondition-failed');
   if (route.uses.table || route.uses.identity || route.uses.authFlows) codes.add('service-unavailable');

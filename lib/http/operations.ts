@@ -89,7 +89,7 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
     requestExample: { token: '…from the email link…', name: 'Ann Agent', password: 'Correct-horse-42' },
   },
   login: {
-    ok: { status: 200, description: 'Tokens, or the first-sign-in challenge', schema: view.SignIn },
+    ok: { status: 200, description: 'Tokens, or a challenge (new password; two-factor code)', schema: view.SignIn },
     problems: ['unauthenticated', 'too-many-requests'],
     requestExample: { email: 'ann@acme.example', password: 'Correct-horse-42' },
   },
@@ -120,11 +120,30 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
     problems: ['unauthenticated', 'too-many-requests'],
   },
   getMe: { ok: { status: 200, description: 'The caller', schema: view.Me } },
+  setupTotp: {
+    ok: { status: 200, description: 'A TOTP secret to confirm with …/verify', schema: view.TotpSetup },
+    problems: ['unauthenticated', 'conflict', 'too-many-requests'],
+  },
+  verifyTotp: {
+    ok: { status: 200, description: 'Two-factor authentication is on', schema: view.MfaStatus },
+    problems: ['unauthenticated', 'conflict', 'too-many-requests'],
+    requestExample: { code: '123456' },
+  },
+  answerMfaChallenge: {
+    ok: { status: 200, description: 'Tokens (or the new-password challenge)', schema: view.SignIn },
+    problems: ['mfa-required', 'unauthenticated', 'too-many-requests'],
+    requestExample: { email: 'ann@acme.example', session: 'AYABe…', code: '123456' },
+  },
+  resetMemberMfa: {
+    ok: { status: 204, description: 'Two-factor authentication is off; the person sets it up again' },
+    problems: ['identity-shared', 'conflict'],
+  },
   getTenant: { ok: tenant },
   updateTenant: {
     ok: tenant,
     ifMatch: true,
-    requestExample: { name: 'Acme Customer Care', autoSuspendInactiveDays: 90 },
+    problems: ['mfa-enrollment-required'],
+    requestExample: { name: 'Acme Customer Care', autoSuspendInactiveDays: 90, mfa: { required: true, graceDays: 7 } },
   },
   getMyMembership: {
     ok: { status: 200, description: 'My membership', schema: view.MyMembership, etag: true },

@@ -21,6 +21,8 @@ export const PROBLEM_STATUS: Readonly<Record<ErrorCode, { status: number; title:
   'login-required': { status: 401, title: 'Sign-in required' },
   'session-revoked': { status: 401, title: 'Session revoked' },
   'password-change-required': { status: 403, title: 'Password change required' },
+  'mfa-required': { status: 401, title: 'Second factor required' },
+  'mfa-enrollment-required': { status: 403, title: 'Two-factor enrolment required' },
   'precondition-failed': { status: 412, title: 'Precondition failed' },
   'payload-too-large': { status: 413, title: 'Payload too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },

@@ -39,7 +39,7 @@ const authoriseFromTable: Authorise = async ({ def, caller, params, now }, spec)
     const { tenantId, userId } = TenantPath.parse(params);
     // A `self` route: the member the path names acts on themselves without the permission.
     const needed = def.self && userId === caller.id ? null : (def.permission ?? null);
-    return { access: await authorizeTenant(caller, tenantId, needed, now) };
+    return { access: await authorizeTenant(caller, tenantId, needed, now, def.id) };
   }
   if (def.twinOf && caller.kind === 'platform') {
     return { access: await authorizePlatformTenant(caller.principal, TenantPath.parse(params).tenantId, def, now) };

@@ -5,6 +5,7 @@
 import type { Permission } from '../domain/permissions.ts';
 import { API_KEY_ROWS } from './rows/api-keys.ts';
 import { ENTERPRISE_ROWS } from './rows/enterprise.ts';
+import { MFA_ROWS } from './rows/mfa.ts';
 import { SCIM_ROWS } from './rows/scim.ts';
 import { SSO_ROWS } from './rows/sso.ts';
 import { WEBHOOK_ROWS } from './rows/webhooks.ts';
@@ -21,7 +22,8 @@ export type IdentityAction =
   | 'AdminUpdateUserAttributes'
   | 'AdminDeleteUser'
   | 'AdminUserGlobalSignOut'
-  | 'AdminInitiateAuth';
+  | 'AdminInitiateAuth'
+  | 'AdminSetUserMFAPreference';
 
 export interface Uses {
   /** DynamoDB access: read-only or read-write. */
@@ -200,7 +202,8 @@ const ROWS = [
     entry: 'functions/auth/login.ts',
     auth: 'public',
     summary: 'Sign in with email and password (also sets the session cookie `roster_refresh` on /v1/auth)',
-    uses: { table: 'read', authFlows: true },
+    // readWrite: a login with TOTP gets a challenge Roster records (lib/store/mfa-challenges.ts).
+    uses: { table: 'readWrite', authFlows: true },
   },
   {
     id: 'refresh',
@@ -729,6 +732,7 @@ const ROWS = [
   ...WEBHOOK_ROWS,
   ...ENTERPRISE_ROWS,
   ...SSO_ROWS,
+  ...MFA_ROWS,
 ] as const satisfies readonly RouteDef[];
 
 /** The rows as written (their literal types drive each handler's `access` type). */

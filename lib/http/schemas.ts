@@ -1,4 +1,5 @@
 /** Shared zod schemas for request parts; handlers compose these. */
+
 import * as z from 'zod';
 import {
   AVAILABILITIES,
@@ -9,6 +10,7 @@ import {
 } from '../domain/assignment.ts';
 import { containsLink } from '../domain/identity.ts';
 import { MAX_INACTIVE_DAYS, MIN_AUTO_SUSPEND_DAYS } from '../domain/inactivity.ts';
+import { MAX_GRACE_DAYS } from '../domain/mfa.ts';
 import { ALL_PERMISSIONS, type Permission as PermissionName } from '../domain/permissions.ts';
 import { CLOCK_TIME, END_TIME, MAX_INTERVALS, WEEKDAYS } from '../domain/schedule.ts';
 import { PLAN_NAMES, type Plan as PlanName } from '../domain/seats.ts';
@@ -142,6 +144,18 @@ export const WorkingHours = z
 /** Days without a sign-in, for filters and the tenant's auto-suspension. */
 export const InactiveDays = z.number().int().min(1).max(MAX_INACTIVE_DAYS);
 /** The tenant's auto-suspension period: at least a week (lib/domain/inactivity.ts). */
+/** A TOTP code: six digits from the authenticator app. */
+export const TotpCode = z.string().regex(/^\d{6}$/, 'Six digits');
+
+/** The tenant's MFA policy (lib/domain/mfa.ts); left-out fields keep their value. */
+export const MfaPolicyBody = z
+  .object({
+    required: z.boolean(),
+    graceDays: z.number().int().min(0).max(MAX_GRACE_DAYS).optional(),
+    includeSso: z.boolean().optional(),
+  })
+  .strict();
+
 export const AutoSuspendDays = z
   .number()
   .int()

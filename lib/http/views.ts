@@ -39,6 +39,19 @@ export const Seats = z
   })
   .meta({ id: 'Seats', description: 'The user limit indicator.', example: { used: 3, limit: 5, available: 2 } });
 
+export const MfaPolicyView = z
+  .object({
+    required: z.boolean().meta({ description: 'Every member must use two-factor authentication (TOTP)' }),
+    graceDays: z.number().int().meta({ description: 'Days from `requiredAt` before members without it are refused' }),
+    includeSso: z.boolean().meta({ description: 'Sessions from the tenant’s SSO must have it too (default: exempt)' }),
+    requiredAt: Time.nullable().meta({ description: 'When it became required; null while not required' }),
+    enforcedFrom: Time.nullable().meta({
+      description:
+        'From this instant a member without it gets 403 `mfa-enrollment-required` on this tenant’s routes; null while not required',
+    }),
+  })
+  .meta({ id: 'MfaPolicy' });
+
 export const TenantView = z
   .object({
     id: z.string().meta({ example: 'acme' }),
@@ -52,6 +65,7 @@ export const TenantView = z
       description:
         'Members with no sign-in for this many days are suspended automatically (never the owner or the last active admin; the admins get a digest email); null = never',
     }),
+    mfa: MfaPolicyView,
     roleNames: z.record(z.string(), z.string()).meta({
       description: 'The custom roles’ names by id, so a member without roles:view reads role names, not ids',
       example: { '01JNQ7X4M2A8B6C9D0E1F2G3H4': 'Sales lead' },
@@ -333,10 +347,20 @@ export const NewPasswordChallenge = z
  * Tokens, or the first-sign-in challenge: exactly one matches (`oneOf`), told
  * apart by `challenge`, which only the challenge has (neither admits the other's members).
  */
-export const SignIn = z.union([Tokens, NewPasswordChallenge]).meta({
+export const MfaChallenge = z
+  .object({
+    challenge: z.literal('SOFTWARE_TOKEN_MFA'),
+    session: z.string(),
+  })
+  .meta({
+    id: 'MfaChallenge',
+    description: 'The login has two-factor authentication: answer with POST /v1/auth/mfa/challenge and the app’s code',
+  });
+
+export const SignIn = z.union([Tokens, NewPasswordChallenge, MfaChallenge]).meta({
   id: 'SignIn',
   description:
-    'Tokens, or — when `challenge` is present — the first-sign-in challenge to answer with POST /v1/auth/new-password.',
+    'Tokens, or — when `challenge` is present — a challenge: NEW_PASSWORD_REQUIRED (answer with POST /v1/auth/new-password) or SOFTWARE_TOKEN_MFA (answer with POST /v1/auth/mfa/challenge).',
   override: ({ jsonSchema }) => {
     jsonSchema.oneOf = jsonSchema.anyOf;
     delete jsonSchema.anyOf;
@@ -347,6 +371,12 @@ export const Me = z
   .object({
     id: Id,
     email: z.string().nullable(),
+    mfa: z
+      .object({
+        enrolled: z.boolean(),
+        enrolledAt: Time.nullable(),
+      })
+      .meta({ description: 'The login’s two-factor authentication (TOTP): set up or not' }),
     memberships: z.array(
       z.object({
         tenant: z.object({ id: z.string(), name: z.string().nullable() }),
@@ -506,3 +536,17 @@ export const VIEWS_MATCH: [
   Same<z.output<typeof ReviewRow>, ReviewRowType>,
   Same<Omit<z.output<typeof AuditEvent>, 'before' | 'after'>, Omit<AuditEventType, 'before' | 'after'>>,
 ] = [true, true, true, true, true, true, true, true, true, true];
+
+export const TotpSetup = z
+  .object({
+    secret: z.string().meta({ description: 'The TOTP secret (base32), for typing into an authenticator app' }),
+    otpauthUri: z.string().meta({
+      description: 'The same secret as an otpauth:// URI (what the QR code shows)',
+      example: 'otpauth://totp/Roster:ann%40acme.example?secret=JBSWY3DPEHPK3PXP&issuer=Roster',
+    }),
+  })
+  .meta({ id: 'TotpSetup' });
+
+export const MfaStatus = z
+  .object({ enrolled: z.literal(true), enrolledAt: Time })
+  .meta({ id: 'MfaStatus', description: 'Two-factor authentication is on: every sign-in asks for a code' });

@@ -25,6 +25,7 @@ export function identityFromItem(item: Record<string, unknown>): IdentityState {
     mustChangePassword: item.mustChangePassword === true,
     tokensValidAfter: Number(item.tokensValidAfter ?? 0),
     tenantStampedAt: Number(item.tenantStampedAt ?? 0),
+    ...(typeof item.mfaEnrolledAt === 'string' ? { mfaEnrolledAt: item.mfaEnrolledAt } : {}),
     version: Number(item.version ?? 0),
   };
 }
@@ -56,6 +57,8 @@ export interface IdentityPatch {
   email?: string;
   hasPassword?: boolean;
   mustChangePassword?: boolean;
+  /** Two-factor authentication set up (an ISO instant) or reset (null: removed). */
+  mfaEnrolledAt?: string | null;
   /** The login's last membership goes: the record stays (its stamp keeps old tokens refused), retired. */
   retiredAt?: string;
   /** Condition: the item is still the version the decision was made on (0 = still absent). */
@@ -93,6 +96,7 @@ const isEmpty = (p: IdentityPatch) =>
   p.hasPassword === undefined &&
   p.mustChangePassword === undefined &&
   p.retiredAt === undefined &&
+  p.mfaEnrolledAt === undefined &&
   p.expectVersion === undefined;
 
 const identityChanged = () =>
@@ -106,6 +110,7 @@ export function identityUpdate(id: string, patch: IdentityPatch): TxItem | undef
   const sets = ['#entity = :entity', '#id = :id'];
   const adds = ['#version :one'];
   const deletes: string[] = [];
+  const removes: string[] = [];
   const conditions: string[] = [];
   const set = (name: string, value: unknown, ifNew = false) => {
     names[`#${name}`] = name;
@@ -123,6 +128,12 @@ export function identityUpdate(id: string, patch: IdentityPatch): TxItem | undef
   if (patch.revokeSessionsAt !== undefined) set('tokensValidAfter', patch.revokeSessionsAt);
   if (patch.tenantStampAt !== undefined) set('tenantStampedAt', patch.tenantStampAt);
   if (patch.retiredAt !== undefined) set('retiredAt', patch.retiredAt);
+  if (patch.mfaEnrolledAt !== undefined) {
+    if (patch.mfaEnrolledAt === null) {
+      names['#mfaEnrolledAt'] = 'mfaEnrolledAt';
+      removes.push('#mfaEnrolledAt');
+    } else set('mfaEnrolledAt', patch.mfaEnrolledAt);
+  }
   if (patch.memberships) {
     names['#count'] = 'membershipCount';
     values[':count'] = patch.memberships;
@@ -148,6 +159,7 @@ export function identityUpdate(id: string, patch: IdentityPatch): TxItem | undef
     `SET ${sets.join(', ')}`,
     `ADD ${adds.join(', ')}`,
     ...(deletes.length ? [`DELETE ${deletes.join(', ')}`] : []),
+    ...(removes.length ? [`REMOVE ${removes.join(', ')}`] : []),
   ].join(' ');
   return update(
     {

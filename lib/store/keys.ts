@@ -36,6 +36,11 @@ export const keys = {
     gsi1sk: `TENANT#${tenantId}`,
   }),
   identityPartition: (memberId: string) => `IDENTITY#${memberId}`,
+  /**
+   * A sign-in waiting for its TOTP code (lib/store/mfa-challenges.ts): the SHA-256 of Cognito's session,
+   * never the session itself; kept minutes (TTL).
+   */
+  mfaChallenge: (sessionHash: string) => ({ pk: `MFA_CHALLENGE#${sessionHash}`, sk: '#MFA_CHALLENGE' }),
   /** The login's own item (DESIGN §2a): who manages it, its joins, when its sessions were last revoked. */
   identity: (identityId: string) => ({ pk: `IDENTITY#${identityId}`, sk: '#IDENTITY' }),
   /** GSI2 (sparse, only while invited): pending invitations ordered by expiry. */

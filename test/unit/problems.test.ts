@@ -23,6 +23,9 @@ const DESIGN_STATUS: Record<string, number> = {
   'invitation-invalid': 410,
   'login-required': 401,
   'session-revoked': 401,
+  // DESIGN §7 (enterprise sign-in): the sign-in's second step, and a tenant's MFA policy.
+  'mfa-required': 401,
+  'mfa-enrollment-required': 403,
 };
 const HTTP_STATUS: Record<string, number> = {
   'method-not-allowed': 405,

@@ -36,11 +36,38 @@
  *   case-sensitive (normalise emails before calling it); password policy and
  *   ExplicitAuthFlows are stored but never enforced; a disabled user can still
  *   sign in; the refresh token returned by RespondToAuthChallenge is not
- *   stored, so REFRESH_TOKEN_AUTH with it fails (only InitiateAuth's works).
+ *   stored, so REFRESH_TOKEN_AUTH with it fails (only InitiateAuth's works;
+ *   cognito-fill.cjs stores it, below).
  * - Not supported (500 `CognitoLocal#Unsupported`): AdminUserGlobalSignOut,
  *   GlobalSignOut, AdminResetUserPassword, AdminRespondToAuthChallenge,
  *   AdminCreateUser MessageAction RESEND, ResendConfirmationCode, SRP and
  *   custom auth flows, user pool domains / hosted UI.
+ * - Two-factor authentication (TOTP; read from targets/associateSoftwareToken,
+ *   verifySoftwareToken, setUserMFAPreference, initiateAuth,
+ *   respondToAuthChallenge and services/totp):
+ *   AssociateSoftwareToken (AccessToken only; the Session/MFA_SETUP form is
+ *   refused) stores a new 20-byte base32 secret, unverified, replacing any
+ *   other; VerifySoftwareToken checks the code (otplib: SHA-1, 6 digits, 30 s,
+ *   ±30 s tolerance) and enables SOFTWARE_TOKEN_MFA; SetUserMFAPreference
+ *   (AccessToken) turns it on or off, refusing to enable an unverified one.
+ *   None of the three verifies the access token's signature — it is only
+ *   decoded (Roster's gateway has verified it before any handler runs).
+ *   InitiateAuth USER_PASSWORD_AUTH checks the password first, then, when the
+ *   pool's MfaConfiguration is not OFF and the user has an MFA method, answers
+ *   ChallengeName SOFTWARE_TOKEN_MFA with a random uuid Session (no tokens,
+ *   no PostAuthentication trigger). RespondToAuthChallenge SOFTWARE_TOKEN_MFA
+ *   does verify SOFTWARE_TOKEN_MFA_CODE against the verified secret
+ *   (CodeMismatchException otherwise) and then issues tokens — but it never
+ *   checks the Session (any non-empty string passes, any number of times) and
+ *   limits no attempts; the same code is accepted again within its window.
+ *   So Roster binds each challenge to the password step itself
+ *   (lib/store/mfa-challenges.ts: issued by Roster to this login, five tries,
+ *   five minutes, spent by the answer that gets tokens) — in AWS too, where
+ *   it is a second lock on Cognito's own. Cognito checks every code; Roster
+ *   never sees a TOTP secret after handing it to the person once.
+ *   Missing, filled by cognito-fill.cjs (preloaded into the emulator):
+ *   AdminSetUserMFAPreference (an admin's MFA reset), and storing the refresh
+ *   token RespondToAuthChallenge returns (else it cannot refresh).
  * - State lives in files under its working directory (`.cognito/`); each start
  *   here gets a fresh temporary directory.
  *
@@ -53,6 +80,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
@@ -72,7 +100,11 @@ export function launchCognito(
   return launch(
     'cognito',
     process.execPath,
-    [join(packageDir('cognito-local'), 'lib/bin/start.js')],
+    [
+      '-r',
+      fileURLToPath(new URL('./cognito-fill.cjs', import.meta.url)),
+      join(packageDir('cognito-local'), 'lib/bin/start.js'),
+    ],
     { cwd: cognitoDir, env: { ...env, HOST, PORT: String(port) } },
     onLog,
   );
@@ -112,6 +144,8 @@ export async function createUserPool(endpoint: string): Promise<[userPoolId: str
     const { UserPool } = await client.send(
       new CreateUserPoolCommand({
         PoolName: 'roster-local',
+        // As the stack's pool: a login that set up TOTP is asked for its code at every sign-in.
+        MfaConfiguration: 'OPTIONAL',
         UsernameAttributes: ['email'],
         UsernameConfiguration: { CaseSensitive: false },
         AutoVerifiedAttributes: ['email'],

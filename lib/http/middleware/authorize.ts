@@ -17,6 +17,7 @@ import {
   type TokenTimes,
   tenantSessionRevoked,
 } from '../../domain/identity.ts';
+import { mfaBlocks, mfaEnrollmentRequired } from '../../domain/mfa.ts';
 import { hasPermission, type Permission, permissionTerms, timeLimited } from '../../domain/permissions.ts';
 import { getIdentity } from '../../store/identities.ts';
 import { loadAccess } from '../../store/members.ts';
@@ -43,11 +44,19 @@ export async function authorizeSession(caller: Extract<Caller, { kind: 'user' }>
   return identity;
 }
 
+/**
+ * The tenant routes a member refused by the tenant's MFA policy still reaches:
+ * their own membership (so the console can tell them why and send them to
+ * set it up). Setting it up (/v1/auth/mfa/…) and /v1/me are no tenant's routes.
+ */
+export const MFA_EXEMPT_ROUTES: ReadonlySet<string> = new Set(['getMyMembership']);
+
 export async function authorizeTenant(
   caller: Extract<Caller, { kind: 'user' }>,
   tenantId: string,
   needed: Permission | null,
   now: Date = new Date(),
+  routeId?: string,
 ): Promise<TenantAccess> {
   const { tenant, member, identity } = await loadAccess(tenantId, caller.id);
   assertSessionLive(identity, caller.token);
@@ -59,6 +68,10 @@ export async function authorizeTenant(
   // DESIGN §2a rule 11: a session this tenant ended (suspension, deactivation) stays over here after the
   // membership is active again — only here: the person's other tenants never read this stamp.
   if (membershipSessionStale(member, caller.token)) throw tenantSessionRevoked();
+  // The tenant's MFA policy, judged on the tenant and login items already read (no further round trip).
+  if (!(routeId && MFA_EXEMPT_ROUTES.has(routeId)) && mfaBlocks(tenant.mfa, identity, { sso: caller.sso }, now)) {
+    throw mfaEnrollmentRequired();
+  }
   // Timed grants are on the member item already read: one expired a moment ago confers nothing now.
   const terms = permissionTerms(
     member,

@@ -21,6 +21,12 @@ export type Caller =
       bearer?: string;
       /** `access` or `id`: the gateway accepts both; a route that hands the token to Cognito needs `access`. */
       tokenUse?: string;
+      /**
+       * The session came from the tenant's SSO sign-in, not a password: a tenant's MFA policy exempts it
+       * unless the policy sets `includeSso` (lib/domain/mfa.ts). HOOK for the SSO sign-in: set this from
+       * whatever marks its sessions (a token claim it controls); absent = a password session.
+       */
+      sso?: boolean;
     };
 
 interface AuthorizerContext {

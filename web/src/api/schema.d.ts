@@ -1028,6 +1028,88 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/auth/mfa/totp/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start setting up two-factor authentication: a TOTP secret and its otpauth URI (for the QR code)
+         * @description Start setting up two-factor authentication: a TOTP secret and its otpauth URI (for the QR code).
+         */
+        post: operations["setupTotp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/mfa/totp/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finish setting up two-factor authentication with the app’s current code
+         * @description Finish setting up two-factor authentication with the app’s current code.
+         */
+        post: operations["verifyTotp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/mfa/challenge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer the sign-in’s SOFTWARE_TOKEN_MFA challenge with the app’s code (also sets the session cookie)
+         * @description Answer the sign-in’s SOFTWARE_TOKEN_MFA challenge with the app’s code (also sets the session cookie).
+         */
+        post: operations["answerMfaChallenge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenantId}/users/{userId}/reset-mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reset a member’s two-factor authentication (lost device): they set it up again; their sessions end
+         * @description Reset a member’s two-factor authentication (lost device): they set it up again; their sessions end.
+         *
+         *     Requires the permission `users:edit`.
+         */
+        post: operations["resetMemberMfa"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/platform/tenants/{tenantId}/users": {
         parameters: {
             query?: never;
@@ -1372,6 +1454,7 @@ export type components = {
             seatLimitOverride: number | null;
             /** @description Members with no sign-in for this many days are suspended automatically (never the owner or the last active admin; the admins get a digest email); null = never */
             autoSuspendInactiveDays: number | null;
+            mfa: components["schemas"]["MfaPolicy"];
             /**
              * @description The custom roles’ names by id, so a member without roles:view reads role names, not ids
              * @example {
@@ -1392,6 +1475,18 @@ export type components = {
              */
             updatedAt: string;
             owner: components["schemas"]["Member"];
+        };
+        MfaPolicy: {
+            /** @description Every member must use two-factor authentication (TOTP) */
+            required: boolean;
+            /** @description Days from `requiredAt` before members without it are refused */
+            graceDays: number;
+            /** @description Sessions from the tenant’s SSO must have it too (default: exempt) */
+            includeSso: boolean;
+            /** @description When it became required; null while not required */
+            requiredAt: string | null;
+            /** @description From this instant a member without it gets 403 `mfa-enrollment-required` on this tenant’s routes; null while not required */
+            enforcedFrom: string | null;
         };
         Member: {
             /** @example 01JNQ7X4M2A8B6C9D0E1F2G3H4 */
@@ -1516,6 +1611,7 @@ export type components = {
             seatLimitOverride: number | null;
             /** @description Members with no sign-in for this many days are suspended automatically (never the owner or the last active admin; the admins get a digest email); null = never */
             autoSuspendInactiveDays: number | null;
+            mfa: components["schemas"]["MfaPolicy"];
             /**
              * @description The custom roles’ names by id, so a member without roles:view reads role names, not ids
              * @example {
@@ -1565,8 +1661,8 @@ export type components = {
             /** @description true when an existing login was linked */
             linked: boolean;
         };
-        /** @description Tokens, or — when `challenge` is present — the first-sign-in challenge to answer with POST /v1/auth/new-password. */
-        SignIn: components["schemas"]["Tokens"] | components["schemas"]["NewPasswordChallenge"];
+        /** @description Tokens, or — when `challenge` is present — a challenge: NEW_PASSWORD_REQUIRED (answer with POST /v1/auth/new-password) or SOFTWARE_TOKEN_MFA (answer with POST /v1/auth/mfa/challenge). */
+        SignIn: components["schemas"]["Tokens"] | components["schemas"]["NewPasswordChallenge"] | components["schemas"]["MfaChallenge"];
         Tokens: {
             accessToken: string;
             idToken: string;
@@ -1585,6 +1681,12 @@ export type components = {
              */
             reason?: "first-sign-in" | "admin-reset";
         };
+        /** @description The login has two-factor authentication: answer with POST /v1/auth/mfa/challenge and the app’s code */
+        MfaChallenge: {
+            /** @constant */
+            challenge: "SOFTWARE_TOKEN_MFA";
+            session: string;
+        };
         Accepted: {
             message: string;
         };
@@ -1592,6 +1694,11 @@ export type components = {
             /** @example 01JNQ7X4M2A8B6C9D0E1F2G3H4 */
             id: string;
             email: string | null;
+            /** @description The login’s two-factor authentication (TOTP): set up or not */
+            mfa: {
+                enrolled: boolean;
+                enrolledAt: string | null;
+            };
             memberships: {
                 tenant: {
                     id: string;
@@ -1938,6 +2045,25 @@ export type components = {
             items: components["schemas"]["Assignment"][];
             /** @description Pass as `cursor` for the next page; null at the end */
             nextCursor: string | null;
+        };
+        TotpSetup: {
+            /** @description The TOTP secret (base32), for typing into an authenticator app */
+            secret: string;
+            /**
+             * @description The same secret as an otpauth:// URI (what the QR code shows)
+             * @example otpauth://totp/Roster:ann%40acme.example?secret=JBSWY3DPEHPK3PXP&issuer=Roster
+             */
+            otpauthUri: string;
+        };
+        /** @description Two-factor authentication is on: every sign-in asks for a code */
+        MfaStatus: {
+            /** @constant */
+            enrolled: true;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            enrolledAt: string;
         };
     };
     responses: never;
@@ -3605,7 +3731,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Tokens, or the first-sign-in challenge */
+            /** @description Tokens, or a challenge (new password; two-factor code) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4824,7 +4950,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden`, `password-change-required` */
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4832,7 +4958,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "forbidden" | "password-change-required";
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
                     } & {
                         [key: string]: unknown;
                     });
@@ -4945,7 +5071,11 @@ export interface operations {
                 /**
                  * @example {
                  *       "name": "Acme Customer Care",
-                 *       "autoSuspendInactiveDays": 90
+                 *       "autoSuspendInactiveDays": 90,
+                 *       "mfa": {
+                 *         "required": true,
+                 *         "graceDays": 7
+                 *       }
                  *     }
                  */
                 "application/json": {
@@ -4953,6 +5083,15 @@ export interface operations {
                     name?: string;
                     /** @description Suspend members who have not signed in for this many days (7–3650), hourly; admins only (a custom role with settings:manage may not change it); never the owner or the last active admin, and the admins get a digest email. null turns it off. */
                     autoSuspendInactiveDays?: number | null;
+                    /** @description The MFA policy (admins only): require two-factor authentication (TOTP) of every member after a grace period. Requiring it needs the caller to have set it up. */
+                    mfa?: {
+                        /** @description true: members without two-factor authentication are refused (403 `mfa-enrollment-required`) once the grace period is over. */
+                        required: boolean;
+                        /** @description Days (0–90) from when it became required before members without it are refused; left out: unchanged (default 7). */
+                        graceDays?: number;
+                        /** @description true: sessions from the tenant’s SSO need it too (default false: the identity provider owns their factors). */
+                        includeSso?: boolean;
+                    };
                 };
             };
         };
@@ -5002,7 +5141,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden`, `password-change-required` */
+            /** @description `mfa-enrollment-required`, `forbidden`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5010,7 +5149,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "forbidden" | "password-change-required";
+                        code: "mfa-enrollment-required" | "forbidden" | "password-change-required";
                     } & {
                         [key: string]: unknown;
                     });
@@ -5377,7 +5516,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden`, `password-change-required` */
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5385,7 +5524,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "forbidden" | "password-change-required";
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
                     } & {
                         [key: string]: unknown;
                     });
@@ -5575,7 +5714,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden`, `password-change-required` */
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5583,7 +5722,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "forbidden" | "password-change-required";
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
                     } & {
                         [key: string]: unknown;
                     });
@@ -5781,7 +5920,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden`, `password-change-required` */
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5789,7 +5928,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "forbidden" | "password-change-required";
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
                     } & {
                         [key: string]: unknown;
                     });
@@ -5970,7 +6109,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden`, `password-change-required` */
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5978,7 +6117,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "forbidden" | "password-change-required";
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
                     } & {
                         [key: string]: unknown;
                     });
@@ -6127,7 +6266,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden`, `password-change-required` */
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6135,7 +6274,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "forbidden" | "password-change-required";
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
                     } & {
                         [key: string]: unknown;
                     });
@@ -6344,7 +6483,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden`, `password-change-required` */
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6352,7 +6491,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "forbidden" | "password-change-required";
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
                     } & {
                         [key: string]: unknown;
                     });
@@ -6547,7 +6686,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden`, `password-change-required` */
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6555,7 +6694,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "forbidden" | "password-change-required";
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
                     } & {
                         [key: string]: unknown;
                     });
@@ -6722,7 +6861,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden`, `password-change-required` */
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6730,7 +6869,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "forbidden" | "password-change-required";
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
                     } & {
                         [key: string]: unknown;
                     });
@@ -6897,7 +7036,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden`, `password-change-required` */
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6905,7 +7044,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "forbidden" | "password-change-required";
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
                     } & {
                         [key: string]: unknown;
                     });
@@ -7072,7 +7211,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden`, `password-change-required` */
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7080,7 +7219,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "forbidden" | "password-change-required";
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
                     } & {
                         [key: string]: unknown;
                     });
@@ -7272,7 +7411,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden`, `password-change-required` */
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7280,7 +7419,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "forbidden" | "password-change-required";
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
                     } & {
                         [key: string]: unknown;
                     });
@@ -7452,7 +7591,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden`, `password-change-required` */
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7460,7 +7599,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "forbidden" | "password-change-required";
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
                     } & {
                         [key: string]: unknown;
                     });
@@ -7616,7 +7755,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden`, `password-change-required` */
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7624,7 +7763,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "forbidden" | "password-change-required";
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
                     } & {
                         [key: string]: unknown;
                     });
@@ -7919,7 +8058,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden`, `password-change-required` */
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7927,7 +8066,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "forbidden" | "password-change-required";
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
                     } & {
                         [key: string]: unknown;
                     });
@@ -8104,7 +8243,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden`, `password-change-required` */
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8112,7 +8251,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "forbidden" | "password-change-required";
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
                     } & {
                         [key: string]: unknown;
                     });
@@ -8279,7 +8418,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden`, `password-change-required` */
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8287,7 +8426,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "forbidden" | "password-change-required";
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
                     } & {
                         [key: string]: unknown;
                     });
@@ -8439,7 +8578,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden`, `password-change-required` */
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8447,7 +8586,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "forbidden" | "password-change-required";
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
                     } & {
                         [key: string]: unknown;
                     });
@@ -8649,7 +8788,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden`, `password-change-required` */
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8657,7 +8796,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "forbidden" | "password-change-required";
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
                     } & {
                         [key: string]: unknown;
                     });
@@ -8849,7 +8988,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden`, `password-change-required` */
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8857,7 +8996,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "forbidden" | "password-change-required";
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
                     } & {
                         [key: string]: unknown;
                     });
@@ -9024,7 +9163,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden`, `password-change-required` */
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9032,7 +9171,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "forbidden" | "password-change-required";
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
                     } & {
                         [key: string]: unknown;
                     });
@@ -9214,7 +9353,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden`, `password-change-required` */
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9222,7 +9361,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "forbidden" | "password-change-required";
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
                     } & {
                         [key: string]: unknown;
                     });
@@ -9389,7 +9528,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden`, `password-change-required` */
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9397,7 +9536,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "forbidden" | "password-change-required";
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
                     } & {
                         [key: string]: unknown;
                     });
@@ -9549,7 +9688,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden`, `password-change-required` */
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9557,7 +9696,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "forbidden" | "password-change-required";
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
                     } & {
                         [key: string]: unknown;
                     });
@@ -9764,7 +9903,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden`, `password-change-required` */
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9772,7 +9911,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "forbidden" | "password-change-required";
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
                     } & {
                         [key: string]: unknown;
                     });
@@ -9954,7 +10093,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden`, `password-change-required` */
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9962,7 +10101,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "forbidden" | "password-change-required";
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
                     } & {
                         [key: string]: unknown;
                     });
@@ -10121,7 +10260,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden`, `password-change-required` */
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10129,7 +10268,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "forbidden" | "password-change-required";
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
                     } & {
                         [key: string]: unknown;
                     });
@@ -10293,7 +10432,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden`, `password-change-required` */
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10301,7 +10440,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "forbidden" | "password-change-required";
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
                     } & {
                         [key: string]: unknown;
                     });
@@ -10483,7 +10622,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden`, `password-change-required` */
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10491,7 +10630,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "forbidden" | "password-change-required";
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
                     } & {
                         [key: string]: unknown;
                     });
@@ -10680,7 +10819,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden`, `password-change-required` */
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10688,7 +10827,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "forbidden" | "password-change-required";
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
                     } & {
                         [key: string]: unknown;
                     });
@@ -10841,7 +10980,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden`, `password-change-required` */
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10849,7 +10988,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "forbidden" | "password-change-required";
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
                     } & {
                         [key: string]: unknown;
                     });
@@ -11000,7 +11139,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden`, `password-change-required` */
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11008,7 +11147,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "forbidden" | "password-change-required";
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
                     } & {
                         [key: string]: unknown;
                     });
@@ -11174,7 +11313,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden`, `password-change-required` */
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11182,7 +11321,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "forbidden" | "password-change-required";
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
                     } & {
                         [key: string]: unknown;
                     });
@@ -11345,7 +11484,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden`, `password-change-required` */
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11353,7 +11492,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "forbidden" | "password-change-required";
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
                     } & {
                         [key: string]: unknown;
                     });
@@ -11516,7 +11655,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden`, `password-change-required` */
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11524,7 +11663,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "forbidden" | "password-change-required";
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
                     } & {
                         [key: string]: unknown;
                     });
@@ -11692,7 +11831,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden`, `password-change-required` */
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11700,7 +11839,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "forbidden" | "password-change-required";
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
                     } & {
                         [key: string]: unknown;
                     });
@@ -11851,7 +11990,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden`, `password-change-required` */
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11859,7 +11998,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "forbidden" | "password-change-required";
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
                     } & {
                         [key: string]: unknown;
                     });
@@ -12027,7 +12166,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `forbidden`, `password-change-required` */
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12035,7 +12174,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "forbidden" | "password-change-required";
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
                     } & {
                         [key: string]: unknown;
                     });
@@ -12050,6 +12189,686 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
                         code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    setupTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A TOTP secret to confirm with …/verify */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpSetup"];
+                };
+            };
+            /** @description `validation-failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `unauthenticated`, `session-revoked`; API Gateway: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unauthenticated" | "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `password-change-required` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `conflict` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "conflict";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `too-many-requests` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "too-many-requests";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    verifyTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "code": "123456"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The six-digit code the authenticator app shows now (after adding the secret). */
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Two-factor authentication is on */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaStatus"];
+                };
+            };
+            /** @description `validation-failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `unauthenticated`, `session-revoked`; API Gateway: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unauthenticated" | "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `password-change-required` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `conflict` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "conflict";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `too-many-requests` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "too-many-requests";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    answerMfaChallenge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "ann@acme.example",
+                 *       "session": "AYABe…",
+                 *       "code": "123456"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * Format: email
+                     * @description The email the sign-in used.
+                     */
+                    email: string;
+                    /** @description The `session` of the SOFTWARE_TOKEN_MFA challenge that sign-in answered. */
+                    session: string;
+                    /** @description The six-digit code the authenticator app shows now. */
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Tokens (or the new-password challenge) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignIn"];
+                };
+            };
+            /** @description `validation-failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `mfa-required`, `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "mfa-required" | "unauthenticated";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `too-many-requests` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "too-many-requests";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    resetMemberMfa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Two-factor authentication is off; the person sets it up again */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `validation-failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `not-found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `identity-shared`, `conflict` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "identity-shared" | "conflict";
                     } & {
                         [key: string]: unknown;
                     });
