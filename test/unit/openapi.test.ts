@@ -113,7 +113,8 @@ describe('openapi.json', () => {
   it('tells the sign-in answers apart (oneOf) and names every problem extension member', () => {
     const schemas = (spec as unknown as { components: { schemas: Record<string, Record<string, unknown>> } }).components
       .schemas;
-    expect(schemas.SignIn?.oneOf).toHaveLength(2);
+    // Tokens, the new-password challenge and the two-factor challenge (told apart by `challenge`'s value).
+    expect(schemas.SignIn?.oneOf).toHaveLength(3);
     expect(schemas.SignIn?.anyOf).toBeUndefined();
     expect(Object.keys(schemas.Problem?.properties as object)).toEqual(
       expect.arrayContaining(['errors', 'seats', 'holders', 'currentStatus', 'action']),

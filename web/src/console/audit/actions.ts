@@ -16,6 +16,7 @@ export const AUDIT_ACTION_GROUPS: { label: string; actions: Record<string, strin
       'member.reactivated': 'Reactivated',
       'member.deleted': 'Deleted',
       'member.password_reset': 'Password reset by an admin',
+      'member.mfa_reset': 'Two-factor authentication reset by an admin',
       'member.grant_expired': 'Extra permission ended',
       'member.availability_changed': 'Availability changed',
       'member.working_hours_changed': 'Working hours changed',
@@ -36,6 +37,7 @@ export const AUDIT_ACTION_GROUPS: { label: string; actions: Record<string, strin
       'identity.password_changed': 'Password changed',
       'identity.password_recovered': 'Password recovered',
       'identity.signed_out_everywhere': 'Signed out everywhere',
+      'identity.mfa_enrolled': 'Two-factor authentication set up',
     },
   },
   {
