@@ -61,6 +61,7 @@ export function membership(permissions: Permission[], overrides: Partial<MyMembe
       status: 'active',
       seats: { used: 2, limit: 3, available: 1 },
       seatLimitOverride: null,
+      mfa: { required: false, graceDays: 7, includeSso: false, requiredAt: null, enforcedFrom: null },
       createdAt: '2026-01-01T00:00:00.000Z',
       updatedAt: '2026-01-01T00:00:00.000Z',
     },

@@ -140,6 +140,7 @@ describe('availableActions', () => {
       'suspend',
       'deactivate',
       'reset',
+      'resetMfa',
       'delete',
     ]);
     expect(availableActions(member({ status: 'suspended' }), who)).toEqual([
@@ -147,6 +148,7 @@ describe('availableActions', () => {
       'reactivate',
       'deactivate',
       'reset',
+      'resetMfa',
       'delete',
     ]);
     expect(availableActions(member({ status: 'deactivated' }), who)).toEqual(['edit', 'reactivate', 'delete']);

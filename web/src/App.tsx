@@ -5,6 +5,7 @@ import { AcceptInvitationPage } from './pages/AcceptInvitation';
 import { ForgotPasswordPage } from './pages/ForgotPassword';
 import { PageShell } from './pages/PageShell';
 import { SignInPage } from './pages/SignIn';
+import { TwoFactorSetupPage } from './pages/TwoFactorSetup';
 import { Link, useLocation } from './router';
 
 export function App() {
@@ -19,6 +20,8 @@ export function App() {
       return <ForgotPasswordPage />;
     case '/accept-invitation':
       return <AcceptInvitationPage />;
+    case '/two-factor-setup':
+      return <TwoFactorSetupPage />;
     default:
       return isPagePath(path) ? <ConsoleApp /> : <NotFound />;
   }

@@ -11,6 +11,7 @@ export const HOSTED_PAGES = [
   '/forgot-password',
   '/reset-password',
   '/accept-invitation',
+  '/two-factor-setup',
 ] as const;
 
 export const CONSOLE_SCREENS = [

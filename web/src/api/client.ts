@@ -2,9 +2,11 @@
  * The one typed client (openapi-fetch over the generated schema). Its
  * middleware adds the bearer token and a correlation id, and turns every refusal into an
  * ApiProblem; an expired access token is refreshed once and the request
- * retried; a revoked session ends here and the person signs in again.
+ * retried; a revoked session ends here and the person signs in again; an
+ * organisation's MFA policy sends the person to set up two-factor authentication.
  */
 import createClient, { type Middleware } from 'openapi-fetch';
+import { navigate } from '../router';
 import { ApiProblem, problemFrom } from './problem';
 import type { paths } from './schema';
 import { accessToken, endSession, resumeFailed, startSession, type Tokens } from './session';
@@ -19,11 +21,26 @@ const auth: Middleware = {
     request.headers.set('x-correlation-id', crypto.randomUUID());
     return request;
   },
-  async onResponse({ response }) {
-    if (!response.ok) throw await problemFrom(response);
+  async onResponse({ request, response }) {
+    if (!response.ok) {
+      const problem = await problemFrom(response);
+      if (problem.code === 'mfa-enrollment-required' && request.method === 'GET') toTwoFactorSetup();
+      throw problem;
+    }
     return response;
   },
 };
+
+/**
+ * The organisation's MFA policy refuses this person until they set up
+ * two-factor authentication: the enrolment page, then back here. (A refused
+ * change — an admin requiring it before setting it up — stays on its form.)
+ */
+function toTwoFactorSetup(): void {
+  if (typeof location === 'undefined' || location.pathname === '/two-factor-setup') return;
+  const next = encodeURIComponent(`${location.pathname}${location.search}`);
+  navigate(`/two-factor-setup?next=${next}&required=1`, { replace: true });
+}
 
 let refreshing: Promise<boolean> | undefined;
 

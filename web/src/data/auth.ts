@@ -5,11 +5,16 @@ import { endSession, startSession, type Tokens } from '../api/session';
 
 export type LoginResult =
   | { tokens: Tokens }
-  | { challenge: 'NEW_PASSWORD_REQUIRED'; session: string; reason?: 'first-sign-in' | 'admin-reset' };
+  | { challenge: 'NEW_PASSWORD_REQUIRED'; session: string; reason?: 'first-sign-in' | 'admin-reset' }
+  | { challenge: 'SOFTWARE_TOKEN_MFA'; session: string };
 
 export async function signIn(email: string, password: string): Promise<LoginResult> {
   const data = await ok(api.POST('/v1/auth/login', { body: { email, password } }));
-  if ('challenge' in data) return { challenge: data.challenge, session: data.session, reason: data.reason };
+  if ('challenge' in data) {
+    return data.challenge === 'NEW_PASSWORD_REQUIRED'
+      ? { challenge: data.challenge, session: data.session, reason: data.reason }
+      : { challenge: data.challenge, session: data.session };
+  }
   startSession(data);
   return { tokens: data };
 }

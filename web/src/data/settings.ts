@@ -5,6 +5,8 @@ import { api, ok } from '../api/client';
 export interface TenantSettings {
   name?: string;
   autoSuspendInactiveDays?: number | null;
+  /** The MFA policy (admins only; requiring it needs the admin to have set it up). */
+  mfa?: { required: boolean; graceDays?: number; includeSso?: boolean };
 }
 
 /** Every mutation refreshes the membership (and so the tenant shown everywhere): see query-client.ts. */

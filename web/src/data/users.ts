@@ -53,7 +53,7 @@ export function useUser(tenantId: string, userId: string, enabled = true) {
 }
 
 /** After any change to members: the lists, the seat count (tenant and my membership) and team rosters. */
-function useInvalidateMembers(tenantId: string) {
+export function useInvalidateMembers(tenantId: string) {
   const client = useQueryClient();
   return () => client.invalidateQueries({ queryKey: ['tenant', tenantId] });
 }

@@ -1,10 +1,12 @@
 /**
- * Sign in, and the first-login challenge: when the login must choose a new
- * password, the same page asks for it before the person goes on.
+ * Sign in, and its further steps on the same page: the code from the
+ * authenticator app when the login has two-factor authentication, and a new
+ * password when the login must choose one, before the person goes on.
  */
 import { type FormEvent, useState } from 'react';
 import { ApiProblem, describe } from '../api/problem';
 import { answerNewPassword, signIn } from '../data/auth';
+import { answerMfaChallenge } from '../data/mfa';
 import { Link, navigate, useLocation } from '../router';
 import { ErrorText } from '../ui/Dialog';
 import { TextField } from '../ui/Field';
@@ -48,6 +50,7 @@ export function SignInPage() {
   const { query } = useLocation();
   const [email, setEmail] = useState(() => prefilledEmail(query));
   const [challenge, setChallenge] = useState<{ session: string; reason?: string; given: string }>();
+  const [mfa, setMfa] = useState<{ session: string; given: string }>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const notice = noticeText(query);
@@ -60,8 +63,9 @@ export function SignInPage() {
     try {
       const given = String(form.get('password'));
       const result = await signIn(email, given);
-      if ('challenge' in result) setChallenge({ session: result.session, reason: result.reason, given });
-      else navigate(nextPath(query), { replace: true });
+      if (!('challenge' in result)) navigate(nextPath(query), { replace: true });
+      else if (result.challenge === 'SOFTWARE_TOKEN_MFA') setMfa({ session: result.session, given });
+      else setChallenge({ session: result.session, reason: result.reason, given });
     } catch (e) {
       setError(
         e instanceof ApiProblem && e.status === 401 ? 'That email and password do not match a login.' : describe(e),
@@ -72,6 +76,17 @@ export function SignInPage() {
   }
 
   if (challenge) return <NewPasswordStep email={email} challenge={challenge} next={nextPath(query)} />;
+  if (mfa) {
+    return (
+      <MfaStep
+        email={email}
+        session={mfa.session}
+        next={nextPath(query)}
+        onNewPassword={(session, reason) => setChallenge({ session, reason, given: mfa.given })}
+        onRestart={() => setMfa(undefined)}
+      />
+    );
+  }
 
   return (
     <PageShell title="Sign in to Roster">
@@ -154,6 +169,73 @@ function NewPasswordStep({
           {busy ? 'Saving…' : 'Save password and continue'}
         </button>
       </form>
+    </PageShell>
+  );
+}
+
+/** The sign-in's second step: the six-digit code from the authenticator app. */
+function MfaStep({
+  email,
+  session,
+  next,
+  onNewPassword,
+  onRestart,
+}: {
+  email: string;
+  session: string;
+  next: string;
+  onNewPassword: (session: string, reason?: string) => void;
+  onRestart: () => void;
+}) {
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const code = String(new FormData(event.currentTarget).get('code') ?? '').replace(/\s/g, '');
+    if (!/^\d{6}$/.test(code)) return setError('Enter the six digits the app shows.');
+    setError(undefined);
+    setBusy(true);
+    try {
+      const result = await answerMfaChallenge(email, session, code);
+      if (!('challenge' in result)) navigate(next, { replace: true });
+      else if (result.challenge === 'NEW_PASSWORD_REQUIRED') onNewPassword(result.session, result.reason);
+      else setError('Sign in again.');
+    } catch (e) {
+      setError(
+        e instanceof ApiProblem && e.status === 401
+          ? 'That code is not correct, or this sign-in took too long. Try the current code, or sign in again.'
+          : describe(e),
+      );
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <PageShell title="Enter your code">
+      <p>Open your authenticator app and enter the six-digit code it shows for Roster ({email}).</p>
+      <form onSubmit={submit}>
+        <TextField
+          label="Code from the app"
+          name="code"
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          pattern="[0-9 ]*"
+          maxLength={7}
+          required
+        />
+        {error ? <ErrorText>{error}</ErrorText> : null}
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? 'Checking…' : 'Verify and sign in'}
+        </button>
+      </form>
+      <p>
+        <button type="button" className="link" onClick={onRestart}>
+          Start again
+        </button>{' '}
+        · Lost your device? Ask an admin of your organisation to reset your two-factor authentication.
+      </p>
     </PageShell>
   );
 }

@@ -1,6 +1,6 @@
 /**
  * My profile: my availability (my choice, and what assignment goes by right
- * now), my working hours, change my password, sign out (here or everywhere)
+ * now), my working hours, two-factor authentication, change my password, sign out (here or everywhere)
  * and switch organisation.
  */
 import { useQueryClient } from '@tanstack/react-query';
@@ -18,6 +18,7 @@ import { NewPasswordFields, readNewPassword } from '../../ui/NewPassword';
 import { EMAIL_MAX } from '../../ui/rules';
 import { availabilityText } from '../../ui/schedule';
 import { useConsole } from '../context';
+import { TwoFactorPanel } from './TwoFactorPanel';
 import { WorkingHoursPanel } from './WorkingHoursPanel';
 
 export function ProfileScreen() {
@@ -105,6 +106,8 @@ export function ProfileScreen() {
       <WorkingHoursPanel tenantId={tenantId} userId={me.id} hours={me.workingHours} />
 
       <ChangeEmail tenantId={tenantId} userId={me.id} email={me.email} />
+
+      <TwoFactorPanel enrolledAt={identity.data?.mfa.enrolledAt} loaded={identity.data !== undefined} />
 
       <ChangePassword onDone={() => setStatus('Your password was changed. Your other sessions were signed out.')} />
 

@@ -6,7 +6,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import type { Member } from '../../data/users';
 
-export type RowAction = 'edit' | 'resend' | 'suspend' | 'deactivate' | 'reactivate' | 'reset' | 'delete';
+export type RowAction = 'edit' | 'resend' | 'suspend' | 'deactivate' | 'reactivate' | 'reset' | 'resetMfa' | 'delete';
 
 const LABELS: Record<RowAction, string> = {
   edit: 'Edit',
@@ -15,14 +15,15 @@ const LABELS: Record<RowAction, string> = {
   deactivate: 'Deactivate',
   reactivate: 'Reactivate',
   reset: 'Reset password',
+  resetMfa: 'Reset MFA',
   delete: 'Delete',
 };
 
 const BY_STATUS: Record<Member['status'], RowAction[]> = {
   invited: ['edit', 'resend', 'delete'],
   expired: ['edit', 'resend', 'delete'],
-  active: ['edit', 'suspend', 'deactivate', 'reset', 'delete'],
-  suspended: ['edit', 'reactivate', 'deactivate', 'reset', 'delete'],
+  active: ['edit', 'suspend', 'deactivate', 'reset', 'resetMfa', 'delete'],
+  suspended: ['edit', 'reactivate', 'deactivate', 'reset', 'resetMfa', 'delete'],
   deactivated: ['edit', 'reactivate', 'delete'],
 };
 

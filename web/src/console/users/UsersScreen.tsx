@@ -5,6 +5,7 @@
  */
 import { type FormEvent, useId, useState } from 'react';
 import { ApiProblem, describe } from '../../api/problem';
+import { useResetMfa } from '../../data/mfa';
 import { useRoles } from '../../data/roles';
 import { useTeams } from '../../data/teams';
 import { usePermissionCatalogue } from '../../data/tenant';
@@ -42,7 +43,8 @@ type Confirmable = 'suspend' | 'deactivate' | 'delete';
 type Open =
   | { kind: 'member'; mode: MemberDialogMode }
   | { kind: 'confirm'; action: Confirmable; member: Member }
-  | { kind: 'reset'; member: Member };
+  | { kind: 'reset'; member: Member }
+  | { kind: 'resetMfa'; member: Member };
 
 const CONFIRM: Record<Confirmable, { title: string; label: string; text: (m: Member) => string }> = {
   suspend: {
@@ -104,6 +106,7 @@ export function UsersScreen() {
   const update = useUpdateUser(tenantId);
   const lifecycle = useLifecycle(tenantId);
   const reset = useResetPassword(tenantId);
+  const resetMfa = useResetMfa(tenantId);
   const remove = useDeleteUser(tenantId);
 
   const seats = me.tenant.seats;
@@ -172,7 +175,10 @@ export function UsersScreen() {
     remove.reset();
     if (action === 'edit') setOpen({ kind: 'member', mode: { kind: 'edit', member } });
     else if (action === 'reset') setOpen({ kind: 'reset', member });
-    else if (action === 'suspend' || action === 'deactivate' || action === 'delete')
+    else if (action === 'resetMfa') {
+      resetMfa.reset();
+      setOpen({ kind: 'resetMfa', member });
+    } else if (action === 'suspend' || action === 'deactivate' || action === 'delete')
       setOpen({ kind: 'confirm', action, member });
     else runLifecycle(member, action === 'resend' ? 'resend-invitation' : 'reactivate');
   }
@@ -350,6 +356,28 @@ export function UsersScreen() {
           error={lifecycle.error ? describe(lifecycle.error) : remove.error ? describe(remove.error) : undefined}
         >
           <p>{CONFIRM[open.action].text(open.member)}</p>
+        </ConfirmDialog>
+      ) : null}
+      {open?.kind === 'resetMfa' ? (
+        <ConfirmDialog
+          title={`Reset two-factor authentication of ${open.member.email}?`}
+          confirmLabel="Reset MFA"
+          onConfirm={() =>
+            resetMfa.mutate(open.member.id, {
+              onSuccess: () => {
+                setStatus(`${open.member.email}: two-factor authentication was reset; they set it up again.`);
+                setOpen(undefined);
+              },
+            })
+          }
+          onClose={() => setOpen(undefined)}
+          pending={resetMfa.isPending}
+          error={resetMfa.error ? describe(resetMfa.error) : undefined}
+        >
+          <p>
+            For someone who lost their device: their sign-ins stop asking for a code, every session of theirs ends, and
+            they set it up again (at once, where this organisation requires it).
+          </p>
         </ConfirmDialog>
       ) : null}
       {open?.kind === 'reset' ? (
