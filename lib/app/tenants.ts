@@ -172,6 +172,10 @@ export async function updateTenantSettings(
   now: Date,
   expectedVersion?: number,
 ) {
+  // A stale If-Match is answered first, whatever else the request would be refused for.
+  if (expectedVersion !== undefined && expectedVersion !== access.tenant.version) {
+    throw new DomainError('precondition-failed', 'The tenant changed since you read it (ETag mismatch).');
+  }
   const touched: string[] = SECURITY_SETTINGS.filter(
     (key) => changes[key] !== undefined && changes[key] !== (access.tenant[key] ?? null),
   );

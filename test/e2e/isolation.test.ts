@@ -170,9 +170,13 @@ function plausibleBodies(): Record<string, fc.Arbitrary<unknown>> {
       newPassword: fc.constant(`${PASSWORD}9`),
     }),
     signOut: fc.constant({ refreshToken: 'not-a-session-of-anyone' }),
+    // A code for the caller's own (unconfirmed) secret: a wrong one, so nothing turns on.
+    verifyTotp: fc.constant({ code: '000000' }),
     updateTenant: fc.oneof(
       fc.record({ name: freshName }),
       fc.record({ autoSuspendInactiveDays: fc.option(fc.integer({ min: 7, max: 365 }), { nil: null }) }),
+      // Not required: requiring it needs the (unenrolled) caller to have set it up.
+      fc.record({ mfa: fc.record({ required: fc.constant(false), graceDays: fc.integer({ min: 0, max: 90 }) }) }),
     ),
     inviteMember: fc
       .tuple(role, fc.record({ email: freshEmail, name: freshName }), teams)
