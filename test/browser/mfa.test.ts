@@ -72,7 +72,7 @@ describe('two-factor authentication, end to end', () => {
     await page.getByLabel('Code from the app').fill(code());
     await page.getByRole('button', { name: 'Turn on two-factor authentication' }).click();
     await visible(page.getByRole('heading', { name: 'My profile' }));
-    await visible(page.getByRole('region', { name: 'Two-factor authentication' }).getByText('On'));
+    await visible(page.getByRole('region', { name: 'Two-factor authentication' }).getByText('On', { exact: true }));
   });
 
   it('signed out, the sign-in asks for the code, and the right one signs in', async () => {
