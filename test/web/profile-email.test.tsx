@@ -13,7 +13,7 @@ describe('My profile: email', () => {
   it('sends the new address with the current password, then asks to sign in with it', async () => {
     const calls = stubApi({
       'PATCH /v1/tenants/t1/users/u-me': member({ id: 'u-me', email: 'me@new.test' }),
-      'GET /v1/me': { id: 'u-me', email: 'me@acme.test', memberships: [] },
+      'GET /v1/me': { id: 'u-me', email: 'me@acme.test', mfa: { enrolled: false, enrolledAt: null }, memberships: [] },
     });
     inConsole(<ProfileScreen />, membership(['users:view']));
     const field = screen.getByLabelText('New email') as HTMLInputElement;

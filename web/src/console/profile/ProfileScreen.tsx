@@ -107,7 +107,7 @@ export function ProfileScreen() {
 
       <ChangeEmail tenantId={tenantId} userId={me.id} email={me.email} />
 
-      <TwoFactorPanel enrolledAt={identity.data?.mfa.enrolledAt} loaded={identity.data !== undefined} />
+      <TwoFactorPanel enrolledAt={identity.data?.mfa?.enrolledAt} loaded={identity.data !== undefined} />
 
       <ChangePassword onDone={() => setStatus('Your password was changed. Your other sessions were signed out.')} />
 

@@ -31,7 +31,7 @@ export function MfaPanel({ onDone }: { onDone: (s: string) => void }) {
   const [required, setRequired] = useState(policy.required);
   const [grace, setGrace] = useState(String(policy.graceDays));
   const [includeSso, setIncludeSso] = useState(policy.includeSso);
-  const enrolled = identity.data?.mfa.enrolled ?? false;
+  const enrolled = identity.data?.mfa?.enrolled ?? false;
   const mustEnrolFirst = required && !policy.required && !enrolled;
 
   function submit(event: FormEvent<HTMLFormElement>) {
