@@ -39,6 +39,8 @@ const CREDENTIAL_ROUTES = [
   'confirmForgotPassword',
   'previewInvitation',
   'acceptInvitation',
+  // The sign-in's two-factor code step (lib/http/rows/mfa.ts).
+  'answerMfaChallenge',
 ];
 
 let app: App;
