@@ -109,7 +109,9 @@ export async function signInPerson(email: string, password: string, now: Date = 
 /** Whether `password` still signs `email` in: the password an admin set, which the person must not keep. */
 async function stillSignsIn(email: string, password: string): Promise<boolean> {
   try {
-    return 'accessToken' in (await signIn(email, password));
+    const result = await signIn(email, password);
+    // A login with TOTP is asked for its code only once the password was right.
+    return 'accessToken' in result || ('challenge' in result && result.challenge === 'SOFTWARE_TOKEN_MFA');
   } catch {
     return false;
   }
