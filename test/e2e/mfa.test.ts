@@ -290,4 +290,35 @@ describe('an admin resets a member’s MFA (rules 1, 2, 4)', () => {
     secrets.set(agent.email, await enrol(fresh.accessToken));
     await signInWithCode(agent.email, secrets.get(agent.email) as string);
   });
+
+  it('an admin’s password reset of a login with TOTP: code first, then a new password of their own, then the code again', async () => {
+    const given = `${PASSWORD}-given`;
+    const reset = await api.call('POST', tenantPath(t, `/users/${agent.id}/reset-password`), {
+      token: t.ownerToken,
+      body: { password: given },
+    });
+    expect(reset.status, JSON.stringify(reset.body)).toBe(204);
+    const secret = secrets.get(agent.email) as string;
+    const first = await api.call('POST', '/v1/auth/login', { body: { email: agent.email, password: given } });
+    expect(first.body.challenge).toBe('SOFTWARE_TOKEN_MFA');
+    const coded = await api.call('POST', '/v1/auth/mfa/challenge', {
+      body: { email: agent.email, session: first.body.session, code: code(secret) },
+    });
+    expect(coded.body).toMatchObject({ challenge: 'NEW_PASSWORD_REQUIRED', reason: 'admin-reset' });
+    // The admin's password is no password of their own, even though sign-in with it stops at the code step.
+    const same = await api.call('POST', '/v1/auth/new-password', {
+      body: { email: agent.email, session: coded.body.session, newPassword: given },
+    });
+    expect(same.status).toBe(400);
+    const own = await api.call('POST', '/v1/auth/new-password', {
+      body: { email: agent.email, session: coded.body.session, newPassword: `${PASSWORD}-own` },
+    });
+    expect(own.status, JSON.stringify(own.body)).toBe(200);
+    expect(own.body.challenge).toBe('SOFTWARE_TOKEN_MFA');
+    const done = await api.call('POST', '/v1/auth/mfa/challenge', {
+      body: { email: agent.email, session: own.body.session, code: code(secret) },
+    });
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+    expect((await api.call('GET', tenantPath(t, '/users'), { token: done.body.accessToken })).status).toBe(200);
+  });
 });
