@@ -161,3 +161,8 @@ export const MemberFields = {
   grants: Grants.optional(),
   crmAccess: z.boolean().optional(),
 };
+
+/** A domain in a path: checked loosely here (the use case looks it up; anything else is a 404). */
+export const DomainPath = z.object({ tenantId: TenantId, domain: z.string().min(1).max(253) }).strict();
+/** `{domain}` to add: the domain rules (public suffix, free mail, IP literals) answer 400 naming body.domain. */
+export const DomainBody = z.object({ domain: z.string().min(1).max(253) }).strict();

@@ -506,3 +506,29 @@ export const VIEWS_MATCH: [
   Same<z.output<typeof ReviewRow>, ReviewRowType>,
   Same<Omit<z.output<typeof AuditEvent>, 'before' | 'after'>, Omit<AuditEventType, 'before' | 'after'>>,
 ] = [true, true, true, true, true, true, true, true, true, true];
+
+export const DomainView = z
+  .object({
+    domain: z.string().meta({ example: 'acme.com' }),
+    status: z.enum(['pending', 'verified', 'failed']).meta({
+      description: 'pending: added, not looked up yet · verified: the record was found · failed: the last lookup found none',
+    }),
+    verification: z
+      .object({
+        type: z.literal('TXT'),
+        name: z.string().meta({ example: '_roster-challenge.acme.com' }),
+        value: z.string().meta({ example: 'roster-verification=Zm9vYmFyYmF6cXV4cXV1eGNvcmdl' }),
+      })
+      .meta({ description: 'The DNS record to publish (keep it published: verified domains are re-checked daily)' }),
+    createdAt: Time,
+    lastCheckedAt: NullableTime,
+    verifiedAt: NullableTime,
+    flaggedAt: NullableTime.meta({
+      description: 'A daily re-check found the record gone; null = not flagged (a record found again clears it)',
+    }),
+    graceEndsAt: NullableTime.meta({
+      description: 'When a flagged domain stops enabling single sign-on provisioning and auto-join',
+    }),
+    enablesSignIn: z.boolean().meta({ description: 'Verified and not flagged past its grace period' }),
+  })
+  .meta({ id: 'Domain' });
