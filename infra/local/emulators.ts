@@ -15,8 +15,8 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createUserPool, launchCognito, writeCognitoConfig } from './emulators/cognito.ts';
-import { assertJava, createTable, javaCommand, launchDynamoDb } from './emulators/dynamodb.ts';
 import { type LocalDns, startLocalDns } from './emulators/dns.ts';
+import { assertJava, createTable, javaCommand, launchDynamoDb } from './emulators/dynamodb.ts';
 import { launchLambdaService } from './emulators/lambda.ts';
 import {
   assertPortFree,

@@ -267,7 +267,9 @@ export const LOCAL_DNS_PATH = '/local/dns';
 /** `GET` lists, `POST {name, type: "TXT", value}` sets, `DELETE {name, value?}` removes: forwarded to the DNS server. */
 async function localDns(controlUrl: string, method: string, body: Buffer | undefined): Promise<HttpResult> {
   if (!['GET', 'POST', 'DELETE'].includes(method)) {
-    return problem('method-not-allowed', `${LOCAL_DNS_PATH} accepts GET, POST and DELETE.`, { allow: 'GET, POST, DELETE' });
+    return problem('method-not-allowed', `${LOCAL_DNS_PATH} accepts GET, POST and DELETE.`, {
+      allow: 'GET, POST, DELETE',
+    });
   }
   const response = await fetch(controlUrl, {
     method,

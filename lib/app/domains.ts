@@ -19,13 +19,7 @@ import {
 } from '../domain/domains.ts';
 import { conflict, forbidden, notFound } from '../domain/errors.ts';
 import type { Actor } from '../store/audit.ts';
-import {
-  getDomain,
-  getDomainClaim,
-  listDomains,
-  verifiedElsewhere,
-  writeDomainChange,
-} from '../store/domains.ts';
+import { getDomain, getDomainClaim, listDomains, verifiedElsewhere, writeDomainChange } from '../store/domains.ts';
 import { actorOf } from './access.ts';
 import type { TenantAccess } from './tenant-access.ts';
 
@@ -113,11 +107,7 @@ export async function addDomain(access: TenantAccess, input: { domain: string },
  * cleared), flagged (a verified domain's record gone; its grace period starts),
  * failed (never verified), or nothing to write.
  */
-export function afterLookup(
-  current: DomainRecord,
-  found: boolean,
-  now: Date,
-): { next: DomainRecord; action?: string } {
+export function afterLookup(current: DomainRecord, found: boolean, now: Date): { next: DomainRecord; action?: string } {
   const at = now.toISOString();
   const base = { ...current, lastCheckedAt: at, updatedAt: at, version: current.version + 1 };
   if (found) {
@@ -136,8 +126,7 @@ export function afterLookup(
       ...base,
       nextCheckAt: new Date(now.getTime() + RECHECK_MS).toISOString(),
       flaggedAt: current.flaggedAt ?? at,
-      graceEndsAt:
-        current.graceEndsAt ?? new Date(now.getTime() + config().domainGraceDays * 86_400_000).toISOString(),
+      graceEndsAt: current.graceEndsAt ?? new Date(now.getTime() + config().domainGraceDays * 86_400_000).toISOString(),
     };
     return { next, ...(current.flaggedAt ? {} : { action: 'domain.flagged' }) };
   }

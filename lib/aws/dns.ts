@@ -21,6 +21,9 @@ export async function lookupTxt(name: string): Promise<string[][]> {
   } catch (error) {
     const code = (error as { code?: string }).code ?? '';
     if (ABSENT.has(code)) return [];
-    throw new DomainError('service-unavailable', `The DNS lookup of ${name} failed (${code || 'error'}); try again shortly.`);
+    throw new DomainError(
+      'service-unavailable',
+      `The DNS lookup of ${name} failed (${code || 'error'}); try again shortly.`,
+    );
   }
 }

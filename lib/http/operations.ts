@@ -286,12 +286,21 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
     ok: { status: 200, description: 'The organisation’s domains', schema: view.page(view.DomainView, 'DomainPage') },
   },
   addDomain: {
-    ok: { status: 201, description: 'Added (pending): publish the TXT record, then verify', schema: view.DomainView, location: true },
+    ok: {
+      status: 201,
+      description: 'Added (pending): publish the TXT record, then verify',
+      schema: view.DomainView,
+      location: true,
+    },
     problems: ['conflict'],
     requestExample: { domain: 'acme.com' },
   },
   verifyDomain: {
-    ok: { status: 200, description: 'Looked up: verified, or failed (the record was not found)', schema: view.DomainView },
+    ok: {
+      status: 200,
+      description: 'Looked up: verified, or failed (the record was not found)',
+      schema: view.DomainView,
+    },
     problems: ['conflict'],
   },
   removeDomain: { ok: { status: 204, description: 'Removed' } },

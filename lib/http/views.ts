@@ -511,7 +511,8 @@ export const DomainView = z
   .object({
     domain: z.string().meta({ example: 'acme.com' }),
     status: z.enum(['pending', 'verified', 'failed']).meta({
-      description: 'pending: added, not looked up yet · verified: the record was found · failed: the last lookup found none',
+      description:
+        'pending: added, not looked up yet · verified: the record was found · failed: the last lookup found none',
     }),
     verification: z
       .object({

@@ -33,7 +33,13 @@ const fresh = () => `acme-${unique()}.com`;
 
 beforeAll(async () => {
   [a, b] = await Promise.all([api.tenantWithOwner('scale', 'dom-a'), api.tenantWithOwner('scale', 'dom-b')]);
-  const roleId = await kit.customRole(a, ['settings:view', 'settings:manage', 'users:view', 'users:create', 'roles:view']);
+  const roleId = await kit.customRole(a, [
+    'settings:view',
+    'settings:manage',
+    'users:view',
+    'users:create',
+    'roles:view',
+  ]);
   [manager, settingsRole] = await Promise.all([
     kit.join(a, 'dom-manager', { role: 'manager' }),
     kit.join(a, 'dom-settings', { role: 'custom', roleId }),
@@ -48,7 +54,11 @@ describe('an admin proves a domain', () => {
     expect(added.body).toMatchObject({
       domain,
       status: 'pending',
-      verification: { type: 'TXT', name: `_roster-challenge.${domain}`, value: expect.stringMatching(/^roster-verification=.{32}/) },
+      verification: {
+        type: 'TXT',
+        name: `_roster-challenge.${domain}`,
+        value: expect.stringMatching(/^roster-verification=.{32}/),
+      },
       enablesSignIn: false,
     });
     expect(added.headers.get('location')).toBe(`${domains(a)}/${domain}`);

@@ -73,7 +73,9 @@ export async function startLocalDns(options: { port?: number } = {}): Promise<Lo
       else txt.get(key)?.delete(value);
     },
     records: () =>
-      [...txt.entries()].flatMap(([name, values]) => [...values].map((value) => ({ name, type: 'TXT' as const, value }))),
+      [...txt.entries()].flatMap(([name, values]) =>
+        [...values].map((value) => ({ name, type: 'TXT' as const, value })),
+      ),
   };
 
   const control = createServer((request, response) => {
