@@ -5,6 +5,7 @@
 import { ulid } from 'ulid';
 import { deleteLogin, ensureLogin } from '../aws/identity.ts';
 import { config } from '../config.ts';
+import { type AutoJoinPatch, type AutoJoinSettings, mergeAutoJoin, sameAutoJoin } from '../domain/auto-join.ts';
 import { DomainError, forbidden } from '../domain/errors.ts';
 import { isAccepted } from '../domain/identity.ts';
 import { type MemberRecord, memberView, type TenantRecord, tenantView } from '../domain/records.ts';
@@ -110,6 +111,8 @@ export interface TenantChanges {
   name?: string;
   /** Days without a sign-in after which the upkeep job suspends a member; null turns it off. */
   autoSuspendInactiveDays?: number | null;
+  /** Auto-join, whole (the use case merges a partial patch first). */
+  autoJoin?: AutoJoinSettings;
   plan?: Plan;
   seatLimit?: number | null;
   /** `closed`: members lose access (404), nothing is deleted; `active` reopens. */
@@ -137,6 +140,7 @@ export async function changeTenant(
     ...(changes.autoSuspendInactiveDays === undefined
       ? {}
       : { autoSuspendInactiveDays: changes.autoSuspendInactiveDays }),
+    ...(changes.autoJoin === undefined ? {} : { autoJoin: changes.autoJoin }),
     plan,
     seatLimitOverride: override,
     seatLimit: limit ?? undefined,
@@ -149,10 +153,16 @@ export async function changeTenant(
 /**
  * The tenant's security settings (DESIGN §2a rule 14): only an admin changes
  * them — a custom role with settings:manage is refused (403), even when it
- * holds every other permission. Today the auto-suspension period; the
- * domains, SSO, MFA and SCIM settings join this list as they land.
+ * holds every other permission: the auto-suspension period and auto-join
+ * (the domains have their own admin-only routes).
  */
-export const SECURITY_SETTINGS = ['autoSuspendInactiveDays'] as const satisfies readonly (keyof TenantChanges)[];
+export const SECURITY_SETTINGS = ['autoSuspendInactiveDays', 'autoJoin'] as const satisfies readonly (keyof TenantChanges)[];
+
+export interface TenantSettingsPatch {
+  name?: string;
+  autoSuspendInactiveDays?: number | null;
+  autoJoin?: AutoJoinPatch;
+}
 
 /**
  * PATCH /v1/tenants/{t} by a member (settings:manage): a security setting
@@ -162,13 +172,24 @@ export const SECURITY_SETTINGS = ['autoSuspendInactiveDays'] as const satisfies 
  */
 export async function updateTenantSettings(
   access: TenantAccess,
-  changes: Pick<TenantChanges, 'name' | 'autoSuspendInactiveDays'>,
+  patch: TenantSettingsPatch,
   now: Date,
   expectedVersion?: number,
 ) {
-  const touched = SECURITY_SETTINGS.filter(
-    (key) => changes[key] !== undefined && changes[key] !== (access.tenant[key] ?? null),
-  );
+  const { autoJoin: joinPatch, ...rest } = patch;
+  const changes: TenantChanges = { ...rest };
+  const touched: string[] = [];
+  if (changes.autoSuspendInactiveDays !== undefined && changes.autoSuspendInactiveDays !== (access.tenant.autoSuspendInactiveDays ?? null)) {
+    touched.push('autoSuspendInactiveDays');
+  }
+  if (joinPatch !== undefined) {
+    // Judged before the role check would leak nothing: a 400 names only the caller's own input.
+    const merged = mergeAutoJoin(access.tenant.autoJoin, joinPatch, access.tenant.rolePermissions);
+    if (!sameAutoJoin(merged, access.tenant.autoJoin)) {
+      touched.push('autoJoin');
+      changes.autoJoin = merged;
+    }
+  }
   if (touched.length > 0 && access.member.role !== 'admin') {
     throw forbidden(`Only admins can change the tenant's security settings (${touched.join(', ')}).`);
   }

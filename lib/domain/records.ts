@@ -3,6 +3,7 @@
  * ("shapes clients rely on").
  */
 import type { AssignmentStrategy, Availability, Decision, QueueReason } from './assignment.ts';
+import { AUTO_JOIN_OFF, type AutoJoinSettings } from './auto-join.ts';
 import { type Grant, liveGrants } from './grants.ts';
 import { inactiveSince } from './inactivity.ts';
 import type { MemberStatus } from './lifecycle.ts';
@@ -29,6 +30,8 @@ export interface TenantRecord {
   roleNames?: Record<string, string>;
   /** Members of this many days without a sign-in are suspended by the upkeep job; absent or null = never. */
   autoSuspendInactiveDays?: number | null;
+  /** Auto-join for people whose proven address is in one of the tenant's verified domains; absent = off. */
+  autoJoin?: AutoJoinSettings;
   createdAt: string;
   updatedAt: string;
   version: number;
@@ -89,6 +92,7 @@ export interface TenantView {
   seats: Seats;
   seatLimitOverride: number | null;
   autoSuspendInactiveDays: number | null;
+  autoJoin: AutoJoinSettings;
   /** Custom role id → name (mirrored on the tenant item), so every member reads names, not ids. */
   roleNames: Record<string, string>;
   createdAt: string;
@@ -105,6 +109,7 @@ export function tenantView(t: TenantRecord): TenantView {
     seats: seatsView(t.seatsUsed, t.seatLimit ?? null),
     seatLimitOverride: t.seatLimitOverride,
     autoSuspendInactiveDays: t.autoSuspendInactiveDays ?? null,
+    autoJoin: { ...(t.autoJoin ?? AUTO_JOIN_OFF) },
     roleNames: { ...(t.roleNames ?? {}) },
     createdAt: t.createdAt,
     updatedAt: t.updatedAt,

@@ -17,7 +17,7 @@ import { type Actor, auditPut } from './audit.ts';
 import { keys } from './keys.ts';
 import { sortKeyStartsWith } from './query.ts';
 import { INDEXES } from './table.ts';
-import { put, remove, type TxItem, transact } from './transact.ts';
+import { check, put, remove, type TxItem, transact } from './transact.ts';
 
 /** What the global claim says: which tenant verified the domain, and whether it is flagged. */
 export interface DomainClaim {
@@ -212,4 +212,23 @@ export async function writeDomainChange(change: DomainChange): Promise<void> {
     );
   }
   await transact([...items, ...(change.extra ?? [])]);
+}
+
+export const domainUnverified = (detail = 'Your email address is not in a verified domain of this organisation.') =>
+  new DomainError('domain-unverified', detail);
+
+/**
+ * A condition for a membership's transaction: `domain` is still verified by
+ * `tenantId` and not flagged past its grace period at `now` (removed or lost
+ * meanwhile: 409 domain-unverified, nothing written).
+ */
+export function domainStillEnables(domain: string, tenantId: string, now: Date): TxItem {
+  return check(
+    {
+      Key: keys.domainClaim(domain),
+      ConditionExpression: 'tenantId = :tenant AND (attribute_not_exists(graceEndsAt) OR graceEndsAt > :now)',
+      ExpressionAttributeValues: { ':tenant': tenantId, ':now': now.toISOString() },
+    },
+    () => domainUnverified(),
+  );
 }
