@@ -60,7 +60,7 @@ async function joinableFor(identity: IdentityState | undefined, now: Date): Prom
   const tenantId = await verifiedDomainTenant(domain, now);
   const tenant = tenantId ? await getTenant(tenantId) : undefined;
   const mode = tenant?.autoJoin?.mode ?? 'off';
-  if (!tenant || tenant.status !== 'active' || mode === 'off') return undefined;
+  if (tenant?.status !== 'active' || mode === 'off') return undefined;
   return { email, domain, tenant, mode };
 }
 
@@ -135,7 +135,9 @@ async function admit(
     action: 'member.joined',
     extra: [
       domainStillEnables(domain, tenant.id, now),
-      request === 'take' ? takeJoinRequest({ tenantId: tenant.id, id: member.id }) : dropJoinRequest(tenant.id, member.id),
+      request === 'take'
+        ? takeJoinRequest({ tenantId: tenant.id, id: member.id })
+        : dropJoinRequest(tenant.id, member.id),
       ...credentialAudit(identity, 'identity.linked', actor, member.createdAt, { linked: true, tenantId: tenant.id }),
     ],
   });
@@ -226,11 +228,7 @@ export async function approveJoinRequest(access: TenantAccess, id: string, now: 
     throw domainUnverified('This person’s address changed since they asked; they can ask again.');
   }
   const member = joinedMember(tenant, request.id, request.email, request.name, now.toISOString());
-  assertCanConfer(
-    grantorOf(access),
-    { role: member.role, roleId: member.roleId, grants: [] },
-    tenant.rolePermissions,
-  );
+  assertCanConfer(grantorOf(access), { role: member.role, roleId: member.roleId, grants: [] }, tenant.rolePermissions);
   await admit(tenant, identity, member, request.domain, actorOf(access), now, 'take');
   return { id: member.id, email: member.email, name: member.name, role: member.role, status: member.status };
 }

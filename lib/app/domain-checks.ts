@@ -44,7 +44,7 @@ export async function recheckDomains(options: {
     const result = await run.attempt(item.tenantId, `domain#${item.domain}`, async () => {
       // The index lags the table: the item as it is now decides (removed, or already checked: nothing to do).
       const current = await getDomain(item.tenantId, item.domain);
-      if (!current || current.status !== 'verified' || (current.nextCheckAt ?? '') > now.toISOString()) return;
+      if (current?.status !== 'verified' || (current.nextCheckAt ?? '') > now.toISOString()) return;
       return { before: current, after: await checkDomain(current, DOMAIN_CHECK_ACTOR, now) };
     });
     if (!result.ok || !result.value) continue;

@@ -107,7 +107,12 @@ export async function addDomain(access: TenantAccess, input: { domain: string },
  * cleared), flagged (a verified domain's record gone; its grace period starts),
  * failed (never verified), or nothing to write.
  */
-export function afterLookup(current: DomainRecord, found: boolean, now: Date): { next: DomainRecord; action?: string } {
+export function afterLookup(
+  current: DomainRecord,
+  found: boolean,
+  now: Date,
+  graceDays: number = config().domainGraceDays,
+): { next: DomainRecord; action?: string } {
   const at = now.toISOString();
   const base = { ...current, lastCheckedAt: at, updatedAt: at, version: current.version + 1 };
   if (found) {
@@ -126,7 +131,7 @@ export function afterLookup(current: DomainRecord, found: boolean, now: Date): {
       ...base,
       nextCheckAt: new Date(now.getTime() + RECHECK_MS).toISOString(),
       flaggedAt: current.flaggedAt ?? at,
-      graceEndsAt: current.graceEndsAt ?? new Date(now.getTime() + config().domainGraceDays * 86_400_000).toISOString(),
+      graceEndsAt: current.graceEndsAt ?? new Date(now.getTime() + graceDays * 86_400_000).toISOString(),
     };
     return { next, ...(current.flaggedAt ? {} : { action: 'domain.flagged' }) };
   }

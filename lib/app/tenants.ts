@@ -156,7 +156,10 @@ export async function changeTenant(
  * holds every other permission: the auto-suspension period and auto-join
  * (the domains have their own admin-only routes).
  */
-export const SECURITY_SETTINGS = ['autoSuspendInactiveDays', 'autoJoin'] as const satisfies readonly (keyof TenantChanges)[];
+export const SECURITY_SETTINGS = [
+  'autoSuspendInactiveDays',
+  'autoJoin',
+] as const satisfies readonly (keyof TenantChanges)[];
 
 export interface TenantSettingsPatch {
   name?: string;
@@ -176,10 +179,17 @@ export async function updateTenantSettings(
   now: Date,
   expectedVersion?: number,
 ) {
+  // A stale ETag is answered first (412), whatever else is wrong with the change.
+  if (expectedVersion !== undefined && expectedVersion !== access.tenant.version) {
+    throw new DomainError('precondition-failed', 'The tenant changed since you read it (ETag mismatch).');
+  }
   const { autoJoin: joinPatch, ...rest } = patch;
   const changes: TenantChanges = { ...rest };
   const touched: string[] = [];
-  if (changes.autoSuspendInactiveDays !== undefined && changes.autoSuspendInactiveDays !== (access.tenant.autoSuspendInactiveDays ?? null)) {
+  if (
+    changes.autoSuspendInactiveDays !== undefined &&
+    changes.autoSuspendInactiveDays !== (access.tenant.autoSuspendInactiveDays ?? null)
+  ) {
     touched.push('autoSuspendInactiveDays');
   }
   if (joinPatch !== undefined) {

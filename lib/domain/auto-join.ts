@@ -39,7 +39,9 @@ export function mergeAutoJoin(
   const defaultRole = patch.defaultRole ?? base.defaultRole;
   const mode = patch.mode ?? base.mode;
   if (defaultRole !== 'custom') return { mode, defaultRole };
-  const roleId = patch.roleId ?? (patch.defaultRole === undefined || patch.defaultRole === base.defaultRole ? base.roleId : undefined);
+  const roleId =
+    patch.roleId ??
+    (patch.defaultRole === undefined || patch.defaultRole === base.defaultRole ? base.roleId : undefined);
   if (!roleId || !(roleId in customRoles)) {
     throw new DomainError('validation-failed', 'Choose one of this organisation’s custom roles as the default role.', {
       errors: [{ path: 'body.autoJoin.roleId', message: roleId ? 'Unknown role' : 'Required for a custom role' }],

@@ -172,7 +172,10 @@ export const AutoJoinPatch = z
   .object({
     mode: z.enum(['off', 'request', 'automatic']).optional(),
     defaultRole: z.enum(['manager', 'agent', 'custom'], 'Must be manager, agent or custom (never admin)').optional(),
-    roleId: z.string().regex(/^[a-z0-9]{1,64}$/, 'Must be a role id').optional(),
+    roleId: z
+      .string()
+      .regex(/^[a-z0-9]{1,64}$/, 'Must be a role id')
+      .optional(),
   })
   .strict()
   .refine((b) => Object.keys(b).length > 0, 'Name at least one field to change');

@@ -546,7 +546,10 @@ export const DomainView = z
   })
   .meta({ id: 'Domain' });
 
-const TenantRef = z.object({ id: z.string().meta({ example: 'acme' }), name: z.string().meta({ example: 'Acme Support' }) });
+const TenantRef = z.object({
+  id: z.string().meta({ example: 'acme' }),
+  name: z.string().meta({ example: 'Acme Support' }),
+});
 
 export const JoinableTenant = z
   .object({

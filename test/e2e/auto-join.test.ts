@@ -192,7 +192,9 @@ describe('who may join', () => {
   it('deny removes the request, and the person may ask again', async () => {
     const sam = await provenPerson(z, `sam-${unique()}@${domain}`);
     expect((await join(a, sam.token)).status).toBe(201);
-    const denied = await api.call('POST', `${tenantPath(a)}/join-requests/${sam.id}/deny`, { token: settingsRole.token });
+    const denied = await api.call('POST', `${tenantPath(a)}/join-requests/${sam.id}/deny`, {
+      token: settingsRole.token,
+    });
     expect(denied.status).toBe(204);
     expect(await memberships(sam.token)).toEqual([z.tenantId]);
     expect((await kit.audit(a)).some((e) => e.action === 'member.join_denied' && e.target.id === sam.id)).toBe(true);

@@ -5255,12 +5255,19 @@ export interface operations {
                     name?: string;
                     /** @description Suspend members who have not signed in for this many days (7–3650), hourly; admins only (a custom role with settings:manage may not change it); never the owner or the last active admin, and the admins get a digest email. null turns it off. */
                     autoSuspendInactiveDays?: number | null;
+                    /** @description Auto-join for people whose proven address is in one of the tenant’s verified domains (admins only; any field may be sent alone). */
                     autoJoin?: {
-                        /** @enum {string} */
+                        /**
+                         * @description `off`; `request`: they ask and someone with users:create approves; `automatic`: they join at once, seat permitting.
+                         * @enum {string}
+                         */
                         mode?: "off" | "request" | "automatic";
-                        /** @enum {string} */
+                        /**
+                         * @description The role they get: manager, agent, or custom (with `roleId`); never admin — admins are made one by one.
+                         * @enum {string}
+                         */
                         defaultRole?: "manager" | "agent" | "custom";
-                        /** @description The custom role (with role `custom`); not allowed with a built-in role. */
+                        /** @description The custom role they get, when `defaultRole` is custom. */
                         roleId?: string;
                     };
                 };
@@ -12616,6 +12623,7 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** @description The domain to prove (e.g. acme.com or eu.acme.com): not a free-mail provider’s, not a public suffix, not an IP address. */
                     domain: string;
                 };
             };
