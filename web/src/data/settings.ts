@@ -5,6 +5,7 @@ import { api, ok } from '../api/client';
 export interface TenantSettings {
   name?: string;
   autoSuspendInactiveDays?: number | null;
+  autoJoin?: { mode?: 'off' | 'request' | 'automatic'; defaultRole?: 'manager' | 'agent' | 'custom'; roleId?: string };
 }
 
 /** Every mutation refreshes the membership (and so the tenant shown everywhere): see query-client.ts. */
