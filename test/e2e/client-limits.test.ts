@@ -117,8 +117,8 @@ describe('/local/dns', () => {
       });
     const fromOutside = await post(`http://${outsideAddress()}:${port}`);
     expect(fromOutside.status).toBe(404);
-    const listed = await (await fetch(`http://127.0.0.1:${port}/local/dns`)).json();
-    expect(listed.items.map((r: { name: string }) => r.name)).not.toContain(name);
+    const listed = (await (await fetch(`http://127.0.0.1:${port}/local/dns`)).json()) as { items: { name: string }[] };
+    expect(listed.items.map((r) => r.name)).not.toContain(name);
     expect((await post(`http://127.0.0.1:${port}`)).status).toBe(201);
     await fetch(`http://127.0.0.1:${port}/local/dns`, { method: 'DELETE', body: JSON.stringify({ name }) });
   });
