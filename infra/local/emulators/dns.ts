@@ -13,7 +13,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import dns2 from 'dns2';
-import { freePort, HOST } from './process.ts';
+import { freePort, HOST, LocalStackError } from './process.ts';
 
 const { Packet } = dns2;
 
@@ -58,7 +58,19 @@ export async function startLocalDns(options: { port?: number } = {}): Promise<Lo
       send(response);
     },
   });
-  await server.listen({ udp: { port, address: HOST }, tcp: { port, address: HOST } });
+  // dns2 reports a failed bind as an 'error' event (thrown when nobody listens for it), not as a rejection.
+  const failed = new Promise<never>((_, reject) => server.on('error', reject));
+  failed.catch(() => undefined);
+  await Promise.race([server.listen({ udp: { port, address: HOST }, tcp: { port, address: HOST } }), failed]).catch(
+    async (error: NodeJS.ErrnoException) => {
+      await Promise.resolve(server.close()).catch(() => undefined);
+      throw error.code === 'EADDRINUSE'
+        ? new LocalStackError(
+            `Port ${port} for the DNS server is already in use: stop whatever uses it or set DNS_PORT to a free port.`,
+          )
+        : error;
+    },
+  );
 
   const api = {
     set(name: string, value: string) {
