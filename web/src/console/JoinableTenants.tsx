@@ -11,7 +11,8 @@ export function JoinableTenants() {
   const joinable = useJoinable();
   const join = useJoinTenant();
   const items = joinable.data?.items ?? [];
-  if (items.length === 0) return null;
+  // After a join the list empties (the membership is theirs now): the outcome stays on screen.
+  if (items.length === 0 && !join.data) return null;
   return (
     <section className="panel" aria-labelledby="joinable-title">
       <h2 id="joinable-title">Organisations you can join</h2>
