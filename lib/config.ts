@@ -37,6 +37,9 @@ export type Config = {
   invitationAddressWindowSeconds: number;
   auditRetentionDays: number;
   senderKeyArn: string;
+  /** The DNS servers domain verification asks; empty = the system resolver. */
+  dnsServers: readonly string[];
+  domainGraceDays: number;
 };
 
 /**
@@ -51,6 +54,16 @@ const Tuning = z.object({
     .optional(),
   /** How long a tenant's sends to one address are remembered (spacing across revokes and re-invites). */
   INVITATION_ADDRESS_WINDOW_SECONDS: z.coerce.number().int().positive().default(86_400),
+  /**
+   * `host:port,…`: the DNS servers domain verification asks (the local stack's loopback server);
+   * unset in AWS = the system resolver. One code path either way (lib/aws/dns.ts).
+   */
+  DNS_SERVERS: z
+    .string()
+    .regex(/^\s*[^,\s]+(\s*,\s*[^,\s]+)*\s*$/, 'host[:port],…')
+    .optional(),
+  /** Days a verified domain whose TXT record disappeared keeps enabling JIT and auto-join (flagged meanwhile). */
+  DOMAIN_GRACE_DAYS: z.coerce.number().int().min(0).max(90).default(7),
 });
 
 let cached: Config | undefined;
@@ -83,6 +96,11 @@ export function config(): Config {
     invitationDailyBudget: budgets(env.INVITATION_DAILY_BUDGETS),
     invitationAddressWindowSeconds: env.INVITATION_ADDRESS_WINDOW_SECONDS,
     auditRetentionDays: env.AUDIT_RETENTION_DAYS,
+    dnsServers: (env.DNS_SERVERS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    domainGraceDays: env.DOMAIN_GRACE_DAYS,
     get senderKeyArn() {
       return env.SENDER_KEY_ARN ?? missing('SENDER_KEY_ARN');
     },

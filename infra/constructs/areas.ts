@@ -35,6 +35,7 @@ export const API_AREAS: readonly ApiArea[] = [
     folders: ['mfa'],
     description: 'two-factor authentication: enrolment, the sign-in challenge, admin reset',
   },
+  { id: 'Enterprise', folders: ['domains', 'auto-join'], description: 'verified domains and auto-join' },
 ];
 
 /** `functions/<folder>/…` → `<folder>`. */

@@ -15,6 +15,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createUserPool, launchCognito, writeCognitoConfig } from './emulators/cognito.ts';
+import { type LocalDns, startLocalDns } from './emulators/dns.ts';
 import { assertJava, createTable, javaCommand, launchDynamoDb } from './emulators/dynamodb.ts';
 import { launchLambdaService } from './emulators/lambda.ts';
 import {
@@ -41,6 +42,8 @@ export interface EmulatorOptions {
   dynamodbPort: number;
   cognitoPort: number;
   sesPort: number;
+  /** The loopback DNS server domain verification asks (UDP and TCP); default: a free port. */
+  dnsPort?: number;
   /** The local Lambda service cognito-local calls the triggers through; default: a free port. */
   lambdaPort?: number;
   /** Working directory for emulator state; a fresh temporary one (removed by stop) when absent. */
@@ -81,7 +84,7 @@ export interface CognitoInfo {
 
 export interface LocalEmulators {
   env: LocalEnv;
-  urls: { dynamodb: string; cognito: string; ses: string; sesStore: string; lambda: string };
+  urls: { dynamodb: string; cognito: string; ses: string; sesStore: string; lambda: string; dns: string };
   cognito: CognitoInfo;
   /** Where cognito-local keeps its files (`.cognito/db/<poolId>.json`). */
   cognitoDir: string;
@@ -119,9 +122,10 @@ export async function startEmulators(options: EmulatorOptions): Promise<LocalEmu
 
   const children: Child[] = [];
   let watchdog: ChildProcess | undefined;
+  let dns: LocalDns | undefined;
   const stop = async () => {
     watchdog?.kill('SIGKILL');
-    await Promise.all(children.map(killChild));
+    await Promise.all([...children.map(killChild), dns?.stop()]);
     if (ownDir) await rm(dataDir, { recursive: true, force: true });
   };
 
@@ -161,6 +165,8 @@ export async function startEmulators(options: EmulatorOptions): Promise<LocalEmu
       launchLambdaService(ports.lambda, { cwd: dataDir, env: { ...childEnv, ...triggerEnv } }, options.onLog),
     );
     watchdog = startWatchdog(children);
+    // In this process (not a child): the gateway reaches its records through LOCAL_DNS_URL.
+    dns = await startLocalDns({ port: options.dnsPort });
 
     const [, [userPoolId, clientId]] = await Promise.all([
       waitReady(children[2] as Child, `${urls.ses}${sesReadyPath}`, ports.ses),
@@ -171,13 +177,16 @@ export async function startEmulators(options: EmulatorOptions): Promise<LocalEmu
     const issuer = `${urls.cognito}/${userPoolId}`;
     const env: LocalEnv = {
       ...triggerEnv,
+      // Domain verification asks the loopback DNS server; `/local/dns` on the gateway sets its records.
+      DNS_SERVERS: dns.server,
+      LOCAL_DNS_URL: dns.controlUrl,
       USER_POOL_ID: userPoolId,
       USER_POOL_CLIENT_ID: clientId,
       USER_POOL_ISSUER: issuer,
     };
     return {
       env,
-      urls,
+      urls: { ...urls, dns: dns.server },
       cognito: { issuer, jwksUri: `${issuer}/.well-known/jwks.json`, userPoolId, clientId },
       cognitoDir,
       startupMs: Math.round(performance.now() - started),

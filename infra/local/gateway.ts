@@ -123,6 +123,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       }
       return localEvents(options.events, method, url);
     }
+    if (path === LOCAL_DNS_PATH && options.env.LOCAL_DNS_URL) {
+      // The records decide which tenant verifies a domain: this machine only, like the event feed.
+      if (!isLoopback(request.socket.remoteAddress)) {
+        return { ...problem('not-found', `No route matches ${path}.`), note: 'dns: not a loopback peer' };
+      }
+      return localDns(options.env.LOCAL_DNS_URL, method, await readBody(request));
+    }
     const page = await web?.(method, path);
     if (page) return page;
     const matches = compiled.flatMap((c) => {
@@ -251,6 +258,27 @@ function localEvents(feed: Pick<EventFeed, 'events'>, method: string, url: strin
     statusCode: 200,
     headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
     body: Buffer.from(JSON.stringify({ items })),
+  };
+}
+
+/** The local DNS server's records (not in ROUTES: in AWS the tenant's own DNS host publishes them). */
+export const LOCAL_DNS_PATH = '/local/dns';
+
+/** `GET` lists, `POST {name, type: "TXT", value}` sets, `DELETE {name, value?}` removes: forwarded to the DNS server. */
+async function localDns(controlUrl: string, method: string, body: Buffer | undefined): Promise<HttpResult> {
+  if (!['GET', 'POST', 'DELETE'].includes(method)) {
+    return problem('method-not-allowed', `${LOCAL_DNS_PATH} accepts GET, POST and DELETE.`, {
+      allow: 'GET, POST, DELETE',
+    });
+  }
+  const response = await fetch(controlUrl, {
+    method,
+    ...(method === 'GET' ? {} : { body: body ?? Buffer.alloc(0), headers: { 'content-type': 'application/json' } }),
+  });
+  return {
+    statusCode: response.status,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+    body: Buffer.from(await response.arrayBuffer()),
   };
 }
 

@@ -13,7 +13,7 @@ import { JOBS, TRIGGERS } from '../../lib/http/routes.ts';
 import { type ClientLimits, DEFAULT_CLIENT_LIMITS, validClientLimits } from '../client-limits.ts';
 import { assertPortFree, type LocalEmulators, LocalStackError, startEmulators } from './emulators.ts';
 import { type EventFeed, startLocalEventFeed } from './events.ts';
-import { type Gateway, LOCAL_EVENTS_PATH, REPO_ROOT, startGateway } from './gateway.ts';
+import { type Gateway, LOCAL_DNS_PATH, LOCAL_EVENTS_PATH, REPO_ROOT, startGateway } from './gateway.ts';
 import { ACCOUNT_ID, invokeInContext, lambdaContext } from './gateway-event.ts';
 import { DEMO, seedDemo } from './seed.ts';
 import { removeStackFile, writeStackFile } from './stack-file.ts';
@@ -97,6 +97,7 @@ async function main(): Promise<void> {
       dynamodbPort: port('DYNAMODB_PORT', 8000),
       cognitoPort: port('COGNITO_PORT', 9229),
       sesPort: port('SES_PORT', 8005),
+      dnsPort: port('DNS_PORT', 8053),
       appUrl,
       invitationTtlSeconds: ttl ? Number(ttl) : undefined,
       lambdaPort: process.env.LAMBDA_PORT ? port('LAMBDA_PORT', 0) : undefined,
@@ -156,6 +157,7 @@ async function main(): Promise<void> {
     `DynamoDB Local   ${urls.dynamodb}   (table ${emulators.env.TABLE_NAME})`,
     `cognito-local    ${urls.cognito}   (pool ${emulators.cognito.userPoolId}, client ${emulators.cognito.clientId})`,
     `Sent mail        ${urls.ses}   (JSON: ${urls.sesStore})`,
+    `DNS (TXT)        ${urls.dns} udp/tcp   (set records: POST ${gateway.url}${LOCAL_DNS_PATH} {name, type: "TXT", value})`,
     `Triggers         ${TRIGGERS.map((t) => t.id).join(', ')} via ${urls.lambda} (called by cognito-local)`,
     `Jobs             ${JOBS.map((j) => j.id).join(', ') || 'none'} every minute (AWS: ${JOBS.map((j) => j.schedule).join(', ') || '-'})`,
     '',

@@ -226,6 +226,8 @@ export async function recoverPassword(email: string, code: string, newPassword: 
   await recordCredentialChange(known, 'identity.password_recovered', { type: 'user', id: login.id }, now, {
     hasPassword: true,
     mustChangePassword: false,
+    // The code was mailed to this address: the person proved it is theirs (auto-join trusts it).
+    emailProven: email,
   });
   await signOutEverywhere(login.id);
 }

@@ -173,7 +173,10 @@ export async function acceptInvitation(input: Acceptance, now: Date) {
         mode === 'new-login'
           ? { expression: 'invitation.acceptingId = :claim', values: { ':claim': claim.id } }
           : undefined,
-      identity: linked ? {} : { hasPassword: true, mustChangePassword: false },
+      // The link was mailed to this address: using it proves the address is the person's (auto-join trusts it).
+      identity: linked
+        ? { emailProven: member.email }
+        : { hasPassword: true, mustChangePassword: false, emailProven: member.email },
       // DESIGN §2a rule 7: the tenants this login already joined see it join another.
       extra: linked
         ? credentialAudit(

@@ -12,7 +12,7 @@ import { logger } from '../log.ts';
 import { emitMetric, SET_ASIDE_METRIC } from '../metrics.ts';
 import { clearJobFault, faultKey, type JobFault, jobFaults, saveJobFault } from '../store/job-faults.ts';
 
-export type JobName = 'releaseAssignments' | 'expireInvitations' | 'accessUpkeep';
+export type JobName = 'releaseAssignments' | 'expireInvitations' | 'accessUpkeep' | 'checkDomains';
 
 export { SET_ASIDE_METRIC };
 

@@ -6,6 +6,7 @@
 import { ulid } from 'ulid';
 import { deleteLogin, ensureLogin } from '../aws/identity.ts';
 import { config } from '../config.ts';
+import { type AutoJoinPatch, type AutoJoinSettings, mergeAutoJoin, sameAutoJoin } from '../domain/auto-join.ts';
 import { DomainError, forbidden } from '../domain/errors.ts';
 import { isAccepted } from '../domain/identity.ts';
 import { type MfaPolicyInput, mfaEnrollmentRequired, mfaPolicyChanged, nextMfaPolicy } from '../domain/mfa.ts';
@@ -112,6 +113,8 @@ export interface TenantChanges {
   name?: string;
   /** Days without a sign-in after which the upkeep job suspends a member; null turns it off. */
   autoSuspendInactiveDays?: number | null;
+  /** Auto-join, whole (the use case merges a partial patch first). */
+  autoJoin?: AutoJoinSettings;
   plan?: Plan;
   seatLimit?: number | null;
   /** `closed`: members lose access (404), nothing is deleted; `active` reopens. */
@@ -142,6 +145,7 @@ export async function changeTenant(
       ? {}
       : { autoSuspendInactiveDays: changes.autoSuspendInactiveDays }),
     ...(changes.mfa === undefined ? {} : { mfa: nextMfaPolicy(current.mfa, changes.mfa, now) }),
+    ...(changes.autoJoin === undefined ? {} : { autoJoin: changes.autoJoin }),
     plan,
     seatLimitOverride: override,
     seatLimit: limit ?? undefined,
@@ -154,11 +158,21 @@ export async function changeTenant(
 /**
  * The tenant's security settings (DESIGN §2a rule 14): only an admin changes
  * them — a custom role with settings:manage is refused (403), even when it
- * holds every other permission. Today the auto-suspension period; the
- * domains, SSO and SCIM settings join this list as they land (`mfa` is
- * compared as a whole in updateTenantSettings).
+ * holds every other permission: the auto-suspension period and auto-join
+ * (the domains have their own admin-only routes); `mfa` is compared as a
+ * whole in updateTenantSettings.
  */
-export const SECURITY_SETTINGS = ['autoSuspendInactiveDays'] as const satisfies readonly (keyof TenantChanges)[];
+export const SECURITY_SETTINGS = [
+  'autoSuspendInactiveDays',
+  'autoJoin',
+] as const satisfies readonly (keyof TenantChanges)[];
+
+export interface TenantSettingsPatch {
+  name?: string;
+  autoSuspendInactiveDays?: number | null;
+  autoJoin?: AutoJoinPatch;
+  mfa?: MfaPolicyInput;
+}
 
 /**
  * PATCH /v1/tenants/{t} by a member (settings:manage): a security setting
@@ -168,17 +182,31 @@ export const SECURITY_SETTINGS = ['autoSuspendInactiveDays'] as const satisfies 
  */
 export async function updateTenantSettings(
   access: TenantAccess,
-  changes: Pick<TenantChanges, 'name' | 'autoSuspendInactiveDays' | 'mfa'>,
+  patch: TenantSettingsPatch,
   now: Date,
   expectedVersion?: number,
 ) {
-  // A stale If-Match is answered first, whatever else the request would be refused for.
+  // A stale ETag is answered first (412), whatever else is wrong with the change.
   if (expectedVersion !== undefined && expectedVersion !== access.tenant.version) {
     throw new DomainError('precondition-failed', 'The tenant changed since you read it (ETag mismatch).');
   }
-  const touched: string[] = SECURITY_SETTINGS.filter(
-    (key) => changes[key] !== undefined && changes[key] !== (access.tenant[key] ?? null),
-  );
+  const { autoJoin: joinPatch, ...rest } = patch;
+  const changes: TenantChanges = { ...rest };
+  const touched: string[] = [];
+  if (
+    changes.autoSuspendInactiveDays !== undefined &&
+    changes.autoSuspendInactiveDays !== (access.tenant.autoSuspendInactiveDays ?? null)
+  ) {
+    touched.push('autoSuspendInactiveDays');
+  }
+  if (joinPatch !== undefined) {
+    // Judged before the role check would leak nothing: a 400 names only the caller's own input.
+    const merged = mergeAutoJoin(access.tenant.autoJoin, joinPatch, access.tenant.rolePermissions);
+    if (!sameAutoJoin(merged, access.tenant.autoJoin)) {
+      touched.push('autoJoin');
+      changes.autoJoin = merged;
+    }
+  }
   const mfaChanged = changes.mfa !== undefined && mfaPolicyChanged(access.tenant.mfa, changes.mfa);
   if (mfaChanged) touched.push('mfa');
   if (touched.length > 0 && access.member.role !== 'admin') {

@@ -27,6 +27,7 @@ export const ERROR_CODES = [
   'unsupported-media-type',
   'too-many-requests',
   'service-unavailable',
+  'domain-unverified',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -16,6 +16,12 @@ export interface IdentityState {
   id: string;
   /** The login's address as Roster last set it (normalised); absent when not recorded. */
   email?: string;
+  /**
+   * The address the person proved is theirs by using what Roster mailed to it (an invitation's link, a
+   * password-recovery code). Auto-join trusts `email` only while it equals this: an address an admin
+   * set, or changed since, proves nothing.
+   */
+  emailProven?: string;
   /** The tenant whose invitation or direct creation made the login; null = none (made elsewhere). */
   managedBy: string | null;
   /** Tenants where the login holds an accepted membership (active, suspended, deactivated). */

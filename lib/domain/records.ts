@@ -4,6 +4,7 @@
  */
 
 import type { AssignmentStrategy, Availability, Decision, QueueReason } from './assignment.ts';
+import { AUTO_JOIN_OFF, type AutoJoinSettings } from './auto-join.ts';
 import { type Grant, liveGrants } from './grants.ts';
 import { inactiveSince } from './inactivity.ts';
 import type { MemberStatus } from './lifecycle.ts';
@@ -33,6 +34,8 @@ export interface TenantRecord {
   autoSuspendInactiveDays?: number | null;
   /** The MFA policy (lib/domain/mfa.ts); absent = not required. Read in the authorisation round trip. */
   mfa?: MfaPolicy;
+  /** Auto-join for people whose proven address is in one of the tenant's verified domains; absent = off. */
+  autoJoin?: AutoJoinSettings;
   createdAt: string;
   updatedAt: string;
   version: number;
@@ -100,6 +103,7 @@ export interface TenantView {
     requiredAt: string | null;
     enforcedFrom: string | null;
   };
+  autoJoin: AutoJoinSettings;
   /** Custom role id → name (mirrored on the tenant item), so every member reads names, not ids. */
   roleNames: Record<string, string>;
   createdAt: string;
@@ -128,6 +132,7 @@ export function tenantView(t: TenantRecord): TenantView {
     seatLimitOverride: t.seatLimitOverride,
     autoSuspendInactiveDays: t.autoSuspendInactiveDays ?? null,
     mfa: mfaView(t.mfa),
+    autoJoin: { ...(t.autoJoin ?? AUTO_JOIN_OFF) },
     roleNames: { ...(t.roleNames ?? {}) },
     createdAt: t.createdAt,
     updatedAt: t.updatedAt,

@@ -17,6 +17,15 @@ export const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'platformCreateTenant.name': TENANT_NAME,
   'platformUpdateTenant.name': TENANT_NAME,
   'updateTenant.name': TENANT_NAME,
+  'updateTenant.autoJoin':
+    'Auto-join for people whose proven address is in one of the tenant’s verified domains (admins only; any field may be sent alone).',
+  'updateTenant.autoJoin.mode':
+    '`off`; `request`: they ask and someone with users:create approves; `automatic`: they join at once, seat permitting.',
+  'updateTenant.autoJoin.defaultRole':
+    'The role they get: manager, agent, or custom (with `roleId`); never admin — admins are made one by one.',
+  'updateTenant.autoJoin.roleId': 'The custom role they get, when `defaultRole` is custom.',
+  'addDomain.domain':
+    'The domain to prove (e.g. acme.com or eu.acme.com): not a free-mail provider’s, not a public suffix, not an IP address.',
   plan: 'The plan: its seat limit applies unless `seatLimit` overrides it (trial 1, starter 3, growth 5, scale 10, enterprise unlimited).',
   seatLimit: 'The tenant’s own seat limit, overriding the plan’s; null returns to the plan’s limit.',
   owner: 'The first admin and owner, invited by email when the tenant is created.',

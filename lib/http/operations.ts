@@ -301,6 +301,42 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
     },
     problems: ['conflict'],
   },
+  listDomains: {
+    ok: { status: 200, description: 'The organisation’s domains', schema: view.page(view.DomainView, 'DomainPage') },
+  },
+  addDomain: {
+    ok: {
+      status: 201,
+      description: 'Added (pending): publish the TXT record, then verify',
+      schema: view.DomainView,
+      location: true,
+    },
+    problems: ['conflict'],
+    requestExample: { domain: 'acme.com' },
+  },
+  verifyDomain: {
+    ok: {
+      status: 200,
+      description: 'Looked up: verified, or failed (the record was not found)',
+      schema: view.DomainView,
+    },
+    problems: ['conflict'],
+  },
+  removeDomain: { ok: { status: 204, description: 'Removed' } },
+  listJoinableTenants: { ok: { status: 200, description: 'At most one organisation', schema: view.JoinableTenants } },
+  joinTenant: {
+    ok: { status: 201, description: 'Joined, or the request is waiting for an answer', schema: view.JoinResult },
+    problems: ['domain-unverified', 'conflict', 'seat-limit-reached', 'email-taken'],
+    requestExample: { name: 'Ann Agent' },
+  },
+  listJoinRequests: {
+    ok: { status: 200, description: 'A page of join requests', schema: view.page(view.JoinRequest, 'JoinRequestPage') },
+  },
+  approveJoinRequest: {
+    ok: { status: 200, description: 'The new member', schema: view.JoinApproved },
+    problems: ['domain-unverified', 'seat-limit-reached', 'email-taken'],
+  },
+  denyJoinRequest: { ok: { status: 204, description: 'Denied' } },
   claimConversation: assignment('Now the caller’s'),
   listMemberAssignments: {
     ok: {

@@ -803,6 +803,13 @@ export const JOBS: readonly JobDef[] = [
     schedule: 'rate(1 hour)',
     uses: { table: 'readWrite', mail: true },
   },
+  {
+    // Each verified domain is looked up a day after its last check; hourly runs retry failed lookups sooner.
+    id: 'checkDomains',
+    entry: 'functions/jobs/check-domains.ts',
+    schedule: 'rate(1 hour)',
+    uses: { table: 'readWrite' },
+  },
 ];
 
 /** Cognito user pool triggers (lower camel case, as in the pool's LambdaConfig). */

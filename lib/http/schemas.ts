@@ -175,3 +175,25 @@ export const MemberFields = {
   grants: Grants.optional(),
   crmAccess: z.boolean().optional(),
 };
+
+/** A domain in a path: checked loosely here (the use case looks it up; anything else is a 404). */
+export const DomainPath = z.object({ tenantId: TenantId, domain: z.string().min(1).max(253) }).strict();
+/** `{domain}` to add: the domain rules (public suffix, free mail, IP literals) answer 400 naming body.domain. */
+export const DomainBody = z.object({ domain: z.string().min(1).max(253) }).strict();
+
+/** Auto-join settings: any field may be sent alone; the default role is never admin (lib/domain/auto-join.ts). */
+export const AutoJoinPatch = z
+  .object({
+    mode: z.enum(['off', 'request', 'automatic']).optional(),
+    defaultRole: z.enum(['manager', 'agent', 'custom'], 'Must be manager, agent or custom (never admin)').optional(),
+    roleId: z
+      .string()
+      .regex(/^[a-z0-9]{1,64}$/, 'Must be a role id')
+      .optional(),
+  })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, 'Name at least one field to change');
+/** A join request is named by the person's login id (a Cognito sub: a UUID). */
+export const JoinRequestPath = z
+  .object({ tenantId: TenantId, requestId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'Must be a request id') })
+  .strict();

@@ -51,6 +51,16 @@ export const MfaPolicyView = z
     }),
   })
   .meta({ id: 'MfaPolicy' });
+export const AutoJoin = z
+  .object({
+    mode: z.enum(['off', 'request', 'automatic']).meta({
+      description:
+        'People whose proven address is in a verified domain of the tenant: off · request (a join request someone with users:create approves) · automatic (they join at once, seat permitting)',
+    }),
+    defaultRole: z.enum(['manager', 'agent', 'custom']).meta({ description: 'Never admin' }),
+    roleId: z.string().optional().meta({ description: 'The custom role, when defaultRole is custom' }),
+  })
+  .meta({ id: 'AutoJoin', example: { mode: 'request', defaultRole: 'agent' } });
 
 export const TenantView = z
   .object({
@@ -66,6 +76,7 @@ export const TenantView = z
         'Members with no sign-in for this many days are suspended automatically (never the owner or the last active admin; the admins get a digest email); null = never',
     }),
     mfa: MfaPolicyView,
+    autoJoin: AutoJoin,
     roleNames: z.record(z.string(), z.string()).meta({
       description: 'The custom roles’ names by id, so a member without roles:view reads role names, not ids',
       example: { '01JNQ7X4M2A8B6C9D0E1F2G3H4': 'Sales lead' },
@@ -550,3 +561,74 @@ export const TotpSetup = z
 export const MfaStatus = z
   .object({ enrolled: z.literal(true), enrolledAt: Time })
   .meta({ id: 'MfaStatus', description: 'Two-factor authentication is on: every sign-in asks for a code' });
+export const DomainView = z
+  .object({
+    domain: z.string().meta({ example: 'acme.com' }),
+    status: z.enum(['pending', 'verified', 'failed']).meta({
+      description:
+        'pending: added, not looked up yet · verified: the record was found · failed: the last lookup found none',
+    }),
+    verification: z
+      .object({
+        type: z.literal('TXT'),
+        name: z.string().meta({ example: '_roster-challenge.acme.com' }),
+        value: z.string().meta({ example: 'roster-verification=Zm9vYmFyYmF6cXV4cXV1eGNvcmdl' }),
+      })
+      .meta({ description: 'The DNS record to publish (keep it published: verified domains are re-checked daily)' }),
+    createdAt: Time,
+    lastCheckedAt: NullableTime,
+    verifiedAt: NullableTime,
+    flaggedAt: NullableTime.meta({
+      description: 'A daily re-check found the record gone; null = not flagged (a record found again clears it)',
+    }),
+    graceEndsAt: NullableTime.meta({
+      description: 'When a flagged domain stops enabling single sign-on provisioning and auto-join',
+    }),
+    enablesSignIn: z.boolean().meta({ description: 'Verified and not flagged past its grace period' }),
+  })
+  .meta({ id: 'Domain' });
+
+const TenantRef = z.object({
+  id: z.string().meta({ example: 'acme' }),
+  name: z.string().meta({ example: 'Acme Support' }),
+});
+
+export const JoinableTenant = z
+  .object({
+    tenant: TenantRef,
+    domain: z.string().meta({ example: 'acme.com' }),
+    mode: z.enum(['request', 'automatic']),
+    requested: z.boolean().meta({ description: 'A request of the caller’s waits for an answer' }),
+  })
+  .meta({ id: 'JoinableTenant' });
+
+export const JoinableTenants = z.object({ items: z.array(JoinableTenant) }).meta({ id: 'JoinableTenants' });
+
+export const JoinResult = z
+  .object({
+    tenant: TenantRef,
+    status: z.enum(['active', 'requested']).meta({ description: 'active: joined now · requested: an admin decides' }),
+    role: z.enum(['manager', 'agent', 'custom']).optional(),
+    roleId: z.string().optional(),
+  })
+  .meta({ id: 'JoinResult' });
+
+export const JoinRequest = z
+  .object({
+    id: Id.meta({ description: 'The person’s login id (their member id once approved)' }),
+    email: z.string().meta({ example: 'ann@acme.com' }),
+    name: z.string().meta({ example: 'Ann Agent' }),
+    domain: z.string().meta({ example: 'acme.com' }),
+    requestedAt: Time,
+  })
+  .meta({ id: 'JoinRequest' });
+
+export const JoinApproved = z
+  .object({
+    id: Id,
+    email: z.string(),
+    name: z.string(),
+    role: z.enum(['manager', 'agent', 'custom']),
+    status: z.literal('active'),
+  })
+  .meta({ id: 'JoinApproved' });

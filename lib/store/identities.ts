@@ -18,6 +18,7 @@ export function identityFromItem(item: Record<string, unknown>): IdentityState {
   return {
     id: String(item.id),
     ...(typeof item.email === 'string' ? { email: item.email } : {}),
+    ...(typeof item.emailProven === 'string' ? { emailProven: item.emailProven } : {}),
     managedBy: typeof item.managedBy === 'string' ? item.managedBy : null,
     acceptedTenants: accepted instanceof Set || Array.isArray(accepted) ? [...accepted].map(String) : [],
     membershipCount: Number(item.membershipCount ?? 0),
@@ -55,6 +56,8 @@ export interface IdentityPatch {
   /** A tenant stamped its own membership (DESIGN §2a rule 11): refuses nothing here; sign-ins wait it out. */
   tenantStampAt?: number;
   email?: string;
+  /** The person used what Roster mailed to this address (an invitation's link, a recovery code). */
+  emailProven?: string;
   hasPassword?: boolean;
   mustChangePassword?: boolean;
   /** Two-factor authentication set up (an ISO instant) or reset (null: removed). */
@@ -93,6 +96,7 @@ const isEmpty = (p: IdentityPatch) =>
   p.revokeSessionsAt === undefined &&
   p.tenantStampAt === undefined &&
   p.email === undefined &&
+  p.emailProven === undefined &&
   p.hasPassword === undefined &&
   p.mustChangePassword === undefined &&
   p.retiredAt === undefined &&
@@ -123,6 +127,7 @@ export function identityUpdate(id: string, patch: IdentityPatch): TxItem | undef
     if (patch.hasPassword === undefined) set('hasPassword', patch.init.hasPassword, true);
     if (patch.mustChangePassword === undefined) set('mustChangePassword', patch.init.mustChangePassword ?? false, true);
   } else if (patch.email !== undefined) set('email', normaliseEmail(patch.email));
+  if (patch.emailProven !== undefined) set('emailProven', normaliseEmail(patch.emailProven));
   if (patch.hasPassword !== undefined) set('hasPassword', patch.hasPassword);
   if (patch.mustChangePassword !== undefined) set('mustChangePassword', patch.mustChangePassword);
   if (patch.revokeSessionsAt !== undefined) set('tokensValidAfter', patch.revokeSessionsAt);

@@ -172,6 +172,27 @@ export const keys = {
     gsi2sk: `${poisoned ? 'POISONED' : 'RETRY'}#${tenantId}#${itemId}`,
   }),
   jobFaultPartition: (job: string) => `JOBFAULTS#${job}`,
+  /** A domain a tenant added (pending, verified or failed), in the tenant's partition. */
+  domain: (tenantId: string, domain: string) => ({ pk: `TENANT#${tenantId}`, sk: `DOMAIN#${domain}` }),
+  domainPrefix: 'DOMAIN#',
+  /**
+   * The one global claim of a verified domain (DESIGN §2a rule 13: at most one
+   * tenant verifies a domain): `{tenantId, flaggedAt?, graceEndsAt?}`, written in
+   * the verify transaction on the condition that no other tenant holds it.
+   */
+  domainClaim: (domain: string) => ({ pk: `DOMAIN#${domain}`, sk: '#CLAIM' }),
+  /** GSI2 (sparse, verified domains only): when the daily re-check is next due, for the domain-check job. */
+  domainCheck: (tenantId: string, domain: string, nextCheckAt: string) => ({
+    gsi2pk: 'DOMAIN_CHECKS',
+    gsi2sk: `${nextCheckAt}#${tenantId}#${domain}`,
+  }),
+  domainCheckPartition: 'DOMAIN_CHECKS',
+  /** A person's request to join a tenant through auto-join (`request` mode), keyed by their login. */
+  joinRequest: (tenantId: string, identityId: string) => ({
+    pk: `TENANT#${tenantId}`,
+    sk: `JOIN_REQUEST#${identityId}`,
+  }),
+  joinRequestPrefix: 'JOIN_REQUEST#',
   /** Bound to the caller: another caller's same key is a fresh request (DESIGN §2a rule 8). */
   idempotency: (tenantId: string, operation: string, callerId: string, key: string) => ({
     pk: `TENANT#${tenantId}`,

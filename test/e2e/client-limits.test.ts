@@ -105,3 +105,21 @@ describe('GET /local/events', () => {
     expect(await fromOutside.json()).not.toHaveProperty('items');
   });
 });
+
+describe('/local/dns', () => {
+  it('sets records for a loopback peer only: from any other address it is not found and sets nothing', async () => {
+    const name = `_roster-challenge.remote-${Math.random().toString(36).slice(2, 8)}.com`;
+    const post = (base: string) =>
+      fetch(`${base}/local/dns`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name, type: 'TXT', value: 'roster-verification=remote' }),
+      });
+    const fromOutside = await post(`http://${outsideAddress()}:${port}`);
+    expect(fromOutside.status).toBe(404);
+    const listed = (await (await fetch(`http://127.0.0.1:${port}/local/dns`)).json()) as { items: { name: string }[] };
+    expect(listed.items.map((r) => r.name)).not.toContain(name);
+    expect((await post(`http://127.0.0.1:${port}`)).status).toBe(201);
+    await fetch(`http://127.0.0.1:${port}/local/dns`, { method: 'DELETE', body: JSON.stringify({ name }) });
+  });
+});

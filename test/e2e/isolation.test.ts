@@ -24,6 +24,7 @@ import { findLogin } from '../../lib/aws/identity.ts';
 import { ALL_PERMISSIONS } from '../../lib/domain/permissions.ts';
 import { isTenantRoute } from '../../lib/http/route.ts';
 import { ROUTES, type RouteDef } from '../../lib/http/routes.ts';
+import { verifiedDomainTenant } from '../../lib/store/domains.ts';
 import { sesMessages, startTestGateway, type TestGateway } from '../support/http.ts';
 import { client, PASSWORD, unique } from './client.ts';
 import { type Person, type Populated, populate } from './populate.ts';
@@ -55,6 +56,8 @@ let idempotent: { key: string; body: { name: string } };
 let before: TenantState;
 let mailToVictim: number;
 let identities: unknown[];
+/** The victim's verified domain (auto-join on): its claim must stay the victim's. */
+let victimDomain: string;
 
 const victimEmails = () => victimPeople.map((p) => p.email);
 const mailCount = async () =>
@@ -92,6 +95,17 @@ beforeAll(async () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     victim.conversationIds.push(id);
   }
+  // A verified domain (its global claim is the victim's): attackers name it in the domain routes and add it at home.
+  victimDomain = `victim-${label}.com`;
+  const domain = await api.call('POST', `${base}/domains`, { ...asVictim, body: { domain: victimDomain } });
+  expect(domain.status, JSON.stringify(domain.body)).toBe(201);
+  const { name: record, value } = domain.body.verification;
+  expect((await api.call('POST', '/local/dns', { body: { name: record, type: 'TXT', value } })).status).toBe(201);
+  expect((await api.call('POST', `${base}/domains/${victimDomain}/verify`, asVictim)).body.status).toBe('verified');
+  expect(
+    (await api.call('PATCH', base, { ...asVictim, body: { autoJoin: { mode: 'automatic', defaultRole: 'agent' } } }))
+      .status,
+  ).toBe(200);
   idempotent = { key: `victim-key-${unique()}`, body: { name: `victim-${label} Idempotent team` } };
   const team = await api.call('POST', `${base}/teams`, {
     ...asVictim,
@@ -123,6 +137,7 @@ beforeAll(async () => {
     ...victim.teamNames,
     ...victim.conversationIds,
     ...auditIds,
+    victimDomain,
   ]
     .map((s) => s.toLowerCase())
     .filter((s) => !own.has(s));
@@ -177,7 +192,19 @@ function plausibleBodies(): Record<string, fc.Arbitrary<unknown>> {
       fc.record({ autoSuspendInactiveDays: fc.option(fc.integer({ min: 7, max: 365 }), { nil: null }) }),
       // Not required: requiring it needs the (unenrolled) caller to have set it up.
       fc.record({ mfa: fc.record({ required: fc.constant(false), graceDays: fc.integer({ min: 0, max: 90 }) }) }),
+      fc.record({
+        autoJoin: fc.record({
+          mode: fc.constantFrom('off', 'request', 'automatic'),
+          defaultRole: fc.constantFrom('manager', 'agent'),
+        }),
+      }),
     ),
+    // A fresh domain (added at home), or the victim's verified one.
+    addDomain: fc.oneof(
+      fresh.map((s) => ({ domain: `pwn-${s}-${unique()}.com` })),
+      fc.constant({ domain: victimDomain }),
+    ),
+    joinTenant: fc.oneof(fc.constant({}), fc.record({ name: freshName })),
     inviteMember: fc
       .tuple(role, fc.record({ email: freshEmail, name: freshName }), teams)
       .map(([r, who, teamIds]) => noUndefined({ ...r, ...who, teamIds })),
@@ -247,6 +274,9 @@ function victimIds(name: string): string[] {
     roleId: victim.roleIds,
     teamId: victim.teamIds,
     conversationId: victim.conversationIds,
+    domain: [victimDomain],
+    // A join request is named by the person's login id.
+    requestId: victimPeople.map((p) => p.id),
   };
   return ids[name] ?? [];
 }
@@ -399,5 +429,7 @@ describe('a caller from another tenant never reaches the victim tenant', () => {
     expect(tenant.status).toBe(200);
     expect(tenant.body).toMatchObject({ id: victim.tenantId, name: victim.tenantName, ownerId: victim.owner.id });
     expect(tenant.body.seats.used).toBe(before.seatsUsed);
+    // The global claim of its domain (outside its partition) is still the victim's.
+    expect(await verifiedDomainTenant(victimDomain)).toBe(victim.tenantId);
   });
 });

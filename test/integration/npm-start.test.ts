@@ -91,7 +91,13 @@ describe('npm start', () => {
     async (signal) => {
       const dir = await mkdtemp(join(tmpdir(), 'roster-start-'));
       const stackFile = join(dir, 'stack.json');
-      const [api, dynamodb, cognito, ses] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+      const [api, dynamodb, cognito, ses, dns] = await Promise.all([
+        freePort(),
+        freePort(),
+        freePort(),
+        freePort(),
+        freePort(),
+      ]);
       const npm = spawn('npm', ['start'], {
         cwd: REPO_ROOT,
         env: {
@@ -100,6 +106,7 @@ describe('npm start', () => {
           DYNAMODB_PORT: String(dynamodb),
           COGNITO_PORT: String(cognito),
           SES_PORT: String(ses),
+          DNS_PORT: String(dns),
           ROSTER_STACK_FILE: stackFile,
         },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,6 +7,7 @@ import { activeTenants, useMe } from '../data/tenant';
 import { PageShell } from '../pages/PageShell';
 import { navigate } from '../router';
 import { ErrorText } from '../ui/Dialog';
+import { JoinableTenants } from './JoinableTenants';
 
 export function TenantPicker() {
   const me = useMe();
@@ -44,6 +45,7 @@ export function TenantPicker() {
           </li>
         ))}
       </ul>
+      <JoinableTenants />
       <p>
         <button
           type="button"

@@ -7,6 +7,7 @@ export interface TenantSettings {
   autoSuspendInactiveDays?: number | null;
   /** The MFA policy (admins only; requiring it needs the admin to have set it up). */
   mfa?: { required: boolean; graceDays?: number; includeSso?: boolean };
+  autoJoin?: { mode?: 'off' | 'request' | 'automatic'; defaultRole?: 'manager' | 'agent' | 'custom'; roleId?: string };
 }
 
 /** Every mutation refreshes the membership (and so the tenant shown everywhere): see query-client.ts. */

@@ -20,6 +20,9 @@ export const AUDIT_ACTION_GROUPS: { label: string; actions: Record<string, strin
       'member.grant_expired': 'Extra permission ended',
       'member.availability_changed': 'Availability changed',
       'member.working_hours_changed': 'Working hours changed',
+      'member.join_requested': 'Asked to join',
+      'member.join_denied': 'Join request denied',
+      'member.joined': 'Joined through auto-join',
     },
   },
   {
@@ -69,6 +72,17 @@ export const AUDIT_ACTION_GROUPS: { label: string; actions: Record<string, strin
       'tenant.created': 'Organisation created',
       'tenant.updated': 'Organisation settings changed',
       'ownership.transferred': 'Ownership transferred',
+    },
+  },
+  {
+    label: 'Domains',
+    actions: {
+      'domain.added': 'Domain added',
+      'domain.verified': 'Domain verified',
+      'domain.failed': 'Domain check failed',
+      'domain.flagged': 'Domain record missing',
+      'domain.restored': 'Domain record back',
+      'domain.removed': 'Domain removed',
     },
   },
 ];

@@ -18,6 +18,7 @@ import { NewPasswordFields, readNewPassword } from '../../ui/NewPassword';
 import { EMAIL_MAX } from '../../ui/rules';
 import { availabilityText } from '../../ui/schedule';
 import { useConsole } from '../context';
+import { JoinableTenants } from '../JoinableTenants';
 import { TwoFactorPanel } from './TwoFactorPanel';
 import { WorkingHoursPanel } from './WorkingHoursPanel';
 
@@ -134,6 +135,8 @@ export function ProfileScreen() {
           </ul>
         </section>
       ) : null}
+
+      <JoinableTenants />
 
       <section className="panel" aria-labelledby="signout-title">
         <h2 id="signout-title">Sign out</h2>

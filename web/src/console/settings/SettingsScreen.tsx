@@ -11,6 +11,7 @@ import { useUsers } from '../../data/users';
 import { ConfirmDialog, ErrorText } from '../../ui/Dialog';
 import { SelectField, TextField } from '../../ui/Field';
 import { useConsole } from '../context';
+import { EnterpriseSettings } from './EnterpriseSettings';
 import { MfaPanel } from './MfaPanel';
 
 export const AUTO_SUSPEND_CHOICES = [30, 60, 90, 180, 365] as const;
@@ -33,6 +34,7 @@ export function SettingsScreen() {
         <AutoSuspendPanel tenantId={tenantId} days={me.tenant.autoSuspendInactiveDays} onDone={setStatus} />
       ) : null}
       {can('settings:manage') && isAdmin ? <MfaPanel onDone={setStatus} /> : null}
+      <EnterpriseSettings onDone={setStatus} />
       {me.owner ? <TransferPanel tenantId={tenantId} myId={me.id} onDone={setStatus} /> : null}
     </section>
   );
