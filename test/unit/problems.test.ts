@@ -26,6 +26,7 @@ const DESIGN_STATUS: Record<string, number> = {
   // DESIGN §7 (enterprise sign-in): the sign-in's second step, and a tenant's MFA policy.
   'mfa-required': 401,
   'mfa-enrollment-required': 403,
+  'domain-unverified': 409,
 };
 const HTTP_STATUS: Record<string, number> = {
   'method-not-allowed': 405,
