@@ -25,6 +25,7 @@ export const ERROR_CODES = [
   'unsupported-media-type',
   'too-many-requests',
   'service-unavailable',
+  'managed-by-directory',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -26,6 +26,7 @@ export const PROBLEM_STATUS: Readonly<Record<ErrorCode, { status: number; title:
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   'too-many-requests': { status: 429, title: 'Too many requests' },
   'service-unavailable': { status: 503, title: 'Service unavailable' },
+  'managed-by-directory': { status: 409, title: 'Managed by the directory' },
 };
 
 /** Problem `type` URIs: stable, absolute, one per code. */

@@ -206,7 +206,7 @@ describe('jobs', () => {
 });
 
 describe('routes', () => {
-  const expectedAuth = { public: 'NONE', user: 'JWT', platform: 'AWS_IAM' } as const;
+  const expectedAuth = { public: 'NONE', user: 'JWT', platform: 'AWS_IAM', scim: 'CUSTOM' } as const;
 
   it('serves exactly the operations openapi.json documents', () => {
     const spec = JSON.parse(readFileSync(new URL('../../openapi.json', import.meta.url), 'utf8'));
@@ -232,8 +232,16 @@ describe('routes', () => {
     const [[routeId, apiRoute]] = routes as [[string, Resource]];
     expect(apiRoute.Properties.AuthorizationType).toBe(expectedAuth[route.auth]);
     // User routes: the one JWT authorizer of the parent stack; no other route names one.
-    const [authorizerId] = ofType('AWS::ApiGatewayV2::Authorizer')[0] ?? [];
-    expect(apiRoute.Properties.AuthorizerId).toEqual(route.auth === 'user' ? ref(authorizerId ?? '') : undefined);
+    // SCIM routes: the one Lambda REQUEST authorizer (the SCIM token's).
+    const authorizerOf = (type: string) =>
+      ofType('AWS::ApiGatewayV2::Authorizer').find(([, a]) => a.Properties.AuthorizerType === type)?.[0] ?? '';
+    const expected =
+      route.auth === 'user'
+        ? ref(authorizerOf('JWT'))
+        : route.auth === 'scim'
+          ? ref(authorizerOf('REQUEST'))
+          : undefined;
+    expect(apiRoute.Properties.AuthorizerId).toEqual(expected);
 
     // The route invokes the function generated for this row (a platform twin: its row's), not another one.
     const integrationId: string = apiRoute.Properties.Target['Fn::Join'][1][1].Ref;
