@@ -37,7 +37,7 @@ export interface OperationDoc {
 
 const member = (description: string): OperationDoc => ({
   ok: { status: 200, description, schema: view.MemberView, etag: true },
-  problems: ['invalid-transition', 'owner-protected', 'last-admin', 'seat-limit-reached'],
+  problems: ['invalid-transition', 'owner-protected', 'last-admin', 'seat-limit-reached', 'managed-by-directory'],
 });
 const tenant: SuccessDoc = { status: 200, description: 'The tenant', schema: view.TenantView, etag: true };
 const role: SuccessDoc = { status: 200, description: 'The role', schema: view.RoleView, etag: true };
@@ -163,13 +163,21 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   getMember: { ok: { status: 200, description: 'The member', schema: view.MemberView, etag: true } },
   updateMember: {
     ...member('The member, changed'),
-    problems: ['email-taken', 'identity-shared', 'owner-protected', 'last-admin', 'conflict', 'too-many-requests'],
+    problems: [
+      'email-taken',
+      'identity-shared',
+      'owner-protected',
+      'last-admin',
+      'conflict',
+      'too-many-requests',
+      'managed-by-directory',
+    ],
     ifMatch: true,
     requestExample: { role: 'manager' },
   },
   deleteMember: {
     ok: { status: 204, description: 'Deleted (seat freed)' },
-    problems: ['owner-protected', 'last-admin'],
+    problems: ['owner-protected', 'last-admin', 'managed-by-directory'],
   },
   suspendMember: member('Suspended'),
   deactivateMember: member('Deactivated'),
@@ -244,10 +252,13 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   },
   addTeamMember: {
     ok: { status: 200, description: 'The member, with their teamIds', schema: view.MemberView, etag: true },
-    problems: ['conflict'],
+    problems: ['conflict', 'managed-by-directory'],
     requestExample: {},
   },
-  removeTeamMember: { ok: { status: 204, description: 'Removed from the team' }, problems: ['conflict'] },
+  removeTeamMember: {
+    ok: { status: 204, description: 'Removed from the team' },
+    problems: ['conflict', 'managed-by-directory'],
+  },
   setAvailability: {
     ok: { status: 200, description: 'The member', schema: view.MemberView, etag: true },
     requestExample: { availability: 'away' },

@@ -23,6 +23,7 @@ const DESIGN_STATUS: Record<string, number> = {
   'invitation-invalid': 410,
   'login-required': 401,
   'session-revoked': 401,
+  'managed-by-directory': 409,
 };
 const HTTP_STATUS: Record<string, number> = {
   'method-not-allowed': 405,
