@@ -143,7 +143,15 @@ export function parseFilter(text: string): Filter {
     const op = opToken.v.toLowerCase();
     if (op === 'pr') return { kind: 'present', path };
     if (!OPS.has(op)) throw new ScimFilterError(`“${opToken.v}” is not a filter operator.`);
-    return { kind: 'compare', path, op: op as CompareOp, value: literal(next()) };
+    const value = literal(next());
+    // What a comparison cannot mean is refused here, so evaluating a parsed filter never fails.
+    if ((value === null || typeof value === 'boolean') && op !== 'eq' && op !== 'ne') {
+      throw new ScimFilterError(`${String(value)} compares with eq or ne only.`);
+    }
+    if (typeof value === 'number' && (op === 'co' || op === 'sw' || op === 'ew')) {
+      throw new ScimFilterError(`${op} compares strings, not numbers.`);
+    }
+    return { kind: 'compare', path, op: op as CompareOp, value };
   }
 
   const filter = or();
@@ -173,13 +181,9 @@ export function valuesAt(resource: Json, path: readonly string[]): Json[] {
 }
 
 function compare(actual: Json, op: CompareOp, expected: Literal, exact: boolean): boolean {
-  if (expected === null) {
-    if (op === 'eq') return actual === null;
-    if (op === 'ne') return actual !== null;
-    throw new ScimFilterError(`null can only be compared with eq or ne.`);
-  }
+  // The parser admits only eq and ne for null and booleans, and no co/sw/ew for numbers.
+  if (expected === null) return op === 'eq' ? actual === null : actual !== null;
   if (typeof expected === 'boolean') {
-    if (op !== 'eq' && op !== 'ne') throw new ScimFilterError('Booleans compare with eq or ne only.');
     const value = typeof actual === 'string' ? actual.toLowerCase() === 'true' : actual;
     return op === 'eq' ? value === expected : value !== expected;
   }
@@ -196,10 +200,8 @@ function compare(actual: Json, op: CompareOp, expected: Literal, exact: boolean)
         return actual >= expected;
       case 'lt':
         return actual < expected;
-      case 'le':
-        return actual <= expected;
       default:
-        throw new ScimFilterError(`${op} does not apply to numbers.`);
+        return actual <= expected;
     }
   }
   if (typeof actual !== 'string') return op === 'ne';
