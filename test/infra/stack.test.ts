@@ -99,9 +99,11 @@ function tableArns() {
 
 describe('functions', () => {
   it('has exactly one function per route, per job and per trigger, and no CDK helper functions', () => {
-    // A platform twin shares its row's function; the events pipe's enrichment function is one more.
+    // A platform twin shares its row's function; the events pipe's enrichment function is one more, and so is
+    // the SCIM token authorizer of the /scim/v2 routes.
     const functions = ROUTES.filter((r) => !r.twinOf).length;
-    expect(ofType('AWS::Lambda::Function')).toHaveLength(functions + JOBS.length + TRIGGERS.length + 1);
+    expect(ofType('AWS::Lambda::Function')).toHaveLength(functions + JOBS.length + TRIGGERS.length + 2);
+    expect(() => functionOf('scimAuthorizer')).not.toThrow();
     for (const op of operations) expect(() => functionOf(op.id)).not.toThrow();
     expect(() => functionOf(ENRICHMENT.id)).not.toThrow();
   });
@@ -263,8 +265,8 @@ describe('routes', () => {
   it('checks user tokens against the Cognito user pool and its app client', () => {
     const [poolId] = ofType('AWS::Cognito::UserPool')[0] ?? [];
     const [clientId] = ofType('AWS::Cognito::UserPoolClient')[0] ?? [];
-    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
-    expect(ofType('AWS::ApiGatewayV2::Authorizer')).toHaveLength(1);
+    // Two authorizers: Cognito's JWT one, and the SCIM tokens' Lambda REQUEST one (below).
+    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 2);
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
@@ -274,6 +276,16 @@ describe('routes', () => {
           'Fn::Join': ['', ['https://cognito-idp.', ref('AWS::Region'), '.amazonaws.com/', ref(poolId ?? '')]],
         },
       },
+    });
+  });
+
+  it('checks SCIM tokens with a Lambda REQUEST authorizer of its own: simple responses, cached per Authorization header', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'REQUEST',
+      IdentitySource: ['$request.header.Authorization'],
+      AuthorizerPayloadFormatVersion: '2.0',
+      EnableSimpleResponses: true,
+      AuthorizerResultTtlInSeconds: 300,
     });
   });
 
