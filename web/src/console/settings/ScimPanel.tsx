@@ -71,7 +71,7 @@ function Tokens({ tenantId, onDone }: { tenantId: string; onDone: (s: string) =>
     <div>
       <h3>Tokens</h3>
       {shown ? (
-        <div className="notice" role="region" aria-label="New SCIM token">
+        <section className="notice" aria-label="New SCIM token">
           <p>Give your identity provider these two values. The token is shown only this once.</p>
           <p>
             Base URL: <code>{shown.baseUrl}</code> <CopyButton value={shown.baseUrl} label="base URL" />
@@ -82,7 +82,7 @@ function Tokens({ tenantId, onDone }: { tenantId: string; onDone: (s: string) =>
           <button type="button" onClick={() => setShown(undefined)}>
             Done
           </button>
-        </div>
+        </section>
       ) : null}
       {tokens.error ? <ErrorText>{describe(tokens.error)}</ErrorText> : null}
       {items.length ? (
