@@ -26,10 +26,16 @@ import {
   LogGroupLogDestination,
   type ThrottleSettings,
 } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import {
+  HttpIamAuthorizer,
+  HttpJwtAuthorizer,
+  HttpLambdaAuthorizer,
+  HttpLambdaResponseType,
+} from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { SCIM_AUTHORIZER_TTL_SECONDS } from '../../lib/domain/scim/tokens.ts';
 import type { AuthKind, RouteDef } from '../../lib/http/routes.ts';
 import { API_AREAS, type ApiArea, areaOf } from './areas.ts';
 import { type FunctionResources, RosterFunction } from './functions.ts';
@@ -121,11 +127,30 @@ export class RosterApi extends Construct {
       },
     });
 
-    const authorizers: Record<AuthKind, IHttpRouteAuthorizer> = {
+    const authorizers: Partial<Record<AuthKind, IHttpRouteAuthorizer>> = {
       public: new HttpNoneAuthorizer(),
       // One JWT authorizer for every area: a route binds it in the HttpApi's scope, so it is the parent's.
       user: new HttpJwtAuthorizer('CognitoJwt', props.jwt.issuer, { jwtAudience: [props.jwt.audience] }),
       platform: new HttpIamAuthorizer(),
+    };
+    // The /scim/v2 routes: a Lambda REQUEST authorizer of its own (created with the first such route), which
+    // refuses anything but a live SCIM token before a route's function runs; its answer is cached per
+    // Authorization header, and the route's function re-reads the token item (revocation: the next request).
+    const authorizerFor = (kind: AuthKind): IHttpRouteAuthorizer => {
+      if (kind === 'scim' && !authorizers.scim) {
+        const check = new RosterFunction(this, 'scimAuthorizer', {
+          entry: 'functions/authorizers/scim.ts',
+          uses: { table: 'read' },
+          resources: props.resources,
+          description: 'The SCIM token authorizer of the /scim/v2 routes',
+        });
+        authorizers.scim = new HttpLambdaAuthorizer('ScimToken', check.fn, {
+          responseTypes: [HttpLambdaResponseType.SIMPLE],
+          identitySource: ['$request.header.Authorization'],
+          resultsCacheTtl: Duration.seconds(SCIM_AUTHORIZER_TTL_SECONDS),
+        });
+      }
+      return authorizers[kind] as IHttpRouteAuthorizer;
     };
 
     const credentialThrottle = props.credentialThrottle ?? { rateLimit: 10, burstLimit: 20 };
@@ -168,7 +193,7 @@ export class RosterApi extends Construct {
         httpApi: this.httpApi,
         routeKey,
         integration: new HttpLambdaIntegration(`${route.id}Integration`, fn.fn),
-        authorizer: authorizers[route.auth],
+        authorizer: authorizerFor(route.auth),
       });
       if (route.auth === 'public') {
         Validations.of(httpRoute).acknowledge({

@@ -36,6 +36,7 @@ export const API_AREAS: readonly ApiArea[] = [
     description: 'two-factor authentication: enrolment, the sign-in challenge, admin reset',
   },
   { id: 'Enterprise', folders: ['domains', 'auto-join'], description: 'verified domains and auto-join' },
+  { id: 'Directory', folders: ['scim'], description: 'directory provisioning (SCIM) and its tokens' },
 ];
 
 /** `functions/<folder>/…` → `<folder>`. */

@@ -130,7 +130,7 @@ export class RosterConsole extends Construct {
         responseHeadersPolicy: headers,
         functionAssociations: [{ function: pages, eventType: FunctionEventType.VIEWER_REQUEST }],
       },
-      additionalBehaviors: { '/v1/*': toApi, '/docs': toApi, '/docs/*': toApi },
+      additionalBehaviors: { '/v1/*': toApi, '/scim/*': toApi, '/docs': toApi, '/docs/*': toApi },
       webAclId: props.webAclArn,
     });
 

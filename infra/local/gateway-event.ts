@@ -27,7 +27,11 @@ export interface IamAuthorizerContext {
     userId: string;
   };
 }
-export type AuthorizerContext = JwtAuthorizerContext | IamAuthorizerContext;
+/** A Lambda authorizer's simple-response context (the SCIM authorizer's: the token's tenant and id). */
+export interface LambdaAuthorizerContext {
+  lambda: Record<string, string>;
+}
+export type AuthorizerContext = JwtAuthorizerContext | IamAuthorizerContext | LambdaAuthorizerContext;
 
 /** A payload v2 event; `requestContext.authorizer` is set for user and platform routes. */
 export type GatewayEvent = APIGatewayProxyEventV2 & {

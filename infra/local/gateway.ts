@@ -17,6 +17,7 @@ import { type ClientLimits, isCredentialPath, TOO_MANY_REQUESTS_PROBLEM } from '
 import { LocalStackError } from './emulators.ts';
 import type { EventFeed } from './events.ts';
 import { type CognitoAuthConfig, jwtAuthorizer, platformAuthorizer } from './gateway-auth.ts';
+import { scimAuthorizer } from './gateway-auth-scim.ts';
 import {
   type AuthorizerContext,
   buildEvent,
@@ -88,6 +89,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const compiled = (options.routes ?? ROUTES).map(compile).sort((a, b) => a.rank.localeCompare(b.rank));
   const verifyJwt = jwtAuthorizer(options.cognito);
   const verifyPlatformKey = platformAuthorizer(options.platformKey);
+  const verifyScimToken = scimAuthorizer();
   const modules = new Map<string, Promise<Handler>>();
   const region = options.env.AWS_REGION ?? 'us-east-1';
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -160,6 +162,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     } else if (route.auth === 'platform') {
       authorizer = verifyPlatformKey(request.headers['x-platform-key'] as string | undefined);
       if (!authorizer) return gatewayMessage(403, 'Forbidden');
+    } else if (route.auth === 'scim') {
+      const verdict = await verifyScimToken(request.headers.authorization);
+      if ('rejected' in verdict) {
+        // As API Gateway answers for a Lambda authorizer: no identity source 401, refused 403.
+        const result = verdict.missing ? gatewayMessage(401, 'Unauthorized') : gatewayMessage(403, 'Forbidden');
+        return { ...result, note: verdict.rejected };
+      }
+      authorizer = verdict.context;
     }
 
     const pathParameters: Record<string, string> = {};

@@ -30,7 +30,8 @@ export function webServer(root: string): WebServer {
   return async (method, path) => {
     if (method !== 'GET' && method !== 'HEAD') return undefined;
     if (isPagePath(path)) return file(join(root, 'index.html'), 'no-cache', root);
-    if (path.startsWith('/v1/') || path.startsWith('/docs') || path.startsWith('/local/')) return undefined;
+    if (path.startsWith('/v1/') || path.startsWith('/scim/') || path.startsWith('/docs') || path.startsWith('/local/'))
+      return undefined;
     const relative = normalize(decodeURIComponentSafe(path)).replace(/^[/\\]+/, '');
     if (!relative || relative.startsWith('..') || relative.includes(`${sep}..`)) return undefined;
     const target = join(root, relative);

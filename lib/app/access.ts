@@ -3,7 +3,7 @@
  * inbox backend), the target read, grantor facts — and the one guard (DESIGN
  * §2a rule 1) every action on another member passes through.
  */
-import { notFound } from '../domain/errors.ts';
+import { DomainError, notFound } from '../domain/errors.ts';
 import type { Grantor } from '../domain/escalation.ts';
 import { assertDominates, type IdentityState, type MemberAction, type Principal } from '../domain/identity.ts';
 import { effectivePermissions, type Permission } from '../domain/permissions.ts';
@@ -30,7 +30,23 @@ export interface PlatformAccess {
 export type Access = TenantAccess | PlatformAccess;
 
 export const actorOf = (access: Access): Actor =>
-  access.member ? { type: 'user', id: access.member.id } : { type: 'platform', id: access.principal };
+  access.member
+    ? access.directory
+      ? { type: 'scim', id: access.directory.tokenId, name: access.directory.name }
+      : { type: 'user', id: access.member.id }
+    : { type: 'platform', id: access.principal };
+
+/**
+ * DESIGN §1: what the directory provisioned is the directory's — a person (or the platform) changing a
+ * directory-managed member's name, email, status, role or teams gets 409 `managed-by-directory`.
+ */
+export function assertNotDirectoryManaged(access: Access, member: MemberRecord, what: string): void {
+  if (member.managedBy !== 'directory' || ('directory' in access && access.directory)) return;
+  throw new DomainError(
+    'managed-by-directory',
+    `This member is managed by the tenant's identity provider (SCIM): change their ${what} there.`,
+  );
+}
 
 /** The member a route names — the caller's own item is already in hand (no second read). */
 export async function targetMember(access: Access, memberId: string): Promise<MemberRecord> {

@@ -17,8 +17,8 @@ import { membersOfIdentity, writeMemberChange } from '../store/members.ts';
 import { checkSendGate, sendGateItems } from '../store/sends.ts';
 import { teamLinkItems } from '../store/teams.ts';
 import { releaseTicketPut } from '../store/tickets.ts';
-import { transact } from '../store/transact.ts';
-import { actOn, actorOf, isOwner } from './access.ts';
+import { type TxItem, transact } from '../store/transact.ts';
+import { actOn, actorOf, assertNotDirectoryManaged, isOwner } from './access.ts';
 import { deliverInvitation, inviterName } from './delivery.ts';
 import { drainTeams } from './drain.ts';
 import { type ReleaseSummary, releaseAssignments } from './release.ts';
@@ -94,6 +94,7 @@ export async function changeStatus(
 ): Promise<MemberRecord> {
   const { member: current, identity } = await actOn(access, memberId, 'status');
   guard(access, current, action);
+  assertNotDirectoryManaged(access, current, 'status');
   const step = transition(current.status, action);
   const at = now.toISOString();
   const next: MemberRecord = {
@@ -133,9 +134,12 @@ export async function deleteMember(
   memberId: string,
   now: Date,
   budget: Budget = {},
+  /** Further items of the same transaction (the directory's userName claim going with the member). */
+  extra: TxItem[] = [],
 ): Promise<void> {
   const { member: current, identity } = await actOn(access, memberId, 'delete');
   guard(access, current, 'delete');
+  assertNotDirectoryManaged(access, current, 'membership (delete it in the directory)');
   // A login Roster recorded knows its membership count; one from before these records is looked up.
   const legacy = identity.version === 0;
   const last = !legacy && identity.membershipCount <= 1;
@@ -162,6 +166,7 @@ export async function deleteMember(
     extra: [
       ...teamLinkItems(current.tenantId, current.id, { added: [], removed: current.teamIds ?? [] }, at),
       ...(holds ? [releaseTicketPut(current.tenantId, current.id, at)] : []),
+      ...extra,
     ],
   });
   if (holds && current.openAssignments > 0) await releaseInline(access, current, budget);

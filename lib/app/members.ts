@@ -21,6 +21,7 @@ import { assertFutureExpiries, type Grant, liveGrants, normaliseGrants } from '.
 import { assertDominates, assertManaged, isAccepted, resendWait, tooManySends } from '../domain/identity.ts';
 import { hasPermission, type Role } from '../domain/permissions.ts';
 import { type MemberRecord, memberView } from '../domain/records.ts';
+import type { ScimUserState } from '../domain/scim/users.ts';
 import { seatLimitReached } from '../domain/seats.ts';
 import { expiryFrom, issueInvitationToken } from '../domain/tokens.ts';
 import { logger } from '../log.ts';
@@ -30,7 +31,17 @@ import { emailTakenError } from '../store/member-items.ts';
 import { insertMember, listMembers, type MemberFilter, type MemberSort, writeMemberChange } from '../store/members.ts';
 import { openSendGate, type SendGate, sendGateItems } from '../store/sends.ts';
 import { teamLinkItems } from '../store/teams.ts';
-import { actOn, actorOf, grantorOf, isOwner, principalOf, roleLabel, targetMember } from './access.ts';
+import type { TxItem } from '../store/transact.ts';
+import {
+  actOn,
+  actorOf,
+  assertNotDirectoryManaged,
+  grantorOf,
+  isOwner,
+  principalOf,
+  roleLabel,
+  targetMember,
+} from './access.ts';
 import { deliverInvitation, inviterName } from './delivery.ts';
 import { assertTeamCount, assertTeamsExist, teamDelta } from './teams.ts';
 import type { TenantAccess } from './tenant-access.ts';
@@ -66,6 +77,8 @@ export interface MemberInput {
   grants?: Grant[];
   crmAccess?: boolean;
   teamIds?: string[];
+  /** A member the directory writes (SCIM): what it sent, and the items its transaction also writes (claims). */
+  directory?: { scim: ScimUserState; extra: (memberId: string) => TxItem[] };
 }
 
 /** The grants a request gives: one per permission, each timed one ending in the future (else a 400). */
@@ -112,6 +125,7 @@ function newMember(access: TenantAccess, input: MemberInput, id: string, at: str
     lastLoginAt: null,
     invitedAt: at,
     invitedBy: access.member.id,
+    ...(input.directory ? { managedBy: 'directory' as const, scim: input.directory.scim } : {}),
     createdAt: at,
     updatedAt: at,
     version: 1,
@@ -191,6 +205,7 @@ async function invite(
       ...joinTeams(member),
       ...(idempotency ? [recordResponse(idempotency, response, now)] : []),
       ...sendGateItems(gate, now),
+      ...(input.directory?.extra(member.id) ?? []),
     ],
   }).catch((error: unknown) => undoCreatedLogin(login, error));
   const delivered = await deliverInvitation(member, token, access.tenant.name, inviterName(access));
@@ -311,6 +326,7 @@ export async function updateMember(
   patch: MemberPatch,
   now: Date,
   expectedVersion?: number,
+  directory?: { scim: ScimUserState; extra: TxItem[] },
 ): Promise<MemberRecord> {
   const { member: current, identity } = await actOn(access, memberId, 'edit');
   if (expectedVersion !== undefined && expectedVersion !== current.version) {
@@ -360,7 +376,18 @@ export async function updateMember(
     version: current.version + 1,
   };
   if (!roleId) delete next.roleId;
+  if (directory) next = { ...next, managedBy: 'directory', scim: directory.scim };
   const emailChanged = email !== current.email;
+  if (
+    next.name !== current.name ||
+    emailChanged ||
+    next.role !== current.role ||
+    next.roleId !== current.roleId ||
+    teams.added.length > 0 ||
+    teams.removed.length > 0
+  ) {
+    assertNotDirectoryManaged(access, current, 'name, email, role or teams');
+  }
   let link: { token: string } | undefined;
   let identityPatch: IdentityPatch | undefined;
   if (emailChanged) {
@@ -417,7 +444,7 @@ export async function updateMember(
     at,
     onStale: stale,
     identity: identityPatch,
-    extra: teamLinkItems(current.tenantId, current.id, teams, at),
+    extra: [...teamLinkItems(current.tenantId, current.id, teams, at), ...(directory?.extra ?? [])],
   });
   if (emailChanged) {
     try {

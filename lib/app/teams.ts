@@ -31,7 +31,7 @@ import {
   writeTeamChange,
 } from '../store/teams.ts';
 import { awayTicketDelete, awayTicketPut } from '../store/tickets.ts';
-import { type Access, actorOf, changeMember } from './access.ts';
+import { type Access, actorOf, assertNotDirectoryManaged, changeMember } from './access.ts';
 import { type DrainBudget, drainTeams } from './drain.ts';
 import { releaseAwayMember } from './release.ts';
 import { retrying } from './retry.ts';
@@ -224,6 +224,7 @@ async function changeMemberTeams(
     if (!team) throw notFound('The team');
     if (!member) throw notFound('The member');
     if (member.teamIds.includes(team.id) === join) return member;
+    assertNotDirectoryManaged(access, member, 'teams');
     const teamIds = join ? [...member.teamIds, team.id] : member.teamIds.filter((id) => id !== team.id);
     if (join) assertTeamCount(teamIds);
     const at = now.toISOString();

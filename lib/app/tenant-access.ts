@@ -18,4 +18,9 @@ export interface TenantAccess {
   now: Date;
   /** The caller's login, read in the same round trip (its session stamp was checked). */
   identity: IdentityState;
+  /**
+   * Set when the caller is the tenant's identity provider (a SCIM token): `member` is then a stand-in with an
+   * admin's permissions (never the owner), and every change is audited as `{type: 'scim', id, name}`.
+   */
+  directory?: { tokenId: string; name: string };
 }

@@ -28,6 +28,7 @@ export const ERROR_CODES = [
   'too-many-requests',
   'service-unavailable',
   'domain-unverified',
+  'managed-by-directory',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -11,6 +11,7 @@ import type { MemberStatus } from './lifecycle.ts';
 import { type MfaPolicy, mfaEnforcedFrom, noMfaPolicy } from './mfa.ts';
 import type { Permission, Role } from './permissions.ts';
 import { effectiveAvailability, type WorkingHours } from './schedule.ts';
+import type { ScimUserState } from './scim/users.ts';
 import { type Plan, type Seats, seatsView } from './seats.ts';
 
 export interface TenantRecord {
@@ -82,6 +83,10 @@ export interface MemberRecord {
   sessionsValidAfter?: number;
   /** Rule 11: `<exp>:<jti>` of refreshed tokens of a session this tenant ended (lib/domain/identity.ts). */
   refusedTokens?: Set<string>;
+  /** Written by the tenant's identity provider (SCIM): its name, email, status, role and teams are the directory's. */
+  managedBy?: 'directory';
+  /** What the directory sent about this member, as sent (lib/domain/scim/users.ts). */
+  scim?: ScimUserState;
   createdAt: string;
   updatedAt: string;
   version: number;
@@ -162,6 +167,8 @@ export interface MemberView {
   invitedAt: string | null;
   invitationExpiresAt: string | null;
   invitationDelivery: 'sent' | 'failed' | null;
+  /** `directory`: written by the tenant's identity provider (SCIM); its name, email, status, role and teams are the directory's. */
+  managedBy: 'directory' | null;
   createdAt: string;
 }
 
@@ -187,6 +194,7 @@ export function memberView(m: MemberRecord, now: Date): MemberView {
     invitedAt: m.invitedAt,
     invitationExpiresAt: pending ? (m.invitation?.expiresAt ?? null) : null,
     invitationDelivery: pending && m.invitation ? (m.invitation.deliveryFailedAt ? 'failed' : 'sent') : null,
+    managedBy: m.managedBy ?? null,
     createdAt: m.createdAt,
   };
 }

@@ -15,6 +15,7 @@ import { PROBLEM_STATUS, problemType } from './problems.ts';
 import { isTenantRoute, type RouteSchemas } from './route.ts';
 import type { RouteDef } from './routes.ts';
 import { IdempotencyKey } from './schemas.ts';
+import { ScimErrorView } from './scim-views.ts';
 import { GatewayMessage, Problem } from './views.ts';
 
 const TAGS: Record<string, string> = {
@@ -74,6 +75,12 @@ const SECURITY_SCHEMES = {
       'AWS Signature Version 4 over the request (service `execute-api`) with IAM credentials allowed to invoke the API. `npm run tenant` signs with the default credential chain.',
     'x-amazon-apigateway-authtype': 'awsSigv4',
   },
+  scimToken: {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      'A tenant’s SCIM token (`rsc_…`, from POST /v1/tenants/{tenantId}/scim/tokens): the identity provider’s credential for /scim/v2.',
+  },
   platformKey: {
     type: 'apiKey',
     in: 'header',
@@ -86,6 +93,7 @@ const SECURITY: Record<RouteDef['auth'], Record<string, string[]>[]> = {
   public: [],
   user: [{ cognitoJwt: [] }],
   platform: [{ awsSigV4: [] }, { platformKey: [] }],
+  scim: [{ scimToken: [] }],
 };
 
 export interface ApiInfo {
@@ -213,7 +221,7 @@ function responses(schemas: RouteSchemas, doc: OperationDoc): ZodOpenApiResponse
   const media = typeof ok.media === 'string' ? [ok.media] : (ok.media ?? []);
   const others = Object.fromEntries(media.map((type) => [type, { schema: { type: 'string' } }]));
   const content = ok.schema
-    ? { 'application/json': { schema: ok.schema }, ...others }
+    ? { [ok.jsonMedia ?? 'application/json']: { schema: ok.schema }, ...others }
     : media.length
       ? others
       : undefined;
@@ -224,10 +232,22 @@ function responses(schemas: RouteSchemas, doc: OperationDoc): ZodOpenApiResponse
       ...(content ? { content } : {}),
     },
   };
-  for (const [status, codes] of problemsByStatus(schemas, doc)) out[status] = problemResponse(codes);
   const { route } = schemas;
+  if (route.auth === 'scim') {
+    // SCIM speaks its own error schema (RFC 7644 §3.12), whatever refused the request.
+    for (const status of SCIM_ERROR_STATUSES) {
+      out[status] = {
+        description: 'A SCIM error (RFC 7644 §3.12)',
+        content: { 'application/scim+json': { schema: ScimErrorView } },
+      };
+    }
+  } else for (const [status, codes] of problemsByStatus(schemas, doc)) out[status] = problemResponse(codes);
   if (route.auth === 'user') addGateway(out, '401', 'no valid bearer token', 'Unauthorized');
   if (route.auth === 'platform') addGateway(out, '403', 'not IAM-authorised', 'Forbidden');
+  if (route.auth === 'scim') {
+    addGateway(out, '401', 'no Authorization header', 'Unauthorized');
+    addGateway(out, '403', 'not a live SCIM token (the authorizer refused it)', 'Forbidden');
+  }
   // API Gateway's own answers, before or instead of the function's: a body over its 10 MB limit, the function
   // failing outright, or not answering within the integration time-out.
   addGateway(out, '413', 'the body exceeds API Gateway’s limit', 'Request Entity Too Large');
@@ -266,6 +286,8 @@ const statusOf = (code: ErrorCode | 'internal-error') =>
   code === 'internal-error' ? 500 : PROBLEM_STATUS[code].status;
 const titleOf = (code: ErrorCode | 'internal-error') =>
   code === 'internal-error' ? 'Internal error' : PROBLEM_STATUS[code].title;
+
+const SCIM_ERROR_STATUSES = ['400', '401', '403', '404', '409', '412', '413', '415', '429', '500', '503'];
 
 function problemResponse(codes: (ErrorCode | 'internal-error')[]) {
   const examples = Object.fromEntries(

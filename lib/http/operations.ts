@@ -7,6 +7,7 @@
  */
 import type * as z from 'zod';
 import type { ErrorCode } from '../domain/errors.ts';
+import * as scimView from './scim-views.ts';
 import * as view from './views.ts';
 
 export interface SuccessDoc {
@@ -20,6 +21,8 @@ export interface SuccessDoc {
   headers?: Readonly<Record<string, string>>;
   etag?: true;
   location?: true;
+  /** The JSON body's media type when not `application/json` (SCIM's `application/scim+json`). */
+  jsonMedia?: string;
 }
 
 export interface OperationDoc {
@@ -34,7 +37,7 @@ export interface OperationDoc {
 
 const member = (description: string): OperationDoc => ({
   ok: { status: 200, description, schema: view.MemberView, etag: true },
-  problems: ['invalid-transition', 'owner-protected', 'last-admin', 'seat-limit-reached'],
+  problems: ['invalid-transition', 'owner-protected', 'last-admin', 'seat-limit-reached', 'managed-by-directory'],
 });
 const tenant: SuccessDoc = { status: 200, description: 'The tenant', schema: view.TenantView, etag: true };
 const role: SuccessDoc = { status: 200, description: 'The role', schema: view.RoleView, etag: true };
@@ -42,6 +45,13 @@ const team: SuccessDoc = { status: 200, description: 'The team', schema: view.Te
 const assignment = (description: string): OperationDoc => ({
   ok: { status: 200, description, schema: view.AssignmentResult },
   problems: ['conflict'],
+});
+/** A SCIM body: RFC 7643's resources, errors in the SCIM error schema (not problem documents). */
+const scimOk = (description: string): SuccessDoc => ({
+  status: 200,
+  description: `${description} (application/scim+json; errors are SCIM error documents with scimType)`,
+  schema: scimView.ScimResource,
+  jsonMedia: 'application/scim+json',
 });
 const invite = { email: 'ann@acme.example', name: 'Ann Agent', role: 'agent', crmAccess: true };
 
@@ -172,13 +182,21 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   getMember: { ok: { status: 200, description: 'The member', schema: view.MemberView, etag: true } },
   updateMember: {
     ...member('The member, changed'),
-    problems: ['email-taken', 'identity-shared', 'owner-protected', 'last-admin', 'conflict', 'too-many-requests'],
+    problems: [
+      'email-taken',
+      'identity-shared',
+      'owner-protected',
+      'last-admin',
+      'conflict',
+      'too-many-requests',
+      'managed-by-directory',
+    ],
     ifMatch: true,
     requestExample: { role: 'manager' },
   },
   deleteMember: {
     ok: { status: 204, description: 'Deleted (seat freed)' },
-    problems: ['owner-protected', 'last-admin'],
+    problems: ['owner-protected', 'last-admin', 'managed-by-directory'],
   },
   suspendMember: member('Suspended'),
   deactivateMember: member('Deactivated'),
@@ -253,10 +271,13 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   },
   addTeamMember: {
     ok: { status: 200, description: 'The member, with their teamIds', schema: view.MemberView, etag: true },
-    problems: ['conflict'],
+    problems: ['conflict', 'managed-by-directory'],
     requestExample: {},
   },
-  removeTeamMember: { ok: { status: 204, description: 'Removed from the team' }, problems: ['conflict'] },
+  removeTeamMember: {
+    ok: { status: 204, description: 'Removed from the team' },
+    problems: ['conflict', 'managed-by-directory'],
+  },
   setAvailability: {
     ok: { status: 200, description: 'The member', schema: view.MemberView, etag: true },
     requestExample: { availability: 'away' },
@@ -345,4 +366,38 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
       schema: view.page(view.AssignmentView, 'AssignmentPage'),
     },
   },
+  // ── SCIM (directory provisioning) ──
+  listScimTokens: { ok: { status: 200, description: 'The tenant’s SCIM tokens', schema: scimView.ScimTokenList } },
+  createScimToken: {
+    ok: { status: 201, description: 'Created: the token is in this response only', schema: scimView.ScimTokenCreated },
+    problems: ['conflict'],
+    requestExample: { name: 'Okta production' },
+  },
+  revokeScimToken: { ok: { status: 204, description: 'Revoked' } },
+  getScimRoleMappings: {
+    ok: { status: 200, description: 'The mappings, in order', schema: scimView.ScimRoleMappings },
+  },
+  putScimRoleMappings: {
+    ok: { status: 200, description: 'The mappings now in force', schema: scimView.ScimRoleMappings },
+    problems: ['conflict'],
+    requestExample: [
+      { group: 'Support leads', role: 'manager' },
+      { group: 'Support', role: 'agent' },
+    ],
+  },
+  scimServiceProviderConfig: { ok: scimOk('The service provider configuration') },
+  scimResourceTypes: { ok: scimOk('The resource types (a ListResponse)') },
+  scimSchemas: { ok: scimOk('The schemas (a ListResponse)') },
+  scimListUsers: { ok: scimOk('A ListResponse of Users') },
+  scimCreateUser: { ok: { ...scimOk('The User created'), status: 201 } },
+  scimGetUser: { ok: scimOk('The User') },
+  scimReplaceUser: { ok: scimOk('The User as replaced') },
+  scimPatchUser: { ok: scimOk('The User as patched') },
+  scimDeleteUser: { ok: { status: 204, description: 'Deleted' } },
+  scimListGroups: { ok: scimOk('A ListResponse of Groups') },
+  scimCreateGroup: { ok: { ...scimOk('The Group created'), status: 201 } },
+  scimGetGroup: { ok: scimOk('The Group') },
+  scimReplaceGroup: { ok: scimOk('The Group as replaced') },
+  scimPatchGroup: { ok: scimOk('The Group as patched') },
+  scimDeleteGroup: { ok: { status: 204, description: 'Deleted' } },
 };

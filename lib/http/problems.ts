@@ -29,6 +29,7 @@ export const PROBLEM_STATUS: Readonly<Record<ErrorCode, { status: number; title:
   'too-many-requests': { status: 429, title: 'Too many requests' },
   'service-unavailable': { status: 503, title: 'Service unavailable' },
   'domain-unverified': { status: 409, title: 'Domain not verified' },
+  'managed-by-directory': { status: 409, title: 'Managed by the directory' },
 };
 
 /** Problem `type` URIs: stable, absolute, one per code. */

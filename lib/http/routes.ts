@@ -11,8 +11,11 @@ import { SSO_ROWS } from './rows/sso.ts';
 import { WEBHOOK_ROWS } from './rows/webhooks.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-/** public: no auth · user: Cognito JWT · platform: IAM in AWS, `x-platform-key` locally. */
-export type AuthKind = 'public' | 'user' | 'platform';
+/**
+ * public: no auth · user: Cognito JWT · platform: IAM in AWS, `x-platform-key` locally · scim: a tenant's SCIM
+ * token (a Lambda REQUEST authorizer in AWS, the same code in the local gateway).
+ */
+export type AuthKind = 'public' | 'user' | 'platform' | 'scim';
 
 /** Cognito admin actions a function may call; the stack grants exactly these. */
 export type IdentityAction =

@@ -149,6 +149,10 @@ export const MemberView = z
     invitedAt: NullableTime,
     invitationExpiresAt: NullableTime,
     invitationDelivery: z.enum(['sent', 'failed']).nullable(),
+    managedBy: z.enum(['directory']).nullable().meta({
+      description:
+        '`directory`: written by the tenant’s identity provider (SCIM); editing its name, email, status, role or teams here is 409 `managed-by-directory`',
+    }),
     createdAt: Time,
   })
   .meta({ id: 'Member' });
@@ -268,7 +272,12 @@ export const AssignmentResult = AssignmentView.extend({
   decision: Decision.optional().meta({ description: 'For an assignment to a team: the strategy’s decision' }),
 }).meta({ id: 'AssignmentResult' });
 
-const Actor = z.object({ type: z.enum(['user', 'platform', 'system', 'invitee']), id: z.string() });
+const Actor = z.union([
+  z.object({ type: z.enum(['user', 'platform', 'system', 'invitee']), id: z.string() }),
+  z
+    .object({ type: z.literal('scim'), id: z.string(), name: z.string() })
+    .meta({ description: 'The tenant’s identity provider, through the SCIM token with this id and name' }),
+]);
 
 export const AuditEvent = z
   .object({

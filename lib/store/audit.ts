@@ -15,7 +15,9 @@ export type Actor =
   | { type: 'user'; id: string }
   | { type: 'platform'; id: string }
   | { type: 'system'; id: string }
-  | { type: 'invitee'; id: string };
+  | { type: 'invitee'; id: string }
+  /** A tenant's identity provider, through one of its SCIM tokens (the token's id and name). */
+  | { type: 'scim'; id: string; name: string };
 
 export interface AuditEntry {
   tenantId: string;

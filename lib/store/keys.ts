@@ -198,6 +198,19 @@ export const keys = {
     pk: `TENANT#${tenantId}`,
     sk: `IDEMPOTENCY#${operation}#${callerId}#${key}`,
   }),
+  // ── SCIM (docs/architecture.md, "SCIM") ──
+  /** A tenant's SCIM token (its secret's hash only); the item gone = the token revoked. */
+  scimToken: (tenantId: string, tokenId: string) => ({ pk: `TENANT#${tenantId}`, sk: `SCIM_TOKEN#${tokenId}` }),
+  scimTokenPrefix: 'SCIM_TOKEN#',
+  /** How many SCIM tokens a tenant holds (at most two: rotation without downtime). */
+  scimTokenCount: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'SCIM_TOKENS' }),
+  /** Uniqueness of a directory user's userName per tenant (case-insensitive), like the email claim. */
+  scimUserName: (tenantId: string, userNameKey: string) => ({
+    pk: `TENANT#${tenantId}`,
+    sk: `SCIM_USERNAME#${userNameKey}`,
+  }),
+  /** The tenant's group → role mappings, ordered. */
+  scimRoleMappings: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'SCIM_ROLE_MAPPINGS' }),
   audit: (tenantId: string, at: string, eventId: string) => ({
     pk: `TENANT#${tenantId}#AUDIT`,
     sk: `${at}#${eventId}`,

@@ -7,7 +7,15 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const BENCH_NAMES = ['roundTrips', 'overhead', 'coldStart', 'scale', 'seatRace', 'assignment'] as const;
+export const BENCH_NAMES = [
+  'roundTrips',
+  'overhead',
+  'coldStart',
+  'scale',
+  'seatRace',
+  'assignment',
+  'scimSync',
+] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 
 export const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
@@ -39,6 +47,8 @@ export interface BenchConfig {
     assignments: number;
   };
   seatRace: { attempts: number; free: number };
+  /** A sequential SCIM initial sync: users (look-up then create each) and groups filled with them. */
+  scimSync: { users: number; groups: number };
   /** Conversations through a team of agents with a per-agent capacity; arrivals vs resolves once the team is full. */
   assignment: { conversations: number; agents: number; capacity: number; concurrency: number; arrivalShare: number };
 }
@@ -75,6 +85,10 @@ export function benchConfig(): BenchConfig {
       iterations: size('BENCH_LIST_ITERATIONS', 40, 8, quick),
       expiry: size('BENCH_EXPIRY_INVITATIONS', 10_000, 300, quick),
       assignments: size('BENCH_DEACTIVATE_ASSIGNMENTS', 5_000, 200, quick),
+    },
+    scimSync: {
+      users: size('BENCH_SCIM_USERS', 1_000, 50, quick),
+      groups: size('BENCH_SCIM_GROUPS', 50, 5, quick),
     },
     seatRace: {
       attempts: size('BENCH_RACE_ATTEMPTS', 100, 30, quick),

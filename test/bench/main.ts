@@ -20,6 +20,7 @@ import { installRecorder } from './recorder.ts';
 import { type Details, type Results, summaryLines, writeTable } from './report.ts';
 import { roundTrips } from './round-trips.ts';
 import { scale } from './scale.ts';
+import { scimSync } from './scim-sync.ts';
 import { seatRace } from './seat-race.ts';
 import { startBenchStack } from './stack.ts';
 import { round } from './stats.ts';
@@ -44,6 +45,7 @@ export async function main(): Promise<number> {
     scale: null,
     seatRace: null,
     assignment: null,
+    scimSync: null,
   };
   const details: Details = {
     meta: {
@@ -63,6 +65,7 @@ export async function main(): Promise<number> {
         scale: config.scale,
         seatRace: config.seatRace,
         assignment: config.assignment,
+        scimSync: config.scimSync,
       },
       seconds: {},
       totalSeconds: 0,
@@ -128,6 +131,11 @@ export async function main(): Promise<number> {
       const out = await assignmentBench(api, recorder, config.assignment);
       results.assignment = out.result;
       details.assignment = out.details;
+    });
+    await step('scimSync', async () => {
+      const out = await scimSync(api, recorder, config.scimSync);
+      results.scimSync = out.result;
+      details.scimSync = out.details;
     });
     await step('coldStart', async () => {
       const out = await coldStart(workDir, config.coldStart, config.overhead.rounds);

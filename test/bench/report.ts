@@ -10,6 +10,7 @@ import type { BenchName } from './config.ts';
 import { OVERHEAD_BAR, type OverheadFigure } from './overhead.ts';
 import type { RoundTripCheck } from './round-trips.ts';
 import { LIST_BAR, type ScaleDetails, type ScaleResult } from './scale.ts';
+import type { ScimSyncDetails, ScimSyncResult } from './scim-sync.ts';
 import type { SeatRaceDetails, SeatRaceResult } from './seat-race.ts';
 
 /** `results/latest.json`: the five keys of issue 7 and issue 13's `assignment` (null when a benchmark did not run). */
@@ -20,6 +21,7 @@ export interface Results {
   scale: ScaleResult | null;
   seatRace: SeatRaceResult | null;
   assignment: AssignmentResult | null;
+  scimSync: ScimSyncResult | null;
 }
 
 /** `results/latest.details.json`: what is behind the figures. */
@@ -50,6 +52,7 @@ export interface Details {
   scale?: ScaleDetails;
   seatRace?: SeatRaceDetails;
   assignment?: AssignmentDetails;
+  scimSync?: ScimSyncDetails;
   errors: Partial<Record<BenchName, string>>;
   skipped: Partial<Record<BenchName, string>>;
 }
@@ -127,6 +130,13 @@ function barRows(results: Results, details: Details): string[][] {
     rows.push([
       `Assignment under load: ${a.conversations} conversations through a ${a.agents}-agent team (capacity ${a.capacity}), random resolves — within capacity, held once, none lost, none waiting beside room`,
       `invariants ${a.invariantsHold ? 'hold' : '**broken**'} (${mark(details.assignment.pass)}); ${a.roundTripsPerAssignment} requests per assignment, ${a.roundTripsPerDrainedConversation ?? '–'} per drained conversation`,
+    ]);
+  }
+  if (results.scimSync && details.scimSync) {
+    const s = results.scimSync;
+    rows.push([
+      `Directory sync: ${s.users} users through /scim/v2/Users, sequential (look-up, then create), then ${s.groups} groups filled — seats exact, no 5xx`,
+      `${s.created} created, seats ${s.seatsExact ? 'exact' : '**not exact**'}, ${s.fiveXx} 5xx (${mark(details.scimSync.pass)}); ${s.requestsPerUser} HTTP requests and ${s.dynamoRequestsPerUser} DynamoDB requests per user; ${details.scimSync.userSeconds} s users + ${details.scimSync.groupSeconds} s groups`,
     ]);
   }
   return rows;

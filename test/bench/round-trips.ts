@@ -396,6 +396,64 @@ export async function roundTrips(api: Api, recorder: Recorder): Promise<RoundTri
     });
   }
 
+  // ── directory provisioning (SCIM): its settings, then an IdP with a token, in a tenant of its own ──
+  if (has('POST /v1/tenants/{}/scim/tokens')) {
+    const d = await api.tenantWithOwner('rt-scim', 'enterprise');
+    const settings = `/v1/tenants/${d.tenantId}/scim`;
+    const made = body(
+      await hit('POST /v1/tenants/{}/scim/tokens', `${settings}/tokens`, { token: d.ownerToken, body: { name: 'rt' } }),
+      'POST /v1/tenants/{}/scim/tokens',
+    );
+    await hit('GET /v1/tenants/{}/scim/tokens', `${settings}/tokens`, { token: d.ownerToken });
+    await hit('PUT /v1/tenants/{}/scim/role-mappings', `${settings}/role-mappings`, {
+      token: d.ownerToken,
+      body: [{ group: 'RT leads', role: 'manager' }],
+    });
+    await hit('GET /v1/tenants/{}/scim/role-mappings', `${settings}/role-mappings`, { token: d.ownerToken });
+    const idp = { token: made.token as string, headers: { 'content-type': 'application/scim+json' } };
+    const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+    const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+    const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+    await hit('GET /scim/v2/ServiceProviderConfig', '/scim/v2/ServiceProviderConfig', idp);
+    await hit('GET /scim/v2/ResourceTypes', '/scim/v2/ResourceTypes', idp);
+    await hit('GET /scim/v2/Schemas', '/scim/v2/Schemas', idp);
+    const userName = `rt-scim-${unique()}@bench.test`;
+    await hit('GET /scim/v2/Users', `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`, idp);
+    const user = body(
+      await hit('POST /scim/v2/Users', '/scim/v2/Users', { ...idp, body: { schemas: [USER], userName } }),
+      'POST /scim/v2/Users',
+    );
+    await hit('GET /scim/v2/Users/{}', `/scim/v2/Users/${user.id}`, idp);
+    await hit('PUT /scim/v2/Users/{}', `/scim/v2/Users/${user.id}`, {
+      ...idp,
+      body: { schemas: [USER], userName, name: { givenName: 'Rae', familyName: 'Scim' } },
+    });
+    await hit('PATCH /scim/v2/Users/{}', `/scim/v2/Users/${user.id}`, {
+      ...idp,
+      body: { schemas: [PATCH], Operations: [{ op: 'replace', value: { displayName: 'Rae S' } }] },
+    });
+    const group = body(
+      await hit('POST /scim/v2/Groups', '/scim/v2/Groups', {
+        ...idp,
+        body: { schemas: [GROUP], displayName: 'RT leads', members: [] },
+      }),
+      'POST /scim/v2/Groups',
+    );
+    await hit('GET /scim/v2/Groups', '/scim/v2/Groups?excludedAttributes=members', idp);
+    await hit('PATCH /scim/v2/Groups/{}', `/scim/v2/Groups/${group.id}`, {
+      ...idp,
+      body: { schemas: [PATCH], Operations: [{ op: 'add', path: 'members', value: [{ value: user.id }] }] },
+    });
+    await hit('GET /scim/v2/Groups/{}', `/scim/v2/Groups/${group.id}`, idp);
+    await hit('PUT /scim/v2/Groups/{}', `/scim/v2/Groups/${group.id}`, {
+      ...idp,
+      body: { schemas: [GROUP], displayName: 'RT leads', members: [] },
+    });
+    await hit('DELETE /scim/v2/Groups/{}', `/scim/v2/Groups/${group.id}`, idp);
+    await hit('DELETE /scim/v2/Users/{}', `/scim/v2/Users/${user.id}`, idp);
+    await hit('DELETE /v1/tenants/{}/scim/tokens/{}', `${settings}/tokens/${made.id}`, { token: d.ownerToken });
+  }
+
   // ── the operator closes a tenant (its own, so the rest of the script is unaffected) ──
   if (has('DELETE /v1/platform/tenants/{}')) {
     const closing = await api.ok('POST', '/v1/platform/tenants', {

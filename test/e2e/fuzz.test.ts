@@ -557,12 +557,18 @@ function mailSince(before: SentEmail[], after: SentEmail[]) {
   return after.filter((m) => !seen.has(m.messageId));
 }
 
-const ROUTE_IDS = ROUTES.map((r) => r.id);
+/** The /scim/v2 routes speak SCIM (its error schema, loose queries): test/e2e/scim/fuzz.test.ts fuzzes them. */
+const ROUTE_IDS = ROUTES.filter((r) => r.auth !== 'scim').map((r) => r.id);
 const kitOf = (id: string) => kits.find((k) => k.route.id === id) as RouteKit;
 
 describe('invalid input gets the 4xx its defect calls for, as a problem, and writes nothing', () => {
   it('covers every route of the route table, with every defect kind that applies', () => {
-    expect(kits.map((k) => k.route.id).sort()).toEqual([...ROUTE_IDS].sort());
+    expect(
+      kits
+        .filter((k) => k.route.auth !== 'scim')
+        .map((k) => k.route.id)
+        .sort(),
+    ).toEqual([...ROUTE_IDS].sort());
     const sample = fc.sample(invalidRequest(kitOf('createMember')), 400).map((d) => d.defect.split(/[ =]/)[0]);
     expect(new Set(sample).size).toBeGreaterThanOrEqual(12);
   });
@@ -707,6 +713,7 @@ const pastValidation = new Set<string>();
 
 /** Deletions last, so the routes before them still find the people, roles and teams they name. */
 const DELETIONS_LAST = [...ROUTES]
+  .filter((r) => r.auth !== 'scim')
   .sort((a, b) => Number(a.method === 'DELETE') - Number(b.method === 'DELETE'))
   .map((r) => r.id);
 

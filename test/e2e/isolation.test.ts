@@ -248,6 +248,12 @@ function plausibleBodies(): Record<string, fc.Arbitrary<unknown>> {
     }),
     // No body, or an empty object (both add the member).
     addTeamMember: fc.constant({}),
+    // SCIM settings (admins only): a token, and mappings naming the victim's teams.
+    createScimToken: fc.record({ name: freshName }),
+    putScimRoleMappings: fc.array(
+      fc.record({ group: fc.constantFrom(...victim.teamIds), role: fc.constantFrom('admin', 'manager', 'agent') }),
+      { maxLength: 3 },
+    ),
     assignConversation: fc.oneof(
       fc.record({ assigneeId: fc.constantFrom(...people) }),
       fc.record({ teamId: fc.constantFrom(...victim.teamIds) }),

@@ -101,9 +101,11 @@ function tableArns() {
 
 describe('functions', () => {
   it('has exactly one function per route, per job and per trigger, and no CDK helper functions', () => {
-    // A platform twin shares its row's function; the events pipe's enrichment function is one more.
+    // A platform twin shares its row's function; the events pipe's enrichment function is one more, and so is
+    // the SCIM token authorizer of the /scim/v2 routes.
     const functions = ROUTES.filter((r) => !r.twinOf).length;
-    expect(ofType('AWS::Lambda::Function')).toHaveLength(functions + JOBS.length + TRIGGERS.length + 1);
+    expect(ofType('AWS::Lambda::Function')).toHaveLength(functions + JOBS.length + TRIGGERS.length + 2);
+    expect(() => functionOf('scimAuthorizer')).not.toThrow();
     for (const op of operations) expect(() => functionOf(op.id)).not.toThrow();
     expect(() => functionOf(ENRICHMENT.id)).not.toThrow();
   });
@@ -208,7 +210,7 @@ describe('jobs', () => {
 });
 
 describe('routes', () => {
-  const expectedAuth = { public: 'NONE', user: 'JWT', platform: 'AWS_IAM' } as const;
+  const expectedAuth = { public: 'NONE', user: 'JWT', platform: 'AWS_IAM', scim: 'CUSTOM' } as const;
 
   it('serves exactly the operations openapi.json documents', () => {
     const spec = JSON.parse(readFileSync(new URL('../../openapi.json', import.meta.url), 'utf8'));
@@ -234,8 +236,16 @@ describe('routes', () => {
     const [[routeId, apiRoute]] = routes as [[string, Resource]];
     expect(apiRoute.Properties.AuthorizationType).toBe(expectedAuth[route.auth]);
     // User routes: the one JWT authorizer of the parent stack; no other route names one.
-    const [authorizerId] = ofType('AWS::ApiGatewayV2::Authorizer')[0] ?? [];
-    expect(apiRoute.Properties.AuthorizerId).toEqual(route.auth === 'user' ? ref(authorizerId ?? '') : undefined);
+    // SCIM routes: the one Lambda REQUEST authorizer (the SCIM token's).
+    const authorizerOf = (type: string) =>
+      ofType('AWS::ApiGatewayV2::Authorizer').find(([, a]) => a.Properties.AuthorizerType === type)?.[0] ?? '';
+    const expected =
+      route.auth === 'user'
+        ? ref(authorizerOf('JWT'))
+        : route.auth === 'scim'
+          ? ref(authorizerOf('REQUEST'))
+          : undefined;
+    expect(apiRoute.Properties.AuthorizerId).toEqual(expected);
 
     // The route invokes the function generated for this row (a platform twin: its row's), not another one.
     const integrationId: string = apiRoute.Properties.Target['Fn::Join'][1][1].Ref;
@@ -257,8 +267,8 @@ describe('routes', () => {
   it('checks user tokens against the Cognito user pool and its app client', () => {
     const [poolId] = ofType('AWS::Cognito::UserPool')[0] ?? [];
     const [clientId] = ofType('AWS::Cognito::UserPoolClient')[0] ?? [];
-    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
-    expect(ofType('AWS::ApiGatewayV2::Authorizer')).toHaveLength(1);
+    // Two authorizers: Cognito's JWT one, and the SCIM tokens' Lambda REQUEST one (below).
+    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 2);
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
@@ -268,6 +278,16 @@ describe('routes', () => {
           'Fn::Join': ['', ['https://cognito-idp.', ref('AWS::Region'), '.amazonaws.com/', ref(poolId ?? '')]],
         },
       },
+    });
+  });
+
+  it('checks SCIM tokens with a Lambda REQUEST authorizer of its own: simple responses, cached per Authorization header', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'REQUEST',
+      IdentitySource: ['$request.header.Authorization'],
+      AuthorizerPayloadFormatVersion: '2.0',
+      EnableSimpleResponses: true,
+      AuthorizerResultTtlInSeconds: 300,
     });
   });
 

@@ -12,7 +12,12 @@ import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { BUILT_IN_ROLE_PERMISSIONS, BUILT_IN_ROLES, type Permission } from '../../lib/domain/permissions.ts';
+import {
+  ALL_PERMISSIONS,
+  BUILT_IN_ROLE_PERMISSIONS,
+  BUILT_IN_ROLES,
+  type Permission,
+} from '../../lib/domain/permissions.ts';
 import { ROUTES, type RouteDef } from '../../lib/http/routes.ts';
 import { invoke } from './events.ts';
 import { identityItem, memberItem, tenantItem } from './fixtures.ts';
@@ -26,10 +31,26 @@ type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIG
 const routes: readonly RouteDef[] = ROUTES;
 const tenantRoutes = routes.filter((r) => r.auth === 'user' && r.path.startsWith('/v1/tenants/{tenantId}'));
 const guarded = tenantRoutes.filter((r): r is RouteDef & { permission: Permission } => !!r.permission);
-const open = tenantRoutes.filter((r) => r.permission === null);
+/**
+ * Security settings (DESIGN §2a rule 14): any member's route by the table (no permission decides), but the
+ * use case lets role admin alone through — a custom role holding every permission is refused.
+ */
+const ADMINS_ONLY = new Set([
+  'listScimTokens',
+  'createScimToken',
+  'revokeScimToken',
+  'getScimRoleMappings',
+  'putScimRoleMappings',
+]);
+const open = tenantRoutes.filter((r) => r.permission === null && !ADMINS_ONLY.has(r.id));
 
 /** A value each path parameter accepts; the caller is `u-1`, the target someone else. */
-const PARAM_VALUES: Record<string, string> = { tenantId: 'acme', userId: 'u-2', roleId: '01jrole00000000000000000000' };
+const PARAM_VALUES: Record<string, string> = {
+  tenantId: 'acme',
+  userId: 'u-2',
+  roleId: '01jrole00000000000000000000',
+  tokenId: '01jtoken000000000000000000',
+};
 
 function request(route: RouteDef) {
   const pathParameters: Record<string, string> = {};
@@ -202,6 +223,28 @@ describe.each(open.map((r) => [r.id, r] as const))('%s (any active member)', (_i
     expect(res.status, JSON.stringify(res.body)).toBe(200);
   });
 });
+
+describe.each(tenantRoutes.filter((r) => ADMINS_ONLY.has(r.id)).map((r) => [r.id, r] as const))(
+  '%s (admins only, rule 14)',
+  (_id, route) => {
+    it('refuses a custom role holding every permission, after the one authorisation read', async () => {
+      callerWith([...ALL_PERMISSIONS]);
+      // A valid body, so only the role can refuse (a body is checked before the use case runs).
+      const body = route.method === 'PUT' ? [] : undefined;
+      const res = await invoke(await handlerOf(route), { ...request(route), ...(body ? { body } : {}) });
+      expect(res.status, JSON.stringify(res.body)).toBe(403);
+      expect(db.calls().map((c) => c.args[0].constructor.name)).toEqual(['BatchGetCommand']);
+    });
+
+    it('lets an admin through on the one authorisation read', async () => {
+      serve([tenant({}), member({ role: 'admin' }), identityItem()]);
+      const res = await invoke(await handlerOf(route), request(route));
+      expect(res.status, JSON.stringify(res.body)).not.toBe(403);
+      expect(res.status).toBeLessThan(500);
+      expect(authorisationReads()).toHaveLength(1);
+    });
+  },
+);
 
 describe('a team-scoped route (the queue) beyond its permission', () => {
   const queue = routes.find((r) => r.id === 'listTeamQueue') as RouteDef;

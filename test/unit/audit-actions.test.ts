@@ -13,7 +13,7 @@ describe('audit actions', () => {
   it('the filter offers every action name written by lib/ and functions/, and no other', async () => {
     const written = new Set<string>();
     const pattern =
-      /'((?:member|invitation|identity|tenant|ownership|role|team|conversation|api_key|webhook|domain|sso|scim)\.[a-z_]+)'/g;
+      /'((?:member|invitation|identity|tenant|ownership|role|team|conversation|api_key|webhook|domain|sso|scim|scimToken|scimRoleMappings)\.[a-z_]+)'/g;
     for (const file of [...(await sources('lib')), ...(await sources('functions'))]) {
       for (const match of (await readFile(file, 'utf8')).matchAll(pattern)) written.add(match[1] as string);
     }

@@ -25,6 +25,7 @@ const member = {
   invitedAt: null,
   invitationExpiresAt: null,
   invitationDelivery: null,
+  managedBy: null,
   createdAt: '2026-03-01T09:30:00.000Z',
 };
 

@@ -40,7 +40,12 @@ describe('openapi.json', () => {
   });
 
   it('declares each route’s auth and every path parameter', () => {
-    const schemes = { public: [], user: [{ cognitoJwt: [] }], platform: [{ awsSigV4: [] }, { platformKey: [] }] };
+    const schemes = {
+      public: [],
+      user: [{ cognitoJwt: [] }],
+      platform: [{ awsSigV4: [] }, { platformKey: [] }],
+      scim: [{ scimToken: [] }],
+    };
     for (const route of ROUTES) {
       const op = spec.paths[route.path]?.[route.method.toLowerCase()] as Operation;
       expect(op.security, route.id).toEqual(schemes[route.auth]);

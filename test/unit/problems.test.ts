@@ -27,6 +27,7 @@ const DESIGN_STATUS: Record<string, number> = {
   'mfa-required': 401,
   'mfa-enrollment-required': 403,
   'domain-unverified': 409,
+  'managed-by-directory': 409,
 };
 const HTTP_STATUS: Record<string, number> = {
   'method-not-allowed': 405,

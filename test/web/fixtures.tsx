@@ -43,6 +43,7 @@ export function member(overrides: Partial<Member> = {}): Member {
     inactiveSince: lastLoginAt ?? '2026-02-01T09:30:00.000Z',
     invitedAt: null,
     invitationExpiresAt: null,
+    managedBy: null,
     createdAt: '2026-02-01T09:30:00.000Z',
     ...overrides,
   } as Member;

@@ -8,11 +8,14 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { tokenClaims } from '../../aws/claims.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { TokenTimes } from '../../domain/identity.ts';
+import { parseScimToken } from '../../domain/scim/tokens.ts';
 import type { RouteDef } from '../routes.ts';
 
 export type Caller =
   | { kind: 'anonymous' }
   | { kind: 'platform'; principal: string }
+  /** A tenant's identity provider with a SCIM token (the authorizer checked it; the route re-reads it). */
+  | { kind: 'scim'; tenantId: string; tokenId: string; secret: string }
   | {
       kind: 'user';
       id: string;
@@ -32,6 +35,8 @@ export type Caller =
 interface AuthorizerContext {
   jwt?: { claims?: Record<string, string | number | boolean | string[]> };
   iam?: { userArn?: string; callerId?: string };
+  /** A Lambda authorizer's context (the SCIM authorizer: the token's tenant and id). */
+  lambda?: { tenantId?: string; tokenId?: string };
 }
 
 export function resolveCaller(route: RouteDef, event: APIGatewayProxyEventV2): Caller {
@@ -41,6 +46,15 @@ export function resolveCaller(route: RouteDef, event: APIGatewayProxyEventV2): C
     const principal = authorizer?.iam?.userArn ?? authorizer?.iam?.callerId;
     if (!principal) throw new DomainError('unauthenticated', 'Platform credentials are required.');
     return { kind: 'platform', principal };
+  }
+  if (route.auth === 'scim') {
+    // The tenant is the token's: the one the authorizer vouched for, and the one the presented token names.
+    const presented = parseScimToken(event.headers?.authorization);
+    const vouched = authorizer?.lambda;
+    if (!presented || presented.tenantId !== vouched?.tenantId || presented.tokenId !== vouched?.tokenId) {
+      throw new DomainError('unauthenticated', 'A valid SCIM token is required.');
+    }
+    return { kind: 'scim', ...presented };
   }
   const claims = authorizer?.jwt?.claims;
   const sub = claims?.sub;

@@ -134,7 +134,7 @@ export function AuditScreen() {
             {audit.data?.items.map((e) => (
               <tr key={e.id}>
                 <td>{when(e.at)}</td>
-                <td>{name(e.actor.type, e.actor.id)}</td>
+                <td>{'name' in e.actor ? `Directory (${e.actor.name})` : name(e.actor.type, e.actor.id)}</td>
                 <td>
                   <code>{e.action}</code>
                 </td>

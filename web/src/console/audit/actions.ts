@@ -85,6 +85,14 @@ export const AUDIT_ACTION_GROUPS: { label: string; actions: Record<string, strin
       'domain.removed': 'Domain removed',
     },
   },
+  {
+    label: 'Directory (SCIM)',
+    actions: {
+      'scimToken.created': 'SCIM token created',
+      'scimToken.revoked': 'SCIM token revoked',
+      'scimRoleMappings.updated': 'Role mappings changed',
+    },
+  },
 ];
 
 export const AUDIT_ACTIONS: Record<string, string> = Object.assign(

@@ -13,6 +13,7 @@ import { SelectField, TextField } from '../../ui/Field';
 import { useConsole } from '../context';
 import { EnterpriseSettings } from './EnterpriseSettings';
 import { MfaPanel } from './MfaPanel';
+import { ScimPanel } from './ScimPanel';
 
 export const AUTO_SUSPEND_CHOICES = [30, 60, 90, 180, 365] as const;
 
@@ -35,6 +36,7 @@ export function SettingsScreen() {
       ) : null}
       {can('settings:manage') && isAdmin ? <MfaPanel onDone={setStatus} /> : null}
       <EnterpriseSettings onDone={setStatus} />
+      {isAdmin ? <ScimPanel tenantId={tenantId} onDone={setStatus} /> : null}
       {me.owner ? <TransferPanel tenantId={tenantId} myId={me.id} onDone={setStatus} /> : null}
     </section>
   );

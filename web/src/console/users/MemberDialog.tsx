@@ -78,6 +78,9 @@ export function MemberDialog({
   const includedBy = role === 'custom' ? (template?.name ?? 'the role template') : (ROLE_LABELS[role] ?? role);
   const fieldError = (field: string) => (problem instanceof ApiProblem ? problem.fieldError(field) : undefined);
 
+  // What the directory (SCIM) provisioned is the directory's: these fields change in the identity provider.
+  const managed = member?.managedBy === 'directory';
+  const MANAGED = 'Managed by directory: change it in your identity provider.';
   const title = mode.kind === 'invite' ? 'Invite user' : mode.kind === 'create' ? 'New user' : `Edit ${member?.email}`;
   const submitLabel =
     mode.kind === 'invite' ? 'Send invitation' : mode.kind === 'create' ? 'Create user' : 'Save changes';
@@ -118,13 +121,15 @@ export function MemberDialog({
     } else {
       const m = mode.member;
       const body: UpdateBody = {};
-      if (text('name') !== m.name) body.name = text('name');
-      if (text('email') !== m.email) body.email = text('email');
-      if (role !== m.role) body.role = role;
-      if (role === 'custom' && chosenRoleId !== m.roleId) body.roleId = chosenRoleId;
-      if (role !== 'custom' && m.roleId) body.roleId = null;
+      if (!managed) {
+        if (text('name') !== m.name) body.name = text('name');
+        if (text('email') !== m.email) body.email = text('email');
+        if (role !== m.role) body.role = role;
+        if (role === 'custom' && chosenRoleId !== m.roleId) body.roleId = chosenRoleId;
+        if (role !== 'custom' && m.roleId) body.roleId = null;
+        if (!sameSet(common.teamIds, m.teamIds)) body.teamIds = common.teamIds;
+      }
       if (common.crmAccess !== m.crmAccess) body.crmAccess = common.crmAccess;
-      if (!sameSet(common.teamIds, m.teamIds)) body.teamIds = common.teamIds;
       if (!sameGrants(common.grants, m.grants)) body.grants = common.grants;
       if (Object.keys(body).length === 0) return onClose();
       request = { kind: 'edit', userId: m.id, body };
@@ -145,6 +150,12 @@ export function MemberDialog({
   return (
     <Dialog title={title} onClose={onClose} wide>
       <form onSubmit={submit} className="dialog-form">
+        {managed ? (
+          <p className="notice" role="note">
+            Managed by directory. Name, email, status, role and teams come from your identity provider (SCIM) and change
+            there.
+          </p>
+        ) : null}
         <div className="grid-2">
           <TextField
             label={mode.kind === 'invite' ? 'Name (optional)' : 'Full name'}
@@ -154,6 +165,8 @@ export function MemberDialog({
             maxLength={NAME_MAX}
             defaultValue={member?.name ?? ''}
             error={fieldError('name')}
+            disabled={managed}
+            hint={managed ? MANAGED : undefined}
           />
           <TextField
             label="Email"
@@ -164,13 +177,16 @@ export function MemberDialog({
             maxLength={EMAIL_MAX}
             defaultValue={member?.email ?? ''}
             error={fieldError('email')}
+            disabled={managed}
+            hint={managed ? MANAGED : undefined}
           />
           <SelectField
             label="Role"
             name="role"
             value={role}
             onChange={(e) => setRole(e.target.value as Role)}
-            hint="Roles whose permissions you don't hold can't be given."
+            disabled={managed}
+            hint={managed ? MANAGED : "Roles whose permissions you don't hold can't be given."}
           >
             {BUILT_IN.map((r) => (
               <option key={r} value={r} disabled={!holdsAll(builtInPermissions(r)) && member?.role !== r}>
@@ -184,7 +200,7 @@ export function MemberDialog({
           <SelectField
             label="Role template"
             name="roleId"
-            disabled={role !== 'custom'}
+            disabled={role !== 'custom' || managed}
             required={role === 'custom'}
             value={roleId}
             onChange={(e) => setRoleId(e.target.value)}
@@ -224,8 +240,8 @@ export function MemberDialog({
         />
 
         {teams.length > 0 ? (
-          <fieldset>
-            <legend>Teams</legend>
+          <fieldset disabled={managed}>
+            <legend>Teams{managed ? ' (managed by directory)' : ''}</legend>
             <div className="checks">
               {teams.map((t) => (
                 <CheckboxField

@@ -33,7 +33,11 @@ export function availableActions(
   who: { canEdit: boolean; canDelete: boolean; isSelf: boolean; isOwner: boolean },
 ): RowAction[] {
   if (who.isSelf) return [];
+  // A directory-managed member's status is the identity provider's (SCIM): no suspend, deactivate,
+  // reactivate or delete here; editing stays for what is Roster's (extra permissions, CRM access).
+  const directory = member.managedBy === 'directory';
   return BY_STATUS[member.status].filter((action) => {
+    if (directory && ['suspend', 'deactivate', 'reactivate', 'delete'].includes(action)) return false;
     if (action === 'delete') return who.canDelete && !who.isOwner;
     if (!who.canEdit) return false;
     if (who.isOwner) return action === 'edit';

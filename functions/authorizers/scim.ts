@@ -1,0 +1,18 @@
+/**
+ * API Gateway's Lambda REQUEST authorizer for the `/scim/v2` routes (payload
+ * 2.0, simple responses, cached per Authorization header): lib/http/scim-authorizer.ts.
+ */
+import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
+import { type ScimAuthorizerContext, verifyScimToken } from '../../lib/http/scim-authorizer.ts';
+import { logger } from '../../lib/log.ts';
+
+export async function handler(
+  event: APIGatewayRequestAuthorizerEventV2,
+): Promise<APIGatewaySimpleAuthorizerWithContextResult<ScimAuthorizerContext | Record<string, never>>> {
+  const verdict = await verifyScimToken(event.headers?.authorization);
+  if ('rejected' in verdict) {
+    logger.info('SCIM token refused', { reason: verdict.rejected, routeKey: event.routeKey });
+    return { isAuthorized: false, context: {} };
+  }
+  return { isAuthorized: true, context: verdict.context };
+}

@@ -1,0 +1,9 @@
+import { readRoleMappings } from '../../lib/app/scim.ts';
+import { ok } from '../../lib/http/reply.ts';
+import { route } from '../../lib/http/route.ts';
+import { TenantPath } from '../../lib/http/schemas.ts';
+
+export const handler = route('getScimRoleMappings', {
+  params: TenantPath,
+  run: async ({ access }) => ok(await readRoleMappings(access)),
+});
