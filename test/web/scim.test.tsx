@@ -81,7 +81,7 @@ describe('a directory-managed member', () => {
 
   it('has no status actions (suspend, deactivate, delete) however much the admin holds', () => {
     const who = { canEdit: true, canDelete: true, isSelf: false, isOwner: false };
-    expect(availableActions(managed, who)).toEqual(['edit', 'reset']);
+    expect(availableActions(managed, who)).toEqual(['edit', 'reset', 'resetMfa']);
     expect(availableActions(member(), who)).toContain('deactivate');
   });
 
