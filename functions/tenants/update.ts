@@ -4,14 +4,18 @@ import { tenantView } from '../../lib/domain/records.ts';
 import { ifMatchVersion } from '../../lib/http/preconditions.ts';
 import { etagOf, ok } from '../../lib/http/reply.ts';
 import { route } from '../../lib/http/route.ts';
-import { AutoSuspendDays, TenantName, TenantPath } from '../../lib/http/schemas.ts';
+import { ApiKeyLifetimeDays, AutoSuspendDays, TenantName, TenantPath } from '../../lib/http/schemas.ts';
 
 /**
  * settings:manage renames the tenant; its security settings (the auto-suspension
- * period) are admins' alone. Plan and seats belong to the platform routes.
+ * period, the API keys' maximum lifetime) are admins' alone. Plan and seats belong to the platform routes.
  */
 const Body = z
-  .object({ name: TenantName.optional(), autoSuspendInactiveDays: AutoSuspendDays.nullable().optional() })
+  .object({
+    name: TenantName.optional(),
+    autoSuspendInactiveDays: AutoSuspendDays.nullable().optional(),
+    apiKeys: z.object({ maxLifetimeDays: ApiKeyLifetimeDays.nullable() }).strict().optional(),
+  })
   .strict()
   .refine((b) => Object.keys(b).length > 0, 'Name at least one field to change');
 
@@ -19,7 +23,9 @@ export const handler = route('updateTenant', {
   params: TenantPath,
   body: Body,
   run: async ({ access, body, headers, now }) => {
-    const next = await updateTenantSettings(access, body, now, ifMatchVersion(headers));
+    const { apiKeys, ...rest } = body;
+    const changes = apiKeys ? { ...rest, apiKeyMaxLifetimeDays: apiKeys.maxLifetimeDays } : rest;
+    const next = await updateTenantSettings(access, changes, now, ifMatchVersion(headers));
     return ok(tenantView(next), { etag: etagOf(next.version) });
   },
 });

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { InvokeStore, InvokeStoreBase } from '@aws/lambda-invoke-store';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { UserOrKeyContext } from '../../lib/http/authorizer.ts';
 import type { RouteDef } from '../../lib/http/routes.ts';
 
 export const ACCOUNT_ID = '000000000000';
@@ -27,7 +28,11 @@ export interface IamAuthorizerContext {
     userId: string;
   };
 }
-export type AuthorizerContext = JwtAuthorizerContext | IamAuthorizerContext;
+/** A Lambda authorizer's context (simple responses): `requestContext.authorizer.lambda`. */
+export interface LambdaAuthorizerContext {
+  lambda: UserOrKeyContext;
+}
+export type AuthorizerContext = JwtAuthorizerContext | IamAuthorizerContext | LambdaAuthorizerContext;
 
 /** A payload v2 event; `requestContext.authorizer` is set for user and platform routes. */
 export type GatewayEvent = APIGatewayProxyEventV2 & {

@@ -24,13 +24,18 @@ export interface PlatformAccess {
   principal: string;
   /** The request's clock, read once (as on a member's `TenantAccess`). */
   now: Date;
+  apiKey?: undefined;
 }
 
 /** A tenant route's caller: a member, or — on a platform twin — the platform. */
 export type Access = TenantAccess | PlatformAccess;
 
 export const actorOf = (access: Access): Actor =>
-  access.member ? { type: 'user', id: access.member.id } : { type: 'platform', id: access.principal };
+  access.apiKey
+    ? { type: 'apiKey', id: access.apiKey.id, name: access.apiKey.name }
+    : access.member
+      ? { type: 'user', id: access.member.id }
+      : { type: 'platform', id: access.principal };
 
 /** The member a route names — the caller's own item is already in hand (no second read). */
 export async function targetMember(access: Access, memberId: string): Promise<MemberRecord> {

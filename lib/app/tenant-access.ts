@@ -18,4 +18,11 @@ export interface TenantAccess {
   now: Date;
   /** The caller's login, read in the same round trip (its session stamp was checked). */
   identity: IdentityState;
+  /**
+   * Set when the caller is one of the tenant's API keys (docs/architecture.md, "API keys"): `member` is
+   * then the key as a principal — its id, its name, role `custom` with no role and the key's permissions
+   * as its grants — so every rule judges it as a member holding exactly those permissions would be
+   * judged, and it is never "self" (no member has its id) nor an admin.
+   */
+  apiKey?: { id: string; name: string };
 }

@@ -110,6 +110,8 @@ export interface TenantChanges {
   name?: string;
   /** Days without a sign-in after which the upkeep job suspends a member; null turns it off. */
   autoSuspendInactiveDays?: number | null;
+  /** The longest an API key may live, in days; null = no limit. */
+  apiKeyMaxLifetimeDays?: number | null;
   plan?: Plan;
   seatLimit?: number | null;
   /** `closed`: members lose access (404), nothing is deleted; `active` reopens. */
@@ -137,6 +139,7 @@ export async function changeTenant(
     ...(changes.autoSuspendInactiveDays === undefined
       ? {}
       : { autoSuspendInactiveDays: changes.autoSuspendInactiveDays }),
+    ...(changes.apiKeyMaxLifetimeDays === undefined ? {} : { apiKeyMaxLifetimeDays: changes.apiKeyMaxLifetimeDays }),
     plan,
     seatLimitOverride: override,
     seatLimit: limit ?? undefined,
@@ -152,7 +155,10 @@ export async function changeTenant(
  * holds every other permission. Today the auto-suspension period; the
  * domains, SSO, MFA and SCIM settings join this list as they land.
  */
-export const SECURITY_SETTINGS = ['autoSuspendInactiveDays'] as const satisfies readonly (keyof TenantChanges)[];
+export const SECURITY_SETTINGS = [
+  'autoSuspendInactiveDays',
+  'apiKeyMaxLifetimeDays',
+] as const satisfies readonly (keyof TenantChanges)[];
 
 /**
  * PATCH /v1/tenants/{t} by a member (settings:manage): a security setting
@@ -162,7 +168,7 @@ export const SECURITY_SETTINGS = ['autoSuspendInactiveDays'] as const satisfies 
  */
 export async function updateTenantSettings(
   access: TenantAccess,
-  changes: Pick<TenantChanges, 'name' | 'autoSuspendInactiveDays'>,
+  changes: Pick<TenantChanges, 'name' | 'autoSuspendInactiveDays' | 'apiKeyMaxLifetimeDays'>,
   now: Date,
   expectedVersion?: number,
 ) {

@@ -29,6 +29,8 @@ export interface TenantRecord {
   roleNames?: Record<string, string>;
   /** Members of this many days without a sign-in are suspended by the upkeep job; absent or null = never. */
   autoSuspendInactiveDays?: number | null;
+  /** The longest an API key may live, in days; absent or null = no limit (keys may never expire). */
+  apiKeyMaxLifetimeDays?: number | null;
   createdAt: string;
   updatedAt: string;
   version: number;
@@ -89,6 +91,7 @@ export interface TenantView {
   seats: Seats;
   seatLimitOverride: number | null;
   autoSuspendInactiveDays: number | null;
+  apiKeys: { maxLifetimeDays: number | null };
   /** Custom role id → name (mirrored on the tenant item), so every member reads names, not ids. */
   roleNames: Record<string, string>;
   createdAt: string;
@@ -105,6 +108,7 @@ export function tenantView(t: TenantRecord): TenantView {
     seats: seatsView(t.seatsUsed, t.seatLimit ?? null),
     seatLimitOverride: t.seatLimitOverride,
     autoSuspendInactiveDays: t.autoSuspendInactiveDays ?? null,
+    apiKeys: { maxLifetimeDays: t.apiKeyMaxLifetimeDays ?? null },
     roleNames: { ...(t.roleNames ?? {}) },
     createdAt: t.createdAt,
     updatedAt: t.updatedAt,

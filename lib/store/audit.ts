@@ -15,7 +15,9 @@ export type Actor =
   | { type: 'user'; id: string }
   | { type: 'platform'; id: string }
   | { type: 'system'; id: string }
-  | { type: 'invitee'; id: string };
+  | { type: 'invitee'; id: string }
+  /** A tenant's API key (DESIGN §1): its id and its name when it acted. */
+  | { type: 'apiKey'; id: string; name: string };
 
 export interface AuditEntry {
   tenantId: string;

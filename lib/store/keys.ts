@@ -172,6 +172,9 @@ export const keys = {
     pk: `TENANT#${tenantId}`,
     sk: `IDEMPOTENCY#${operation}#${callerId}#${key}`,
   }),
+  /** An API key, in its tenant's partition: the secret names both (lib/domain/api-keys.ts). */
+  apiKey: (tenantId: string, keyId: string) => ({ pk: `TENANT#${tenantId}`, sk: `APIKEY#${keyId}` }),
+  apiKeyPrefix: 'APIKEY#',
   audit: (tenantId: string, at: string, eventId: string) => ({
     pk: `TENANT#${tenantId}#AUDIT`,
     sk: `${at}#${eventId}`,
