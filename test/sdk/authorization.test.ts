@@ -29,7 +29,12 @@ const guarded = tenantRoutes.filter((r): r is RouteDef & { permission: Permissio
 const open = tenantRoutes.filter((r) => r.permission === null);
 
 /** A value each path parameter accepts; the caller is `u-1`, the target someone else. */
-const PARAM_VALUES: Record<string, string> = { tenantId: 'acme', userId: 'u-2', roleId: '01jrole00000000000000000000' };
+const PARAM_VALUES: Record<string, string> = {
+  tenantId: 'acme',
+  userId: 'u-2',
+  roleId: '01jrole00000000000000000000',
+  keyId: '01jkey0000000000000000000a',
+};
 
 function request(route: RouteDef) {
   const pathParameters: Record<string, string> = {};

@@ -1028,6 +1028,56 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/tenants/{tenantId}/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the tenant’s API keys (never their secrets)
+         * @description List the tenant’s API keys (never their secrets).
+         *
+         *     Requires the permission `integrations:manage`.
+         */
+        get: operations["listApiKeys"];
+        put?: never;
+        /**
+         * Create an API key with some of the caller’s permissions; its secret is in this response only
+         * @description Create an API key with some of the caller’s permissions; its secret is in this response only.
+         *
+         *     Requires the permission `integrations:manage`.
+         */
+        post: operations["createApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenantId}/api-keys/{keyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an API key: the next request with it is refused (401)
+         * @description Revoke an API key: the next request with it is refused (401).
+         *
+         *     Requires the permission `integrations:manage`.
+         */
+        delete: operations["revokeApiKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/platform/tenants/{tenantId}/users": {
         parameters: {
             query?: never;
@@ -1372,6 +1422,11 @@ export type components = {
             seatLimitOverride: number | null;
             /** @description Members with no sign-in for this many days are suspended automatically (never the owner or the last active admin; the admins get a digest email); null = never */
             autoSuspendInactiveDays: number | null;
+            /** @description The tenant’s API key policy (admins change it) */
+            apiKeys: {
+                /** @description API keys of this tenant must expire within this many days of their creation; null = no limit */
+                maxLifetimeDays: number | null;
+            };
             /**
              * @description The custom roles’ names by id, so a member without roles:view reads role names, not ids
              * @example {
@@ -1516,6 +1571,11 @@ export type components = {
             seatLimitOverride: number | null;
             /** @description Members with no sign-in for this many days are suspended automatically (never the owner or the last active admin; the admins get a digest email); null = never */
             autoSuspendInactiveDays: number | null;
+            /** @description The tenant’s API key policy (admins change it) */
+            apiKeys: {
+                /** @description API keys of this tenant must expire within this many days of their creation; null = no limit */
+                maxLifetimeDays: number | null;
+            };
             /**
              * @description The custom roles’ names by id, so a member without roles:view reads role names, not ids
              * @example {
@@ -1678,6 +1738,12 @@ export type components = {
                 /** @enum {string} */
                 type: "user" | "platform" | "system" | "invitee";
                 id: string;
+            } | {
+                /** @constant */
+                type: "apiKey";
+                id: string;
+                /** @description The key’s name when it acted */
+                name: string;
             };
             /**
              * @description `<entity>.<past participle>`
@@ -1938,6 +2004,70 @@ export type components = {
             items: components["schemas"]["Assignment"][];
             /** @description Pass as `cursor` for the next page; null at the end */
             nextCursor: string | null;
+        };
+        ApiKeyPage: {
+            items: components["schemas"]["ApiKeyListed"][];
+            /** @description Pass as `cursor` for the next page; null at the end */
+            nextCursor: string | null;
+        };
+        ApiKeyListed: {
+            /** @example 01jnq7x4m2a8b6c9d0e1f2g3h4 */
+            id: string;
+            /** @example CRM sync */
+            name: string;
+            /**
+             * @description The start of the secret (its tenant and key id, none of its randomness): enough to recognise it
+             * @example rst_acme.01jnq7x4m2a8b6c9d0e1f2g3h4
+             */
+            prefix: string;
+            permissions: components["schemas"]["Permission"][];
+            /**
+             * @description The member who created it (the key stays the tenant’s if they leave)
+             * @example 01JNQ7X4M2A8B6C9D0E1F2G3H4
+             */
+            createdBy: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            createdAt: string;
+            /** @description From this instant the key is refused (401); null = never */
+            expiresAt: string | null;
+            /** @description Its last use, recorded at most once a minute; null = never used */
+            lastUsedAt: string | null;
+            /** @description The creator’s name; null when they are no longer a member */
+            createdByName: string | null;
+        };
+        CreatedApiKey: {
+            /** @example 01jnq7x4m2a8b6c9d0e1f2g3h4 */
+            id: string;
+            /** @example CRM sync */
+            name: string;
+            /**
+             * @description The start of the secret (its tenant and key id, none of its randomness): enough to recognise it
+             * @example rst_acme.01jnq7x4m2a8b6c9d0e1f2g3h4
+             */
+            prefix: string;
+            permissions: components["schemas"]["Permission"][];
+            /**
+             * @description The member who created it (the key stays the tenant’s if they leave)
+             * @example 01JNQ7X4M2A8B6C9D0E1F2G3H4
+             */
+            createdBy: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            createdAt: string;
+            /** @description From this instant the key is refused (401); null = never */
+            expiresAt: string | null;
+            /** @description Its last use, recorded at most once a minute; null = never used */
+            lastUsedAt: string | null;
+            /**
+             * @description The key, shown this once (only its SHA-256 is stored): send it as `Authorization: Bearer rst_…` on this tenant’s routes
+             * @example rst_acme.01jnq7x4m2a8b6c9d0e1f2g3h4.Qm9ndXMgZXhhbXBsZSBzZWNyZXQgb2YgNDMgY2hhcnM
+             */
+            secret: string;
         };
     };
     responses: never;
@@ -4338,7 +4468,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `unauthenticated`, `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `unauthenticated`, `session-revoked`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4358,7 +4488,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `password-change-required` */
+            /** @description `password-change-required`, `forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4366,7 +4496,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "password-change-required";
+                        code: "password-change-required" | "forbidden";
                     } & {
                         [key: string]: unknown;
                     });
@@ -4516,7 +4646,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `unauthenticated`, `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `unauthenticated`, `session-revoked`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4536,7 +4666,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `password-change-required` */
+            /** @description `password-change-required`, `forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4544,7 +4674,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "password-change-required";
+                        code: "password-change-required" | "forbidden";
                     } & {
                         [key: string]: unknown;
                     });
@@ -4658,7 +4788,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4678,7 +4808,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `password-change-required` */
+            /** @description `password-change-required`, `forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4686,7 +4816,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "password-change-required";
+                        code: "password-change-required" | "forbidden";
                     } & {
                         [key: string]: unknown;
                     });
@@ -4804,7 +4934,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4812,7 +4942,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -4953,6 +5083,9 @@ export interface operations {
                     name?: string;
                     /** @description Suspend members who have not signed in for this many days (7–3650), hourly; admins only (a custom role with settings:manage may not change it); never the owner or the last active admin, and the admins get a digest email. null turns it off. */
                     autoSuspendInactiveDays?: number | null;
+                    apiKeys?: {
+                        maxLifetimeDays: number | null;
+                    };
                 };
             };
         };
@@ -4982,7 +5115,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4990,7 +5123,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -5156,7 +5289,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5164,7 +5297,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -5357,7 +5490,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5365,7 +5498,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -5555,7 +5688,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5563,7 +5696,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -5761,7 +5894,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5769,7 +5902,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -5950,7 +6083,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5958,7 +6091,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -6107,7 +6240,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6115,7 +6248,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -6324,7 +6457,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6332,7 +6465,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -6527,7 +6660,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6535,7 +6668,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -6702,7 +6835,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6710,7 +6843,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -6877,7 +7010,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6885,7 +7018,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -7052,7 +7185,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7060,7 +7193,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -7252,7 +7385,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7260,7 +7393,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -7432,7 +7565,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7440,7 +7573,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -7596,7 +7729,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7604,7 +7737,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -7752,7 +7885,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7772,7 +7905,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `password-change-required` */
+            /** @description `password-change-required`, `forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7780,7 +7913,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "password-change-required";
+                        code: "password-change-required" | "forbidden";
                     } & {
                         [key: string]: unknown;
                     });
@@ -7899,7 +8032,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7907,7 +8040,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -8084,7 +8217,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8092,7 +8225,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -8259,7 +8392,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8267,7 +8400,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -8419,7 +8552,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8427,7 +8560,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -8629,7 +8762,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8637,7 +8770,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -8829,7 +8962,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8837,7 +8970,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -9004,7 +9137,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9012,7 +9145,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -9194,7 +9327,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9202,7 +9335,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -9369,7 +9502,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9377,7 +9510,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -9529,7 +9662,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9537,7 +9670,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -9744,7 +9877,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9752,7 +9885,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -9934,7 +10067,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9942,7 +10075,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -10101,7 +10234,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10109,7 +10242,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -10273,7 +10406,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10281,7 +10414,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -10463,7 +10596,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10471,7 +10604,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -10660,7 +10793,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10668,7 +10801,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -10821,7 +10954,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10829,7 +10962,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -10980,7 +11113,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10988,7 +11121,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -11154,7 +11287,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11162,7 +11295,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -11325,7 +11458,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11333,7 +11466,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -11496,7 +11629,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11504,7 +11637,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -11672,7 +11805,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11680,7 +11813,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -11831,7 +11964,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11839,7 +11972,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -12007,7 +12140,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12015,7 +12148,525 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `forbidden`, `password-change-required` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `not-found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    listApiKeys: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of API keys, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyPage"];
+                };
+            };
+            /** @description `validation-failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked" | "unauthenticated";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `forbidden`, `password-change-required` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `not-found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    createApiKey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: 8–128 letters, digits or ._:-. A retry by the same caller with the same key and body replays the first response instead of creating twice; the same key with another body is a 409. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "CRM sync",
+                 *       "permissions": [
+                 *         "users:view",
+                 *         "teams:view"
+                 *       ],
+                 *       "expiresAt": "2027-01-01T00:00:00Z"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The person’s full name, as colleagues see it (1–200 characters; no URLs or domains). */
+                    name: string;
+                    /** @description The role’s permissions (each one the caller holds): they reach every holder on their next request. */
+                    permissions: components["schemas"]["Permission"][];
+                    /** Format: date-time */
+                    expiresAt?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created: the one response with the key’s secret */
+            201: {
+                headers: {
+                    /** @description The new resource */
+                    location: string;
+                    /** @description `no-store`: the secret must not be cached */
+                    "cache-control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiKey"];
+                };
+            };
+            /** @description `validation-failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked" | "unauthenticated";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `forbidden`, `password-change-required` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `not-found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `conflict` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "conflict";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    revokeApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `validation-failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
