@@ -53,6 +53,15 @@ export const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
     'Extra permissions beyond the role (each one the caller holds): a permission, or `{permission, expiresAt}` for one that ends (no later than the caller’s own, when theirs is time-limited).',
   autoSuspendInactiveDays:
     'Suspend members who have not signed in for this many days (7–3650), hourly; admins only (a custom role with settings:manage may not change it); never the owner or the last active admin, and the admins get a digest email. null turns it off.',
+  'updateTenant.apiKeys':
+    'The tenant’s API key policy; admins only (a custom role with settings:manage may not change it).',
+  'updateTenant.apiKeys.maxLifetimeDays':
+    'API keys created from now on must expire within this many days (1–3650); null = no limit. Existing keys keep their expiry.',
+  'createApiKey.expiresAt':
+    'When the key stops working (in the future, any ISO offset); required and at most the tenant’s `apiKeys.maxLifetimeDays` away when it sets one. Omitted: never.',
+  'createApiKey.permissions':
+    'What the key may do (at least one, each one you hold — for at least as long as the key lives): it acts as a member holding exactly these.',
+  'createApiKey.name': 'What the key is for, e.g. `CRM sync`: shown in the list and named in the audit trail.',
   crmAccess: 'Whether the member may use the CRM (`contacts:*` permissions); always true for admins.',
   teamIds: 'The teams the member belongs to.',
   memberId: 'The member who becomes the owner: an active admin of this tenant.',

@@ -36,7 +36,7 @@ export async function insertApiKey(key: ApiKeyRecord, actor: Actor, extra: TxIte
     auditPut({
       tenantId: key.tenantId,
       actor,
-      action: 'apiKey.created',
+      action: 'api_key.created',
       target: { type: 'apiKey', id: key.id },
       after: shown(key),
       at: key.createdAt,
@@ -45,7 +45,7 @@ export async function insertApiKey(key: ApiKeyRecord, actor: Actor, extra: TxIte
   ]);
 }
 
-/** Deletes the key (the next request with it is 401) with its `apiKey.revoked` audit item. */
+/** Deletes the key (the next request with it is 401) with its `api_key.revoked` audit item. */
 export async function deleteApiKey(tenantId: string, keyId: string, actor: Actor, at: string): Promise<void> {
   const current = await getApiKey(tenantId, keyId);
   if (!current) throw notFound('The API key');
@@ -56,7 +56,7 @@ export async function deleteApiKey(tenantId: string, keyId: string, actor: Actor
     auditPut({
       tenantId,
       actor,
-      action: 'apiKey.revoked',
+      action: 'api_key.revoked',
       target: { type: 'apiKey', id: keyId },
       before: shown(current),
       at,

@@ -171,7 +171,7 @@ describe('a key under attack', () => {
     expect((await api.call('DELETE', `${base}/api-keys/${key.id}`, owner())).status).toBe(204);
     expect((await api.call('GET', `${base}/users`, { token: key.secret })).status).toBe(401);
     expect((await api.call('DELETE', `${base}/api-keys/${key.id}`, owner())).status).toBe(404);
-    const audit = await api.call('GET', `${base}/audit-events?action=apiKey.revoked&targetId=${key.id}`, owner());
+    const audit = await api.call('GET', `${base}/audit-events?action=api_key.revoked&targetId=${key.id}`, owner());
     expect(audit.body.items).toHaveLength(1);
   });
 

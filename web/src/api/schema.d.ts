@@ -5083,7 +5083,9 @@ export interface operations {
                     name?: string;
                     /** @description Suspend members who have not signed in for this many days (7–3650), hourly; admins only (a custom role with settings:manage may not change it); never the owner or the last active admin, and the admins get a digest email. null turns it off. */
                     autoSuspendInactiveDays?: number | null;
+                    /** @description The tenant’s API key policy; admins only (a custom role with settings:manage may not change it). */
                     apiKeys?: {
+                        /** @description API keys created from now on must expire within this many days (1–3650); null = no limit. Existing keys keep their expiry. */
                         maxLifetimeDays: number | null;
                     };
                 };
@@ -12450,11 +12452,14 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    /** @description The person’s full name, as colleagues see it (1–200 characters; no URLs or domains). */
+                    /** @description What the key is for, e.g. `CRM sync`: shown in the list and named in the audit trail. */
                     name: string;
-                    /** @description The role’s permissions (each one the caller holds): they reach every holder on their next request. */
+                    /** @description What the key may do (at least one, each one you hold — for at least as long as the key lives): it acts as a member holding exactly these. */
                     permissions: components["schemas"]["Permission"][];
-                    /** Format: date-time */
+                    /**
+                     * Format: date-time
+                     * @description When the key stops working (in the future, any ISO offset); required and at most the tenant’s `apiKeys.maxLifetimeDays` away when it sets one. Omitted: never.
+                     */
                     expiresAt?: string;
                 };
             };
