@@ -101,7 +101,8 @@ describe('functions', () => {
   it('has exactly one function per route, per job and per trigger, and no CDK helper functions', () => {
     // A platform twin shares its row's function; the events pipe's enrichment function is one more.
     const functions = ROUTES.filter((r) => !r.twinOf).length;
-    expect(ofType('AWS::Lambda::Function')).toHaveLength(functions + JOBS.length + TRIGGERS.length + 1);
+    // + the user routes' authorizer, + one CDK helper (as before).
+    expect(ofType('AWS::Lambda::Function')).toHaveLength(functions + JOBS.length + TRIGGERS.length + 2);
     for (const op of operations) expect(() => functionOf(op.id)).not.toThrow();
     expect(() => functionOf(ENRICHMENT.id)).not.toThrow();
   });
@@ -125,8 +126,8 @@ describe('functions', () => {
   });
 
   it('gives routes and jobs the token issuer API Gateway checks and the resend interval, and triggers nothing of the pool', () => {
-    const [, authorizer] = ofType('AWS::ApiGatewayV2::Authorizer')[0] ?? [];
-    const issuer = authorizer?.Properties.JwtConfiguration.Issuer;
+    // The issuer the user routes' authorizer checks tokens against.
+    const issuer = functionOf('authorizeRequest')[1].Properties.Environment.Variables.USER_POOL_ISSUER;
     expect(issuer).toBeDefined();
     for (const op of [...ROUTES.filter((r) => !r.twinOf), ...JOBS]) {
       const variables = functionOf(op.id)[1].Properties.Environment.Variables;
@@ -252,21 +253,33 @@ describe('routes', () => {
     expect(permissions.map(([, p]) => p.Properties.Principal)).toEqual(['apigateway.amazonaws.com']);
   });
 
-  it('checks user tokens against the Cognito user pool and its app client', () => {
+  it('checks user tokens (against the Cognito user pool and its app client) and API keys in one Lambda authorizer', () => {
     const [poolId] = ofType('AWS::Cognito::UserPool')[0] ?? [];
     const [clientId] = ofType('AWS::Cognito::UserPoolClient')[0] ?? [];
     template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
     expect(ofType('AWS::ApiGatewayV2::Authorizer')).toHaveLength(1);
+    const [authorizerFnId, authorizerFn] = functionOf('authorizeRequest');
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
-      AuthorizerType: 'JWT',
+      AuthorizerType: 'REQUEST',
       IdentitySource: ['$request.header.Authorization'],
-      JwtConfiguration: {
-        Audience: [ref(clientId ?? '')],
-        Issuer: {
-          'Fn::Join': ['', ['https://cognito-idp.', ref('AWS::Region'), '.amazonaws.com/', ref(poolId ?? '')]],
-        },
+      AuthorizerPayloadFormatVersion: '2.0',
+      EnableSimpleResponses: true,
+      AuthorizerResultTtlInSeconds: 300,
+    });
+    const [, authorizer] = ofType('AWS::ApiGatewayV2::Authorizer')[0] ?? [];
+    expect(JSON.stringify(authorizer?.Properties.AuthorizerUri)).toContain(authorizerFnId);
+    expect(authorizerFn.Properties.Environment.Variables).toMatchObject({
+      USER_POOL_CLIENT_ID: ref(clientId ?? ''),
+      USER_POOL_ISSUER: {
+        'Fn::Join': ['', ['https://cognito-idp.', ref('AWS::Region'), '.amazonaws.com/', ref(poolId ?? '')]],
       },
     });
+    // It reads the table (the key item) and writes nothing.
+    expect(
+      actionsOf('authorizeRequest')
+        .filter((a) => a.startsWith('dynamodb:'))
+        .sort(),
+    ).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'].sort());
   });
 
   it('throttles the default stage and writes JSON access logs to a log group with retention', () => {
