@@ -6,6 +6,7 @@
  * use `publicRoute()` (public-route.ts), which loads none of this.
  */
 import * as z from 'zod';
+import { notFound } from '../domain/errors.ts';
 import type { Access } from '../app/access.ts';
 import type { Permission } from '../domain/permissions.ts';
 import {
@@ -43,8 +44,11 @@ const TenantPath = z.object({ tenantId: z.string(), userId: z.string().optional(
 const authoriseFromTable: Authorise = async ({ def, caller, params, now }, spec) => {
   if (caller.kind === 'apiKey') {
     // A key acts only inside its tenant, on routes a member with its permissions could call.
-    if (!isTenantRoute(def) || def.twinOf || def.personOnly) throw apiKeysCannot();
+    if (!isTenantRoute(def) || def.twinOf) throw apiKeysCannot();
     const { tenantId } = TenantPath.parse(params);
+    // Another tenant's path is 404 for a key as for a person who is no member, whatever the route.
+    if (tenantId !== caller.tenantId) throw notFound('The tenant');
+    if (def.personOnly) throw apiKeysCannot();
     return { access: await authorizeApiKey(caller, tenantId, def.permission ?? null, now) };
   }
   if (isTenantRoute(def) && caller.kind === 'user') {
