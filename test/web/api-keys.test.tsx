@@ -44,7 +44,12 @@ describe('API keys panel', () => {
     const calls = stubApi({
       'GET /v1/permissions': catalogue,
       'GET /v1/tenants/t1/api-keys': listed,
-      'POST /v1/tenants/t1/api-keys': { ...listed.items[1], id: '01jkey0000000000000000000a', name: 'Zap', secret: SECRET },
+      'POST /v1/tenants/t1/api-keys': {
+        ...listed.items[1],
+        id: '01jkey0000000000000000000a',
+        name: 'Zap',
+        secret: SECRET,
+      },
     });
     const writeText = vi.fn(async () => undefined);
     Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
@@ -68,7 +73,11 @@ describe('API keys panel', () => {
 
     const shown = await screen.findByRole('region', { name: 'New API key' });
     expect((within(shown).getByLabelText('API key secret') as HTMLInputElement).value).toBe(SECRET);
-    const body = calls.find((c) => c.method === 'POST')?.body as { name: string; permissions: string[]; expiresAt: string };
+    const body = calls.find((c) => c.method === 'POST')?.body as {
+      name: string;
+      permissions: string[];
+      expiresAt: string;
+    };
     expect(body.name).toBe('Zap');
     expect(body.permissions).toEqual(['users:edit']);
     expect(Date.parse(body.expiresAt) - Date.now()).toBeGreaterThan(89 * 86_400_000);
@@ -105,7 +114,9 @@ describe('API keys panel', () => {
     const me = membership(['integrations:manage', 'users:view']);
     inConsole(<SettingsScreen />, { ...me, tenant: { ...me.tenant, apiKeys: { maxLifetimeDays: 60 } } });
     const expires = screen.getByLabelText('Expires');
-    const options = within(expires).getAllByRole('option').map((o) => o.textContent);
+    const options = within(expires)
+      .getAllByRole('option')
+      .map((o) => o.textContent);
     expect(options).toEqual(['In 30 days', 'In 60 days']);
   });
 
