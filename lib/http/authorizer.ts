@@ -42,7 +42,11 @@ export type JwtCheck = (
   authorization: string | undefined,
 ) => Promise<{ claims: Record<string, string> } | { rejected: string }>;
 
-export function jwtCheck(cognito: Pick<CognitoAuthConfig, 'issuer' | 'jwksUri' | 'clientId'>): JwtCheck {
+export function jwtCheck(
+  cognito: Pick<CognitoAuthConfig, 'issuer' | 'jwksUri' | 'clientId'>,
+  /** Remember verified tokens until they expire (the bench turns it off to time a full verification). */
+  remember = true,
+): JwtCheck {
   // aws-jwt-verify's own fetcher speaks HTTPS only; cognito-local serves its JWKS over HTTP.
   const jwksCache = new SimpleJwksCache({
     fetcher: {
@@ -82,7 +86,7 @@ export function jwtCheck(cognito: Pick<CognitoAuthConfig, 'issuer' | 'jwksUri' |
     try {
       const payload = await verifier.verify(token);
       const claims = stringClaims(payload);
-      if (typeof payload.exp === 'number') {
+      if (remember && typeof payload.exp === 'number') {
         if (verified.size >= VERIFIED_TOKENS_KEPT) verified.delete(verified.keys().next().value as string);
         verified.set(token, { claims, expiresAtMs: payload.exp * 1000 });
       }

@@ -6,8 +6,8 @@
  * use `publicRoute()` (public-route.ts), which loads none of this.
  */
 import * as z from 'zod';
-import { notFound } from '../domain/errors.ts';
 import type { Access } from '../app/access.ts';
+import { notFound } from '../domain/errors.ts';
 import type { Permission } from '../domain/permissions.ts';
 import {
   apiKeysCannot,

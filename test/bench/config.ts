@@ -7,7 +7,15 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const BENCH_NAMES = ['roundTrips', 'overhead', 'coldStart', 'scale', 'seatRace', 'assignment'] as const;
+export const BENCH_NAMES = [
+  'roundTrips',
+  'overhead',
+  'coldStart',
+  'scale',
+  'seatRace',
+  'assignment',
+  'authorizer',
+] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 
 export const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
@@ -41,6 +49,8 @@ export interface BenchConfig {
   seatRace: { attempts: number; free: number };
   /** Conversations through a team of agents with a per-agent capacity; arrivals vs resolves once the team is full. */
   assignment: { conversations: number; agents: number; capacity: number; concurrency: number; arrivalShare: number };
+  /** Samples of each authorizer figure (lib/http/authorizer.ts). */
+  authorizer: { rounds: number };
 }
 
 export function benchConfig(): BenchConfig {
@@ -87,5 +97,6 @@ export function benchConfig(): BenchConfig {
       concurrency: size('BENCH_ASSIGN_CONCURRENCY', 8, 4, quick),
       arrivalShare: 0.55,
     },
+    authorizer: { rounds: size('BENCH_AUTHORIZER_ROUNDS', 200, 20, quick) },
   };
 }

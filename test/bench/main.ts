@@ -12,6 +12,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { benchApi } from './api.ts';
 import { assignmentBench } from './assignment.ts';
+import { authorizerBench } from './authorizer.ts';
 import { type Bundle, bundleEntry } from './bundle.ts';
 import { coldStart } from './cold-start.ts';
 import { BENCH_NAMES, type BenchName, benchConfig, REPO_ROOT } from './config.ts';
@@ -44,6 +45,7 @@ export async function main(): Promise<number> {
     scale: null,
     seatRace: null,
     assignment: null,
+    authorizer: null,
   };
   const details: Details = {
     meta: {
@@ -63,6 +65,7 @@ export async function main(): Promise<number> {
         scale: config.scale,
         seatRace: config.seatRace,
         assignment: config.assignment,
+        authorizer: config.authorizer,
       },
       seconds: {},
       totalSeconds: 0,
@@ -128,6 +131,9 @@ export async function main(): Promise<number> {
       const out = await assignmentBench(api, recorder, config.assignment);
       results.assignment = out.result;
       details.assignment = out.details;
+    });
+    await step('authorizer', async () => {
+      results.authorizer = await authorizerBench(api, stack, config.authorizer.rounds);
     });
     await step('coldStart', async () => {
       const out = await coldStart(workDir, config.coldStart, config.overhead.rounds);
