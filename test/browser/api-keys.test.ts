@@ -65,8 +65,8 @@ describe('API keys on Organisation settings', () => {
     await shown.getByRole('button', { name: 'Done' }).click();
     expect(await page.getByRole('region', { name: 'New API key' }).count()).toBe(0);
     // Listed by name and creator, never the secret.
-    await visible(panel.getByRole('cell', { name: 'CRM sync' }));
-    await visible(panel.getByRole('cell', { name: owner.name }));
+    await visible(panel.getByRole('cell', { name: 'CRM sync', exact: true }));
+    await visible(panel.getByRole('cell', { name: owner.name, exact: true }));
     expect(await page.content()).not.toContain(secret.split('.')[2]);
   });
 
