@@ -11,7 +11,6 @@ import { assertKnownGrants } from '../domain/escalation.ts';
 import type { Permission } from '../domain/permissions.ts';
 import { deleteApiKey, insertApiKey, listApiKeys } from '../store/api-keys.ts';
 import { type Idempotency, recordResponse, replay, type StoredResponse } from '../store/idempotency.ts';
-import { readMembers } from '../store/members.ts';
 import { actorOf } from './access.ts';
 import type { TenantAccess } from './tenant-access.ts';
 
@@ -90,6 +89,7 @@ export async function createApiKey(
     secretHash: hash,
     permissions,
     createdBy: access.member.id,
+    createdByName: access.member.name,
     createdAt: now.toISOString(),
     ...(expiresAt ? { expiresAt } : {}),
   };
@@ -102,16 +102,10 @@ export async function createApiKey(
   return { status: 201, body: { ...view, secret } };
 }
 
-/** The tenant's keys, oldest first, with their creators' names (one read for the page's creators). */
+/** The tenant's keys, oldest first: one Query (each key carries its creator's name). */
 export async function listTenantApiKeys(access: TenantAccess, page: { limit: number; cursor?: string }) {
   const { items, nextCursor } = await listApiKeys(access.tenant.id, page);
-  const creators = [...new Set(items.map((k) => k.createdBy))];
-  const members = creators.length ? await readMembers(access.tenant.id, creators) : [];
-  const names = new Map(members.map((m) => [m.id, m.name]));
-  return {
-    items: items.map((k) => ({ ...apiKeyView(k), createdByName: names.get(k.createdBy) ?? null })),
-    nextCursor,
-  };
+  return { items: items.map(apiKeyView), nextCursor };
 }
 
 export async function revokeApiKey(access: TenantAccess, keyId: string, now: Date): Promise<void> {

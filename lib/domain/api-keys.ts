@@ -24,6 +24,8 @@ export interface ApiKeyRecord {
   permissions: string[];
   /** The member who created it (the key stays the tenant's if they leave). */
   createdBy: string;
+  /** Their name when they created it (kept: the list reads no member items). */
+  createdByName: string;
   createdAt: string;
   /** Absent: never expires (unless the tenant sets a maximum lifetime). */
   expiresAt?: string;
@@ -37,6 +39,7 @@ export interface ApiKeyView {
   prefix: string;
   permissions: string[];
   createdBy: string;
+  createdByName: string;
   createdAt: string;
   expiresAt: string | null;
   lastUsedAt: string | null;
@@ -89,6 +92,7 @@ export function apiKeyView(k: ApiKeyRecord): ApiKeyView {
     prefix: prefixOf(k.tenantId, k.id),
     permissions: [...k.permissions],
     createdBy: k.createdBy,
+    createdByName: k.createdByName,
     createdAt: k.createdAt,
     expiresAt: k.expiresAt ?? null,
     lastUsedAt: k.lastUsedAt ?? null,

@@ -195,7 +195,7 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
     ok: {
       status: 200,
       description: 'A page of API keys, oldest first',
-      schema: view.page(view.ApiKeyListed, 'ApiKeyPage'),
+      schema: view.page(view.ApiKeyView, 'ApiKeyPage'),
     },
   },
   createApiKey: {

@@ -514,6 +514,7 @@ export const ApiKeyView = z
     }),
     permissions: z.array(Permission),
     createdBy: Id.meta({ description: 'The member who created it (the key stays the tenant’s if they leave)' }),
+    createdByName: z.string().meta({ description: 'Their name when they created it' }),
     createdAt: Time,
     expiresAt: Time.nullable().meta({ description: 'From this instant the key is refused (401); null = never' }),
     lastUsedAt: Time.nullable().meta({
@@ -521,14 +522,6 @@ export const ApiKeyView = z
     }),
   })
   .meta({ id: 'ApiKey' });
-
-/** A listed key: its creator's name beside their id (null when they are no longer a member). */
-export const ApiKeyListed = ApiKeyView.extend({
-  createdByName: z
-    .string()
-    .nullable()
-    .meta({ description: 'The creator’s name; null when they are no longer a member' }),
-}).meta({ id: 'ApiKeyListed' });
 
 /** The created key: the one response that carries its secret. */
 export const CreatedApiKey = ApiKeyView.extend({

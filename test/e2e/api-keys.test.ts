@@ -259,6 +259,6 @@ describe('a key at work', () => {
     const row = (await api.call('GET', `${base}/api-keys?limit=100`, owner())).body.items.find(
       (k: { id: string }) => k.id === res.body.id,
     );
-    expect(row).toMatchObject({ createdBy: integrator.id, createdByName: null });
+    expect(row).toMatchObject({ createdBy: integrator.id, createdByName: integrator.name });
   });
 });

@@ -81,6 +81,7 @@ function keyItem(permissions: readonly string[], overrides: Record<string, unkno
     secretHash: hashToken(RANDOM),
     permissions: [...permissions],
     createdBy: 'u-owner',
+    createdByName: 'Olga Owner',
     createdAt: '2026-01-01T00:00:00.000Z',
     ...overrides,
   };

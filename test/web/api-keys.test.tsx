@@ -19,7 +19,7 @@ const listed = {
       prefix: 'rst_t1.01jkey0000000000000000000b',
       permissions: ['users:view'],
       createdBy: 'u-gone',
-      createdByName: null,
+      createdByName: 'Gail Gone',
       createdAt: '2026-01-01T00:00:00.000Z',
       expiresAt: null,
       lastUsedAt: null,
@@ -55,9 +55,9 @@ describe('API keys panel', () => {
     Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
     inConsole(<SettingsScreen />, membership(['integrations:manage', 'users:view', 'users:edit'], { role: 'manager' }));
     const panel = screen.getByRole('region', { name: 'API keys' });
-    // Names, not ids; a creator who left reads as such.
+    // Names, not ids.
     await within(panel).findByRole('cell', { name: 'CRM sync' });
-    expect(within(panel).getByRole('cell', { name: 'A former member' })).toBeTruthy();
+    expect(within(panel).getByRole('cell', { name: 'Gail Gone' })).toBeTruthy();
     expect(within(panel).getByRole('cell', { name: 'Me Admin' })).toBeTruthy();
     expect(panel.textContent).not.toContain('u-gone');
 

@@ -2006,11 +2006,11 @@ export type components = {
             nextCursor: string | null;
         };
         ApiKeyPage: {
-            items: components["schemas"]["ApiKeyListed"][];
+            items: components["schemas"]["ApiKey"][];
             /** @description Pass as `cursor` for the next page; null at the end */
             nextCursor: string | null;
         };
-        ApiKeyListed: {
+        ApiKey: {
             /** @example 01jnq7x4m2a8b6c9d0e1f2g3h4 */
             id: string;
             /** @example CRM sync */
@@ -2026,6 +2026,8 @@ export type components = {
              * @example 01JNQ7X4M2A8B6C9D0E1F2G3H4
              */
             createdBy: string;
+            /** @description Their name when they created it */
+            createdByName: string;
             /**
              * Format: date-time
              * @example 2026-03-01T09:30:00.000Z
@@ -2035,8 +2037,6 @@ export type components = {
             expiresAt: string | null;
             /** @description Its last use, recorded at most once a minute; null = never used */
             lastUsedAt: string | null;
-            /** @description The creator’s name; null when they are no longer a member */
-            createdByName: string | null;
         };
         CreatedApiKey: {
             /** @example 01jnq7x4m2a8b6c9d0e1f2g3h4 */
@@ -2054,6 +2054,8 @@ export type components = {
              * @example 01JNQ7X4M2A8B6C9D0E1F2G3H4
              */
             createdBy: string;
+            /** @description Their name when they created it */
+            createdByName: string;
             /**
              * Format: date-time
              * @example 2026-03-01T09:30:00.000Z

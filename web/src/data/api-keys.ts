@@ -4,7 +4,7 @@ import { api, ok } from '../api/client';
 import type { components } from '../api/schema';
 import type { Permission } from './tenant';
 
-export type ApiKey = components['schemas']['ApiKeyListed'];
+export type ApiKey = components['schemas']['ApiKey'];
 export type CreatedApiKey = components['schemas']['CreatedApiKey'];
 export interface ApiKeyInput {
   name: string;

@@ -75,7 +75,7 @@ export function ApiKeysPanel({ onDone }: { onDone: (s: string) => void }) {
                   <code>{k.prefix}…</code>
                 </td>
                 <td>{k.permissions.length === 1 ? '1 permission' : `${k.permissions.length} permissions`}</td>
-                <td>{k.createdByName ?? 'A former member'}</td>
+                <td>{k.createdByName}</td>
                 <td>{day(k.expiresAt)}</td>
                 <td>{when(k.lastUsedAt)}</td>
                 <td>
