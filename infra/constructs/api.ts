@@ -5,7 +5,8 @@
  * stricter throttle of its own on every public route that takes a credential
  * or a token.
  *
- * The API itself (HttpApi, stage, access logs, JWT authorizer) lives in the
+ * The API itself (HttpApi, stage, access logs, the user routes' Lambda
+ * authorizer and its function) lives in the
  * parent stack; each route's function, route, integration and invoke
  * permission live in its area's nested stack (infra/constructs/areas.ts), so
  * the parent template does not grow with the operations.
@@ -28,7 +29,6 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   HttpIamAuthorizer,
-  HttpJwtAuthorizer,
   HttpLambdaAuthorizer,
   HttpLambdaResponseType,
 } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -58,6 +58,8 @@ export interface ApiProps {
   readonly credentialThrottle?: Required<ThrottleSettings>;
   /** The nested stacks routes are split into. @default API_AREAS */
   readonly areas?: readonly ApiArea[];
+  /** How long API Gateway keeps the user authorizer's answer per Authorization header. @default 5 minutes */
+  readonly authorizerCacheTtl?: Duration;
 }
 
 /**
@@ -91,6 +93,8 @@ export class RosterApi extends Construct {
   readonly httpApi: HttpApi;
   readonly stage: HttpStage;
   readonly functions: ReadonlyMap<string, RosterFunction>;
+  /** The user routes' Lambda authorizer (a person's JWT or an API key). */
+  readonly authorizerFunction: RosterFunction;
   /** The nested stack of each area that has routes, by area id. */
   readonly areas: ReadonlyMap<string, NestedStack>;
 
@@ -127,10 +131,25 @@ export class RosterApi extends Construct {
       },
     });
 
+    // The user routes' authorizer (docs/architecture.md, "API keys"): a person's Cognito JWT, checked as the
+    // HTTP API JWT authorizer did (issuer, audience = the app client, expiry, signature), or a live API key.
+    // Its answer is cached per Authorization header; a route re-reads the key (revocation is immediate) and
+    // refuses a JWT that expired since the answer was cached.
+    this.authorizerFunction = new RosterFunction(this, 'authorizeRequest', {
+      entry: 'functions/authorizer/authorize.ts',
+      uses: { table: 'read' },
+      resources: props.resources,
+      description: `Authorizer of the user routes: a Cognito JWT of ${props.jwt.audience} from ${props.jwt.issuer}, or a live API key`,
+      timeout: Duration.seconds(5),
+    });
     const authorizers: Partial<Record<AuthKind, IHttpRouteAuthorizer>> = {
       public: new HttpNoneAuthorizer(),
-      // One JWT authorizer for every area: a route binds it in the HttpApi's scope, so it is the parent's.
-      user: new HttpJwtAuthorizer('CognitoJwt', props.jwt.issuer, { jwtAudience: [props.jwt.audience] }),
+      // One authorizer for every area: a route binds it in the HttpApi's scope, so it is the parent's.
+      user: new HttpLambdaAuthorizer('UserOrApiKey', this.authorizerFunction.fn, {
+        responseTypes: [HttpLambdaResponseType.SIMPLE],
+        identitySource: ['$request.header.Authorization'],
+        resultsCacheTtl: props.authorizerCacheTtl ?? Duration.minutes(5),
+      }),
       platform: new HttpIamAuthorizer(),
     };
     // The /scim/v2 routes: a Lambda REQUEST authorizer of its own (created with the first such route), which

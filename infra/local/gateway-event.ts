@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { InvokeStore, InvokeStoreBase } from '@aws/lambda-invoke-store';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { UserOrKeyContext } from '../../lib/http/authorizer.ts';
 import type { RouteDef } from '../../lib/http/routes.ts';
 
 export const ACCOUNT_ID = '000000000000';
@@ -27,9 +28,9 @@ export interface IamAuthorizerContext {
     userId: string;
   };
 }
-/** A Lambda authorizer's simple-response context (the SCIM authorizer's: the token's tenant and id). */
+/** A Lambda authorizer's context (simple responses): `requestContext.authorizer.lambda` — the user routes' (a person or an API key) or the SCIM authorizer's (the token's tenant and id). */
 export interface LambdaAuthorizerContext {
-  lambda: Record<string, string>;
+  lambda: UserOrKeyContext | { principal?: undefined; tenantId: string; tokenId: string };
 }
 export type AuthorizerContext = JwtAuthorizerContext | IamAuthorizerContext | LambdaAuthorizerContext;
 

@@ -16,7 +16,7 @@ import { ROUTES, type RouteDef } from '../../lib/http/routes.ts';
 import { type ClientLimits, isCredentialPath, TOO_MANY_REQUESTS_PROBLEM } from '../client-limits.ts';
 import { LocalStackError } from './emulators.ts';
 import type { EventFeed } from './events.ts';
-import { type CognitoAuthConfig, jwtAuthorizer, platformAuthorizer } from './gateway-auth.ts';
+import { type CognitoAuthConfig, platformAuthorizer, userAuthorizer } from './gateway-auth.ts';
 import { scimAuthorizer } from './gateway-auth-scim.ts';
 import {
   type AuthorizerContext,
@@ -87,7 +87,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const log = options.log ?? ((line: string) => console.error(`[gateway] ${line}`));
   Object.assign(process.env, options.env);
   const compiled = (options.routes ?? ROUTES).map(compile).sort((a, b) => a.rank.localeCompare(b.rank));
-  const verifyJwt = jwtAuthorizer(options.cognito);
+  const verifyUser = userAuthorizer(options.cognito);
   const verifyPlatformKey = platformAuthorizer(options.platformKey);
   const verifyScimToken = scimAuthorizer();
   const modules = new Map<string, Promise<Handler>>();
@@ -153,12 +153,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
     let authorizer: AuthorizerContext | undefined;
     if (route.auth === 'user') {
-      const verdict = await verifyJwt(request.headers.authorization);
-      if ('rejected' in verdict) {
-        const result = gatewayMessage(401, 'Unauthorized', { 'www-authenticate': 'Bearer error="invalid_token"' });
-        return { ...result, note: verdict.rejected };
+      const verdict = await verifyUser(request.headers.authorization);
+      if (!verdict.isAuthorized) {
+        // A Lambda authorizer's refusal: API Gateway's plain 401 (no WWW-Authenticate of its own).
+        return { ...gatewayMessage(401, 'Unauthorized'), note: verdict.reason };
       }
-      authorizer = verdict.context;
+      authorizer = { lambda: verdict.context };
     } else if (route.auth === 'platform') {
       authorizer = verifyPlatformKey(request.headers['x-platform-key'] as string | undefined);
       if (!authorizer) return gatewayMessage(403, 'Forbidden');

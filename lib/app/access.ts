@@ -24,17 +24,20 @@ export interface PlatformAccess {
   principal: string;
   /** The request's clock, read once (as on a member's `TenantAccess`). */
   now: Date;
+  apiKey?: undefined;
 }
 
 /** A tenant route's caller: a member, or — on a platform twin — the platform. */
 export type Access = TenantAccess | PlatformAccess;
 
 export const actorOf = (access: Access): Actor =>
-  access.member
-    ? access.directory
-      ? { type: 'scim', id: access.directory.tokenId, name: access.directory.name }
-      : { type: 'user', id: access.member.id }
-    : { type: 'platform', id: access.principal };
+  access.apiKey
+    ? { type: 'apiKey', id: access.apiKey.id, name: access.apiKey.name }
+    : access.member
+      ? access.directory
+        ? { type: 'scim', id: access.directory.tokenId, name: access.directory.name }
+        : { type: 'user', id: access.member.id }
+      : { type: 'platform', id: access.principal };
 
 /**
  * DESIGN §1: what the directory provisioned is the directory's — a person (or the platform) changing a

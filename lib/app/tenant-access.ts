@@ -23,4 +23,11 @@ export interface TenantAccess {
    * admin's permissions (never the owner), and every change is audited as `{type: 'scim', id, name}`.
    */
   directory?: { tokenId: string; name: string };
+  /**
+   * Set when the caller is one of the tenant's API keys (docs/architecture.md, "API keys"): `member` is
+   * then the key as a principal — its id, its name, role `custom` with no role and the key's permissions
+   * as its grants — so every rule judges it as a member holding exactly those permissions would be
+   * judged, and it is never "self" (no member has its id) nor an admin.
+   */
+  apiKey?: { id: string; name: string };
 }

@@ -115,6 +115,8 @@ export interface TenantChanges {
   autoSuspendInactiveDays?: number | null;
   /** Auto-join, whole (the use case merges a partial patch first). */
   autoJoin?: AutoJoinSettings;
+  /** The longest an API key may live, in days; null = no limit. */
+  apiKeyMaxLifetimeDays?: number | null;
   plan?: Plan;
   seatLimit?: number | null;
   /** `closed`: members lose access (404), nothing is deleted; `active` reopens. */
@@ -146,6 +148,7 @@ export async function changeTenant(
       : { autoSuspendInactiveDays: changes.autoSuspendInactiveDays }),
     ...(changes.mfa === undefined ? {} : { mfa: nextMfaPolicy(current.mfa, changes.mfa, now) }),
     ...(changes.autoJoin === undefined ? {} : { autoJoin: changes.autoJoin }),
+    ...(changes.apiKeyMaxLifetimeDays === undefined ? {} : { apiKeyMaxLifetimeDays: changes.apiKeyMaxLifetimeDays }),
     plan,
     seatLimitOverride: override,
     seatLimit: limit ?? undefined,
@@ -165,6 +168,7 @@ export async function changeTenant(
 export const SECURITY_SETTINGS = [
   'autoSuspendInactiveDays',
   'autoJoin',
+  'apiKeyMaxLifetimeDays',
 ] as const satisfies readonly (keyof TenantChanges)[];
 
 export interface TenantSettingsPatch {
@@ -172,6 +176,7 @@ export interface TenantSettingsPatch {
   autoSuspendInactiveDays?: number | null;
   autoJoin?: AutoJoinPatch;
   mfa?: MfaPolicyInput;
+  apiKeyMaxLifetimeDays?: number | null;
 }
 
 /**
@@ -193,11 +198,8 @@ export async function updateTenantSettings(
   const { autoJoin: joinPatch, ...rest } = patch;
   const changes: TenantChanges = { ...rest };
   const touched: string[] = [];
-  if (
-    changes.autoSuspendInactiveDays !== undefined &&
-    changes.autoSuspendInactiveDays !== (access.tenant.autoSuspendInactiveDays ?? null)
-  ) {
-    touched.push('autoSuspendInactiveDays');
+  for (const key of ['autoSuspendInactiveDays', 'apiKeyMaxLifetimeDays'] as const) {
+    if (changes[key] !== undefined && changes[key] !== (access.tenant[key] ?? null)) touched.push(key);
   }
   if (joinPatch !== undefined) {
     // Judged before the role check would leak nothing: a 400 names only the caller's own input.

@@ -37,6 +37,8 @@ export interface TenantRecord {
   mfa?: MfaPolicy;
   /** Auto-join for people whose proven address is in one of the tenant's verified domains; absent = off. */
   autoJoin?: AutoJoinSettings;
+  /** The longest an API key may live, in days; absent or null = no limit (keys may never expire). */
+  apiKeyMaxLifetimeDays?: number | null;
   createdAt: string;
   updatedAt: string;
   version: number;
@@ -109,6 +111,7 @@ export interface TenantView {
     enforcedFrom: string | null;
   };
   autoJoin: AutoJoinSettings;
+  apiKeys: { maxLifetimeDays: number | null };
   /** Custom role id → name (mirrored on the tenant item), so every member reads names, not ids. */
   roleNames: Record<string, string>;
   createdAt: string;
@@ -138,6 +141,7 @@ export function tenantView(t: TenantRecord): TenantView {
     autoSuspendInactiveDays: t.autoSuspendInactiveDays ?? null,
     mfa: mfaView(t.mfa),
     autoJoin: { ...(t.autoJoin ?? AUTO_JOIN_OFF) },
+    apiKeys: { maxLifetimeDays: t.apiKeyMaxLifetimeDays ?? null },
     roleNames: { ...(t.roleNames ?? {}) },
     createdAt: t.createdAt,
     updatedAt: t.updatedAt,

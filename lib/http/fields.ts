@@ -73,6 +73,15 @@ export const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'answerMfaChallenge.email': 'The email the sign-in used.',
   'answerMfaChallenge.code': 'The six-digit code the authenticator app shows now.',
   'verifyTotp.code': 'The six-digit code the authenticator app shows now (after adding the secret).',
+  'updateTenant.apiKeys':
+    'The tenant’s API key policy; admins only (a custom role with settings:manage may not change it).',
+  'updateTenant.apiKeys.maxLifetimeDays':
+    'API keys created from now on must expire within this many days (1–3650); null = no limit. Existing keys keep their expiry.',
+  'createApiKey.expiresAt':
+    'When the key stops working (in the future, any ISO offset); required and at most the tenant’s `apiKeys.maxLifetimeDays` away when it sets one. Omitted: never.',
+  'createApiKey.permissions':
+    'What the key may do (at least one, each one you hold — for at least as long as the key lives): it acts as a member holding exactly these.',
+  'createApiKey.name': 'What the key is for, e.g. `CRM sync`: shown in the list and named in the audit trail.',
   crmAccess: 'Whether the member may use the CRM (`contacts:*` permissions); always true for admins.',
   teamIds: 'The teams the member belongs to.',
   memberId: 'The member who becomes the owner: an active admin of this tenant.',

@@ -36,7 +36,10 @@ members and invitations, roles and permissions, and the audit trail.
 
 **Auth.** *User* operations take a Cognito JWT (\`Authorization: Bearer …\` from \`POST /v1/auth/login\`);
 API Gateway answers 401 \`{"message": "Unauthorized"}\` without one. Permissions are read live on every
-request. A caller who is not a member of a tenant gets 404 for its resources. *Platform* operations are
+request. A caller who is not a member of a tenant gets 404 for its resources. A tenant's *API key*
+(\`Authorization: Bearer rst_…\`, made with \`POST /v1/tenants/{tenantId}/api-keys\`) works on that tenant's
+routes as a member holding exactly its permissions would; routes for a person (their own account and
+membership, claiming a conversation, creating keys) answer it 403, and a revoked or expired key is 401. *Platform* operations are
 IAM-authorised (AWS Signature Version 4, service \`execute-api\`); the local stack takes the header
 \`x-platform-key\` instead.
 
@@ -242,7 +245,7 @@ function responses(schemas: RouteSchemas, doc: OperationDoc): ZodOpenApiResponse
       };
     }
   } else for (const [status, codes] of problemsByStatus(schemas, doc)) out[status] = problemResponse(codes);
-  if (route.auth === 'user') addGateway(out, '401', 'no valid bearer token', 'Unauthorized');
+  if (route.auth === 'user') addGateway(out, '401', 'no valid bearer token or API key', 'Unauthorized');
   if (route.auth === 'platform') addGateway(out, '403', 'not IAM-authorised', 'Forbidden');
   if (route.auth === 'scim') {
     addGateway(out, '401', 'no Authorization header', 'Unauthorized');
@@ -271,6 +274,10 @@ function problemsByStatus(schemas: RouteSchemas, doc: OperationDoc): Map<string,
   // A tenant's MFA policy refuses members without it on its routes (lib/http/middleware/authorize.ts).
   if (isTenantRoute(route) && route.auth === 'user' && !MFA_EXEMPT_ROUTES.has(route.id)) add('mfa-enrollment-required');
   if (route.auth === 'user') add('session-revoked', 'password-change-required');
+  // A user route refuses an API key it does not serve (403); a tenant route refuses a key revoked since the
+  // authorizer's cached answer (401).
+  if (route.auth === 'user') add('forbidden');
+  if (route.auth === 'user' && isTenantRoute(route)) add('unauthenticated');
   if (doc.ifMatch) codes.add('precondition-failed');
   if (route.uses.table || route.uses.identity || route.uses.authFlows) codes.add('service-unavailable');
   if (Object.keys(route.uses).length) codes.add('internal-error');

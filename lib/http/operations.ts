@@ -228,6 +228,26 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
     },
   },
   listPermissions: { ok: { status: 200, description: 'The catalogue and built-in roles', schema: view.Catalogue } },
+  listApiKeys: {
+    ok: {
+      status: 200,
+      description: 'A page of API keys, oldest first',
+      schema: view.page(view.ApiKeyView, 'ApiKeyPage'),
+    },
+  },
+  createApiKey: {
+    ok: {
+      status: 201,
+      description: 'Created: the one response with the key’s secret',
+      schema: view.CreatedApiKey,
+      location: true,
+      headers: { 'cache-control': '`no-store`: the secret must not be cached' },
+    },
+    problems: ['conflict'],
+    idempotencyKey: true,
+    requestExample: { name: 'CRM sync', permissions: ['users:view', 'teams:view'], expiresAt: '2027-01-01T00:00:00Z' },
+  },
+  revokeApiKey: { ok: { status: 204, description: 'Revoked' }, problems: ['not-found'] },
   listRoles: {
     ok: { status: 200, description: 'A page of custom roles', schema: view.page(view.RoleView, 'RolePage') },
   },

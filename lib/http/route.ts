@@ -7,8 +7,15 @@
  */
 import * as z from 'zod';
 import type { Access } from '../app/access.ts';
+import { notFound } from '../domain/errors.ts';
 import type { Permission } from '../domain/permissions.ts';
-import { authorizeSession, authorizeTenant, type TenantAccess } from './middleware/authorize.ts';
+import {
+  apiKeysCannot,
+  authorizeApiKey,
+  authorizeSession,
+  authorizeTenant,
+  type TenantAccess,
+} from './middleware/authorize.ts';
 import { authorizePlatformTenant } from './middleware/platform-access.ts';
 import {
   type AnySchema,
@@ -35,6 +42,15 @@ const TenantPath = z.object({ tenantId: z.string(), userId: z.string().optional(
 
 /** Authorisation from the table, by the row the request came through. */
 const authoriseFromTable: Authorise = async ({ def, caller, params, now }, spec) => {
+  if (caller.kind === 'apiKey') {
+    // A key acts only inside its tenant, on routes a member with its permissions could call.
+    if (!isTenantRoute(def) || def.twinOf) throw apiKeysCannot();
+    const { tenantId } = TenantPath.parse(params);
+    // Another tenant's path is 404 for a key as for a person who is no member, whatever the route.
+    if (tenantId !== caller.tenantId) throw notFound('The tenant');
+    if (def.personOnly) throw apiKeysCannot();
+    return { access: await authorizeApiKey(caller, tenantId, def.permission ?? null, now) };
+  }
   if (isTenantRoute(def) && caller.kind === 'user') {
     const { tenantId, userId } = TenantPath.parse(params);
     // A `self` route: the member the path names acts on themselves without the permission.

@@ -68,6 +68,11 @@ export interface RouteDef {
    * own `permission` among them — and nothing else.
    */
   platform?: readonly Permission[];
+  /**
+   * Only a person may call it (e.g. their own membership, claiming a conversation for themselves): an API
+   * key is refused with 403. Every user route outside `/v1/tenants/{tenantId}` is such a route anyway.
+   */
+  personOnly?: true;
   /** On a generated twin: the row it was generated from (whose handler serves it). */
   twinOf?: string;
   summary: string;
@@ -302,6 +307,7 @@ const ROWS = [
     auth: 'user',
     permission: null,
     summary: 'The caller’s membership and effective permissions',
+    personOnly: true,
     uses: { table: 'read' },
   },
   // ── members & invitations ───────────────────────────────────────────
@@ -526,6 +532,7 @@ const ROWS = [
     auth: 'user',
     permission: 'settings:manage',
     summary: 'Make another active admin the owner (owner only)',
+    personOnly: true,
     uses: { table: 'readWrite' },
   },
   // ── teams & availability ────────────────────────────────────────────
@@ -715,6 +722,7 @@ const ROWS = [
     permission: 'conversations:reply',
     summary:
       'Take an unassigned conversation (409 when someone has it); a team-queued one needs membership of the team (or conversations:assign) and room under its capacity',
+    personOnly: true,
     uses: { table: 'readWrite' },
   },
   {

@@ -161,6 +161,16 @@ export const AutoSuspendDays = z
   .int()
   .min(MIN_AUTO_SUSPEND_DAYS, `At least ${MIN_AUTO_SUSPEND_DAYS} days`)
   .max(MAX_INACTIVE_DAYS);
+/** The longest a tenant lets its API keys live (days). */
+export const ApiKeyLifetimeDays = z.number().int().min(1).max(3650);
+export const ApiKeyId = z.string().regex(/^[a-z0-9]{26}$/, 'An API key id: 26 lower-case letters and digits');
+export const ApiKeyPath = z.object({ tenantId: TenantId, keyId: ApiKeyId }).strict();
+/** Creating an API key; permission names are checked against the catalogue by the domain (400 naming each). */
+export const ApiKeyFields = {
+  name: z.string().trim().min(1, 'Must not be empty').max(100),
+  permissions: permissionList(100),
+  expiresAt: z.iso.datetime({ offset: true }).optional(),
+};
 /** Conversation ids belong to the inbox product: opaque, URL-safe, at most 128 characters. */
 export const ConversationId = z.string().regex(CONVERSATION_ID, 'Must be 1–128 letters, digits or ._:- (not first)');
 export const ConversationPath = z.object({ tenantId: TenantId, conversationId: ConversationId }).strict();

@@ -77,6 +77,13 @@ export const TenantView = z
     }),
     mfa: MfaPolicyView,
     autoJoin: AutoJoin,
+    apiKeys: z
+      .object({
+        maxLifetimeDays: z.number().int().nullable().meta({
+          description: 'API keys of this tenant must expire within this many days of their creation; null = no limit',
+        }),
+      })
+      .meta({ description: 'The tenant’s API key policy (admins change it)' }),
     roleNames: z.record(z.string(), z.string()).meta({
       description: 'The custom roles’ names by id, so a member without roles:view reads role names, not ids',
       example: { '01JNQ7X4M2A8B6C9D0E1F2G3H4': 'Sales lead' },
@@ -277,6 +284,13 @@ const Actor = z.union([
   z
     .object({ type: z.literal('scim'), id: z.string(), name: z.string() })
     .meta({ description: 'The tenant’s identity provider, through the SCIM token with this id and name' }),
+  z
+    .object({
+      type: z.literal('apiKey'),
+      id: z.string(),
+      name: z.string().meta({ description: 'The key’s name when it acted' }),
+    })
+    .meta({ description: 'One of the tenant’s API keys' }),
 ]);
 
 export const AuditEvent = z
@@ -536,6 +550,35 @@ export const OpenApiDocument = z
     components: z.record(z.string(), z.unknown()).optional(),
   })
   .meta({ id: 'OpenApiDocument', description: 'An OpenAPI 3.1 document: https://spec.openapis.org/oas/v3.1.0' });
+
+/** An API key as listed: never its secret or its hash. */
+export const ApiKeyView = z
+  .object({
+    id: z.string().meta({ example: '01jnq7x4m2a8b6c9d0e1f2g3h4' }),
+    name: z.string().meta({ example: 'CRM sync' }),
+    prefix: z.string().meta({
+      description: 'The start of the secret (its tenant and key id, none of its randomness): enough to recognise it',
+      example: 'rst_acme.01jnq7x4m2a8b6c9d0e1f2g3h4',
+    }),
+    permissions: z.array(Permission),
+    createdBy: Id.meta({ description: 'The member who created it (the key stays the tenant’s if they leave)' }),
+    createdByName: z.string().meta({ description: 'Their name when they created it' }),
+    createdAt: Time,
+    expiresAt: Time.nullable().meta({ description: 'From this instant the key is refused (401); null = never' }),
+    lastUsedAt: Time.nullable().meta({
+      description: 'Its last use, recorded at most once a minute; null = never used',
+    }),
+  })
+  .meta({ id: 'ApiKey' });
+
+/** The created key: the one response that carries its secret. */
+export const CreatedApiKey = ApiKeyView.extend({
+  secret: z.string().meta({
+    description:
+      'The key, shown this once (only its SHA-256 is stored): send it as `Authorization: Bearer rst_…` on this tenant’s routes',
+    example: 'rst_acme.01jnq7x4m2a8b6c9d0e1f2g3h4.Qm9ndXMgZXhhbXBsZSBzZWNyZXQgb2YgNDMgY2hhcnM',
+  }),
+}).meta({ id: 'CreatedApiKey' });
 
 /** What API Gateway itself answers when its authorizer refuses a request. */
 export const GatewayMessage = z

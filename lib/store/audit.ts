@@ -17,7 +17,9 @@ export type Actor =
   | { type: 'system'; id: string }
   | { type: 'invitee'; id: string }
   /** A tenant's identity provider, through one of its SCIM tokens (the token's id and name). */
-  | { type: 'scim'; id: string; name: string };
+  | { type: 'scim'; id: string; name: string }
+  /** A tenant's API key (DESIGN §1): its id and its name when it acted. */
+  | { type: 'apiKey'; id: string; name: string };
 
 export interface AuditEntry {
   tenantId: string;

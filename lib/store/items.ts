@@ -5,7 +5,7 @@ import { KEY_ATTRIBUTES, TTL_ATTRIBUTE } from './table.ts';
 /** Derived from the record (index keys, search and activity helpers), so never part of it. */
 const HIDDEN = new Set<string>([...KEY_ATTRIBUTES, TTL_ATTRIBUTE, 'entity', 'searchName', 'inactiveSince']);
 
-function strip<T>(item: Record<string, unknown>): T {
+export function strip<T>(item: Record<string, unknown>): T {
   // A plain loop: every item read goes through here, and entries → filter → fromEntries built two arrays
   // per item (a quarter of a members page's own CPU time).
   const record: Record<string, unknown> = {};

@@ -211,6 +211,9 @@ export const keys = {
   }),
   /** The tenant's group → role mappings, ordered. */
   scimRoleMappings: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'SCIM_ROLE_MAPPINGS' }),
+  /** An API key, in its tenant's partition: the secret names both (lib/domain/api-keys.ts). */
+  apiKey: (tenantId: string, keyId: string) => ({ pk: `TENANT#${tenantId}`, sk: `APIKEY#${keyId}` }),
+  apiKeyPrefix: 'APIKEY#',
   audit: (tenantId: string, at: string, eventId: string) => ({
     pk: `TENANT#${tenantId}#AUDIT`,
     sk: `${at}#${eventId}`,

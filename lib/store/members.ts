@@ -39,7 +39,7 @@ export interface Access {
 }
 
 /** Consistent BatchGetItem of `keys`, unprocessed keys fetched once more rather than denied. */
-async function batchRead(keyList: Record<string, string>[]): Promise<Record<string, unknown>[]> {
+export async function batchRead(keyList: Record<string, string>[]): Promise<Record<string, unknown>[]> {
   const table = config().tableName;
   const out = await dynamo().send(
     new BatchGetCommand({ RequestItems: { [table]: { Keys: keyList, ConsistentRead: true } } }),

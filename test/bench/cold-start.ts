@@ -73,6 +73,8 @@ export interface ColdStartResult {
  */
 const EXTRA_FUNCTIONS = [
   { id: 'tenantResource', entry: 'functions/platform/tenant-resource.ts', usesOf: 'platformCreateTenant' },
+  // The user routes' Lambda authorizer (a person's JWT or an API key): reads the table like a list route.
+  { id: 'authorizeRequest', entry: 'functions/authorizer/authorize.ts', usesOf: 'listMembers' },
 ] as const;
 
 /** Every function the stack deploys: ROUTES (twins share their row's), JOBS and TRIGGERS (when the table has them), and EXTRA_FUNCTIONS. */

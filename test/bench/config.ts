@@ -15,6 +15,7 @@ export const BENCH_NAMES = [
   'seatRace',
   'assignment',
   'scimSync',
+  'authorizer',
 ] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 
@@ -51,6 +52,8 @@ export interface BenchConfig {
   scimSync: { users: number; groups: number };
   /** Conversations through a team of agents with a per-agent capacity; arrivals vs resolves once the team is full. */
   assignment: { conversations: number; agents: number; capacity: number; concurrency: number; arrivalShare: number };
+  /** Samples of each authorizer figure (lib/http/authorizer.ts). */
+  authorizer: { rounds: number };
 }
 
 export function benchConfig(): BenchConfig {
@@ -101,5 +104,6 @@ export function benchConfig(): BenchConfig {
       concurrency: size('BENCH_ASSIGN_CONCURRENCY', 8, 4, quick),
       arrivalShare: 0.55,
     },
+    authorizer: { rounds: size('BENCH_AUTHORIZER_ROUNDS', 200, 20, quick) },
   };
 }

@@ -12,6 +12,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { benchApi } from './api.ts';
 import { assignmentBench } from './assignment.ts';
+import { authorizerBench } from './authorizer.ts';
 import { type Bundle, bundleEntry } from './bundle.ts';
 import { coldStart } from './cold-start.ts';
 import { BENCH_NAMES, type BenchName, benchConfig, REPO_ROOT } from './config.ts';
@@ -46,6 +47,7 @@ export async function main(): Promise<number> {
     seatRace: null,
     assignment: null,
     scimSync: null,
+    authorizer: null,
   };
   const details: Details = {
     meta: {
@@ -66,6 +68,7 @@ export async function main(): Promise<number> {
         seatRace: config.seatRace,
         assignment: config.assignment,
         scimSync: config.scimSync,
+        authorizer: config.authorizer,
       },
       seconds: {},
       totalSeconds: 0,
@@ -136,6 +139,9 @@ export async function main(): Promise<number> {
       const out = await scimSync(api, recorder, config.scimSync);
       results.scimSync = out.result;
       details.scimSync = out.details;
+    });
+    await step('authorizer', async () => {
+      results.authorizer = await authorizerBench(api, stack, config.authorizer.rounds);
     });
     await step('coldStart', async () => {
       const out = await coldStart(workDir, config.coldStart, config.overhead.rounds);

@@ -2,8 +2,10 @@
  * The results' shapes and their rendering: the markdown table between the
  * markers in BENCHMARKS.md (the prose around it stays), and a console summary.
  */
+
 import { readFile, writeFile } from 'node:fs/promises';
 import type { AssignmentDetails, AssignmentResult } from './assignment.ts';
+import type { AuthorizerResult } from './authorizer.ts';
 import type { ColdStartFigure } from './cold-start.ts';
 import { COLD_START_BAR } from './cold-start.ts';
 import type { BenchName } from './config.ts';
@@ -12,6 +14,7 @@ import type { RoundTripCheck } from './round-trips.ts';
 import { LIST_BAR, type ScaleDetails, type ScaleResult } from './scale.ts';
 import type { ScimSyncDetails, ScimSyncResult } from './scim-sync.ts';
 import type { SeatRaceDetails, SeatRaceResult } from './seat-race.ts';
+import type { Summary } from './stats.ts';
 
 /** `results/latest.json`: the five keys of issue 7 and issue 13's `assignment` (null when a benchmark did not run). */
 export interface Results {
@@ -22,6 +25,8 @@ export interface Results {
   seatRace: SeatRaceResult | null;
   assignment: AssignmentResult | null;
   scimSync: ScimSyncResult | null;
+  /** The user routes' authorizer: a person's JWT or an API key (test/bench/authorizer.ts). */
+  authorizer?: AuthorizerResult | null;
 }
 
 /** `results/latest.details.json`: what is behind the figures. */
@@ -380,11 +385,31 @@ export function renderTable(results: Results, details: Details): string {
         )}; afterwards seats.used = ${d.seatsUsed}, seat-holding members = ${d.seatHoldingMembers}: invariant ${r.invariantHolds ? 'holds' : '**broken**'}.`,
     );
   } else parts.push(notRun('seatRace', details));
+  parts.push('', '### Authorizer (JWT or API key)', '');
+  if (results.authorizer) parts.push(...authorizerSection(results.authorizer));
+  else parts.push(notRun('authorizer', details));
   parts.push('', '### Assignment', '');
   if (results.assignment && details.assignment)
     parts.push(...assignmentSection(results.assignment, details.assignment));
   else parts.push(notRun('assignment', details));
   return parts.join('\n');
+}
+
+function authorizerSection(r: AuthorizerResult): string[] {
+  const row = (what: string, x: Summary) => `| ${what} | ${x.median} | ${x.p25}–${x.p75} | ${x.n} |`;
+  return [
+    'The Lambda authorizer in front of every user route (docs/architecture.md, "API keys"), its own code run in-process; API Gateway caches its answer per Authorization header for 5 minutes, so these costs fall on cache misses only (a hit adds nothing). Its cold start is `authorizeRequest` in the cold start figures.',
+    '',
+    '| what | median ms | p25–p75 | n |',
+    '|---|---|---|---|',
+    row('JWT, a fresh authorizer (JWKS fetched)', r.jwtFirstMs),
+    row('JWT, full verification (JWKS in hand)', r.jwtVerifyMs),
+    row('JWT already verified by this container', r.jwtRememberedMs),
+    row('API key (one GetItem, hash compared)', r.keyMs),
+    row('tampered API key (refused)', r.refusedMs),
+    row('GET …/users?limit=25 through the gateway, with a JWT', r.requestJwtMs),
+    row('GET …/users?limit=25 through the gateway, with an API key', r.requestKeyMs),
+  ];
 }
 
 const PREAMBLE = `# Benchmarks

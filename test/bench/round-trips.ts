@@ -379,6 +379,18 @@ export async function roundTrips(api: Api, recorder: Recorder): Promise<RoundTri
     token,
     headers: { accept: 'text/csv' },
   });
+  // ── API keys: created, listed, revoked (a key's own authorisation is counted by test/sdk/api-key-authorization.test.ts) ──
+  if (has('POST /v1/tenants/{}/api-keys')) {
+    const key = body(
+      await hit('POST /v1/tenants/{}/api-keys', `/v1/tenants/${t}/api-keys`, {
+        token,
+        body: { name: 'Round trips key', permissions: ['users:view'] },
+      }),
+      'POST /v1/tenants/{}/api-keys',
+    );
+    await hit('GET /v1/tenants/{}/api-keys', `/v1/tenants/${t}/api-keys`, { token });
+    await hit('DELETE /v1/tenants/{}/api-keys/{}', `/v1/tenants/${t}/api-keys/${key.id}`, { token });
+  }
   if (has('POST /v1/tenants/{}/transfer-ownership')) {
     const admin = await api.ok('POST', users, {
       token,

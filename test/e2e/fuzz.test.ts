@@ -13,9 +13,10 @@
  * 2. A request the schemas accept, full of hostile text, crafted cursors and
  *    odd headers, never gets a 5xx; every refusal is a problem.
  *
- * User routes are called as the tenant's owner (every permission), platform
- * routes with the platform key, so validation — not authorisation — is what
- * the requests meet.
+ * User routes are called as the tenant's owner (every permission) — or, on
+ * every other request to a route an API key may call, with the tenant's key
+ * holding every permission — platform routes with the platform key, so
+ * validation — not authorisation — is what the requests meet.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,6 +62,9 @@ let fz: Populated;
 let other: Populated;
 /** A tenant the platform routes may re-plan and close when their input is valid. */
 let spare: string;
+/** `fz`'s API key holding every permission: every other request to a route a key may call carries it instead. */
+let fzKey: string;
+let sent = 0;
 
 beforeAll(async () => {
   gw = await startTestGateway();
@@ -76,6 +80,12 @@ beforeAll(async () => {
   });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   spare = created.body.id;
+  const key = await api.call('POST', `/v1/tenants/${fz.tenantId}/api-keys`, {
+    token: fz.owner.token,
+    body: { name: 'Fuzz key', permissions: [...ALL_PERMISSIONS] },
+  });
+  expect(key.status, JSON.stringify(key.body)).toBe(201);
+  fzKey = key.body.secret;
 }, 120_000);
 
 afterAll(async () => {
@@ -85,6 +95,16 @@ afterAll(async () => {
 // ── requests ───────────────────────────────────────────────────────────────
 
 function auth(kit: RouteKit): Record<string, string> {
+  // Both credential kinds: on the tenant routes a key serves, every other request is the key's — except where
+  // being no admin changes the answer before validation would (a key is never an admin: security settings,
+  // acting on the owner or an admin), so the defect, not the caller, decides the status.
+  const keyServes =
+    isTenantRoute(kit.route) &&
+    kit.route.auth === 'user' &&
+    !kit.route.personOnly &&
+    kit.route.id !== 'updateTenant' &&
+    !kit.route.path.includes('{userId}');
+  if (keyServes && sent++ % 2 === 1) return { authorization: `Bearer ${fzKey}` };
   if (kit.route.auth === 'user') return { authorization: `Bearer ${fz.owner.token}` };
   if (kit.route.auth === 'platform') return { 'x-platform-key': gw.platformKey };
   return {};

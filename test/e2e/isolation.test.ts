@@ -58,6 +58,10 @@ let mailToVictim: number;
 let identities: unknown[];
 /** The victim's verified domain (auto-join on): its claim must stay the victim's. */
 let victimDomain: string;
+/** The victim's live API key (its secret never leaves the victim; a tampered copy is an attacker). */
+let victimKey: { id: string; secret: string };
+/** Credentials that must be refused (401) on every route, whatever they target. */
+const DEAD_KEYS = new Set(['revokedKey', 'tamperedKey']);
 
 const victimEmails = () => victimPeople.map((p) => p.email);
 const mailCount = async () =>
@@ -76,6 +80,29 @@ beforeAll(async () => {
   attackers = [attacker.owner, ...attacker.members.filter((m): m is Person & { token: string } => !!m.token)];
   const asVictim = { token: victim.owner.token };
   const base = `/v1/tenants/${victim.tenantId}`;
+
+  // Both credential kinds: the attacker tenant's own API key holding every permission, and the victim's keys
+  // gone wrong — one revoked, one live but tampered with (its last character changed).
+  const keyOf = async (tenantId: string, token: string) => {
+    const res = await api.call('POST', `/v1/tenants/${tenantId}/api-keys`, {
+      token,
+      body: { name: `Key ${unique()}`, permissions: [...ALL_PERMISSIONS] },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return res.body as { id: string; secret: string };
+  };
+  const attackerKey = await keyOf(attacker.tenantId, attacker.owner.token);
+  const revoked = await keyOf(victim.tenantId, victim.owner.token);
+  expect((await api.call('DELETE', `${base}/api-keys/${revoked.id}`, asVictim)).status).toBe(204);
+  victimKey = await keyOf(victim.tenantId, victim.owner.token);
+  const tampered = `${victimKey.secret.slice(0, -1)}${victimKey.secret.endsWith('A') ? 'B' : 'A'}`;
+  const asKey = (id: string, token: string, role: string) =>
+    ({ id, email: id, name: id, role, token }) as unknown as Person & { token: string };
+  attackers.push(
+    asKey(attackerKey.id, attackerKey.secret, 'apiKey'),
+    asKey(revoked.id, revoked.secret, 'revokedKey'),
+    asKey(`${victimKey.id}-tampered`, tampered, 'tamperedKey'),
+  );
 
   // The attacker tenant's admin also holds a pending (never accepted) invitation to the victim, as an admin.
   const insider = attacker.members.find((m) => m.role === 'admin') as Person;
@@ -138,6 +165,8 @@ beforeAll(async () => {
     ...victim.conversationIds,
     ...auditIds,
     victimDomain,
+    victimKey.id,
+    victimKey.secret.split('.')[2] as string,
   ]
     .map((s) => s.toLowerCase())
     .filter((s) => !own.has(s));
@@ -198,6 +227,9 @@ function plausibleBodies(): Record<string, fc.Arbitrary<unknown>> {
           defaultRole: fc.constantFrom('manager', 'agent'),
         }),
       }),
+      fc.record({
+        apiKeys: fc.record({ maxLifetimeDays: fc.option(fc.integer({ min: 1, max: 365 }), { nil: null }) }),
+      }),
     ),
     // A fresh domain (added at home), or the victim's verified one.
     addDomain: fc.oneof(
@@ -228,6 +260,10 @@ function plausibleBodies(): Record<string, fc.Arbitrary<unknown>> {
       { requiredKeys: ['name'] },
     ),
     transferOwnership: fc.record({ memberId: fc.constantFrom(...people) }),
+    createApiKey: fc.record({
+      name: freshName,
+      permissions: fc.subarray([...ALL_PERMISSIONS], { minLength: 1, maxLength: 4 }),
+    }),
     // Sometimes the victim's own idempotent request, replayed with its key in another tenant.
     createTeam: fc.oneof(
       fc.record({ name: freshName, assignmentStrategy: fc.constantFrom('round_robin', 'load_balanced', 'manual') }),
@@ -283,6 +319,7 @@ function victimIds(name: string): string[] {
     domain: [victimDomain],
     // A join request is named by the person's login id.
     requestId: victimPeople.map((p) => p.id),
+    keyId: [victimKey.id],
   };
   return ids[name] ?? [];
 }
@@ -373,7 +410,9 @@ describe('a caller from another tenant never reaches the victim tenant', () => {
         expect(bodyValid(kit, body), `${route.id}: ${JSON.stringify(body)}`).toBe(true);
       }
     }
-    expect(attackers.map((a) => a.role).sort()).toEqual(['admin', 'admin', 'agent', 'custom', 'manager']);
+    expect(attackers.map((a) => a.role as string).sort()).toEqual(
+      ['admin', 'admin', 'agent', 'apiKey', 'custom', 'manager', 'revokedKey', 'tamperedKey'].sort(),
+    );
   });
 
   it("the leak check sees the victim's data in the victim's own view of it", async () => {
@@ -397,10 +436,12 @@ describe('a caller from another tenant never reaches the victim tenant', () => {
         const caller = attackers[who] as Person & { token: string };
         const wire = render(kit, { ...draft, headers: { ...draft.headers, authorization: `Bearer ${caller.token}` } });
         const res = await send(gw.baseUrl, wire);
-        const context = `${id} as the attacker's ${caller.role}${caller.id === attacker.owner.id ? ' (owner)' : ''}, ${target} tenant\n${describeRequest(wire)}\n→ ${res.status} ${res.text.slice(0, 400)}`;
+        const context = `${id} as the attacker's ${caller.role as string}${caller.id === attacker.owner.id ? ' (owner)' : ''}, ${target} tenant\n${describeRequest(wire)}\n→ ${res.status} ${res.text.slice(0, 400)}`;
         expect(res.status, context).toBeLessThan(500);
+        // A revoked or tampered key is refused by the gateway, on every route, whatever it names.
+        if (DEAD_KEYS.has(caller.role as string)) expect(res.status, context).toBe(401);
         if (target === 'own' && res.status < 300) succeededAtHome += 1;
-        if (isTenantRoute(kit.route) && target !== 'own') {
+        if (isTenantRoute(kit.route) && target !== 'own' && !DEAD_KEYS.has(caller.role as string)) {
           // Not a member: the tenant does not exist for this caller, whatever is behind it.
           expect(res.status, context).toBe(404);
           expectProblem(res, context);

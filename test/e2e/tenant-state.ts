@@ -42,7 +42,13 @@ export async function tenantState(tenantId: string): Promise<TenantState> {
     partition(keys.auditPartition(tenantId)),
   ]);
   const tenant = items.find((i) => i.sk === keys.tenant(tenantId).sk);
-  return { items, audit, seatsUsed: tenant?.seatsUsed };
+  // An API key's lastUsedAt records its use (at most once a minute), not a change any request asked for.
+  const kept = items.map((i) => {
+    if (i.entity !== 'apiKey') return i;
+    const { lastUsedAt: _used, ...rest } = i;
+    return rest;
+  });
+  return { items: kept, audit, seatsUsed: tenant?.seatsUsed };
 }
 
 /** Tenants created at or after `sinceIso` (the platform list index), newest first. */

@@ -104,7 +104,8 @@ describe('functions', () => {
     // A platform twin shares its row's function; the events pipe's enrichment function is one more, and so is
     // the SCIM token authorizer of the /scim/v2 routes.
     const functions = ROUTES.filter((r) => !r.twinOf).length;
-    expect(ofType('AWS::Lambda::Function')).toHaveLength(functions + JOBS.length + TRIGGERS.length + 2);
+    // + the user routes' authorizer, + the SCIM tokens' authorizer, + one CDK helper (as before).
+    expect(ofType('AWS::Lambda::Function')).toHaveLength(functions + JOBS.length + TRIGGERS.length + 3);
     expect(() => functionOf('scimAuthorizer')).not.toThrow();
     for (const op of operations) expect(() => functionOf(op.id)).not.toThrow();
     expect(() => functionOf(ENRICHMENT.id)).not.toThrow();
@@ -129,8 +130,8 @@ describe('functions', () => {
   });
 
   it('gives routes and jobs the token issuer API Gateway checks and the resend interval, and triggers nothing of the pool', () => {
-    const [, authorizer] = ofType('AWS::ApiGatewayV2::Authorizer')[0] ?? [];
-    const issuer = authorizer?.Properties.JwtConfiguration.Issuer;
+    // The issuer the user routes' authorizer checks tokens against.
+    const issuer = functionOf('authorizeRequest')[1].Properties.Environment.Variables.USER_POOL_ISSUER;
     expect(issuer).toBeDefined();
     for (const op of [...ROUTES.filter((r) => !r.twinOf), ...JOBS]) {
       const variables = functionOf(op.id)[1].Properties.Environment.Variables;
@@ -210,7 +211,8 @@ describe('jobs', () => {
 });
 
 describe('routes', () => {
-  const expectedAuth = { public: 'NONE', user: 'JWT', platform: 'AWS_IAM', scim: 'CUSTOM' } as const;
+  // User routes: the Lambda authorizer (a person's JWT or an API key); SCIM routes: the SCIM token's. Both CUSTOM.
+  const expectedAuth = { public: 'NONE', user: 'CUSTOM', platform: 'AWS_IAM', scim: 'CUSTOM' } as const;
 
   it('serves exactly the operations openapi.json documents', () => {
     const spec = JSON.parse(readFileSync(new URL('../../openapi.json', import.meta.url), 'utf8'));
@@ -235,15 +237,14 @@ describe('routes', () => {
     expect(routes).toHaveLength(1);
     const [[routeId, apiRoute]] = routes as [[string, Resource]];
     expect(apiRoute.Properties.AuthorizationType).toBe(expectedAuth[route.auth]);
-    // User routes: the one JWT authorizer of the parent stack; no other route names one.
-    // SCIM routes: the one Lambda REQUEST authorizer (the SCIM token's).
-    const authorizerOf = (type: string) =>
-      ofType('AWS::ApiGatewayV2::Authorizer').find(([, a]) => a.Properties.AuthorizerType === type)?.[0] ?? '';
+    // User routes: the one user/API-key authorizer of the parent stack; SCIM routes: the SCIM token's one.
+    const authorizerNamed = (name: string) =>
+      ofType('AWS::ApiGatewayV2::Authorizer').find(([, a]) => a.Properties.Name === name)?.[0] ?? '';
     const expected =
       route.auth === 'user'
-        ? ref(authorizerOf('JWT'))
+        ? ref(authorizerNamed('UserOrApiKey'))
         : route.auth === 'scim'
-          ? ref(authorizerOf('REQUEST'))
+          ? ref(authorizerNamed('ScimToken'))
           : undefined;
     expect(apiRoute.Properties.AuthorizerId).toEqual(expected);
 
@@ -264,21 +265,34 @@ describe('routes', () => {
     expect(permissions.map(([, p]) => p.Properties.Principal)).toEqual(['apigateway.amazonaws.com']);
   });
 
-  it('checks user tokens against the Cognito user pool and its app client', () => {
+  it('checks user tokens (against the Cognito user pool and its app client) and API keys in one Lambda authorizer', () => {
     const [poolId] = ofType('AWS::Cognito::UserPool')[0] ?? [];
     const [clientId] = ofType('AWS::Cognito::UserPoolClient')[0] ?? [];
-    // Two authorizers: Cognito's JWT one, and the SCIM tokens' Lambda REQUEST one (below).
+    // Two authorizers: the user routes' (a JWT or an API key) and the SCIM tokens' (its own test below).
     template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 2);
+    const [authorizerFnId, authorizerFn] = functionOf('authorizeRequest');
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
-      AuthorizerType: 'JWT',
+      AuthorizerType: 'REQUEST',
       IdentitySource: ['$request.header.Authorization'],
-      JwtConfiguration: {
-        Audience: [ref(clientId ?? '')],
-        Issuer: {
-          'Fn::Join': ['', ['https://cognito-idp.', ref('AWS::Region'), '.amazonaws.com/', ref(poolId ?? '')]],
-        },
+      AuthorizerPayloadFormatVersion: '2.0',
+      EnableSimpleResponses: true,
+      AuthorizerResultTtlInSeconds: 300,
+    });
+    const [, authorizer] =
+      ofType('AWS::ApiGatewayV2::Authorizer').find(([, a]) => a.Properties.Name === 'UserOrApiKey') ?? [];
+    expect(JSON.stringify(authorizer?.Properties.AuthorizerUri)).toContain(authorizerFnId);
+    expect(authorizerFn.Properties.Environment.Variables).toMatchObject({
+      USER_POOL_CLIENT_ID: ref(clientId ?? ''),
+      USER_POOL_ISSUER: {
+        'Fn::Join': ['', ['https://cognito-idp.', ref('AWS::Region'), '.amazonaws.com/', ref(poolId ?? '')]],
       },
     });
+    // It reads the table (the key item) and writes nothing.
+    expect([...new Set(actionsOf('authorizeRequest').filter((a) => a.startsWith('dynamodb:')))].sort()).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+    ]);
   });
 
   it('checks SCIM tokens with a Lambda REQUEST authorizer of its own: simple responses, cached per Authorization header', () => {

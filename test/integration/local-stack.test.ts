@@ -220,24 +220,32 @@ describe('gateway', () => {
     expect(response.headers.get('x-function-name')).toBe('echoFixed');
   });
 
-  it('answers 401 like the JWT authorizer without a valid token', async () => {
-    for (const authorization of [undefined, 'Bearer not-a-jwt', `Bearer ${tokens?.RefreshToken}`]) {
+  it('answers 401 like the JWT authorizer without a valid token (or API key)', async () => {
+    const forgedKey = `Bearer rst_acme.${'0'.repeat(26)}.${'A'.repeat(43)}`;
+    for (const authorization of [
+      undefined,
+      'Bearer not-a-jwt',
+      `Bearer ${tokens?.RefreshToken}`,
+      forgedKey,
+      'Bearer rst_',
+    ]) {
       const response = await call('/me', { headers: authorization ? { authorization } : {} });
       expect(response.status, authorization).toBe(401);
       expect(await response.json()).toEqual({ message: 'Unauthorized' });
     }
   });
 
-  it('passes a valid access or id token’s claims through as strings', async () => {
+  it('passes a valid access or id token’s claims through as strings, in the Lambda authorizer’s context', async () => {
     for (const token of [tokens?.AccessToken, tokens?.IdToken]) {
       const response = await call('/me', { headers: { authorization: `Bearer ${token}` } });
       expect(response.status).toBe(201);
       const authorizer = (await eventOf(response)).requestContext.authorizer;
-      const jwt = authorizer && 'jwt' in authorizer ? authorizer.jwt : undefined;
-      expect(jwt?.claims.sub).toBe(sub);
-      expect(jwt?.claims.iss).toBe(localStack().cognito.issuer);
-      expect(typeof jwt?.claims.exp).toBe('string');
-      expect(jwt?.scopes).toBeNull();
+      const lambda = authorizer && 'lambda' in authorizer ? authorizer.lambda : undefined;
+      expect(lambda?.principal).toBe('user');
+      const claims = lambda?.principal === 'user' ? lambda.claims : undefined;
+      expect(claims?.sub).toBe(sub);
+      expect(claims?.iss).toBe(localStack().cognito.issuer);
+      expect(typeof claims?.exp).toBe('string');
     }
   });
 

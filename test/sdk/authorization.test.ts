@@ -50,6 +50,7 @@ const PARAM_VALUES: Record<string, string> = {
   userId: 'u-2',
   roleId: '01jrole00000000000000000000',
   tokenId: '01jtoken000000000000000000',
+  keyId: '01jkey0000000000000000000a',
 };
 
 function request(route: RouteDef) {

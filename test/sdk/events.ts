@@ -13,6 +13,8 @@ export interface EventInput {
   claims?: Record<string, string>;
   /** IAM principal (platform routes). */
   iam?: string;
+  /** A Lambda authorizer's context (user routes): e.g. an API key's `{principal: 'apiKey', tenantId, keyId}`. */
+  lambda?: Record<string, unknown>;
 }
 
 export function apiEvent(input: EventInput): APIGatewayProxyEventV2 {
@@ -40,6 +42,7 @@ export function apiEvent(input: EventInput): APIGatewayProxyEventV2 {
       timeEpoch: Date.now(),
       ...(input.claims ? { authorizer: { jwt: { claims: input.claims, scopes: [] } } } : {}),
       ...(input.iam ? { authorizer: { iam: { userArn: input.iam } } } : {}),
+      ...(input.lambda ? { authorizer: { lambda: input.lambda } } : {}),
     },
     body,
     isBase64Encoded: false,

@@ -8,6 +8,7 @@
  */
 
 import type { TenantAccess } from '../../app/tenant-access.ts';
+import { type ApiKeyRecord, apiKeyLive, parseApiKey } from '../../domain/api-keys.ts';
 import { DomainError, forbidden, notFound } from '../../domain/errors.ts';
 import {
   type IdentityState,
@@ -16,9 +17,19 @@ import {
   sessionStale,
   type TokenTimes,
   tenantSessionRevoked,
+  unknownIdentity,
 } from '../../domain/identity.ts';
 import { mfaBlocks, mfaEnrollmentRequired } from '../../domain/mfa.ts';
-import { hasPermission, type Permission, permissionTerms, timeLimited } from '../../domain/permissions.ts';
+import {
+  hasPermission,
+  isPermission,
+  type Permission,
+  permissionTerms,
+  timeLimited,
+} from '../../domain/permissions.ts';
+import type { MemberRecord } from '../../domain/records.ts';
+import { logger } from '../../log.ts';
+import { lastUsedDue, loadKeyAccess, touchApiKey } from '../../store/api-keys.ts';
 import { getIdentity } from '../../store/identities.ts';
 import { loadAccess } from '../../store/members.ts';
 import type { Caller } from './caller.ts';
@@ -83,4 +94,78 @@ export async function authorizeTenant(
     throw forbidden(`This action needs the permission ${needed}.`);
   }
   return { tenant, member, permissions, heldUntil: timeLimited(terms), now, identity };
+}
+
+/** DESIGN §2a rule 12: what an API key is refused with when it cannot act (unknown, revoked, expired, altered). */
+export const apiKeyInvalid = () =>
+  new DomainError('unauthenticated', 'This API key is not valid: it is unknown, revoked, expired or altered.');
+
+/** What an API key is refused with on a route only a person may call. */
+export const apiKeysCannot = () =>
+  forbidden('API keys cannot do this: it is for a signed-in person (their own account, membership or conversations).');
+
+/**
+ * An API key on its tenant's route: the tenant and the key item in ONE consistent round trip, the secret
+ * hashed and compared again (whatever the gateway's authorizer cached), the key's permissions judged as a
+ * member holding exactly those would be. Another tenant's path is 404, as for a person who is no member.
+ */
+export async function authorizeApiKey(
+  caller: Extract<Caller, { kind: 'apiKey' }>,
+  tenantId: string,
+  needed: Permission | null,
+  now: Date = new Date(),
+): Promise<TenantAccess> {
+  if (caller.tenantId !== tenantId) throw notFound('The tenant');
+  const parsed = parseApiKey(caller.bearer);
+  if (!parsed || parsed.tenantId !== caller.tenantId || parsed.keyId !== caller.keyId) throw apiKeyInvalid();
+  const { tenant, key } = await loadKeyAccess(tenantId, parsed.keyId);
+  if (!apiKeyLive(key, parsed, now)) throw apiKeyInvalid();
+  if (!tenant || tenant.status !== 'active') throw notFound('The tenant');
+  const permissions = key.permissions.filter(isPermission);
+  if (needed && !hasPermission(permissions, needed)) throw forbidden(`This action needs the permission ${needed}.`);
+  // A key that ends holds each of its permissions until then (it confers them no longer: escalation rules).
+  const heldUntil: Partial<Record<Permission, string>> = key.expiresAt
+    ? Object.fromEntries(permissions.map((p) => [p, key.expiresAt as string]))
+    : {};
+  if (lastUsedDue(key, now)) {
+    // Off the critical path: not awaited, and a failure (a race lost to another request, a revoked key) never fails this one.
+    touchApiKey(key, now).catch((error: unknown) => {
+      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') {
+        logger.warn('apiKey.lastUsedAt not recorded', { keyId: key.id, error: String(error) });
+      }
+    });
+  }
+  return {
+    tenant,
+    member: keyAsMember(key, tenantId),
+    permissions,
+    heldUntil,
+    now,
+    identity: unknownIdentity(key.id),
+    apiKey: { id: key.id, name: key.name },
+  };
+}
+
+/** The key as the principal the member rules judge: no role (custom, none named), its permissions as grants. */
+function keyAsMember(key: ApiKeyRecord, tenantId: string): MemberRecord {
+  return {
+    tenantId,
+    id: key.id,
+    email: '',
+    name: key.name,
+    status: 'active',
+    role: 'custom',
+    grants: [...key.permissions],
+    // The creator could only give contacts permissions they held; the key holds what it was given.
+    crmAccess: true,
+    availability: 'away',
+    openAssignments: 0,
+    teamIds: [],
+    lastLoginAt: null,
+    invitedAt: null,
+    invitedBy: null,
+    createdAt: key.createdAt,
+    updatedAt: key.createdAt,
+    version: 0,
+  };
 }

@@ -9,6 +9,7 @@ import { tokenClaims } from '../../aws/claims.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { TokenTimes } from '../../domain/identity.ts';
 import { parseScimToken } from '../../domain/scim/tokens.ts';
+import type { UserOrKeyContext } from '../authorizer.ts';
 import type { RouteDef } from '../routes.ts';
 
 export type Caller =
@@ -16,6 +17,12 @@ export type Caller =
   | { kind: 'platform'; principal: string }
   /** A tenant's identity provider with a SCIM token (the authorizer checked it; the route re-reads it). */
   | { kind: 'scim'; tenantId: string; tokenId: string; secret: string }
+  /**
+   * A tenant's API key (DESIGN §1 "A tenant's own machines"): the authorizer found it live; the route reads
+   * its item again (with the tenant, one round trip) and hashes `secret` once more, so a revoked key fails
+   * on the very next request whatever the authorizer cached.
+   */
+  | { kind: 'apiKey'; tenantId: string; keyId: string; bearer: string }
   | {
       kind: 'user';
       id: string;
@@ -35,9 +42,16 @@ export type Caller =
 interface AuthorizerContext {
   jwt?: { claims?: Record<string, string | number | boolean | string[]> };
   iam?: { userArn?: string; callerId?: string };
-  /** A Lambda authorizer's context (the SCIM authorizer: the token's tenant and id). */
-  lambda?: { tenantId?: string; tokenId?: string };
+  /** A Lambda authorizer's context: the user routes' (lib/http/authorizer.ts: a person's claims, or an API key) or the SCIM authorizer's (the token's tenant and id). */
+  lambda?: Partial<UserOrKeyContext> & {
+    claims?: Record<string, string>;
+    tenantId?: string;
+    keyId?: string;
+    tokenId?: string;
+  };
 }
+
+const unauthenticated = () => new DomainError('unauthenticated', 'Sign in to continue.');
 
 export function resolveCaller(route: RouteDef, event: APIGatewayProxyEventV2): Caller {
   const authorizer = (event.requestContext as { authorizer?: AuthorizerContext }).authorizer;
@@ -56,12 +70,20 @@ export function resolveCaller(route: RouteDef, event: APIGatewayProxyEventV2): C
     }
     return { kind: 'scim', ...presented };
   }
-  const claims = authorizer?.jwt?.claims;
-  const sub = claims?.sub;
-  if (typeof sub !== 'string' || sub === '') throw new DomainError('unauthenticated', 'Sign in to continue.');
-  const email = typeof claims?.email === 'string' ? claims.email : undefined;
-  const { authTime, issuedAt, tokenId } = tokenClaims(claims);
   const bearer = event.headers?.authorization?.replace(/^Bearer\s+/i, '').trim() || undefined;
+  const lambda = authorizer?.lambda;
+  if (lambda?.principal === 'apiKey') {
+    const { tenantId, keyId } = lambda;
+    if (!tenantId || !keyId || !bearer) throw unauthenticated();
+    return { kind: 'apiKey', tenantId, keyId, bearer };
+  }
+  const claims = authorizer?.jwt?.claims ?? (lambda?.principal === 'user' ? lambda.claims : undefined);
+  const sub = claims?.sub;
+  if (typeof sub !== 'string' || sub === '') throw unauthenticated();
+  const email = typeof claims?.email === 'string' ? claims.email : undefined;
+  const { authTime, issuedAt, tokenId, expiresAt } = tokenClaims(claims);
+  // The Lambda authorizer's answer is cached for minutes: a token that expired since is refused here.
+  if (lambda && (expiresAt === undefined || expiresAt * 1000 <= Date.now())) throw unauthenticated();
   const tokenUse = typeof claims?.token_use === 'string' ? claims.token_use : undefined;
   return {
     kind: 'user',

@@ -1028,6 +1028,56 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/tenants/{tenantId}/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the tenant’s API keys (never their secrets)
+         * @description List the tenant’s API keys (never their secrets).
+         *
+         *     Requires the permission `integrations:manage`.
+         */
+        get: operations["listApiKeys"];
+        put?: never;
+        /**
+         * Create an API key with some of the caller’s permissions; its secret is in this response only
+         * @description Create an API key with some of the caller’s permissions; its secret is in this response only.
+         *
+         *     Requires the permission `integrations:manage`.
+         */
+        post: operations["createApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenantId}/api-keys/{keyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an API key: the next request with it is refused (401)
+         * @description Revoke an API key: the next request with it is refused (401).
+         *
+         *     Requires the permission `integrations:manage`.
+         */
+        delete: operations["revokeApiKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tenants/{tenantId}/scim/tokens": {
         parameters: {
             query?: never;
@@ -1874,6 +1924,11 @@ export type components = {
             autoSuspendInactiveDays: number | null;
             mfa: components["schemas"]["MfaPolicy"];
             autoJoin: components["schemas"]["AutoJoin"];
+            /** @description The tenant’s API key policy (admins change it) */
+            apiKeys: {
+                /** @description API keys of this tenant must expire within this many days of their creation; null = no limit */
+                maxLifetimeDays: number | null;
+            };
             /**
              * @description The custom roles’ names by id, so a member without roles:view reads role names, not ids
              * @example {
@@ -2054,6 +2109,11 @@ export type components = {
             autoSuspendInactiveDays: number | null;
             mfa: components["schemas"]["MfaPolicy"];
             autoJoin: components["schemas"]["AutoJoin"];
+            /** @description The tenant’s API key policy (admins change it) */
+            apiKeys: {
+                /** @description API keys of this tenant must expire within this many days of their creation; null = no limit */
+                maxLifetimeDays: number | null;
+            };
             /**
              * @description The custom roles’ names by id, so a member without roles:view reads role names, not ids
              * @example {
@@ -2233,6 +2293,12 @@ export type components = {
                 /** @constant */
                 type: "scim";
                 id: string;
+                name: string;
+            } | {
+                /** @constant */
+                type: "apiKey";
+                id: string;
+                /** @description The key’s name when it acted */
                 name: string;
             };
             /**
@@ -2494,6 +2560,72 @@ export type components = {
             items: components["schemas"]["Assignment"][];
             /** @description Pass as `cursor` for the next page; null at the end */
             nextCursor: string | null;
+        };
+        ApiKeyPage: {
+            items: components["schemas"]["ApiKey"][];
+            /** @description Pass as `cursor` for the next page; null at the end */
+            nextCursor: string | null;
+        };
+        ApiKey: {
+            /** @example 01jnq7x4m2a8b6c9d0e1f2g3h4 */
+            id: string;
+            /** @example CRM sync */
+            name: string;
+            /**
+             * @description The start of the secret (its tenant and key id, none of its randomness): enough to recognise it
+             * @example rst_acme.01jnq7x4m2a8b6c9d0e1f2g3h4
+             */
+            prefix: string;
+            permissions: components["schemas"]["Permission"][];
+            /**
+             * @description The member who created it (the key stays the tenant’s if they leave)
+             * @example 01JNQ7X4M2A8B6C9D0E1F2G3H4
+             */
+            createdBy: string;
+            /** @description Their name when they created it */
+            createdByName: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            createdAt: string;
+            /** @description From this instant the key is refused (401); null = never */
+            expiresAt: string | null;
+            /** @description Its last use, recorded at most once a minute; null = never used */
+            lastUsedAt: string | null;
+        };
+        CreatedApiKey: {
+            /** @example 01jnq7x4m2a8b6c9d0e1f2g3h4 */
+            id: string;
+            /** @example CRM sync */
+            name: string;
+            /**
+             * @description The start of the secret (its tenant and key id, none of its randomness): enough to recognise it
+             * @example rst_acme.01jnq7x4m2a8b6c9d0e1f2g3h4
+             */
+            prefix: string;
+            permissions: components["schemas"]["Permission"][];
+            /**
+             * @description The member who created it (the key stays the tenant’s if they leave)
+             * @example 01JNQ7X4M2A8B6C9D0E1F2G3H4
+             */
+            createdBy: string;
+            /** @description Their name when they created it */
+            createdByName: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            createdAt: string;
+            /** @description From this instant the key is refused (401); null = never */
+            expiresAt: string | null;
+            /** @description Its last use, recorded at most once a minute; null = never used */
+            lastUsedAt: string | null;
+            /**
+             * @description The key, shown this once (only its SHA-256 is stored): send it as `Authorization: Bearer rst_…` on this tenant’s routes
+             * @example rst_acme.01jnq7x4m2a8b6c9d0e1f2g3h4.Qm9ndXMgZXhhbXBsZSBzZWNyZXQgb2YgNDMgY2hhcnM
+             */
+            secret: string;
         };
         ScimTokenList: {
             items: components["schemas"]["ScimToken"][];
@@ -5080,7 +5212,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `unauthenticated`, `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `unauthenticated`, `session-revoked`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5100,7 +5232,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `password-change-required` */
+            /** @description `password-change-required`, `forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5108,7 +5240,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "password-change-required";
+                        code: "password-change-required" | "forbidden";
                     } & {
                         [key: string]: unknown;
                     });
@@ -5258,7 +5390,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `unauthenticated`, `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `unauthenticated`, `session-revoked`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5278,7 +5410,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `password-change-required` */
+            /** @description `password-change-required`, `forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5286,7 +5418,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "password-change-required";
+                        code: "password-change-required" | "forbidden";
                     } & {
                         [key: string]: unknown;
                     });
@@ -5400,7 +5532,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5420,7 +5552,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `password-change-required` */
+            /** @description `password-change-required`, `forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5428,7 +5560,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "password-change-required";
+                        code: "password-change-required" | "forbidden";
                     } & {
                         [key: string]: unknown;
                     });
@@ -5546,7 +5678,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5554,7 +5686,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -5723,6 +5855,11 @@ export interface operations {
                         /** @description The custom role they get, when `defaultRole` is custom. */
                         roleId?: string;
                     };
+                    /** @description The tenant’s API key policy; admins only (a custom role with settings:manage may not change it). */
+                    apiKeys?: {
+                        /** @description API keys created from now on must expire within this many days (1–3650); null = no limit. Existing keys keep their expiry. */
+                        maxLifetimeDays: number | null;
+                    };
                 };
             };
         };
@@ -5752,7 +5889,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5760,7 +5897,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -5926,7 +6063,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5934,7 +6071,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -6127,7 +6264,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6135,7 +6272,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -6325,7 +6462,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6333,7 +6470,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -6531,7 +6668,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6539,7 +6676,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -6720,7 +6857,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6728,7 +6865,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -6877,7 +7014,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6885,7 +7022,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -7094,7 +7231,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7102,7 +7239,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -7297,7 +7434,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7305,7 +7442,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -7472,7 +7609,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7480,7 +7617,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -7647,7 +7784,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7655,7 +7792,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -7822,7 +7959,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7830,7 +7967,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -8022,7 +8159,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8030,7 +8167,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -8202,7 +8339,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8210,7 +8347,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -8366,7 +8503,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8374,7 +8511,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -8522,7 +8659,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8542,7 +8679,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `password-change-required` */
+            /** @description `password-change-required`, `forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8550,7 +8687,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "password-change-required";
+                        code: "password-change-required" | "forbidden";
                     } & {
                         [key: string]: unknown;
                     });
@@ -8669,7 +8806,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8677,7 +8814,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -8854,7 +8991,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8862,7 +8999,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -9029,7 +9166,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9037,7 +9174,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -9189,7 +9326,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9197,7 +9334,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -9399,7 +9536,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9407,7 +9544,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -9599,7 +9736,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9607,7 +9744,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -9774,7 +9911,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9782,7 +9919,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -9964,7 +10101,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9972,7 +10109,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -10139,7 +10276,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10147,7 +10284,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -10299,7 +10436,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10307,7 +10444,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -10514,7 +10651,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10522,7 +10659,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -10704,7 +10841,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10712,7 +10849,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -10871,7 +11008,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10879,7 +11016,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -11043,7 +11180,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11051,7 +11188,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -11233,7 +11370,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11241,7 +11378,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -11430,7 +11567,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11438,7 +11575,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -11591,7 +11728,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11599,7 +11736,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -11750,7 +11887,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11758,7 +11895,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -11924,7 +12061,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11932,7 +12069,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -12095,7 +12232,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12103,7 +12240,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -12266,7 +12403,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12274,7 +12411,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -12442,7 +12579,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12450,7 +12587,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -12601,7 +12738,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12609,7 +12746,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -12777,7 +12914,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12785,7 +12922,528 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `not-found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    listApiKeys: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of API keys, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyPage"];
+                };
+            };
+            /** @description `validation-failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked" | "unauthenticated";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `not-found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    createApiKey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: 8–128 letters, digits or ._:-. A retry by the same caller with the same key and body replays the first response instead of creating twice; the same key with another body is a 409. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "CRM sync",
+                 *       "permissions": [
+                 *         "users:view",
+                 *         "teams:view"
+                 *       ],
+                 *       "expiresAt": "2027-01-01T00:00:00Z"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description What the key is for, e.g. `CRM sync`: shown in the list and named in the audit trail. */
+                    name: string;
+                    /** @description What the key may do (at least one, each one you hold — for at least as long as the key lives): it acts as a member holding exactly these. */
+                    permissions: components["schemas"]["Permission"][];
+                    /**
+                     * Format: date-time
+                     * @description When the key stops working (in the future, any ISO offset); required and at most the tenant’s `apiKeys.maxLifetimeDays` away when it sets one. Omitted: never.
+                     */
+                    expiresAt?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created: the one response with the key’s secret */
+            201: {
+                headers: {
+                    /** @description The new resource */
+                    location: string;
+                    /** @description `no-store`: the secret must not be cached */
+                    "cache-control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiKey"];
+                };
+            };
+            /** @description `validation-failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked" | "unauthenticated";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `not-found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `conflict` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "conflict";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    revokeApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `validation-failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -12935,7 +13593,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12943,7 +13601,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -13105,7 +13763,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13113,7 +13771,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -13276,7 +13934,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13284,7 +13942,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -13434,7 +14092,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13442,7 +14100,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -13618,7 +14276,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13626,7 +14284,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -16101,7 +16759,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -16109,7 +16767,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -16273,7 +16931,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -16281,7 +16939,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -16446,7 +17104,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -16454,7 +17112,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -16617,7 +17275,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -16625,7 +17283,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -16773,7 +17431,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -16793,7 +17451,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `password-change-required` */
+            /** @description `password-change-required`, `forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -16801,7 +17459,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "password-change-required";
+                        code: "password-change-required" | "forbidden";
                     } & {
                         [key: string]: unknown;
                     });
@@ -16929,7 +17587,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -16949,7 +17607,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `password-change-required` */
+            /** @description `password-change-required`, `forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -16957,7 +17615,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "password-change-required";
+                        code: "password-change-required" | "forbidden";
                     } & {
                         [key: string]: unknown;
                     });
@@ -17090,7 +17748,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -17098,7 +17756,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -17249,7 +17907,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -17257,7 +17915,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -17420,7 +18078,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -17428,7 +18086,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });
@@ -17576,7 +18234,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `unauthenticated`, `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `unauthenticated`, `session-revoked`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -17596,7 +18254,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `password-change-required` */
+            /** @description `password-change-required`, `forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -17604,7 +18262,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "password-change-required";
+                        code: "password-change-required" | "forbidden";
                     } & {
                         [key: string]: unknown;
                     });
@@ -17758,7 +18416,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `unauthenticated`, `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `unauthenticated`, `session-revoked`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -17778,7 +18436,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description `password-change-required` */
+            /** @description `password-change-required`, `forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -17786,7 +18444,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "password-change-required";
+                        code: "password-change-required" | "forbidden";
                     } & {
                         [key: string]: unknown;
                     });
@@ -18086,7 +18744,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `session-revoked`; API Gateway: no valid bearer token */
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -18094,7 +18752,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "session-revoked";
+                        code: "session-revoked" | "unauthenticated";
                     } & {
                         [key: string]: unknown;
                     });

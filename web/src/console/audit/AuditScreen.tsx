@@ -65,7 +65,9 @@ export function AuditScreen() {
     });
   }
 
-  const name = (type: string, id: string) => {
+  const name = (type: string, id: string, keyName?: string) => {
+    if (type === 'apiKey') return `API key “${keyName ?? id}”`;
+    if (type === 'scim') return `Directory (${keyName ?? id})`;
     if (type === 'platform') return 'Platform';
     if (type === 'system') return 'Roster';
     return names.get(id) ?? id;
@@ -134,7 +136,7 @@ export function AuditScreen() {
             {audit.data?.items.map((e) => (
               <tr key={e.id}>
                 <td>{when(e.at)}</td>
-                <td>{'name' in e.actor ? `Directory (${e.actor.name})` : name(e.actor.type, e.actor.id)}</td>
+                <td>{name(e.actor.type, e.actor.id, 'name' in e.actor ? e.actor.name : undefined)}</td>
                 <td>
                   <code>{e.action}</code>
                 </td>

@@ -93,6 +93,10 @@ export const AUDIT_ACTION_GROUPS: { label: string; actions: Record<string, strin
       'scimRoleMappings.updated': 'Role mappings changed',
     },
   },
+  {
+    label: 'Integrations',
+    actions: { 'api_key.created': 'API key created', 'api_key.revoked': 'API key revoked' },
+  },
 ];
 
 export const AUDIT_ACTIONS: Record<string, string> = Object.assign(

@@ -11,6 +11,7 @@ import { useUsers } from '../../data/users';
 import { ConfirmDialog, ErrorText } from '../../ui/Dialog';
 import { SelectField, TextField } from '../../ui/Field';
 import { useConsole } from '../context';
+import { ApiKeysPanel } from './ApiKeysPanel';
 import { EnterpriseSettings } from './EnterpriseSettings';
 import { MfaPanel } from './MfaPanel';
 import { ScimPanel } from './ScimPanel';
@@ -37,6 +38,7 @@ export function SettingsScreen() {
       {can('settings:manage') && isAdmin ? <MfaPanel onDone={setStatus} /> : null}
       <EnterpriseSettings onDone={setStatus} />
       {isAdmin ? <ScimPanel tenantId={tenantId} onDone={setStatus} /> : null}
+      {can('integrations:manage') ? <ApiKeysPanel onDone={setStatus} /> : null}
       {me.owner ? <TransferPanel tenantId={tenantId} myId={me.id} onDone={setStatus} /> : null}
     </section>
   );
