@@ -11,8 +11,10 @@ const verbose = !!process.env.TEST_VERBOSE;
 const emulated = {
   globalSetup: ['test/support/global-setup.ts'],
   setupFiles: ['test/support/emulator-env.ts'],
-  testTimeout: 30_000,
-  hookTimeout: 60_000,
+  // Limits for a hung emulator, not speed bars (speed is `npm run bench`'s). With two files at a time on
+  // 2 cores a burst of 50 concurrent transactions, retrying its conflicts, can take over 30 s on a busy machine.
+  testTimeout: 60_000,
+  hookTimeout: 120_000,
   // Handlers log refused requests at INFO and expected emulator gaps (cognito-local has no global sign-out)
   // at WARN; by default tests show only errors, which a green run has none of.
   env: { POWERTOOLS_LOG_LEVEL: verbose ? 'INFO' : 'ERROR' },
