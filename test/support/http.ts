@@ -5,9 +5,11 @@
  */
 
 import type { ClientLimits } from '../../infra/client-limits.ts';
-import { startLocalEventFeed } from '../../infra/local/events.ts';
+import type { LocalEnv } from '../../infra/local/emulators.ts';
+import { type EventFeed, startLocalEventFeed } from '../../infra/local/events.ts';
 import { startGateway } from '../../infra/local/gateway.ts';
 import type { HttpResult } from '../../infra/local/gateway-event.ts';
+import type { RosterEvent } from '../../lib/events/audit-events.ts';
 import type { RouteDef } from '../../lib/http/routes.ts';
 import { observe } from './conformance.ts';
 import { localStack } from './local-stack.ts';
@@ -37,7 +39,7 @@ export async function startTestGateway(
   const { env, platformKey, cognito } = localStack();
   const { events: withEvents, ...rest } = options;
   // With `events`, GET /local/events shows what the EventBridge pipe would publish (from DynamoDB Local's stream).
-  const events = withEvents ? await startLocalEventFeed(env) : undefined;
+  const events = withEvents ? await startRecentEventFeed(env) : undefined;
   // The product's own routes answer as the published OpenAPI document says (a fixture route table is not held to it).
   const onResponse = rest.routes
     ? undefined
@@ -54,6 +56,27 @@ export async function startTestGateway(
   };
 }
 
+/** Events kept by a test gateway's feed: far more than one test file writes while it runs. */
+const RECENT_EVENTS = 50_000;
+
+/**
+ * The local event feed (what `npm start` serves at GET /local/events), keeping
+ * the events written since this gateway started rather than the feed's last
+ * 1,000 of the whole table: other test files write to the same table at the
+ * same time (a 5,000-assignment release among them), and would push this
+ * file's events out of a window that small.
+ */
+async function startRecentEventFeed(env: LocalEnv): Promise<EventFeed> {
+  const since = new Date(Date.now() - 60_000).toISOString();
+  const recent: RosterEvent[] = [];
+  const feed = await startLocalEventFeed(env, {
+    onEvent: (event) => {
+      if (event.time >= since && recent.length < RECENT_EVENTS) recent.push(event);
+    },
+  });
+  return { events: () => recent, stop: () => feed.stop() };
+}
+
 /** An email as SES local stores it (`GET /store`). */
 export interface SentEmail {
   messageId: string;
@@ -66,7 +89,12 @@ export interface SentEmail {
 
 /** Every email SES local has received, oldest first; only those to `to` when given. */
 export async function sesMessages(sesUrl = localStack().urls.ses, to?: string): Promise<SentEmail[]> {
-  const response = await fetch(`${sesUrl.replace(/\/store$/, '')}/store`);
-  const { emails } = (await response.json()) as { emails: SentEmail[] };
+  const read = async () => {
+    const response = await fetch(`${sesUrl.replace(/\/store$/, '')}/store`);
+    return (await response.json()) as { emails: SentEmail[] };
+  };
+  // A read, so once more when the connection closed under it ("other side closed": a kept-alive socket
+  // SES local dropped as the request went out, seen with two files at a time).
+  const { emails } = await read().catch(read);
   return to ? emails.filter((e) => e.destination.to.some((address) => address.includes(to))) : emails;
 }
