@@ -30,6 +30,8 @@ const routes: readonly RouteDef[] = ROUTES;
 const userRoutes = routes.filter((r) => r.auth === 'user');
 const keyRoutes = userRoutes.filter((r) => isTenantRoute(r) && !r.personOnly);
 const personRoutes = userRoutes.filter((r) => !isTenantRoute(r) || r.personOnly);
+/** Routes whose use case also wants role admin (rule 14): a key holding their permission is still refused. */
+const ADMIN_ROLE_TOO = new Set(['listDomains', 'addDomain', 'verifyDomain', 'removeDomain']);
 const guarded = keyRoutes.filter((r): r is RouteDef & { permission: Permission } => !!r.permission);
 
 const KEY_ID = '01jkey0000000000000000000a';
@@ -131,6 +133,13 @@ describe.each(guarded.map((r) => [r.id, r] as const))('%s with an API key', (_id
     // The queue is team-scoped: a key is no member of any team, so it needs the wider permission there.
     keyWith(route.id === 'listTeamQueue' ? [route.permission, 'conversations:view'] : [route.permission]);
     const res = await invoke(await handlerOf(route), request(route));
+    expect(batchGetKeys()[0]).toEqual(KEY_AUTH);
+    if (ADMIN_ROLE_TOO.has(route.id) && res.status !== 400) {
+      // Rule 14: the domains are admins' alone — a key is never an admin, whatever it holds.
+      expect(res.status, JSON.stringify(res.body)).toBe(403);
+      expect(keyReads()).toHaveLength(1);
+      return;
+    }
     expect(res.status, JSON.stringify(res.body)).not.toBe(403);
     expect(res.status).not.toBe(401);
     expect(res.status).toBeLessThan(500);

@@ -42,6 +42,11 @@ const ADMINS_ONLY = new Set([
   'getScimRoleMappings',
   'putScimRoleMappings',
 ]);
+/**
+ * Security settings behind a permission the table names (settings:manage) whose use case also wants role
+ * admin (rule 14): a custom role holding that permission is refused there, after the same one read.
+ */
+const ADMIN_ROLE_TOO = new Set(['listDomains', 'addDomain', 'verifyDomain', 'removeDomain']);
 const open = tenantRoutes.filter((r) => r.permission === null && !ADMINS_ONLY.has(r.id));
 
 /** A value each path parameter accepts; the caller is `u-1`, the target someone else. */
@@ -193,6 +198,13 @@ describe.each(guarded.map((r) => [r.id, r] as const))('%s', (_id, route) => {
   it(`lets a caller holding exactly ${route.permission} through`, async () => {
     callerWith([route.permission], teamsFor(route));
     const res = await invoke(await handlerOf(route), request(route));
+    if (ADMIN_ROLE_TOO.has(route.id) && res.status !== 400) {
+      // Rule 14: the permission is not enough — only role admin changes or reads the security settings.
+      expect(res.status, JSON.stringify(res.body)).toBe(403);
+      expect(String(res.body.detail)).toMatch(/admin/i);
+      expect(authorisationReads()).toHaveLength(1);
+      return;
+    }
     expect(res.status, JSON.stringify(res.body)).not.toBe(403);
     expect(res.status).toBeLessThan(500);
     // Authorisation is the first read and decides alone; acting on u-2 reads u-2 (and only that) next.
