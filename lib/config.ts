@@ -37,6 +37,8 @@ export type Config = {
   invitationAddressWindowSeconds: number;
   auditRetentionDays: number;
   senderKeyArn: string;
+  /** WEBHOOK_ALLOW_PRIVATE_TARGETS=true (local only): http and private addresses allowed for webhooks. */
+  webhookAllowPrivateTargets: boolean;
 };
 
 /**
@@ -51,6 +53,12 @@ const Tuning = z.object({
     .optional(),
   /** How long a tenant's sends to one address are remembered (spacing across revokes and re-invites). */
   INVITATION_ADDRESS_WINDOW_SECONDS: z.coerce.number().int().positive().default(86_400),
+  /**
+   * Local stack and tests only (never set by the CDK stack): webhook URLs may be
+   * plain http and reach loopback or private addresses, so a developer can
+   * watch deliveries arrive on their machine. Off: https only, public addresses only.
+   */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: z.enum(['true', 'false']).optional(),
 });
 
 let cached: Config | undefined;
@@ -83,6 +91,7 @@ export function config(): Config {
     invitationDailyBudget: budgets(env.INVITATION_DAILY_BUDGETS),
     invitationAddressWindowSeconds: env.INVITATION_ADDRESS_WINDOW_SECONDS,
     auditRetentionDays: env.AUDIT_RETENTION_DAYS,
+    webhookAllowPrivateTargets: env.WEBHOOK_ALLOW_PRIVATE_TARGETS === 'true',
     get senderKeyArn() {
       return env.SENDER_KEY_ARN ?? missing('SENDER_KEY_ARN');
     },

@@ -30,7 +30,9 @@ export interface PlatformAccess {
 export type Access = TenantAccess | PlatformAccess;
 
 export const actorOf = (access: Access): Actor =>
-  access.member ? { type: 'user', id: access.member.id } : { type: 'platform', id: access.principal };
+  access.member
+    ? { type: 'user', id: access.member.id, name: access.member.name || access.member.email }
+    : { type: 'platform', id: access.principal, name: access.principal };
 
 /** The member a route names — the caller's own item is already in hand (no second read). */
 export async function targetMember(access: Access, memberId: string): Promise<MemberRecord> {

@@ -8,6 +8,7 @@
 import type * as z from 'zod';
 import type { ErrorCode } from '../domain/errors.ts';
 import * as view from './views.ts';
+import { WEBHOOK_OPERATIONS } from './webhook-operations.ts';
 
 export interface SuccessDoc {
   status: 200 | 201 | 202 | 204;
@@ -290,4 +291,5 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
       schema: view.page(view.AssignmentView, 'AssignmentPage'),
     },
   },
+  ...WEBHOOK_OPERATIONS,
 };
