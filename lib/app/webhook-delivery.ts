@@ -63,8 +63,9 @@ export interface DeliveryOptions {
 
 /** One event → its deliveries (one per subscribed enabled endpoint), each attempted now. */
 export async function fanOut(event: EventEnvelope, options: DeliveryOptions): Promise<DeliveryRecord[]> {
+  // An endpoint gets the events that happened since it was created (a replayed stream brings older ones).
   const endpoints = (await listWebhooks(event.tenantId)).filter(
-    (w) => w.status === 'enabled' && subscribed(w.events, event.type),
+    (w) => w.status === 'enabled' && subscribed(w.events, event.type) && event.occurredAt >= w.createdAt,
   );
   const body = JSON.stringify(event);
   const created = await Promise.all(

@@ -109,6 +109,13 @@ export const deliveryView = (d: DeliveryRecord): DeliveryView => ({
 const invalid = (path: string, message: string) =>
   new DomainError('validation-failed', `Invalid request: ${path}.`, { errors: [{ path, message }] });
 
+/**
+ * A test event or manual retry is sent within the request, which its function
+ * must answer in 10 s: a receiver slower than this counts as a failed attempt
+ * (retried on the schedule, with the full 15 s).
+ */
+export const INLINE_TIMEOUT_MS = 7_000;
+
 const policy = () => ({ allowPrivate: config().webhookAllowPrivateTargets });
 
 /** The URL's form, then every address its host resolves to now (SSRF). */
@@ -239,7 +246,7 @@ export async function sendTestEvent(access: TenantAccess, id: string, now: () =>
   const event = testEvent(endpoint, actorOf(access), now());
   const delivery = newDelivery(endpoint, event, JSON.stringify(event), now());
   await insertDelivery(delivery);
-  const done = await attemptDelivery(delivery, { now });
+  const done = await attemptDelivery(delivery, { now, timeoutMs: INLINE_TIMEOUT_MS });
   return deliveryView(done ?? delivery);
 }
 
@@ -262,6 +269,6 @@ export async function retryDelivery(access: TenantAccess, id: string, deliveryId
     throw new DomainError('conflict', 'The endpoint is disabled: enable it before retrying its deliveries.');
   }
   await makeDue(delivery, now());
-  const done = await attemptDelivery(delivery, { now, force: true });
+  const done = await attemptDelivery(delivery, { now, force: true, timeoutMs: INLINE_TIMEOUT_MS });
   return deliveryView(done ?? (await getDelivery(access.tenant.id, id, deliveryId)) ?? delivery);
 }

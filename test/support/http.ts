@@ -8,6 +8,7 @@ import type { ClientLimits } from '../../infra/client-limits.ts';
 import { startLocalEventFeed } from '../../infra/local/events.ts';
 import { startGateway } from '../../infra/local/gateway.ts';
 import type { HttpResult } from '../../infra/local/gateway-event.ts';
+import { startWebhookDispatcher, type WebhookDispatcher } from '../../infra/local/webhooks.ts';
 import type { RouteDef } from '../../lib/http/routes.ts';
 import { observe } from './conformance.ts';
 import { localStack } from './local-stack.ts';
@@ -15,6 +16,8 @@ import { localStack } from './local-stack.ts';
 export interface TestGateway {
   baseUrl: string;
   platformKey: string;
+  /** With `webhooks`: the local dispatcher (events fanned out to endpoints, due retries swept every 200 ms). */
+  webhooks?: WebhookDispatcher;
   close(): Promise<void>;
 }
 
@@ -27,6 +30,10 @@ export async function startTestGateway(
     routes?: readonly RouteDef[];
     log?: (line: string) => void;
     events?: true;
+    /** Deliver webhooks as `npm start` does (implies `events`). */
+    webhooks?: true;
+    /** Variables over the emulators' env (e.g. WEBHOOK_ALLOW_PRIVATE_TARGETS=false: AWS's rules). */
+    env?: Record<string, string>;
     webRoot?: string | false;
     /** Another address to listen on (e.g. 0.0.0.0, to be reached from a non-loopback peer). */
     host?: string;
@@ -34,10 +41,12 @@ export async function startTestGateway(
     clientLimits?: ClientLimits;
   } = {},
 ): Promise<TestGateway> {
-  const { env, platformKey, cognito } = localStack();
-  const { events: withEvents, ...rest } = options;
+  const { platformKey, cognito } = localStack();
+  const env = { ...localStack().env, ...options.env };
+  const { events: withEvents, webhooks: withWebhooks, env: _env, ...rest } = options;
+  const webhooks = withWebhooks ? startWebhookDispatcher({ intervalMs: 200 }) : undefined;
   // With `events`, GET /local/events shows what the EventBridge pipe would publish (from DynamoDB Local's stream).
-  const events = withEvents ? await startLocalEventFeed(env) : undefined;
+  const events = withEvents || webhooks ? await startLocalEventFeed(env, { onEvent: webhooks?.onEvent }) : undefined;
   // The product's own routes answer as the published OpenAPI document says (a fixture route table is not held to it).
   const onResponse = rest.routes
     ? undefined
@@ -47,9 +56,11 @@ export async function startTestGateway(
   return {
     baseUrl: gateway.url,
     platformKey,
+    webhooks,
     close: async () => {
       await gateway.close();
       await events?.stop();
+      await webhooks?.stop();
     },
   };
 }
