@@ -243,7 +243,11 @@ export const AssignmentResult = AssignmentView.extend({
   decision: Decision.optional().meta({ description: 'For an assignment to a team: the strategy’s decision' }),
 }).meta({ id: 'AssignmentResult' });
 
-const Actor = z.object({ type: z.enum(['user', 'platform', 'system', 'invitee']), id: z.string() });
+const Actor = z.object({
+  type: z.enum(['user', 'platform', 'system', 'invitee']),
+  id: z.string(),
+  name: z.string().optional().meta({ description: 'Who acted, as recorded at the time (absent on older events)' }),
+});
 
 export const AuditEvent = z
   .object({

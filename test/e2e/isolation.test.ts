@@ -122,6 +122,8 @@ beforeAll(async () => {
     ...victim.teamIds,
     ...victim.teamNames,
     ...victim.conversationIds,
+    ...victim.webhookIds,
+    ...victim.deliveryIds,
     ...auditIds,
   ]
     .map((s) => s.toLowerCase())
@@ -197,6 +199,14 @@ function plausibleBodies(): Record<string, fc.Arbitrary<unknown>> {
       { requiredKeys: ['name'] },
     ),
     transferOwnership: fc.record({ memberId: fc.constantFrom(...people) }),
+    createWebhook: fc.record({
+      url: fresh.map((s) => `http://127.0.0.1:9/hooks/${s}`),
+      events: fc.constantFrom(['*'], ['member.invited', 'team.created']),
+    }),
+    updateWebhook: fc.record(
+      { description: freshName, events: fc.constantFrom(['*'], ['role.created']), enabled: fc.boolean() },
+      { requiredKeys: ['description'] },
+    ),
     // Sometimes the victim's own idempotent request, replayed with its key in another tenant.
     createTeam: fc.oneof(
       fc.record({ name: freshName, assignmentStrategy: fc.constantFrom('round_robin', 'load_balanced', 'manual') }),
@@ -243,6 +253,8 @@ function victimIds(name: string): string[] {
     roleId: victim.roleIds,
     teamId: victim.teamIds,
     conversationId: victim.conversationIds,
+    webhookId: victim.webhookIds,
+    deliveryId: victim.deliveryIds,
   };
   return ids[name] ?? [];
 }
