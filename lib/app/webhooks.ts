@@ -187,10 +187,10 @@ export async function updateWebhook(
   now: Date,
   expectedVersion?: number,
 ): Promise<WebhookRecord> {
-  const events = patch.events ? eventsOf(patch.events) : undefined;
-  if (patch.url !== undefined) await assertUrl(patch.url);
   const current = await requireWebhook(access, id);
   assertVersion(current, expectedVersion);
+  const events = patch.events ? eventsOf(patch.events) : undefined;
+  if (patch.url !== undefined && patch.url !== current.url) await assertUrl(patch.url);
   const enable = patch.enabled === true && current.status === 'disabled';
   const { disabledReason: _reason, failingSince: _failing, ...rest } = current;
   const next: WebhookRecord = {
