@@ -156,6 +156,8 @@ export class RosterEvents extends Construct {
       description: 'Webhooks: each event to one delivery per subscribed endpoint, attempted at once',
       // A batch of events to endpoints that may each take 15 s.
       timeout: Duration.minutes(1),
+      // Its queue's grants stay its own.
+      ownRole: true,
     });
     this.webhookFanOut.fn.addEventSource(
       new SqsEventSource(this.webhookQueue, {
