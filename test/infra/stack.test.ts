@@ -561,7 +561,11 @@ describe('events', () => {
     const actions = actionsOf(WEBHOOK_FAN_OUT.id);
     expect(actions).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'ses:SendEmail']));
     // The queue grant is the fan-out's only: no job or route with the same table and mail grants gets it.
-    for (const op of operations) expect(actionsOf(op.id).filter((a) => a.startsWith('sqs:')), op.id).toEqual([]);
+    for (const op of operations)
+      expect(
+        actionsOf(op.id).filter((a) => a.startsWith('sqs:')),
+        op.id,
+      ).toEqual([]);
   });
 
   it('never lets a deployed function send webhooks to private addresses', () => {

@@ -11,6 +11,7 @@ import { useUsers } from '../../data/users';
 import { ConfirmDialog, ErrorText } from '../../ui/Dialog';
 import { SelectField, TextField } from '../../ui/Field';
 import { useConsole } from '../context';
+import { WebhooksPanel } from './WebhooksPanel';
 
 export const AUTO_SUSPEND_CHOICES = [30, 60, 90, 180, 365] as const;
 
@@ -32,6 +33,7 @@ export function SettingsScreen() {
         <AutoSuspendPanel tenantId={tenantId} days={me.tenant.autoSuspendInactiveDays} onDone={setStatus} />
       ) : null}
       {me.owner ? <TransferPanel tenantId={tenantId} myId={me.id} onDone={setStatus} /> : null}
+      {can('integrations:manage') ? <WebhooksPanel tenantId={tenantId} onDone={setStatus} /> : null}
     </section>
   );
 }
