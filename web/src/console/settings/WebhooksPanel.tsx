@@ -71,7 +71,7 @@ export function WebhooksPanel({ tenantId, onDone }: { tenantId: string; onDone: 
 function SecretOnce({ url, secret, onClose }: { url: string; secret: string; onClose: () => void }) {
   const [copied, setCopied] = useState(false);
   return (
-    <div className="notice" role="region" aria-label="Signing secret">
+    <section className="notice" aria-label="Signing secret">
       <p>The signing secret of {url}. Copy it now: it is not shown again.</p>
       <p>
         <code>{secret}</code>
@@ -89,7 +89,7 @@ function SecretOnce({ url, secret, onClose }: { url: string; secret: string; onC
           Done
         </button>
       </div>
-    </div>
+    </section>
   );
 }
 
