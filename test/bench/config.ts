@@ -7,7 +7,15 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const BENCH_NAMES = ['roundTrips', 'overhead', 'coldStart', 'scale', 'seatRace', 'assignment'] as const;
+export const BENCH_NAMES = [
+  'roundTrips',
+  'overhead',
+  'coldStart',
+  'scale',
+  'seatRace',
+  'assignment',
+  'webhooks',
+] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 
 export const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
@@ -41,6 +49,8 @@ export interface BenchConfig {
   seatRace: { attempts: number; free: number };
   /** Conversations through a team of agents with a per-agent capacity; arrivals vs resolves once the team is full. */
   assignment: { conversations: number; agents: number; capacity: number; concurrency: number; arrivalShare: number };
+  /** Issue 21: changes timed without and with subscribers, a burst for deliveries per second, endpoints per tenant. */
+  webhooks: { changes: number; burst: number; endpoints: number };
 }
 
 export function benchConfig(): BenchConfig {
@@ -79,6 +89,11 @@ export function benchConfig(): BenchConfig {
     seatRace: {
       attempts: size('BENCH_RACE_ATTEMPTS', 100, 30, quick),
       free: size('BENCH_RACE_FREE', 5, 5, quick),
+    },
+    webhooks: {
+      changes: size('BENCH_WEBHOOK_CHANGES', 40, 8, quick),
+      burst: size('BENCH_WEBHOOK_BURST', 60, 10, quick),
+      endpoints: 5,
     },
     assignment: {
       conversations: size('BENCH_ASSIGN_CONVERSATIONS', 1_000, 150, quick),

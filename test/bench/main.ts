@@ -23,6 +23,7 @@ import { scale } from './scale.ts';
 import { seatRace } from './seat-race.ts';
 import { startBenchStack } from './stack.ts';
 import { round } from './stats.ts';
+import { webhooksBench } from './webhooks.ts';
 
 const log = (line: string) => console.log(`[bench] ${line}`);
 
@@ -44,6 +45,7 @@ export async function main(): Promise<number> {
     scale: null,
     seatRace: null,
     assignment: null,
+    webhooks: null,
   };
   const details: Details = {
     meta: {
@@ -63,6 +65,7 @@ export async function main(): Promise<number> {
         scale: config.scale,
         seatRace: config.seatRace,
         assignment: config.assignment,
+        webhooks: config.webhooks,
       },
       seconds: {},
       totalSeconds: 0,
@@ -128,6 +131,11 @@ export async function main(): Promise<number> {
       const out = await assignmentBench(api, recorder, config.assignment);
       results.assignment = out.result;
       details.assignment = out.details;
+    });
+    await step('webhooks', async () => {
+      const out = await webhooksBench(api, stack.emulators.env, config.webhooks);
+      results.webhooks = out.result;
+      details.webhooks = out.details;
     });
     await step('coldStart', async () => {
       const out = await coldStart(workDir, config.coldStart, config.overhead.rounds);

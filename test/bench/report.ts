@@ -2,6 +2,7 @@
  * The results' shapes and their rendering: the markdown table between the
  * markers in BENCHMARKS.md (the prose around it stays), and a console summary.
  */
+
 import { readFile, writeFile } from 'node:fs/promises';
 import type { AssignmentDetails, AssignmentResult } from './assignment.ts';
 import type { ColdStartFigure } from './cold-start.ts';
@@ -11,6 +12,7 @@ import { OVERHEAD_BAR, type OverheadFigure } from './overhead.ts';
 import type { RoundTripCheck } from './round-trips.ts';
 import { LIST_BAR, type ScaleDetails, type ScaleResult } from './scale.ts';
 import type { SeatRaceDetails, SeatRaceResult } from './seat-race.ts';
+import type { WebhookBenchDetails, WebhookBenchResult } from './webhooks.ts';
 
 /** `results/latest.json`: the five keys of issue 7 and issue 13's `assignment` (null when a benchmark did not run). */
 export interface Results {
@@ -20,6 +22,7 @@ export interface Results {
   scale: ScaleResult | null;
   seatRace: SeatRaceResult | null;
   assignment: AssignmentResult | null;
+  webhooks?: WebhookBenchResult | null;
 }
 
 /** `results/latest.details.json`: what is behind the figures. */
@@ -49,6 +52,7 @@ export interface Details {
   };
   scale?: ScaleDetails;
   seatRace?: SeatRaceDetails;
+  webhooks?: WebhookBenchDetails;
   assignment?: AssignmentDetails;
   errors: Partial<Record<BenchName, string>>;
   skipped: Partial<Record<BenchName, string>>;
@@ -69,6 +73,13 @@ function notRun(name: BenchName, details: Details): string {
 /** One line per bar: what it says and how this run did. */
 function barRows(results: Results, details: Details): string[][] {
   const rows: string[][] = [];
+  if (results.webhooks) {
+    const w = results.webhooks;
+    rows.push([
+      `Webhooks: a change with ${w.endpoints} endpoints subscribed costs the request nothing (delivery is asynchronous)`,
+      `median ${w.requestMsWith} ms with vs ${w.requestMsWithout} ms without (${w.ratio}×); change → delivery p50 ${w.changeToDeliveryMsP50} ms, p95 ${w.changeToDeliveryMsP95} ms (local feed polls every 250 ms); ${w.deliveriesPerSecond} deliveries/s in a burst`,
+    ]);
+  }
   if (details.roundTrips) {
     const misses = details.roundTrips.filter((c) => !c.pass);
     rows.push([
