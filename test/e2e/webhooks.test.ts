@@ -97,7 +97,7 @@ describe('webhook endpoints', () => {
       type: 'member.invited',
       tenantId: owner.tenantId,
       actor: { type: 'user', id: owner.ownerId, name: expect.stringContaining('Owner') },
-      data: { target: { type: 'member', id: invited.body.id }, after: { email, status: 'invited' } },
+      data: { target: { type: 'member', id: invited.body.id }, version: 1, after: { email, status: 'invited' } },
     });
     expect(request.headers['webhook-id']).toBe(event.id);
     // The same event in the feed, same envelope.
