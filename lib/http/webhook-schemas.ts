@@ -2,8 +2,8 @@
 import * as z from 'zod';
 import { TenantId } from './schemas.ts';
 
-export const WebhookId = z.string().regex(/^[a-z0-9]{1,64}$/, 'A webhook id');
-export const DeliveryId = z.string().regex(/^[0-9A-Za-z]{1,64}$/, 'A delivery id');
+export const WebhookId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'A webhook id');
+export const DeliveryId = z.string().regex(/^[0-9A-Za-z][0-9A-Za-z-]{0,63}$/, 'A delivery id');
 export const WebhookPath = z.object({ tenantId: TenantId, webhookId: WebhookId }).strict();
 export const DeliveryPath = z.object({ tenantId: TenantId, webhookId: WebhookId, deliveryId: DeliveryId }).strict();
 
