@@ -6,12 +6,15 @@
  * mail the admins; one tenant's hanging endpoint never delays another's;
  * the SSRF check runs at every send, not only at save.
  */
+import type { SQSRecord } from 'aws-lambda';
 import { ulid } from 'ulid';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { handler as fanOutHandler } from '../../functions/events/fan-out-webhooks.ts';
 import { fanOut, runDueDeliveries } from '../../lib/app/webhook-delivery.ts';
 import { resetConfig } from '../../lib/config.ts';
 import { newSecret, rotated } from '../../lib/domain/webhooks.ts';
 import { type EventEnvelope, SPEC_VERSION } from '../../lib/events/envelope.ts';
+import { logger } from '../../lib/log.ts';
 import { listAuditEvents } from '../../lib/store/audit.ts';
 import {
   type DeliveryRecord,
@@ -22,8 +25,9 @@ import {
   setFailingSince,
   type WebhookRecord,
 } from '../../lib/store/webhooks.ts';
+import { lambdaContext } from '../sdk/events.ts';
 import { sesMessages } from '../support/http.ts';
-import { type Receiver, startReceiver, verifyReceived } from '../support/receiver.ts';
+import { type Received, type Receiver, startReceiver, verifyReceived } from '../support/receiver.ts';
 import { newTenant, seedMember, unique } from './support/assignment-fixtures.ts';
 import { setWebhookSecrets } from './support/webhooks.ts';
 
@@ -300,9 +304,48 @@ describe('fairness', () => {
     expect(finished).toBe(false);
     dead.respond = () => 200;
     dead.releaseHanging(200);
-    // Each tenant's share of a sweep is bounded: A's backlog beyond it waits for the next sweep.
-    const summary = await sweep;
-    expect(summary.deferred).toBe(5);
+    await sweep;
+  });
+});
+
+describe('the fan-out function (AWS: bus → SQS → Lambda)', () => {
+  it('fans out each message’s event and reports only the message it could not process', async () => {
+    const t = tenant();
+    const r = await receiver();
+    const w = await endpoint(t, r.url);
+    const at = new Date();
+    const detail = {
+      id: ulid(at.getTime()),
+      tenantId: t,
+      at: at.toISOString(),
+      action: 'team.created',
+      actor: { type: 'user', id: 'u1', name: 'Olive' },
+      target: { type: 'team', id: 'team-1' },
+      before: null,
+      after: { name: 'Support' },
+      version: 1,
+    };
+    const message = (messageId: string, body: string) => ({ messageId, body }) as SQSRecord;
+    const errors = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
+    const out = await fanOutHandler(
+      {
+        Records: [
+          message('m-1', JSON.stringify({ source: 'roster', 'detail-type': 'team.created', detail })),
+          message('m-2', 'not json'),
+        ],
+      },
+      lambdaContext as never,
+    );
+    expect(out.batchItemFailures).toEqual([{ itemIdentifier: 'm-2' }]);
+    expect(errors).toHaveBeenCalledWith('webhook fan-out failed', expect.objectContaining({ messageId: 'm-2' }));
+    errors.mockRestore();
+    expect(r.received).toHaveLength(1);
+    expect(verifyReceived(secretOf(w), r.received[0] as Received)).toMatchObject({
+      id: detail.id,
+      type: 'team.created',
+      actor: { type: 'user', id: 'u1', name: 'Olive' },
+      data: { target: { type: 'team', id: 'team-1' }, version: 1 },
+    });
   });
 });
 
