@@ -40,6 +40,8 @@ export type Config = {
   /** The DNS servers domain verification asks; empty = the system resolver. */
   dnsServers: readonly string[];
   domainGraceDays: number;
+  /** WEBHOOK_ALLOW_PRIVATE_TARGETS=true (local only): http and private addresses allowed for webhooks. */
+  webhookAllowPrivateTargets: boolean;
 };
 
 /**
@@ -64,6 +66,12 @@ const Tuning = z.object({
     .optional(),
   /** Days a verified domain whose TXT record disappeared keeps enabling JIT and auto-join (flagged meanwhile). */
   DOMAIN_GRACE_DAYS: z.coerce.number().int().min(0).max(90).default(7),
+  /**
+   * Local stack and tests only (never set by the CDK stack): webhook URLs may be
+   * plain http and reach loopback or private addresses, so a developer can
+   * watch deliveries arrive on their machine. Off: https only, public addresses only.
+   */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: z.enum(['true', 'false']).optional(),
 });
 
 let cached: Config | undefined;
@@ -101,6 +109,7 @@ export function config(): Config {
       .map((s) => s.trim())
       .filter(Boolean),
     domainGraceDays: env.DOMAIN_GRACE_DAYS,
+    webhookAllowPrivateTargets: env.WEBHOOK_ALLOW_PRIVATE_TARGETS === 'true',
     get senderKeyArn() {
       return env.SENDER_KEY_ARN ?? missing('SENDER_KEY_ARN');
     },

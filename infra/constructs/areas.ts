@@ -30,6 +30,7 @@ export const API_AREAS: readonly ApiArea[] = [
   { id: 'Tenant', folders: ['tenants', 'audit'], description: 'the tenant, its ownership and its audit trail' },
   { id: 'Platform', folders: ['platform'], description: 'platform operations on tenants' },
   { id: 'Integrations', folders: ['api-keys'], description: 'a tenant’s API keys' },
+  { id: 'Webhooks', folders: ['webhooks'], description: 'webhook endpoints, their deliveries and the events feed' },
   { id: 'Meta', folders: ['meta'], description: 'liveness, the API document and its reference page' },
   {
     id: 'Mfa',

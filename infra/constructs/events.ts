@@ -9,9 +9,12 @@
  * committed. Records the pipe cannot deliver after its retries go to a queue.
  */
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
-import { EventBus } from 'aws-cdk-lib/aws-events';
+import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnPipe } from 'aws-cdk-lib/aws-pipes';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -23,6 +26,7 @@ import {
   ENRICHMENT,
   EVENT_SOURCE,
   TIME_PATH,
+  WEBHOOK_FAN_OUT,
 } from '../../lib/events/audit-events.ts';
 import { type FunctionResources, RosterFunction } from './functions.ts';
 
@@ -38,6 +42,10 @@ export class RosterEvents extends Construct {
   readonly pipe: CfnPipe;
   readonly undelivered: Queue;
   readonly enrichment: RosterFunction;
+  /** Webhooks (issue 21): every event of the bus → this queue → the fan-out function. */
+  readonly webhookQueue: Queue;
+  readonly webhookDeadLetters: Queue;
+  readonly webhookFanOut: RosterFunction;
 
   constructor(scope: Construct, id: string, props: EventsProps) {
     super(scope, id);
@@ -115,5 +123,66 @@ export class RosterEvents extends Construct {
     });
     // The pipe validates its role's permissions when it is created.
     this.pipe.node.addDependency(role);
+
+    // ── Webhooks: bus → rule → queue → fan-out (one delivery per subscribed endpoint, first attempt at once).
+    // Retries are the deliverWebhooks job's (every minute, from the table's due list): no message waits for them.
+    this.webhookDeadLetters = new Queue(this, 'WebhookDeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.webhookDeadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the webhook fan-out queue.',
+    });
+    this.webhookQueue = new Queue(this, 'WebhookEvents', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(4),
+      // Six times the function's time-out (AWS's advice for a Lambda event source).
+      visibilityTimeout: Duration.minutes(6),
+      deadLetterQueue: { queue: this.webhookDeadLetters, maxReceiveCount: 5 },
+    });
+    new Rule(this, 'WebhookRule', {
+      eventBus: this.bus,
+      description: 'Every Roster event to the webhook fan-out queue',
+      eventPattern: { source: [EVENT_SOURCE] },
+      targets: [new SqsQueue(this.webhookQueue)],
+    });
+    this.webhookFanOut = new RosterFunction(this, WEBHOOK_FAN_OUT.id, {
+      entry: WEBHOOK_FAN_OUT.entry,
+      uses: WEBHOOK_FAN_OUT.uses,
+      resources: props.resources,
+      description: 'Webhooks: each event to one delivery per subscribed endpoint, attempted at once',
+      // A batch of events to endpoints that may each take 15 s.
+      timeout: Duration.minutes(1),
+      // Its queue's grants stay its own.
+      ownRole: true,
+    });
+    this.webhookFanOut.fn.addEventSource(
+      new SqsEventSource(this.webhookQueue, {
+        batchSize: 10,
+        maxBatchingWindow: Duration.seconds(1),
+        reportBatchItemFailures: true,
+        // Bounded: a tenant's dead endpoints hold at most these; the due sweep is a separate function.
+        maxConcurrency: 20,
+      }),
+    );
+    new Alarm(this, 'WebhookDeadLettersAlarm', {
+      alarmDescription: 'Webhook events the fan-out could not process after 5 receipts (docs/operations.md, Webhooks)',
+      metric: this.webhookDeadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    new Alarm(this, 'WebhookQueueAgeAlarm', {
+      alarmDescription: 'Webhook events wait more than 5 minutes for fan-out (docs/operations.md, Webhooks)',
+      metric: this.webhookQueue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5) }),
+      threshold: 300,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
   }
 }

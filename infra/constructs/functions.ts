@@ -77,6 +77,12 @@ export interface RosterFunctionProps {
   readonly timeout?: Duration;
   /** Files of npm packages the handler reads at run time, shipped in the bundle's own node_modules. */
   readonly packageFiles?: readonly string[];
+  /**
+   * A role of its own instead of the one shared by functions with the same
+   * `uses`: for a function that gets further grants (e.g. an SQS event
+   * source's), which must not reach the others.
+   */
+  readonly ownRole?: true;
 }
 
 export class RosterFunction extends Construct {
@@ -97,7 +103,7 @@ export class RosterFunction extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     // A role of Roster's instead of AWSLambdaBasicExecutionRole: it writes to these functions' log groups only.
-    const { role, created } = roleFor(this, props.uses);
+    const { role, created } = roleFor(this, props.uses, props.ownRole ? id : undefined);
     this.role = role;
     logGroup.grantWrite(this.role);
 
@@ -150,14 +156,14 @@ function profileOf(uses: Uses): string {
 }
 
 /** The stack's role for functions with these `uses`; `created` when this call made it (grant it then). */
-function roleFor(scope: Construct, uses: Uses): { role: Role; created: boolean } {
+function roleFor(scope: Construct, uses: Uses, own?: string): { role: Role; created: boolean } {
   const stack = Stack.of(scope);
   let roles = ROLES.get(stack);
   if (!roles) {
     roles = new Map();
     ROLES.set(stack, roles);
   }
-  const profile = profileOf(uses);
+  const profile = own ? `${profileOf(uses)}#${own}` : profileOf(uses);
   const existing = roles.get(profile);
   if (existing) return { role: existing, created: false };
   // The id follows the grants, not the order functions were added in: adding a route never replaces a role.

@@ -152,6 +152,8 @@ export async function startEmulators(options: EmulatorOptions): Promise<LocalEmu
     MAIL_FROM: options.mailFrom ?? 'no-reply@roster.local',
     APP_URL: options.appUrl ?? 'http://localhost:3000',
     INVITATION_TTL_SECONDS: String(options.invitationTtlSeconds ?? 604_800),
+    // Local only (the CDK stack never sets it): webhooks may go to receivers on this machine.
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
   };
 
   try {

@@ -18,6 +18,7 @@ import { ACCOUNT_ID, invokeInContext, lambdaContext } from './gateway-event.ts';
 import { DEMO, seedDemo } from './seed.ts';
 import { removeStackFile, writeStackFile } from './stack-file.ts';
 import { ensureWebBuilt } from './web-build.ts';
+import { startWebhookDispatcher, type WebhookDispatcher } from './webhooks.ts';
 
 const JOB_INTERVAL_MS = 60_000;
 /** A job's time limit, as the stack gives it (infra/constructs/jobs.ts). */
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
   let emulators: LocalEmulators | undefined;
   let gateway: Gateway | undefined;
   let events: EventFeed | undefined;
+  let webhooks: WebhookDispatcher | undefined;
   let jobTimer: NodeJS.Timeout | undefined;
   let stopping = false;
   const shutdown = async (code: number) => {
@@ -78,6 +80,7 @@ async function main(): Promise<void> {
     removeStackFile();
     await gateway?.close();
     await events?.stop();
+    await webhooks?.stop();
     await emulators?.stop();
     process.exit(code);
   };
@@ -104,11 +107,17 @@ async function main(): Promise<void> {
       onLog: emulatorConsole(),
     });
     console.log(`Emulators ready in ${(emulators.startupMs / 1000).toFixed(1)} s.`);
+    // The handlers' environment, for the webhook delivery code running in this process.
+    Object.assign(process.env, emulators.env);
+    const dispatcher = startWebhookDispatcher({ onError: (message) => console.error(`[webhook] ${message}`) });
+    webhooks = dispatcher;
     events = await startLocalEventFeed(emulators.env, {
-      onEvent: (e) =>
+      onEvent: (e) => {
         console.log(
           `[event] ${e['detail-type']} tenant ${e.detail.tenantId} ${e.detail.target.type} ${e.detail.target.id} by ${e.detail.actor.type} ${e.detail.actor.id}`,
-        ),
+        );
+        dispatcher.onEvent(e);
+      },
       onError: (message) => console.error(`[event] ${message}`),
     });
     gateway = await startGateway({

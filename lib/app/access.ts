@@ -36,8 +36,8 @@ export const actorOf = (access: Access): Actor =>
     : access.member
       ? access.directory
         ? { type: 'scim', id: access.directory.tokenId, name: access.directory.name }
-        : { type: 'user', id: access.member.id }
-      : { type: 'platform', id: access.principal };
+        : { type: 'user', id: access.member.id, name: access.member.name || access.member.email }
+      : { type: 'platform', id: access.principal, name: access.principal };
 
 /**
  * DESIGN §1: what the directory provisioned is the directory's — a person (or the platform) changing a

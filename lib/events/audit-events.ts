@@ -17,6 +17,13 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 /** The pipe's enrichment function (one Lambda, like a route's). */
 export const ENRICHMENT = { id: 'enrichAuditEvents', entry: 'functions/events/enrich-audit.ts' } as const;
 
+/** Webhooks' fan-out function (an SQS consumer of the bus's events): reads endpoints, writes deliveries, mails on disable. */
+export const WEBHOOK_FAN_OUT = {
+  id: 'fanOutWebhooks',
+  entry: 'functions/events/fan-out-webhooks.ts',
+  uses: { table: 'readWrite', mail: true },
+} as const;
+
 export const EVENT_SOURCE = 'roster';
 
 /** Pipe source filter (EventBridge pattern): audit items being written; TTL expiry and other items are dropped. */
@@ -52,10 +59,12 @@ export interface AuditEventDetail {
   tenantId: string;
   at: string;
   action: string;
-  actor: { type: string; id: string };
+  actor: { type: string; id: string; name?: string };
   target: { type: string; id: string };
   before: unknown;
   after: unknown;
+  /** The target's version after the change, when recorded (null otherwise). */
+  version: number | null;
 }
 
 /** What the enrichment returns for one stream record: the event's detail-type, time and plain detail. */
@@ -80,6 +89,7 @@ export function enrich(record: StreamRecord): EnrichedRecord {
     target: item.target as AuditEventDetail['target'],
     before: item.before ?? null,
     after: item.after ?? null,
+    version: typeof item.version === 'number' ? item.version : null,
   };
   return { detailType: detail.action, time: detail.at, detail };
 }

@@ -17,6 +17,7 @@ import type { RouteDef } from './routes.ts';
 import { IdempotencyKey } from './schemas.ts';
 import { ScimErrorView } from './scim-views.ts';
 import { GatewayMessage, Problem } from './views.ts';
+import { EVENT_SCHEMAS } from './webhook-views.ts';
 
 const TAGS: Record<string, string> = {
   meta: 'Liveness, this document and its reference page',
@@ -26,6 +27,7 @@ const TAGS: Record<string, string> = {
   users: 'Members: listing, direct creation, editing and lifecycle',
   roles: 'The permission catalogue and custom roles',
   audit: 'The audit trail',
+  webhooks: 'Webhook endpoints, their deliveries, and the events feed',
   platform: 'The SaaS operator: provisioning and re-planning tenants (IAM)',
   inbox:
     'The inbox backend, a machine: twins of the conversation, queue, team, member and availability routes under /v1/platform/tenants/{tenantId} (IAM), same handlers, audited with the platform principal as actor',
@@ -61,7 +63,10 @@ the oldest waiting conversations to the strategy's picks in the same request; th
 longer drains. Every automatic pick's audit item records the strategy's decision.
 
 **Events.** Every change recorded in the audit trail is also published on the Roster EventBridge bus:
-source \`roster\`, detail-type = the audit action (e.g. \`member.invited\`), detail = the audit event.`;
+source \`roster\`, detail-type = the audit action (e.g. \`member.invited\`), detail = the audit event.
+A tenant receives the same events as signed webhooks (Standard Webhooks: \`webhook-id\`, \`webhook-timestamp\`,
+\`webhook-signature\`; retried for about 28 hours) on the endpoints it registers, or polls them from
+\`GET /v1/tenants/{tenantId}/events?after=\`; each event type's envelope is in this document's \`webhooks\` section.`;
 
 const SECURITY_SCHEMES = {
   cognitoJwt: {
@@ -131,12 +136,47 @@ export function buildOpenApi(handlers: readonly RouteSchemas[], info: ApiInfo) {
     servers: [{ url: '/', description: 'The API serving this document' }],
     tags,
     paths,
+    webhooks: eventWebhooks(),
     components: { securitySchemes: SECURITY_SCHEMES },
   });
   // A copy as plain JSON: the generator may share one schema object between operations.
   const plain = JSON.parse(JSON.stringify(document)) as typeof document;
   describeRequestFields(plain);
   return plain;
+}
+
+/** What Roster POSTs to a tenant's endpoint, one entry per event type (OpenAPI 3.1 `webhooks`). */
+function eventWebhooks(): Record<string, { post: ZodOpenApiOperationObject }> {
+  const header = (description: string) => z.string().meta({ description });
+  return Object.fromEntries(
+    Object.entries(EVENT_SCHEMAS).map(([type, schema]) => [
+      type,
+      {
+        post: {
+          operationId: `event_${type.replace(/[^a-z]+/g, '_')}`,
+          summary: `The ${type} event`,
+          tags: ['Webhooks'],
+          // Roster calls the receiver: the receiver checks `webhook-signature`, not a credential of this API.
+          security: [],
+          requestParams: {
+            header: z.object({
+              'webhook-id': header('The event id: the same on every retry (deduplicate on it)'),
+              'webhook-timestamp': header('Seconds since the epoch when this attempt was signed'),
+              'webhook-signature': header(
+                'Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret',
+              ),
+            }),
+          },
+          requestBody: { required: true, content: { 'application/json': { schema } } },
+          responses: {
+            '200': {
+              description: 'Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint.',
+            },
+          },
+        },
+      },
+    ]),
+  );
 }
 
 /** The tag: the handler's folder (functions/<area>/…), capitalised; the platform twins are the inbox's. */

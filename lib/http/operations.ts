@@ -9,6 +9,7 @@ import type * as z from 'zod';
 import type { ErrorCode } from '../domain/errors.ts';
 import * as scimView from './scim-views.ts';
 import * as view from './views.ts';
+import { WEBHOOK_OPERATIONS } from './webhook-operations.ts';
 
 export interface SuccessDoc {
   status: 200 | 201 | 202 | 204;
@@ -420,4 +421,5 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   scimReplaceGroup: { ok: scimOk('The Group as replaced') },
   scimPatchGroup: { ok: scimOk('The Group as patched') },
   scimDeleteGroup: { ok: { status: 204, description: 'Deleted' } },
+  ...WEBHOOK_OPERATIONS,
 };

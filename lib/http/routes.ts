@@ -821,6 +821,13 @@ export const JOBS: readonly JobDef[] = [
     schedule: 'rate(1 hour)',
     uses: { table: 'readWrite' },
   },
+  {
+    // Webhook retries that are due (issue 21); the first attempt is the fan-out function's.
+    id: 'deliverWebhooks',
+    entry: 'functions/jobs/deliver-webhooks.ts',
+    schedule: 'rate(1 minute)',
+    uses: { table: 'readWrite', mail: true },
+  },
 ];
 
 /** Cognito user pool triggers (lower camel case, as in the pool's LambdaConfig). */

@@ -280,7 +280,11 @@ export const AssignmentResult = AssignmentView.extend({
 }).meta({ id: 'AssignmentResult' });
 
 const Actor = z.union([
-  z.object({ type: z.enum(['user', 'platform', 'system', 'invitee']), id: z.string() }),
+  z.object({
+    type: z.enum(['user', 'platform', 'system', 'invitee']),
+    id: z.string(),
+    name: z.string().optional().meta({ description: 'Who acted, as recorded at the time (absent on older events)' }),
+  }),
   z
     .object({ type: z.literal('scim'), id: z.string(), name: z.string() })
     .meta({ description: 'The tenant’s identity provider, through the SCIM token with this id and name' }),

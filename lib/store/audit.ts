@@ -11,11 +11,12 @@ import { keys } from './keys.ts';
 import { TABLE_KEYS } from './table.ts';
 import { put, type TxItem } from './transact.ts';
 
+/** `name`: who acted as people read it, recorded at write time (a member's name or email, the platform principal). */
 export type Actor =
-  | { type: 'user'; id: string }
-  | { type: 'platform'; id: string }
-  | { type: 'system'; id: string }
-  | { type: 'invitee'; id: string }
+  | { type: 'user'; id: string; name?: string }
+  | { type: 'platform'; id: string; name?: string }
+  | { type: 'system'; id: string; name?: string }
+  | { type: 'invitee'; id: string; name?: string }
   /** A tenant's identity provider, through one of its SCIM tokens (the token's id and name). */
   | { type: 'scim'; id: string; name: string }
   /** A tenant's API key (DESIGN §1): its id and its name when it acted. */
@@ -30,6 +31,8 @@ export interface AuditEntry {
   before?: unknown;
   after?: unknown;
   at: string;
+  /** The target's version after the change, when it has one (events carry it: DESIGN §1 "Events to other systems"). */
+  version?: number;
 }
 
 /** Monotonic: audit items written in the same millisecond keep their order (ids sort as written). */
@@ -50,6 +53,7 @@ export function auditPut(entry: AuditEntry): TxItem {
       before: entry.before ?? null,
       after: entry.after ?? null,
       at: entry.at,
+      ...(entry.version !== undefined ? { version: entry.version } : {}),
       expiresAtEpoch: Math.floor(Date.parse(entry.at) / 1000) + retentionSeconds,
     },
     // Append-only: an audit item is never written over (IAM denies updating or deleting one).

@@ -339,6 +339,7 @@ export async function insertMember(input: {
         'invitation',
       ]),
       at: member.createdAt,
+      version: member.version,
     }),
     ...(identity ? [identity] : []),
     ...roleHolderChange(undefined, member),
@@ -421,6 +422,8 @@ export async function writeMemberChange(change: MemberChange): Promise<void> {
       before: auditable(current, fields),
       after: change.reason ? { ...auditable(next, fields), reason: change.reason } : auditable(next, fields),
       at,
+      // The version the update wrote (versionedUpdate bumps it by one); none once deleted.
+      ...(next ? { version: current.version + 1 } : {}),
     }),
     ...(change.extra ?? []),
   );

@@ -242,6 +242,7 @@ export async function writeRoleChange(
         changed.filter((f) => (SHOWN as readonly string[]).includes(f)),
       ),
       at: next.updatedAt,
+      version: current.version + 1,
     }),
   );
   await transact(items);

@@ -190,6 +190,7 @@ export async function writeTeamChange(current: TeamRecord, next: TeamRecord, act
         changed.filter((f) => (SHOWN as readonly string[]).includes(f)),
       ),
       at: next.updatedAt,
+      version: current.version + 1,
     }),
   );
   await transact(items);

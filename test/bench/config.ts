@@ -16,6 +16,7 @@ export const BENCH_NAMES = [
   'assignment',
   'scimSync',
   'authorizer',
+  'webhooks',
 ] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 
@@ -54,6 +55,8 @@ export interface BenchConfig {
   assignment: { conversations: number; agents: number; capacity: number; concurrency: number; arrivalShare: number };
   /** Samples of each authorizer figure (lib/http/authorizer.ts). */
   authorizer: { rounds: number };
+  /** Issue 21: changes timed without and with subscribers, a burst for deliveries per second, endpoints per tenant. */
+  webhooks: { changes: number; burst: number; endpoints: number };
 }
 
 export function benchConfig(): BenchConfig {
@@ -96,6 +99,11 @@ export function benchConfig(): BenchConfig {
     seatRace: {
       attempts: size('BENCH_RACE_ATTEMPTS', 100, 30, quick),
       free: size('BENCH_RACE_FREE', 5, 5, quick),
+    },
+    webhooks: {
+      changes: size('BENCH_WEBHOOK_CHANGES', 40, 8, quick),
+      burst: size('BENCH_WEBHOOK_BURST', 60, 10, quick),
+      endpoints: 5,
     },
     assignment: {
       conversations: size('BENCH_ASSIGN_CONVERSATIONS', 1_000, 150, quick),

@@ -25,6 +25,7 @@ import { scimSync } from './scim-sync.ts';
 import { seatRace } from './seat-race.ts';
 import { startBenchStack } from './stack.ts';
 import { round } from './stats.ts';
+import { webhooksBench } from './webhooks.ts';
 
 const log = (line: string) => console.log(`[bench] ${line}`);
 
@@ -48,6 +49,7 @@ export async function main(): Promise<number> {
     assignment: null,
     scimSync: null,
     authorizer: null,
+    webhooks: null,
   };
   const details: Details = {
     meta: {
@@ -69,6 +71,7 @@ export async function main(): Promise<number> {
         assignment: config.assignment,
         scimSync: config.scimSync,
         authorizer: config.authorizer,
+        webhooks: config.webhooks,
       },
       seconds: {},
       totalSeconds: 0,
@@ -142,6 +145,11 @@ export async function main(): Promise<number> {
     });
     await step('authorizer', async () => {
       results.authorizer = await authorizerBench(api, stack, config.authorizer.rounds);
+    });
+    await step('webhooks', async () => {
+      const out = await webhooksBench(api, stack.emulators.env, config.webhooks);
+      results.webhooks = out.result;
+      details.webhooks = out.details;
     });
     await step('coldStart', async () => {
       const out = await coldStart(workDir, config.coldStart, config.overhead.rounds);

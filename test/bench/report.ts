@@ -15,6 +15,7 @@ import { LIST_BAR, type ScaleDetails, type ScaleResult } from './scale.ts';
 import type { ScimSyncDetails, ScimSyncResult } from './scim-sync.ts';
 import type { SeatRaceDetails, SeatRaceResult } from './seat-race.ts';
 import type { Summary } from './stats.ts';
+import type { WebhookBenchDetails, WebhookBenchResult } from './webhooks.ts';
 
 /** `results/latest.json`: the five keys of issue 7 and issue 13's `assignment` (null when a benchmark did not run). */
 export interface Results {
@@ -27,6 +28,7 @@ export interface Results {
   scimSync: ScimSyncResult | null;
   /** The user routes' authorizer: a person's JWT or an API key (test/bench/authorizer.ts). */
   authorizer?: AuthorizerResult | null;
+  webhooks?: WebhookBenchResult | null;
 }
 
 /** `results/latest.details.json`: what is behind the figures. */
@@ -56,6 +58,7 @@ export interface Details {
   };
   scale?: ScaleDetails;
   seatRace?: SeatRaceDetails;
+  webhooks?: WebhookBenchDetails;
   assignment?: AssignmentDetails;
   scimSync?: ScimSyncDetails;
   errors: Partial<Record<BenchName, string>>;
@@ -77,6 +80,13 @@ function notRun(name: BenchName, details: Details): string {
 /** One line per bar: what it says and how this run did. */
 function barRows(results: Results, details: Details): string[][] {
   const rows: string[][] = [];
+  if (results.webhooks) {
+    const w = results.webhooks;
+    rows.push([
+      `Webhooks: a change with ${w.endpoints} endpoints subscribed costs the request nothing (delivery is asynchronous)`,
+      `median ${w.requestMsWith} ms with vs ${w.requestMsWithout} ms without (${w.ratio}×); change → delivery p50 ${w.changeToDeliveryMsP50} ms, p95 ${w.changeToDeliveryMsP95} ms (local feed polls every 250 ms); ${w.deliveriesPerSecond} deliveries/s in a burst`,
+    ]);
+  }
   if (details.roundTrips) {
     const misses = details.roundTrips.filter((c) => !c.pass);
     rows.push([

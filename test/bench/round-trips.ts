@@ -4,6 +4,9 @@
  * DynamoDB requests each made. A route the script does not reach fails the
  * run by name — a new route needs a step here.
  */
+
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { isTenantRoute } from '../../lib/http/route.ts';
 import { ROUTES, type RouteDef } from '../../lib/http/routes.ts';
 import { type Api, type CallInit, PASSWORD, type Res, unique } from './api.ts';
@@ -493,6 +496,42 @@ export async function roundTrips(api: Api, recorder: Recorder): Promise<RoundTri
         body: {},
       },
     );
+  }
+
+  // ── webhooks (issue 21): an endpoint on a receiver of this machine, a test event, its delivery, the feed ──
+  if (has('POST /v1/tenants/{}/webhooks')) {
+    const receiver = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(204).end());
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+      const hooks = `/v1/tenants/${t}/webhooks`;
+      const as = { token };
+      const hook = body(
+        await hit('POST /v1/tenants/{}/webhooks', hooks, { ...as, body: { url, events: ['*'] } }),
+        'createWebhook',
+      );
+      await hit('GET /v1/tenants/{}/webhooks', hooks, as);
+      await hit('GET /v1/tenants/{}/webhooks/{}', `${hooks}/${hook.id}`, as);
+      await hit('PATCH /v1/tenants/{}/webhooks/{}', `${hooks}/${hook.id}`, { ...as, body: { description: 'CRM' } });
+      await hit('POST /v1/tenants/{}/webhooks/{}/rotate-secret', `${hooks}/${hook.id}/rotate-secret`, as);
+      const sent = body(
+        await hit('POST /v1/tenants/{}/webhooks/{}/test', `${hooks}/${hook.id}/test`, as),
+        'testWebhook',
+      );
+      await hit('GET /v1/tenants/{}/webhooks/{}/deliveries', `${hooks}/${hook.id}/deliveries`, as);
+      await hit(
+        'POST /v1/tenants/{}/webhooks/{}/deliveries/{}/retry',
+        `${hooks}/${hook.id}/deliveries/${sent.id}/retry`,
+        as,
+      );
+      await hit('GET /v1/tenants/{}/events', `/v1/tenants/${t}/events?limit=10`, as);
+      await hit('DELETE /v1/tenants/{}/webhooks/{}', `${hooks}/${hook.id}`, as);
+    } finally {
+      receiver.close();
+    }
   }
 
   const missing = ROUTES.filter((r) => !checks.has(r.id));

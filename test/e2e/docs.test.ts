@@ -3,6 +3,7 @@
  * headless Chromium (Debian's, driven by playwright-core): it renders every
  * operation, loads nothing from elsewhere and breaks none of its own CSP.
  */
+
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { OPENAPI_FILE, REPO_ROOT } from '../../infra/cli/openapi.ts';
 import { DOCS_CSP } from '../../lib/http/docs.ts';
 import { ROUTES } from '../../lib/http/routes.ts';
 import * as view from '../../lib/http/views.ts';
+import { EVENT_SCHEMAS } from '../../lib/http/webhook-views.ts';
 import { startTestGateway, type TestGateway } from '../support/http.ts';
 import { client, unique } from './client.ts';
 
@@ -136,9 +138,11 @@ describe('GET /docs', () => {
 
     await page.goto(`${gw.baseUrl}/docs`);
     await page.locator('.opblock').first().waitFor({ timeout: 30_000 });
-    await expect.poll(() => page.locator('.opblock').count(), { timeout: 10_000 }).toBe(ROUTES.length);
+    // Every route, and every event type of the document's `webhooks` section (what Roster POSTs to endpoints).
+    const events = Object.keys(EVENT_SCHEMAS).map((type) => `event_${type.replace(/[^a-z]+/g, '_')}`);
+    await expect.poll(() => page.locator('.opblock').count(), { timeout: 10_000 }).toBe(ROUTES.length + events.length);
     const ids = await page.locator('.opblock .opblock-summary-operation-id').allTextContents();
-    expect(ids.sort()).toEqual(ROUTES.map((r) => r.id).sort());
+    expect(ids.sort()).toEqual([...ROUTES.map((r) => r.id), ...events].sort());
     expect(await page.locator('.info .title').textContent()).toContain('Roster API');
 
     mkdirSync(`${REPO_ROOT}.local`, { recursive: true });

@@ -129,6 +129,8 @@ function paramArb(kit: RouteKit, name: string, mode: Mode): fc.Arbitrary<string>
     roleId: fz.roleIds,
     teamId: fz.teamIds,
     conversationId: fz.conversationIds,
+    webhookId: fz.webhookIds,
+    deliveryId: fz.deliveryIds,
     asset: ['init.js', 'swagger-ui.css', 'swagger-ui-bundle.js', ...PROTOTYPE_KEYS],
   };
   const known = real[name] ?? [];
@@ -218,6 +220,9 @@ function hints(): Hints {
     grants: fc.subarray([...ALL_PERMISSIONS], { maxLength: 3 }),
     permissions: fc.subarray([...ALL_PERMISSIONS], { maxLength: 5 }),
     role: fc.constantFrom('admin', 'manager', 'agent'),
+    // A receiver on this machine (allowed locally) that refuses connections: deliveries fail fast.
+    url: fc.constant('http://127.0.0.1:9/hooks'),
+    events: fc.constantFrom(['*'], ['member.invited']),
   };
 }
 

@@ -163,6 +163,8 @@ beforeAll(async () => {
     ...victim.teamIds,
     ...victim.teamNames,
     ...victim.conversationIds,
+    ...victim.webhookIds,
+    ...victim.deliveryIds,
     ...auditIds,
     victimDomain,
     victimKey.id,
@@ -264,6 +266,14 @@ function plausibleBodies(): Record<string, fc.Arbitrary<unknown>> {
       name: freshName,
       permissions: fc.subarray([...ALL_PERMISSIONS], { minLength: 1, maxLength: 4 }),
     }),
+    createWebhook: fc.record({
+      url: fresh.map((s) => `http://127.0.0.1:9/hooks/${s}`),
+      events: fc.constantFrom(['*'], ['member.invited', 'team.created']),
+    }),
+    updateWebhook: fc.record(
+      { description: freshName, events: fc.constantFrom(['*'], ['role.created']), enabled: fc.boolean() },
+      { requiredKeys: ['description'] },
+    ),
     // Sometimes the victim's own idempotent request, replayed with its key in another tenant.
     createTeam: fc.oneof(
       fc.record({ name: freshName, assignmentStrategy: fc.constantFrom('round_robin', 'load_balanced', 'manual') }),
@@ -320,6 +330,8 @@ function victimIds(name: string): string[] {
     // A join request is named by the person's login id.
     requestId: victimPeople.map((p) => p.id),
     keyId: [victimKey.id],
+    webhookId: victim.webhookIds,
+    deliveryId: victim.deliveryIds,
   };
   return ids[name] ?? [];
 }

@@ -6,6 +6,7 @@
  */
 import { expect } from 'vitest';
 import { ALL_PERMISSIONS } from '../../lib/domain/permissions.ts';
+import { startReceiver } from '../support/receiver.ts';
 import { type client, PASSWORD, unique } from './client.ts';
 
 export type MemberRole = 'admin' | 'manager' | 'agent' | 'custom';
@@ -30,6 +31,9 @@ export interface Populated {
   teamIds: string[];
   teamNames: string[];
   conversationIds: string[];
+  /** A webhook endpoint (its receiver closed since) and two delivered test events of it. */
+  webhookIds: string[];
+  deliveryIds: string[];
   /** A second-page cursor of each list route of this tenant, by route id. */
   cursors: Record<string, string>;
 }
@@ -89,7 +93,19 @@ export async function populate(
     expect(res.status, JSON.stringify(res.body)).toBe(200);
   }
 
+  // A webhook endpoint with two delivered test events (the receiver answered, then went away: nothing stays due).
+  const receiver = await startReceiver(() => 200, `/hooks/${label}`);
+  const webhook = await created('/webhooks', { url: receiver.url, events: ['member.invited'] });
+  const deliveryIds: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    const sent = await api.call('POST', `${base}/webhooks/${webhook.id}/test`, as);
+    expect(sent.body, JSON.stringify(sent.body)).toMatchObject({ status: 'succeeded' });
+    deliveryIds.push(sent.body.id);
+  }
+  await receiver.close();
+
   const lists: Record<string, string> = {
+    listWebhookDeliveries: `${base}/webhooks/${webhook.id}/deliveries`,
     listMembers: `${base}/users`,
     listMembersByLogin: `${base}/users?sort=lastLoginAt`,
     getAccessReview: `${base}/access-review`,
@@ -116,6 +132,8 @@ export async function populate(
     teamIds: teams.map((r) => r.id),
     teamNames: teams.map((r) => r.name),
     conversationIds,
+    webhookIds: [webhook.id],
+    deliveryIds,
     cursors,
   };
 }

@@ -17,7 +17,7 @@ import { AUDIT_DENIED_ACTIONS, INDEX_ACTIONS, TABLE_ACTIONS } from '../../infra/
 import { POOL_VARIABLES } from '../../infra/constructs/triggers.ts';
 import { RosterStack } from '../../infra/stack.ts';
 import { CONFIG_VARIABLES } from '../../lib/config.ts';
-import { ENRICHMENT } from '../../lib/events/audit-events.ts';
+import { ENRICHMENT, WEBHOOK_FAN_OUT } from '../../lib/events/audit-events.ts';
 import { JOBS, ROUTES, type RouteDef, TRIGGERS, type Uses } from '../../lib/http/routes.ts';
 import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../lib/store/table.ts';
 import { type Flattened, flatten, type Resource } from './templates.ts';
@@ -101,14 +101,15 @@ function tableArns() {
 
 describe('functions', () => {
   it('has exactly one function per route, per job and per trigger, and no CDK helper functions', () => {
-    // A platform twin shares its row's function; the events pipe's enrichment function is one more, and so is
-    // the SCIM token authorizer of the /scim/v2 routes.
+    // A platform twin shares its row's function; the events pipe's enrichment function is one more, and so are
+    // the webhook fan-out and the SCIM token authorizer of the /scim/v2 routes.
     const functions = ROUTES.filter((r) => !r.twinOf).length;
-    // + the user routes' authorizer, + the SCIM tokens' authorizer, + one CDK helper (as before).
-    expect(ofType('AWS::Lambda::Function')).toHaveLength(functions + JOBS.length + TRIGGERS.length + 3);
+    // + the user routes' authorizer, + the SCIM tokens' authorizer, + the webhook fan-out, + one CDK helper (as before).
+    expect(ofType('AWS::Lambda::Function')).toHaveLength(functions + JOBS.length + TRIGGERS.length + 4);
     expect(() => functionOf('scimAuthorizer')).not.toThrow();
     for (const op of operations) expect(() => functionOf(op.id)).not.toThrow();
     expect(() => functionOf(ENRICHMENT.id)).not.toThrow();
+    expect(() => functionOf(WEBHOOK_FAN_OUT.id)).not.toThrow();
   });
 
   it('runs every function on nodejs24.x, arm64, with the whole configuration and source maps', () => {
@@ -577,6 +578,36 @@ describe('events', () => {
       Enrichment: { 'Fn::GetAtt': [enrichmentId, 'Arn'] },
       Target: { 'Fn::GetAtt': [busId, 'Arn'] },
     });
+  });
+
+  it('webhooks: every event of the bus → a queue with a dead-letter queue → the fan-out function (own role)', () => {
+    const [busId] = ofType('AWS::Events::EventBus')[0] ?? [];
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: { Ref: busId },
+      EventPattern: { source: ['roster'] },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: { maxReceiveCount: 5, deadLetterTargetArn: Match.anyValue() },
+    });
+    const [fanOutId] = functionOf(WEBHOOK_FAN_OUT.id);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: fanOutId },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    const actions = actionsOf(WEBHOOK_FAN_OUT.id);
+    expect(actions).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'ses:SendEmail']));
+    // The queue grant is the fan-out's only: no job or route with the same table and mail grants gets it.
+    for (const op of operations)
+      expect(
+        actionsOf(op.id).filter((a) => a.startsWith('sqs:')),
+        op.id,
+      ).toEqual([]);
+  });
+
+  it('never lets a deployed function send webhooks to private addresses', () => {
+    for (const [, fn] of ofType('AWS::Lambda::Function')) {
+      expect(Object.keys(fn.Properties.Environment?.Variables ?? {})).not.toContain('WEBHOOK_ALLOW_PRIVATE_TARGETS');
+    }
   });
 });
 

@@ -9,6 +9,7 @@ import type { LocalEnv } from '../../infra/local/emulators.ts';
 import { type EventFeed, startLocalEventFeed } from '../../infra/local/events.ts';
 import { startGateway } from '../../infra/local/gateway.ts';
 import type { HttpResult } from '../../infra/local/gateway-event.ts';
+import { startWebhookDispatcher, type WebhookDispatcher } from '../../infra/local/webhooks.ts';
 import type { RosterEvent } from '../../lib/events/audit-events.ts';
 import type { RouteDef } from '../../lib/http/routes.ts';
 import { observe } from './conformance.ts';
@@ -17,6 +18,8 @@ import { localStack } from './local-stack.ts';
 export interface TestGateway {
   baseUrl: string;
   platformKey: string;
+  /** With `webhooks`: the local dispatcher (events fanned out to endpoints, due retries swept every 200 ms). */
+  webhooks?: WebhookDispatcher;
   close(): Promise<void>;
 }
 
@@ -29,6 +32,10 @@ export async function startTestGateway(
     routes?: readonly RouteDef[];
     log?: (line: string) => void;
     events?: true;
+    /** Deliver webhooks as `npm start` does (implies `events`). */
+    webhooks?: true;
+    /** Variables over the emulators' env (e.g. WEBHOOK_ALLOW_PRIVATE_TARGETS=false: AWS's rules). */
+    env?: Record<string, string>;
     webRoot?: string | false;
     /** Another address to listen on (e.g. 0.0.0.0, to be reached from a non-loopback peer). */
     host?: string;
@@ -36,10 +43,12 @@ export async function startTestGateway(
     clientLimits?: ClientLimits;
   } = {},
 ): Promise<TestGateway> {
-  const { env, platformKey, cognito } = localStack();
-  const { events: withEvents, ...rest } = options;
+  const { platformKey, cognito } = localStack();
+  const env = { ...localStack().env, ...options.env };
+  const { events: withEvents, webhooks: withWebhooks, env: _env, ...rest } = options;
+  const webhooks = withWebhooks ? startWebhookDispatcher({ intervalMs: 200 }) : undefined;
   // With `events`, GET /local/events shows what the EventBridge pipe would publish (from DynamoDB Local's stream).
-  const events = withEvents ? await startRecentEventFeed(env) : undefined;
+  const events = withEvents || webhooks ? await startRecentEventFeed(env, webhooks?.onEvent) : undefined;
   // The product's own routes answer as the published OpenAPI document says (a fixture route table is not held to it).
   const onResponse = rest.routes
     ? undefined
@@ -49,9 +58,11 @@ export async function startTestGateway(
   return {
     baseUrl: gateway.url,
     platformKey,
+    webhooks,
     close: async () => {
       await gateway.close();
       await events?.stop();
+      await webhooks?.stop();
     },
   };
 }
@@ -66,12 +77,16 @@ const RECENT_EVENTS = 50_000;
  * same time (a 5,000-assignment release among them), and would push this
  * file's events out of a window that small.
  */
-async function startRecentEventFeed(env: LocalEnv): Promise<EventFeed> {
+async function startRecentEventFeed(
+  env: LocalEnv,
+  onEvent?: (event: RosterEvent) => void | Promise<void>,
+): Promise<EventFeed> {
   const since = new Date(Date.now() - 60_000).toISOString();
   const recent: RosterEvent[] = [];
   const feed = await startLocalEventFeed(env, {
     onEvent: (event) => {
       if (event.time >= since && recent.length < RECENT_EVENTS) recent.push(event);
+      return onEvent?.(event);
     },
   });
   return { events: () => recent, stop: () => feed.stop() };

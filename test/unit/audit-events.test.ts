@@ -47,8 +47,11 @@ describe('toEvent', () => {
         target: { type: 'member', id: 'u-1' },
         before: { status: 'active' },
         after: { status: 'suspended' },
+        // Recorded only by changes that know the target's version (webhooks' envelopes carry it).
+        version: null,
       },
     });
+    expect(toEvent(record('INSERT', { ...image, version: { N: '7' } }))?.detail.version).toBe(7);
   });
 
   it('gives consumers plain JSON in before/after, whatever the shape (no DynamoDB types)', async () => {

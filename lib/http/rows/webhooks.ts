@@ -1,7 +1,111 @@
 /**
  * Route-table rows of one area (see ../routes.ts): spread into the one table,
  * which drives the CDK API, the local gateway and the OpenAPI document.
+ * Webhooks (issue 21): a tenant's endpoints, their deliveries, and the events feed.
  */
 import type { RouteDef } from '../routes.ts';
 
-export const WEBHOOK_ROWS = [] as const satisfies readonly RouteDef[];
+const HOOKS = '/v1/tenants/{tenantId}/webhooks';
+
+export const WEBHOOK_ROWS = [
+  {
+    id: 'listWebhooks',
+    method: 'GET',
+    path: HOOKS,
+    entry: 'functions/webhooks/list.ts',
+    auth: 'user',
+    permission: 'integrations:manage',
+    summary: 'List the tenant’s webhook endpoints',
+    uses: { table: 'read' },
+  },
+  {
+    id: 'createWebhook',
+    method: 'POST',
+    path: HOOKS,
+    entry: 'functions/webhooks/create.ts',
+    auth: 'user',
+    permission: 'integrations:manage',
+    summary: 'Add a webhook endpoint; its signing secret is shown in this response only',
+    uses: { table: 'readWrite' },
+  },
+  {
+    id: 'getWebhook',
+    method: 'GET',
+    path: `${HOOKS}/{webhookId}`,
+    entry: 'functions/webhooks/get.ts',
+    auth: 'user',
+    permission: 'integrations:manage',
+    summary: 'Read a webhook endpoint',
+    uses: { table: 'read' },
+  },
+  {
+    id: 'updateWebhook',
+    method: 'PATCH',
+    path: `${HOOKS}/{webhookId}`,
+    entry: 'functions/webhooks/update.ts',
+    auth: 'user',
+    permission: 'integrations:manage',
+    summary: 'Change a webhook endpoint’s URL, event types or description, or enable or disable it',
+    uses: { table: 'readWrite' },
+  },
+  {
+    id: 'deleteWebhook',
+    method: 'DELETE',
+    path: `${HOOKS}/{webhookId}`,
+    entry: 'functions/webhooks/delete.ts',
+    auth: 'user',
+    permission: 'integrations:manage',
+    summary: 'Delete a webhook endpoint',
+    uses: { table: 'readWrite' },
+  },
+  {
+    id: 'rotateWebhookSecret',
+    method: 'POST',
+    path: `${HOOKS}/{webhookId}/rotate-secret`,
+    entry: 'functions/webhooks/rotate-secret.ts',
+    auth: 'user',
+    permission: 'integrations:manage',
+    summary: 'Replace the signing secret (shown in this response only); the old one also signs for 24 hours',
+    uses: { table: 'readWrite' },
+  },
+  {
+    id: 'testWebhook',
+    method: 'POST',
+    path: `${HOOKS}/{webhookId}/test`,
+    entry: 'functions/webhooks/test.ts',
+    auth: 'user',
+    permission: 'integrations:manage',
+    summary: 'Send a test event to the endpoint now',
+    uses: { table: 'readWrite', mail: true },
+  },
+  {
+    id: 'listWebhookDeliveries',
+    method: 'GET',
+    path: `${HOOKS}/{webhookId}/deliveries`,
+    entry: 'functions/webhooks/deliveries.ts',
+    auth: 'user',
+    permission: 'integrations:manage',
+    summary: 'List an endpoint’s deliveries of the last 30 days, newest first',
+    uses: { table: 'read' },
+  },
+  {
+    id: 'retryWebhookDelivery',
+    method: 'POST',
+    path: `${HOOKS}/{webhookId}/deliveries/{deliveryId}/retry`,
+    entry: 'functions/webhooks/retry.ts',
+    auth: 'user',
+    permission: 'integrations:manage',
+    summary: 'Send a delivery again now',
+    uses: { table: 'readWrite', mail: true },
+  },
+  {
+    id: 'listEvents',
+    method: 'GET',
+    path: '/v1/tenants/{tenantId}/events',
+    entry: 'functions/webhooks/events.ts',
+    auth: 'user',
+    permission: 'audit:view',
+    summary: 'The tenant’s events of the last 30 days after a cursor, oldest first (the feed for systems that poll)',
+    uses: { table: 'read' },
+  },
+] as const satisfies readonly RouteDef[];

@@ -1318,6 +1318,178 @@ export type paths = {
         patch: operations["scimPatchGroup"];
         trace?: never;
     };
+    "/v1/tenants/{tenantId}/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the tenant’s webhook endpoints
+         * @description List the tenant’s webhook endpoints.
+         *
+         *     Requires the permission `integrations:manage`.
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Add a webhook endpoint; its signing secret is shown in this response only
+         * @description Add a webhook endpoint; its signing secret is shown in this response only.
+         *
+         *     Requires the permission `integrations:manage`.
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenantId}/webhooks/{webhookId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a webhook endpoint
+         * @description Read a webhook endpoint.
+         *
+         *     Requires the permission `integrations:manage`.
+         */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook endpoint
+         * @description Delete a webhook endpoint.
+         *
+         *     Requires the permission `integrations:manage`.
+         */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a webhook endpoint’s URL, event types or description, or enable or disable it
+         * @description Change a webhook endpoint’s URL, event types or description, or enable or disable it.
+         *
+         *     Requires the permission `integrations:manage`.
+         */
+        patch: operations["updateWebhook"];
+        trace?: never;
+    };
+    "/v1/tenants/{tenantId}/webhooks/{webhookId}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace the signing secret (shown in this response only); the old one also signs for 24 hours
+         * @description Replace the signing secret (shown in this response only); the old one also signs for 24 hours.
+         *
+         *     Requires the permission `integrations:manage`.
+         */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenantId}/webhooks/{webhookId}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test event to the endpoint now
+         * @description Send a test event to the endpoint now.
+         *
+         *     Requires the permission `integrations:manage`.
+         */
+        post: operations["testWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenantId}/webhooks/{webhookId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List an endpoint’s deliveries of the last 30 days, newest first
+         * @description List an endpoint’s deliveries of the last 30 days, newest first.
+         *
+         *     Requires the permission `integrations:manage`.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenantId}/webhooks/{webhookId}/deliveries/{deliveryId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a delivery again now
+         * @description Send a delivery again now.
+         *
+         *     Requires the permission `integrations:manage`.
+         */
+        post: operations["retryWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenantId}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The tenant’s events of the last 30 days after a cursor, oldest first (the feed for systems that poll)
+         * @description The tenant’s events of the last 30 days after a cursor, oldest first (the feed for systems that poll).
+         *
+         *     Requires the permission `audit:view`.
+         */
+        get: operations["listEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tenants/{tenantId}/domains": {
         parameters: {
             query?: never;
@@ -1811,9 +1983,2170 @@ export type paths = {
         trace?: never;
     };
 };
-export type webhooks = Record<string, never>;
+export type webhooks = {
+    "member.invited": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The member.invited event */
+        post: operations["event_member_invited"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "member.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The member.created event */
+        post: operations["event_member_created"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "member.activated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The member.activated event */
+        post: operations["event_member_activated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "member.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The member.updated event */
+        post: operations["event_member_updated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "member.suspended": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The member.suspended event */
+        post: operations["event_member_suspended"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "member.deactivated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The member.deactivated event */
+        post: operations["event_member_deactivated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "member.reactivated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The member.reactivated event */
+        post: operations["event_member_reactivated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "member.deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The member.deleted event */
+        post: operations["event_member_deleted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "member.password_reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The member.password_reset event */
+        post: operations["event_member_password_reset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "member.grant_expired": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The member.grant_expired event */
+        post: operations["event_member_grant_expired"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "member.availability_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The member.availability_changed event */
+        post: operations["event_member_availability_changed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "member.working_hours_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The member.working_hours_changed event */
+        post: operations["event_member_working_hours_changed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "invitation.resent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The invitation.resent event */
+        post: operations["event_invitation_resent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "invitation.revoked": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The invitation.revoked event */
+        post: operations["event_invitation_revoked"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "invitation.expired": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The invitation.expired event */
+        post: operations["event_invitation_expired"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "identity.linked": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The identity.linked event */
+        post: operations["event_identity_linked"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "identity.password_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The identity.password_changed event */
+        post: operations["event_identity_password_changed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "identity.password_recovered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The identity.password_recovered event */
+        post: operations["event_identity_password_recovered"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "identity.signed_out_everywhere": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The identity.signed_out_everywhere event */
+        post: operations["event_identity_signed_out_everywhere"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "role.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The role.created event */
+        post: operations["event_role_created"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "role.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The role.updated event */
+        post: operations["event_role_updated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "role.deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The role.deleted event */
+        post: operations["event_role_deleted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "team.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The team.created event */
+        post: operations["event_team_created"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "team.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The team.updated event */
+        post: operations["event_team_updated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "team.deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The team.deleted event */
+        post: operations["event_team_deleted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "team.member_added": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The team.member_added event */
+        post: operations["event_team_member_added"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "team.member_removed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The team.member_removed event */
+        post: operations["event_team_member_removed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "conversation.assigned": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The conversation.assigned event */
+        post: operations["event_conversation_assigned"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "conversation.unassigned": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The conversation.unassigned event */
+        post: operations["event_conversation_unassigned"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "conversation.resolved": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The conversation.resolved event */
+        post: operations["event_conversation_resolved"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "conversation.queued": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The conversation.queued event */
+        post: operations["event_conversation_queued"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "tenant.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The tenant.created event */
+        post: operations["event_tenant_created"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "tenant.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The tenant.updated event */
+        post: operations["event_tenant_updated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "ownership.transferred": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The ownership.transferred event */
+        post: operations["event_ownership_transferred"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "webhook.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The webhook.created event */
+        post: operations["event_webhook_created"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "webhook.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The webhook.updated event */
+        post: operations["event_webhook_updated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "webhook.deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The webhook.deleted event */
+        post: operations["event_webhook_deleted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "webhook.secret_rotated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The webhook.secret_rotated event */
+        post: operations["event_webhook_secret_rotated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "webhook.disabled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The webhook.disabled event */
+        post: operations["event_webhook_disabled"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "roster.test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The roster.test event */
+        post: operations["event_roster_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+};
 export type components = {
     schemas: {
+        Event_member_invited_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "member.invited";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_member_created_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "member.created";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_member_activated_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "member.activated";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_member_updated_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "member.updated";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_member_suspended_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "member.suspended";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_member_deactivated_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "member.deactivated";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_member_reactivated_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "member.reactivated";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_member_deleted_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "member.deleted";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_member_password_reset_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "member.password_reset";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_member_grant_expired_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "member.grant_expired";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_member_availability_changed_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "member.availability_changed";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_member_working_hours_changed_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "member.working_hours_changed";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_invitation_resent_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "invitation.resent";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_invitation_revoked_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "invitation.revoked";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_invitation_expired_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "invitation.expired";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_identity_linked_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "identity.linked";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_identity_password_changed_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "identity.password_changed";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_identity_password_recovered_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "identity.password_recovered";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_identity_signed_out_everywhere_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "identity.signed_out_everywhere";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_role_created_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "role.created";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_role_updated_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "role.updated";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_role_deleted_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "role.deleted";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_team_created_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "team.created";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_team_updated_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "team.updated";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_team_deleted_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "team.deleted";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_team_member_added_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "team.member_added";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_team_member_removed_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "team.member_removed";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_conversation_assigned_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "conversation.assigned";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_conversation_unassigned_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "conversation.unassigned";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_conversation_resolved_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "conversation.resolved";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_conversation_queued_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "conversation.queued";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_tenant_created_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "tenant.created";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_tenant_updated_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "tenant.updated";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_ownership_transferred_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "ownership.transferred";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_webhook_created_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "webhook.created";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_webhook_updated_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "webhook.updated";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_webhook_deleted_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "webhook.deleted";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_webhook_secret_rotated_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "webhook.secret_rotated";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_webhook_disabled_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "webhook.disabled";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_roster_test_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "roster.test";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
         /**
          * @example {
          *       "status": "ok",
@@ -2289,6 +4622,8 @@ export type components = {
                 /** @enum {string} */
                 type: "user" | "platform" | "system" | "invitee";
                 id: string;
+                /** @description Who acted, as recorded at the time (absent on older events) */
+                name?: string;
             } | {
                 /** @constant */
                 type: "scim";
@@ -2691,6 +5026,161 @@ export type components = {
             /** @description uniqueness, invalidFilter, invalidValue, invalidSyntax, invalidPath, noTarget, mutability */
             scimType?: string;
             detail: string;
+        };
+        /** @description Every endpoint of the tenant (at most 20) */
+        WebhookList: {
+            items: components["schemas"]["Webhook"][];
+            nextCursor: null;
+        };
+        Webhook: {
+            /** @example 01jnq7x4m2a8b6c9d0e1f2g3h4 */
+            id: string;
+            /** @example https://crm.acme.example/hooks/roster */
+            url: string;
+            description: string;
+            /**
+             * @example [
+             *       "member.invited",
+             *       "member.deactivated"
+             *     ]
+             */
+            events: string[];
+            enabled: boolean;
+            /** @description Why deliveries stopped (410 Gone, 5 days failing, a member) */
+            disabledReason: string | null;
+            /** @description Deliveries have failed since then with no success */
+            failingSince: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            secretCreatedAt: string;
+            /** @description Until then the rotated-out secret signs too */
+            previousSecretExpiresAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            updatedAt: string;
+            version: number;
+        };
+        WebhookWithSecret: {
+            /** @example 01jnq7x4m2a8b6c9d0e1f2g3h4 */
+            id: string;
+            /** @example https://crm.acme.example/hooks/roster */
+            url: string;
+            description: string;
+            /**
+             * @example [
+             *       "member.invited",
+             *       "member.deactivated"
+             *     ]
+             */
+            events: string[];
+            enabled: boolean;
+            /** @description Why deliveries stopped (410 Gone, 5 days failing, a member) */
+            disabledReason: string | null;
+            /** @description Deliveries have failed since then with no success */
+            failingSince: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            secretCreatedAt: string;
+            /** @description Until then the rotated-out secret signs too */
+            previousSecretExpiresAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            updatedAt: string;
+            version: number;
+            /** @description The signing secret (Standard Webhooks `whsec_…`): shown in this response only */
+            secret: string;
+        };
+        WebhookDelivery: {
+            /** @description The delivery: the event’s id (the `webhook-id` header) */
+            id: string;
+            eventId: string;
+            /** @example member.invited */
+            eventType: string;
+            /**
+             * @description pending = will be (re)tried at nextAttemptAt
+             * @enum {string}
+             */
+            status: "pending" | "succeeded" | "failed";
+            /** @description Attempts made */
+            attempt: number;
+            /** @description The last attempt’s HTTP status; null: no answer */
+            responseStatus: number | null;
+            durationMs: number | null;
+            /** @description Why the last attempt failed (never the response body) */
+            error: string | null;
+            lastAttemptAt: string | null;
+            nextAttemptAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            createdAt: string;
+        };
+        WebhookDeliveryPage: {
+            items: components["schemas"]["WebhookDelivery"][];
+            /** @description Pass as `cursor` for the next page; null at the end */
+            nextCursor: string | null;
+        };
+        EventPage: {
+            items: components["schemas"]["Event"][];
+            /** @description Always present: pass as `after` to get the events after these */
+            nextCursor: string;
+        };
+        /** @description Event envelope v1 */
+        Event: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @example member.invited */
+            type: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
         };
         DomainPage: {
             items: components["schemas"]["Domain"][];
@@ -16725,6 +19215,1744 @@ export interface operations {
             };
         };
     };
+    listWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every endpoint */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookList"];
+                };
+            };
+            /** @description `validation-failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked" | "unauthenticated";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `not-found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "url": "https://crm.acme.example/hooks/roster",
+                 *       "events": [
+                 *         "member.invited",
+                 *         "member.deactivated"
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    /** @description Where events are POSTed: https (and a public address) in AWS. */
+                    url: string;
+                    /** @description The event types to deliver (e.g. member.invited), or ["*"] for every one. */
+                    events: string[];
+                    /** @description A free-text description (at most 500 characters). */
+                    description?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created: the signing secret is in this response only */
+            201: {
+                headers: {
+                    /** @description The resource’s version, e.g. "v3": send it as If-Match to change the resource */
+                    etag: string;
+                    /** @description The new resource */
+                    location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookWithSecret"];
+                };
+            };
+            /** @description `validation-failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked" | "unauthenticated";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `not-found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `conflict` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "conflict";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint */
+            200: {
+                headers: {
+                    /** @description The resource’s version, e.g. "v3": send it as If-Match to change the resource */
+                    etag: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            /** @description `validation-failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked" | "unauthenticated";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `not-found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An ETag from a read of this resource, e.g. "v3" (or *): the change is made only if it is still current, else 412 */
+                "if-match"?: string;
+            };
+            path: {
+                tenantId: string;
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `validation-failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked" | "unauthenticated";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `not-found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `precondition-failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "precondition-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    updateWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An ETag from a read of this resource, e.g. "v3" (or *): the change is made only if it is still current, else 412 */
+                "if-match"?: string;
+            };
+            path: {
+                tenantId: string;
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "events": [
+                 *         "*"
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    /** @description Where events are POSTed: https (and a public address) in AWS. */
+                    url?: string;
+                    /** @description The event types to deliver (e.g. member.invited), or ["*"] for every one. */
+                    events?: string[];
+                    /** @description A free-text description (at most 500 characters). */
+                    description?: string;
+                    /** @description false stops deliveries; true resumes them (new events only) */
+                    enabled?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The endpoint */
+            200: {
+                headers: {
+                    /** @description The resource’s version, e.g. "v3": send it as If-Match to change the resource */
+                    etag: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            /** @description `validation-failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked" | "unauthenticated";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `not-found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `precondition-failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "precondition-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An ETag from a read of this resource, e.g. "v3" (or *): the change is made only if it is still current, else 412 */
+                "if-match"?: string;
+            };
+            path: {
+                tenantId: string;
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new secret, in this response only; the old one signs too for 24 hours */
+            200: {
+                headers: {
+                    /** @description The resource’s version, e.g. "v3": send it as If-Match to change the resource */
+                    etag: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookWithSecret"];
+                };
+            };
+            /** @description `validation-failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked" | "unauthenticated";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `not-found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `precondition-failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "precondition-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    testWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery after this attempt */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            /** @description `validation-failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked" | "unauthenticated";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `not-found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `conflict` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "conflict";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                tenantId: string;
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of deliveries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPage"];
+                };
+            };
+            /** @description `validation-failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked" | "unauthenticated";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `not-found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    retryWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                webhookId: string;
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery after this attempt */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            /** @description `validation-failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked" | "unauthenticated";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `not-found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `conflict` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "conflict";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    listEvents: {
+        parameters: {
+            query?: {
+                /** @description The nextCursor of the previous page: events after it */
+                after?: string;
+                /** @description Only these event types, comma-separated */
+                types?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Events after the cursor, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventPage"];
+                };
+            };
+            /** @description `validation-failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `session-revoked`, `unauthenticated`; API Gateway: no valid bearer token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "session-revoked" | "unauthenticated";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `forbidden`, `mfa-enrollment-required`, `password-change-required` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden" | "mfa-enrollment-required" | "password-change-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `not-found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "not-found";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
     listDomains: {
         parameters: {
             query?: never;
@@ -20715,6 +24943,1166 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
+            };
+        };
+    };
+    event_member_invited: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_member_invited_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_member_created: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_member_created_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_member_activated: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_member_activated_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_member_updated: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_member_updated_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_member_suspended: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_member_suspended_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_member_deactivated: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_member_deactivated_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_member_reactivated: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_member_reactivated_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_member_deleted: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_member_deleted_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_member_password_reset: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_member_password_reset_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_member_grant_expired: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_member_grant_expired_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_member_availability_changed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_member_availability_changed_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_member_working_hours_changed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_member_working_hours_changed_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_invitation_resent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_invitation_resent_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_invitation_revoked: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_invitation_revoked_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_invitation_expired: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_invitation_expired_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_identity_linked: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_identity_linked_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_identity_password_changed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_identity_password_changed_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_identity_password_recovered: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_identity_password_recovered_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_identity_signed_out_everywhere: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_identity_signed_out_everywhere_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_role_created: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_role_created_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_role_updated: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_role_updated_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_role_deleted: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_role_deleted_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_team_created: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_team_created_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_team_updated: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_team_updated_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_team_deleted: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_team_deleted_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_team_member_added: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_team_member_added_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_team_member_removed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_team_member_removed_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_conversation_assigned: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_conversation_assigned_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_conversation_unassigned: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_conversation_unassigned_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_conversation_resolved: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_conversation_resolved_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_conversation_queued: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_conversation_queued_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_tenant_created: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_tenant_created_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_tenant_updated: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_tenant_updated_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_ownership_transferred: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_ownership_transferred_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_webhook_created: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_webhook_created_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_webhook_updated: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_webhook_updated_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_webhook_deleted: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_webhook_deleted_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_webhook_secret_rotated: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_webhook_secret_rotated_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_webhook_disabled: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_webhook_disabled_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_roster_test: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_roster_test_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

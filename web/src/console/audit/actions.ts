@@ -67,6 +67,16 @@ export const AUDIT_ACTION_GROUPS: { label: string; actions: Record<string, strin
     },
   },
   {
+    label: 'Webhooks',
+    actions: {
+      'webhook.created': 'Webhook added',
+      'webhook.updated': 'Webhook changed',
+      'webhook.deleted': 'Webhook deleted',
+      'webhook.secret_rotated': 'Webhook secret rotated',
+      'webhook.disabled': 'Webhook disabled after failures',
+    },
+  },
+  {
     label: 'Organisation',
     actions: {
       'tenant.created': 'Organisation created',

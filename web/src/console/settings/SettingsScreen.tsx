@@ -15,6 +15,7 @@ import { ApiKeysPanel } from './ApiKeysPanel';
 import { EnterpriseSettings } from './EnterpriseSettings';
 import { MfaPanel } from './MfaPanel';
 import { ScimPanel } from './ScimPanel';
+import { WebhooksPanel } from './WebhooksPanel';
 
 export const AUTO_SUSPEND_CHOICES = [30, 60, 90, 180, 365] as const;
 
@@ -40,6 +41,7 @@ export function SettingsScreen() {
       {isAdmin ? <ScimPanel tenantId={tenantId} onDone={setStatus} /> : null}
       {can('integrations:manage') ? <ApiKeysPanel onDone={setStatus} /> : null}
       {me.owner ? <TransferPanel tenantId={tenantId} myId={me.id} onDone={setStatus} /> : null}
+      {can('integrations:manage') ? <WebhooksPanel tenantId={tenantId} onDone={setStatus} /> : null}
     </section>
   );
 }

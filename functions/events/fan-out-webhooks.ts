@@ -1,0 +1,31 @@
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { deliverAuditEvent } from '../../lib/app/webhook-events.ts';
+import type { AuditEventDetail } from '../../lib/events/audit-events.ts';
+import { logger, withLogContext } from '../../lib/log.ts';
+
+/**
+ * The webhooks queue's consumer: each message is a Roster event the bus's
+ * rule forwarded (source `roster`); each becomes one delivery per subscribed
+ * endpoint, attempted at once. A message whose fan-out failed is reported
+ * (partial batch response) and comes back after the queue's visibility
+ * time-out; after 5 receipts it goes to the dead-letter queue. Writing a
+ * delivery is idempotent (its id is the event's), so a redelivered message
+ * sends nothing twice; a failed attempt is the due sweep's to retry.
+ */
+export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+  return withLogContext(context, {}, async () => {
+    const failures: { itemIdentifier: string }[] = [];
+    await Promise.all(
+      event.Records.map(async (record) => {
+        try {
+          const { detail } = JSON.parse(record.body) as { detail: AuditEventDetail };
+          await deliverAuditEvent(detail, { now: () => new Date() });
+        } catch (error) {
+          logger.error('webhook fan-out failed', { messageId: record.messageId, error: String(error) });
+          failures.push({ itemIdentifier: record.messageId });
+        }
+      }),
+    );
+    return { batchItemFailures: failures };
+  });
+}

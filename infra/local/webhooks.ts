@@ -1,0 +1,53 @@
+/**
+ * Webhooks on the local stack: the SAME delivery code as in AWS, driven by
+ * the local event feed (instead of the bus → queue → fan-out function) and a
+ * timer (instead of the every-minute deliverWebhooks job; here every second,
+ * so the 5 s retry is seen at 5 s). Deliveries to receivers on this machine
+ * are allowed by WEBHOOK_ALLOW_PRIVATE_TARGETS=true, which the emulators'
+ * environment sets (never the CDK stack).
+ */
+
+import { runDueDeliveries } from '../../lib/app/webhook-delivery.ts';
+import { deliverAuditEvent } from '../../lib/app/webhook-events.ts';
+import type { RosterEvent } from '../../lib/events/audit-events.ts';
+
+export interface WebhookDispatcher {
+  /** The feed's `onEvent`: fans the event out without holding the feed up. */
+  onEvent(event: RosterEvent): void;
+  /** Resolves when every fan-out and sweep started so far has finished. */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function startWebhookDispatcher(
+  options: { intervalMs?: number; now?: () => Date; onError?: (message: string) => void } = {},
+): WebhookDispatcher {
+  const now = options.now ?? (() => new Date());
+  const running = new Set<Promise<unknown>>();
+  const track = (work: Promise<unknown>) => {
+    const tracked = work
+      .catch((error: unknown) =>
+        options.onError?.(`webhooks: ${error instanceof Error ? error.message : String(error)}`),
+      )
+      .finally(() => running.delete(tracked));
+    running.add(tracked);
+  };
+  let sweeping = false;
+  const timer = setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    track(runDueDeliveries({ now }).finally(() => (sweeping = false)));
+  }, options.intervalMs ?? 1_000);
+  timer.unref();
+  const idle = async () => {
+    while (running.size) await Promise.all(running);
+  };
+  return {
+    onEvent: (event) => track(deliverAuditEvent(event.detail, { now })),
+    idle,
+    stop: async () => {
+      clearInterval(timer);
+      await idle();
+    },
+  };
+}
