@@ -165,8 +165,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     } else if (route.auth === 'scim') {
       const verdict = await verifyScimToken(request.headers.authorization);
       if ('rejected' in verdict) {
-        // As API Gateway answers for a Lambda authorizer: no identity source 401, refused 403.
-        const result = verdict.missing ? gatewayMessage(401, 'Unauthorized') : gatewayMessage(403, 'Forbidden');
+        // As API Gateway answers when the identity source is missing or the authorizer throws `Unauthorized`
+        // (functions/authorizers/scim.ts, like the user routes' authorizer): 401.
+        const result = gatewayMessage(401, 'Unauthorized');
         return { ...result, note: verdict.rejected };
       }
       authorizer = verdict.context;

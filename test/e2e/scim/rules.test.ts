@@ -119,7 +119,7 @@ describe('SCIM tokens (rule 12, rule 14)', () => {
     const otherTenant = a.scimToken.replace(`rsc_${a.tenantId}.`, `rsc_${b.tenantId}.`);
     for (const token of [secretFlipped, otherTenant, 'rsc_garbage', 'not-a-token']) {
       const res = await kit.scim('GET', '/Users', token);
-      expect(res.status, token).toBe(403); // API Gateway's answer for a Lambda authorizer's refusal
+      expect(res.status, token).toBe(401); // API Gateway's answer when the authorizer throws `Unauthorized`
     }
     const none = await kit.api.call('GET', '/scim/v2/Users');
     expect(none.status).toBe(401);
