@@ -31,6 +31,9 @@ describe('screens', () => {
     expect(labels(['audit:view'])).toEqual(['Audit', 'Access review', 'My profile']);
     expect(labels(['users:view', 'teams:view'])).toEqual(['Users', 'Teams', 'My profile']);
     expect(labels([])).toEqual(['My profile']);
+    // The API keys and webhooks panels live on Organisation settings: integrations:manage alone reaches them.
+    expect(labels(['integrations:manage'])).toEqual(['Settings', 'My profile']);
+    expect(labels(['integrations:view'])).toEqual(['My profile']);
   });
 });
 

@@ -25,16 +25,38 @@ export function consoleState(me: MyMembership): ConsoleState {
   return { tenantId: me.tenantId, me, can: (permission) => held.has(permission) };
 }
 
-/** The console's screens, each shown only to those holding its permission (or, `owner`, to the owner). */
-export const SCREENS: readonly { path: string; label: string; permission?: Permission; orOwner?: boolean }[] = [
+/**
+ * The console's screens, each shown only to those holding its permission (or one of `orWith`, or, `owner`,
+ * to the owner).
+ */
+export const SCREENS: readonly {
+  path: string;
+  label: string;
+  permission?: Permission;
+  orWith?: readonly Permission[];
+  orOwner?: boolean;
+}[] = [
   { path: '/users', label: 'Users', permission: 'users:view' },
   { path: '/roles', label: 'Roles', permission: 'roles:view' },
   { path: '/teams', label: 'Teams', permission: 'teams:view' },
   { path: '/audit', label: 'Audit', permission: 'audit:view' },
   { path: '/access-review', label: 'Access review', permission: 'audit:view' },
-  { path: '/settings', label: 'Settings', permission: 'settings:manage', orOwner: true },
+  // Organisation settings hold the API keys and webhooks panels too: integrations:manage alone reaches them.
+  {
+    path: '/settings',
+    label: 'Settings',
+    permission: 'settings:manage',
+    orWith: ['integrations:manage'],
+    orOwner: true,
+  },
   { path: '/profile', label: 'My profile' },
 ];
 
 export const visibleScreens = (state: Pick<ConsoleState, 'can'> & { me?: { owner?: boolean } }) =>
-  SCREENS.filter((s) => !s.permission || state.can(s.permission) || (s.orOwner && state.me?.owner === true));
+  SCREENS.filter(
+    (s) =>
+      !s.permission ||
+      state.can(s.permission) ||
+      (s.orWith ?? []).some((p) => state.can(p)) ||
+      (s.orOwner && state.me?.owner === true),
+  );

@@ -40,8 +40,8 @@ export function SettingsScreen() {
       <EnterpriseSettings onDone={setStatus} />
       {isAdmin ? <ScimPanel tenantId={tenantId} onDone={setStatus} /> : null}
       {can('integrations:manage') ? <ApiKeysPanel onDone={setStatus} /> : null}
-      {me.owner ? <TransferPanel tenantId={tenantId} myId={me.id} onDone={setStatus} /> : null}
       {can('integrations:manage') ? <WebhooksPanel tenantId={tenantId} onDone={setStatus} /> : null}
+      {me.owner ? <TransferPanel tenantId={tenantId} myId={me.id} onDone={setStatus} /> : null}
     </section>
   );
 }
