@@ -96,11 +96,11 @@ describe('RosterConsole', () => {
     });
   });
 
-  it('routes /v1/* and the docs to the HTTP API, uncached, every viewer header but Host forwarded', () => {
+  it('routes /v1/*, /scim/* (an IdP's SCIM base URL on the console's origin) and the docs to the HTTP API, uncached, every viewer header but Host forwarded', () => {
     const [distribution] = Object.values(template.findResources('AWS::CloudFront::Distribution'));
     const config = distribution?.Properties.DistributionConfig;
     const behaviors = config.CacheBehaviors as Record<string, unknown>[];
-    expect(behaviors.map((b) => b.PathPattern).sort()).toEqual(['/docs', '/docs/*', '/v1/*']);
+    expect(behaviors.map((b) => b.PathPattern).sort()).toEqual(['/docs', '/docs/*', '/scim/*', '/v1/*']);
     for (const b of behaviors) {
       expect(b).toMatchObject({
         CachePolicyId: CACHING_DISABLED,
