@@ -143,6 +143,38 @@ describe('a group request is one transaction', () => {
     );
     expect((await teamOf(a, target.id)).memberCount).toBe(limit);
   });
+
+  it('few members but each in many other teams (their cards ride along): beyond 100 writes is 400 tooMany, nothing written', async () => {
+    const busy = await Promise.all(Array.from({ length: 5 }, (_, i) => provisioned(a, `busy${i}`)));
+    // Each in 19 teams: joining one more writes 3 items + 19 cards, 5 × 22 + 1 > 100.
+    // (Set up in two requests per group: five at once would itself exceed 100 writes by the 18th team.)
+    for (let i = 0; i < 19; i++) {
+      const g = await group(a, busy.slice(0, 3));
+      ok(
+        await kit.scim('PATCH', `/Groups/${g.id}`, a.scimToken, {
+          schemas: [PATCH],
+          Operations: [{ op: 'add', path: 'members', value: busy.slice(3).map((value) => ({ value })) }],
+        }),
+      );
+    }
+    const target = await group(a);
+    const res = await kit.scim('PATCH', `/Groups/${target.id}`, a.scimToken, {
+      schemas: [PATCH],
+      Operations: [{ op: 'add', path: 'members', value: busy.map((value) => ({ value })) }],
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(400);
+    expect(res.body.scimType).toBe('tooMany');
+    expect(await memberIds(a, target.id)).toEqual([]);
+    expect((await teamOf(a, target.id)).memberCount).toBe(0);
+    // Four of them fit (4 × 22 + 1 = 89).
+    ok(
+      await kit.scim('PATCH', `/Groups/${target.id}`, a.scimToken, {
+        schemas: [PATCH],
+        Operations: [{ op: 'add', path: 'members', value: busy.slice(0, 4).map((value) => ({ value })) }],
+      }),
+    );
+    expect((await teamOf(a, target.id)).memberCount).toBe(4);
+  });
 });
 
 describe('a user request is one change', () => {
