@@ -626,11 +626,18 @@ interface GroupChange {
  * After the commit (follow-ups, not part of the atomic change): the team's queue drains if members joined
  * it while conversations waited, and the role mappings are recomputed for the members touched.
  */
-async function applyGroupChange(access: TenantAccess, teamId: string, change: GroupChange, now: Date) {
+async function applyGroupChange(
+  access: TenantAccess,
+  teamId: string,
+  change: GroupChange,
+  now: Date,
+  /** The team as the caller just read it (spares the first attempt's read). */
+  read?: TeamRecord,
+) {
   const tenantId = access.tenant.id;
   const at = now.toISOString();
   for (let attempt = 1; ; attempt++) {
-    const team = await getTeam(tenantId, teamId);
+    const team = attempt === 1 && read ? read : await getTeam(tenantId, teamId);
     if (!team) throw new ScimError(404, `Group ${teamId} not found.`);
     let add = [...new Set(change.add ?? [])];
     let remove = [...new Set(change.remove ?? [])].filter((id) => !add.includes(id));
@@ -715,14 +722,14 @@ export async function createGroup(access: TenantAccess, body: unknown, now: Date
 }
 
 export async function replaceGroup(access: TenantAccess, id: string, body: unknown, now: Date) {
-  await requireGroup(access, id);
+  const team = await requireGroup(access, id);
   const input = groupBody(body);
-  await applyGroupChange(access, id, { replace: new Set(input.members), name: input.displayName }, now);
+  await applyGroupChange(access, id, { replace: new Set(input.members), name: input.displayName }, now, team);
   return getGroup(access, id, {});
 }
 
 export async function patchGroup(access: TenantAccess, id: string, operations: PatchOperation[], now: Date) {
-  await requireGroup(access, id);
+  const team = await requireGroup(access, id);
   let patch: ReturnType<typeof groupPatch>;
   try {
     patch = groupPatch(operations);
@@ -736,6 +743,7 @@ export async function patchGroup(access: TenantAccess, id: string, operations: P
     id,
     patch.replace ? { replace: patch.replace, name } : { add: [...patch.add], remove: [...patch.remove], name },
     now,
+    team,
   );
   return getGroup(access, id, {});
 }
