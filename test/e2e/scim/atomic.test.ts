@@ -194,6 +194,25 @@ describe('a user request is one change', () => {
     expect(after.body.active).toBe(true);
   });
 
+  it('name + active together, allowed: both apply (invited → withdrawn → sent again), in either direction', async () => {
+    const id = await provisioned(a, 'both');
+    const both = (givenName: string, active: boolean) =>
+      kit.scim('PATCH', `/Users/${id}`, a.scimToken, {
+        schemas: [PATCH],
+        Operations: [{ op: 'replace', value: { 'name.givenName': givenName, active } }],
+      });
+    const off = await both('Off', false);
+    ok(off);
+    expect(off.body).toMatchObject({ active: false, name: { givenName: 'Off' } });
+    const on = await both('On', true);
+    ok(on);
+    expect(on.body).toMatchObject({ active: true, name: { givenName: 'On' } });
+    expect((await kit.scim('GET', `/Users/${id}`, a.scimToken)).body).toMatchObject({
+      active: true,
+      name: { givenName: 'On' },
+    });
+  });
+
   it('name + active:true without a free seat: 409 and the name stays', async () => {
     const s = await kit.tenant('scimatomicseats', 'starter'); // 3 seats, the owner holds one
     const one = await provisioned(s, 'seat1');
