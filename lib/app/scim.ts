@@ -8,9 +8,11 @@
  */
 import { ulid } from 'ulid';
 import { config } from '../config.ts';
+import { MAX_TEAMS_PER_MEMBER } from '../domain/assignment.ts';
 import { DomainError, forbidden } from '../domain/errors.ts';
 import { BUILT_IN_ROLE_PERMISSIONS, type Role } from '../domain/permissions.ts';
 import type { MemberRecord, TeamRecord, TenantRecord } from '../domain/records.ts';
+import { MAX_GROUP_MEMBER_CHANGES } from '../domain/scim/discovery.ts';
 import { type Filter, matches, parseFilter, ScimFilterError, userNameEquality } from '../domain/scim/filter.ts';
 import {
   applyOperation,
@@ -49,12 +51,20 @@ import {
   type ScimTokenRecord,
   saveRoleMappings,
 } from '../store/scim.ts';
-import { getTeam, listTeamLinks, listTeams } from '../store/teams.ts';
-import type { TxItem } from '../store/transact.ts';
+import {
+  type GroupMemberChange,
+  getTeam,
+  groupMembershipItems,
+  listTeamLinks,
+  listTeams,
+  MembershipRace,
+} from '../store/teams.ts';
+import { type TxItem, transact } from '../store/transact.ts';
 import { actorOf } from './access.ts';
+import { drainTeams } from './drain.ts';
 import { changeStatus, deleteMember, resendInvitation } from './lifecycle.ts';
 import { inviteMember, updateMember } from './members.ts';
-import { addTeamMember, createTeam, deleteTeam, removeTeamMember, updateTeam } from './teams.ts';
+import { createTeam, deleteTeam } from './teams.ts';
 import type { TenantAccess } from './tenant-access.ts';
 
 export { ScimFilterError, ScimPatchError };
@@ -341,28 +351,39 @@ export async function createUser(access: TenantAccess, body: unknown, now: Date)
   return userResource(member);
 }
 
-/** Applies what the directory asks of an existing member: its fields in ONE transaction, then its status. */
+/**
+ * Applies what the directory asks of an existing member, as one change: everything that can refuse is checked
+ * before anything is written — the userName and address free, then the status change (owner protected, a seat
+ * for a reactivation, …), committed FIRST in its own transaction — and only then the fields, in ONE
+ * transaction. A refused status change thus leaves the fields as they were; a field write that then loses a
+ * race (the same userName or address claimed in between) leaves the status changed, and the IdP's retry of
+ * the same request converges. The status change's side effects (sessions ended through the member's stamp,
+ * conversations released, queues drained) run inside `changeStatus` after its own commit.
+ */
 async function applyUser(
   access: TenantAccess,
   current: MemberRecord,
   input: UserInput & { email: string; name: string },
   now: Date,
 ) {
-  const before = stateOf(current);
-  const oldKey = userNameKey(before.userName);
+  await assertFieldsFree(access, current, input);
+  // The claim as the member held it before this request (a status change below may write its `scim` state).
+  const claimed = Boolean(current.scim);
+  const oldKey = userNameKey(stateOf(current).userName);
+  if (input.active !== isActive(current)) current = await setActive(access, current, input.active, now);
   const newKey = userNameKey(input.state.userName);
   const extra: TxItem[] = [];
-  if (!current.scim || oldKey !== newKey) {
+  if (!claimed || oldKey !== newKey) {
     const [holder] = await memberIdByClaim(access.tenant.id, newKey);
     if (holder && holder !== current.id) {
       throw new ScimError(409, `userName ${input.state.userName} is already taken.`, 'uniqueness');
     }
     if (!holder) extra.push(claimUserName(access.tenant.id, newKey, current.id, input.state.userName));
-    if (current.scim && oldKey !== newKey) extra.push(releaseUserName(access.tenant.id, oldKey, current.id));
+    if (claimed && oldKey !== newKey) extra.push(releaseUserName(access.tenant.id, oldKey, current.id));
   }
   if (input.email !== current.email) await assertAddressFree(access, input.email, current.id);
   const keepFlag = current.scim?.inviteDeactivated ? { inviteDeactivated: true as const } : {};
-  let member = await updateMember(
+  return updateMember(
     access,
     current.id,
     {
@@ -373,8 +394,22 @@ async function applyUser(
     undefined,
     { scim: { ...input.state, ...keepFlag }, extra },
   ).catch(scimConflict);
-  if (input.active !== isActive(member)) member = await setActive(access, member, input.active, now);
-  return member;
+}
+
+/** The userName and address the directory sets are free (else 409 uniqueness), before anything is written. */
+async function assertFieldsFree(
+  access: TenantAccess,
+  current: MemberRecord,
+  input: UserInput & { email: string; name: string },
+): Promise<void> {
+  const newKey = userNameKey(input.state.userName);
+  if (!current.scim || userNameKey(stateOf(current).userName) !== newKey) {
+    const [holder] = await memberIdByClaim(access.tenant.id, newKey);
+    if (holder && holder !== current.id) {
+      throw new ScimError(409, `userName ${input.state.userName} is already taken.`, 'uniqueness');
+    }
+  }
+  if (input.email !== current.email) await assertAddressFree(access, input.email, current.id);
 }
 
 /**
@@ -547,37 +582,134 @@ async function assertMembersExist(access: TenantAccess, ids: readonly string[]):
   if (missing.length) throw new ScimError(400, `No such user: ${missing.slice(0, 5).join(', ')}.`, 'invalidValue');
 }
 
+/** DynamoDB's limit on the items of one TransactWriteItems. */
+const MAX_TRANSACTION_ITEMS = 100;
+const TRIES = 5;
+
+const tooMany = (detail: string) => new ScimError(400, detail, 'tooMany');
+
+function assertChangeCount(count: number): void {
+  if (count > MAX_GROUP_MEMBER_CHANGES) {
+    throw tooMany(
+      `A Group request changes at most ${MAX_GROUP_MEMBER_CHANGES} members (this one: ${count}); send them in several PATCHes.`,
+    );
+  }
+}
+
+/** A group's new name as the directory sends it: 1–100 characters, trimmed. */
+function groupName(name: string): string {
+  const trimmed = name.trim();
+  if (trimmed === '' || trimmed.length > 100) {
+    throw new ScimError(400, 'displayName is required (1–100 characters).', 'invalidValue');
+  }
+  return trimmed;
+}
+
 /**
- * Member changes of a group: each add or remove is its own conditional write of one link (and the member's
- * team list, version-checked with retries) — never a read-modify-write of the group's whole member list, so
- * concurrent PATCHes on one group never undo each other.
+ * What one Group request asks: members to add and remove — or, with `replace`, the whole member list, diffed
+ * against the links as read on every attempt — and maybe a new name.
  */
-async function changeMembers(
+interface GroupChange {
+  add?: readonly string[];
+  remove?: readonly string[];
+  replace?: ReadonlySet<string>;
+  name?: string;
+}
+
+/**
+ * A Group request's member changes (and its rename) as ONE transaction (DESIGN §6a "One PATCH is atomic"):
+ * the members and the team read, every change validated (a member gone, a member already in the most teams),
+ * then per member its versioned update, link, cards and audit item, the team's member count moved once by the
+ * net delta — either all commit or none. Concurrent requests on one group never undo each other: only the
+ * links this request changes are written, each conditioned on being as read; a lost race reads again and
+ * retries the whole request. More than one transaction holds is 400 `tooMany` before anything is written.
+ * After the commit (follow-ups, not part of the atomic change): the team's queue drains if members joined
+ * it while conversations waited, and the role mappings are recomputed for the members touched.
+ */
+async function applyGroupChange(
   access: TenantAccess,
   teamId: string,
-  add: Iterable<string>,
-  remove: Iterable<string>,
+  change: GroupChange,
   now: Date,
+  /** The team as the caller just read it (spares the first attempt's read). */
+  read?: TeamRecord,
 ) {
-  const touched = new Set<string>();
-  for (const id of add) {
-    await addTeamMember(access, teamId, id, now, { shouldStop: () => false });
-    touched.add(id);
-  }
-  for (const id of remove) {
-    try {
-      await removeTeamMember(access, teamId, id, now);
-    } catch (error) {
-      // A member deleted meanwhile is no longer in the group: what was asked holds.
-      if (!(error instanceof DomainError && error.code === 'not-found')) throw error;
+  const tenantId = access.tenant.id;
+  const at = now.toISOString();
+  for (let attempt = 1; ; attempt++) {
+    const team = attempt === 1 && read ? read : await getTeam(tenantId, teamId);
+    if (!team) throw new ScimError(404, `Group ${teamId} not found.`);
+    let add = [...new Set(change.add ?? [])];
+    let remove = [...new Set(change.remove ?? [])].filter((id) => !add.includes(id));
+    if (change.replace) {
+      const current = new Set(await groupMemberIds(tenantId, teamId));
+      add = [...change.replace].filter((id) => !current.has(id));
+      remove = [...current].filter((id) => !change.replace?.has(id));
     }
-    touched.add(id);
+    assertChangeCount(add.length + remove.length);
+    const members = new Map((await readMembers(tenantId, [...add, ...remove])).map((m) => [m.id, m]));
+    const changes: GroupMemberChange[] = [];
+    for (const id of add) {
+      const member = members.get(id);
+      if (!member) throw new ScimError(400, `No such user: ${id}.`, 'invalidValue');
+      if (member.teamIds.includes(teamId)) continue;
+      const teamIds = [...member.teamIds, teamId];
+      if (teamIds.length > MAX_TEAMS_PER_MEMBER) {
+        throw new ScimError(
+          400,
+          `User ${id} is already in ${MAX_TEAMS_PER_MEMBER} teams, the most a member can be in.`,
+          'invalidValue',
+        );
+      }
+      changes.push({
+        current: member,
+        next: { ...member, teamIds, updatedAt: at, version: member.version + 1 },
+        join: true,
+      });
+    }
+    for (const id of remove) {
+      // A member deleted meanwhile, or not in the group, is not in it: what was asked holds.
+      const member = members.get(id);
+      if (!member?.teamIds.includes(teamId)) continue;
+      const teamIds = member.teamIds.filter((t) => t !== teamId);
+      changes.push({
+        current: member,
+        next: { ...member, teamIds, updatedAt: at, version: member.version + 1 },
+        join: false,
+      });
+    }
+    const renamed =
+      change.name !== undefined && change.name !== team.name
+        ? { ...team, name: change.name, updatedAt: at, version: team.version + 1 }
+        : undefined;
+    const items = groupMembershipItems({ team, changes, renamed, actor: actorOf(access), at });
+    if (items.length > MAX_TRANSACTION_ITEMS) {
+      throw tooMany(
+        `This Group request needs ${items.length} writes in one transaction, more than ${MAX_TRANSACTION_ITEMS} (its members belong to many other teams); send fewer member changes per PATCH.`,
+      );
+    }
+    if (items.length === 0) return;
+    try {
+      await transact(items);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'conflict' && renamed && !(error instanceof MembershipRace)) {
+        throw new ScimError(409, error.message, 'uniqueness');
+      }
+      if (!(error instanceof MembershipRace)) throw error;
+      if (attempt >= TRIES) throw new ScimError(409, 'The group kept changing meanwhile; retry the request.');
+      continue;
+    }
+    if (changes.some((c) => c.join) && (team.queued ?? 0) > 0) {
+      await drainTeams(access.tenant, [teamId], { actor: actorOf(access), budget: { shouldStop: () => false } });
+    }
+    await followMappings(access, new Set(changes.map((c) => c.current.id)), now);
+    return;
   }
-  await followMappings(access, touched, now);
 }
 
 export async function createGroup(access: TenantAccess, body: unknown, now: Date) {
   const input = groupBody(body);
+  assertChangeCount(new Set(input.members).size);
   await assertMembersExist(access, input.members);
   const created = await createTeam(access, { name: input.displayName }, now).catch((error: unknown) => {
     if (error instanceof DomainError && error.code === 'conflict')
@@ -585,33 +717,14 @@ export async function createGroup(access: TenantAccess, body: unknown, now: Date
     throw error;
   });
   const teamId = (created.body as { id: string }).id;
-  await changeMembers(access, teamId, input.members, [], now);
+  await applyGroupChange(access, teamId, { add: input.members }, now);
   return getGroup(access, teamId, {});
-}
-
-async function renameGroup(access: TenantAccess, team: TeamRecord, name: string, now: Date) {
-  if (name === team.name) return;
-  await updateTeam(access, team.id, { name }, now).catch((error: unknown) => {
-    if (error instanceof DomainError && error.code === 'conflict')
-      throw new ScimError(409, error.message, 'uniqueness');
-    throw error;
-  });
 }
 
 export async function replaceGroup(access: TenantAccess, id: string, body: unknown, now: Date) {
   const team = await requireGroup(access, id);
   const input = groupBody(body);
-  await assertMembersExist(access, input.members);
-  await renameGroup(access, team, input.displayName, now);
-  const current = new Set(await groupMemberIds(access.tenant.id, id));
-  const wanted = new Set(input.members);
-  await changeMembers(
-    access,
-    id,
-    [...wanted].filter((m) => !current.has(m)),
-    [...current].filter((m) => !wanted.has(m)),
-    now,
-  );
+  await applyGroupChange(access, id, { replace: new Set(input.members), name: input.displayName }, now, team);
   return getGroup(access, id, {});
 }
 
@@ -624,29 +737,26 @@ export async function patchGroup(access: TenantAccess, id: string, operations: P
     if (error instanceof ScimPatchError) throw new ScimError(400, error.message, error.scimType);
     throw error;
   }
-  const adding = patch.replace ? [...patch.replace] : [...patch.add];
-  await assertMembersExist(access, adding);
-  if (patch.displayName !== undefined) await renameGroup(access, team, patch.displayName.trim(), now);
-  if (patch.replace) {
-    const current = new Set(await groupMemberIds(access.tenant.id, id));
-    const wanted = patch.replace;
-    await changeMembers(
-      access,
-      id,
-      [...wanted].filter((m) => !current.has(m)),
-      [...current].filter((m) => !wanted.has(m)),
-      now,
-    );
-  } else await changeMembers(access, id, patch.add, patch.remove, now);
+  const name = patch.displayName === undefined ? undefined : groupName(patch.displayName);
+  await applyGroupChange(
+    access,
+    id,
+    patch.replace ? { replace: patch.replace, name } : { add: [...patch.add], remove: [...patch.remove], name },
+    now,
+    team,
+  );
   return getGroup(access, id, {});
 }
 
 export async function deleteGroup(access: TenantAccess, id: string, now: Date): Promise<void> {
   await requireGroup(access, id);
   const members = await groupMemberIds(access.tenant.id, id);
-  // The team's memberships go first (each its own link removal), then the team; the people stay. A team that
-  // still holds conversations is refused (409), as it is for a person.
-  await changeMembers(access, id, [], members, now);
+  // The team's memberships go first, then the team; the people stay. Not one request's change of members but
+  // the group's end: its memberships leave in transactions of at most MAX_GROUP_MEMBER_CHANGES (a retried
+  // DELETE finishes the job). A team that still holds conversations is refused (409), as it is for a person.
+  for (let i = 0; i < members.length; i += MAX_GROUP_MEMBER_CHANGES) {
+    await applyGroupChange(access, id, { remove: members.slice(i, i + MAX_GROUP_MEMBER_CHANGES) }, now);
+  }
   await deleteTeam(access, id, now);
 }
 

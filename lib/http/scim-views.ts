@@ -41,7 +41,8 @@ export const ScimErrorView = z
     schemas: z.array(z.literal('urn:ietf:params:scim:api:messages:2.0:Error')),
     status: z.string().meta({ description: 'The HTTP status, as a string', example: '409' }),
     scimType: z.string().optional().meta({
-      description: 'uniqueness, invalidFilter, invalidValue, invalidSyntax, invalidPath, noTarget, mutability',
+      description:
+        'uniqueness, invalidFilter, invalidValue, invalidSyntax, invalidPath, noTarget, mutability, tooMany (a Group request beyond 25 member changes or one transaction)',
     }),
     detail: z.string(),
   })

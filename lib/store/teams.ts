@@ -171,10 +171,38 @@ export async function insertTeam(team: TeamRecord, actor: Actor, extra: TxItem[]
 
 /** Version-checked edit; a rename moves the name claim. False (nothing written) when nothing changed. */
 export async function writeTeamChange(current: TeamRecord, next: TeamRecord, actor: Actor): Promise<boolean> {
+  const items = teamChangeItems(current, next, actor);
+  if (!items) return false;
+  await transact(items);
+  return true;
+}
+
+/**
+ * The items of a version-checked team edit (undefined when nothing changed). `members` folds a member-count move
+ * into the very same update (a transaction names an item once): ADD `delta`, and with `queued` the team's
+ * queue must still be as read.
+ */
+function teamChangeItems(
+  current: TeamRecord,
+  next: TeamRecord,
+  actor: Actor,
+  members?: { delta: number; queued?: number; onRace: () => DomainError },
+): TxItem[] | undefined {
   const change = versionedUpdate(teamItem(current), teamItem(next));
-  if (!change) return false;
+  if (!change) return undefined;
   const { changed, ...expression } = change;
-  const items: TxItem[] = [update({ Key: keys.team(current.tenantId, current.id), ...expression }, changedMeanwhile)];
+  if (members) {
+    expression.UpdateExpression += ' ADD #memberCount :memberDelta';
+    expression.ExpressionAttributeNames = { ...expression.ExpressionAttributeNames, '#memberCount': 'memberCount' };
+    expression.ExpressionAttributeValues = { ...expression.ExpressionAttributeValues, ':memberDelta': members.delta };
+    if (members.queued !== undefined) {
+      expression.ConditionExpression += ' AND (attribute_not_exists(queued) OR queued = :queuedSeen)';
+      expression.ExpressionAttributeValues[':queuedSeen'] = members.queued;
+    }
+  }
+  const items: TxItem[] = [
+    update({ Key: keys.team(current.tenantId, current.id), ...expression }, members?.onRace ?? changedMeanwhile),
+  ];
   if (normaliseTeamName(next.name) !== normaliseTeamName(current.name)) {
     items.push(releaseName(current), claimName(next));
   }
@@ -193,8 +221,7 @@ export async function writeTeamChange(current: TeamRecord, next: TeamRecord, act
       version: current.version + 1,
     }),
   );
-  await transact(items);
-  return true;
+  return items;
 }
 
 /**
@@ -356,4 +383,91 @@ export async function writeMembership(change: MembershipChange): Promise<void> {
     }),
   ];
   await transact(withMemberCards(items, current, next));
+}
+
+/** A lost condition race of a group's member transaction: the caller reads again and retries the whole request. */
+export class MembershipRace extends DomainError {
+  constructor(detail: string) {
+    super('conflict', detail);
+  }
+}
+
+/** One member's side of a group change: the member as read and as it will be. */
+export interface GroupMemberChange {
+  current: MemberRecord;
+  next: MemberRecord;
+  join: boolean;
+}
+
+/**
+ * The items of ONE transaction applying a whole group request (SCIM PATCH/PUT, DESIGN §6a "One PATCH is
+ * atomic"): per member its version-checked update (open load as read), its link created (with its card) or
+ * removed, its other cards and its audit item; the team's `memberCount` moved ONCE by the net delta — on any
+ * join only while its queue is as read — and, with `renamed`, the team's versioned rename (name claim moved,
+ * audited) folded into that same team update. Every lost race is a `MembershipRace`.
+ */
+export function groupMembershipItems(input: {
+  team: TeamRecord;
+  changes: readonly GroupMemberChange[];
+  renamed?: TeamRecord;
+  actor: Actor;
+  at: string;
+}): TxItem[] {
+  const { team, changes, renamed, actor, at } = input;
+  const { tenantId } = team;
+  const race = (what: string) => () => new MembershipRace(`${what} changed meanwhile.`);
+  const items: TxItem[] = [];
+  for (const { current, next, join } of changes) {
+    const seen = current.openAssignments ?? 0;
+    const memberUpdate = versionedUpdate(memberItem(current), memberItem(next), {
+      expression:
+        seen === 0 ? '(attribute_not_exists(openAssignments) OR openAssignments = :seen)' : 'openAssignments = :seen',
+      values: { ':seen': seen },
+    });
+    if (!memberUpdate) continue;
+    const { changed: _changed, ...expression } = memberUpdate;
+    const own: TxItem[] = [
+      update({ Key: keys.member(tenantId, current.id), ...expression }, race(`Member ${current.id}`)),
+      join
+        ? linkCreate(tenantId, team.id, next, at, race(`Member ${current.id}'s link`))
+        : remove(
+            { Key: linkKey(tenantId, team.id, current.id), ConditionExpression: 'attribute_exists(pk)' },
+            race(`Member ${current.id}'s link`),
+          ),
+      auditPut({
+        tenantId,
+        actor,
+        action: join ? 'team.member_added' : 'team.member_removed',
+        target: { type: 'member', id: current.id },
+        before: { teamIds: current.teamIds },
+        after: { teamIds: next.teamIds, teamId: team.id },
+        at,
+      }),
+    ];
+    items.push(...withMemberCards(own, current, next));
+  }
+  const delta = changes.reduce((sum, c) => sum + (c.join ? 1 : -1), 0);
+  const joins = changes.some((c) => c.join);
+  const queued = joins ? (team.queued ?? 0) : undefined;
+  const teamItems = renamed
+    ? teamChangeItems(team, renamed, actor, { delta, queued, onRace: race('The team') })
+    : undefined;
+  if (teamItems) return [...teamItems, ...items];
+  if (changes.length === 0) return items;
+  return [
+    update(
+      {
+        Key: keys.team(tenantId, team.id),
+        UpdateExpression: 'ADD memberCount :delta',
+        ConditionExpression:
+          queued === undefined
+            ? 'attribute_exists(pk)'
+            : 'attribute_exists(pk) AND (attribute_not_exists(queued) OR queued = :queued)',
+        ExpressionAttributeValues: { ':delta': delta, ...(queued === undefined ? {} : { ':queued': queued }) },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+      (old) => (old ? new MembershipRace('The team changed meanwhile.') : teamGone(team.id)()),
+    ),
+    ...items,
+  ];
 }

@@ -10,12 +10,15 @@ const RESOURCE_TYPE_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:ResourceType
 const SCHEMA_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Schema';
 
 export const MAX_RESULTS = 200;
+/** At most this many member changes (adds + removes) in one Group request: they commit in ONE transaction. */
+export const MAX_GROUP_MEMBER_CHANGES = 25;
 
 export function serviceProviderConfig(base: string, docsUrl: string) {
   return {
     schemas: [SPC_SCHEMA],
     documentationUri: docsUrl,
-    patch: { supported: true },
+    // `maxMemberChanges` is Roster's own attribute (RFC 7643 has none for it): a Group request with more is 400 tooMany.
+    patch: { supported: true, maxMemberChanges: MAX_GROUP_MEMBER_CHANGES },
     bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
     filter: { supported: true, maxResults: MAX_RESULTS },
     changePassword: { supported: false },

@@ -5023,7 +5023,7 @@ export type components = {
              * @example 409
              */
             status: string;
-            /** @description uniqueness, invalidFilter, invalidValue, invalidSyntax, invalidPath, noTarget, mutability */
+            /** @description uniqueness, invalidFilter, invalidValue, invalidSyntax, invalidPath, noTarget, mutability, tooMany (a Group request beyond 25 member changes or one transaction) */
             scimType?: string;
             detail: string;
         };
