@@ -96,7 +96,7 @@ describe('RosterConsole', () => {
     });
   });
 
-  it('routes /v1/*, /scim/* (an IdP's SCIM base URL on the console's origin) and the docs to the HTTP API, uncached, every viewer header but Host forwarded', () => {
+  it('routes /v1/*, /scim/* (an IdP’s SCIM base URL on the console’s origin) and the docs to the HTTP API, uncached, every viewer header but Host forwarded', () => {
     const [distribution] = Object.values(template.findResources('AWS::CloudFront::Distribution'));
     const config = distribution?.Properties.DistributionConfig;
     const behaviors = config.CacheBehaviors as Record<string, unknown>[];
