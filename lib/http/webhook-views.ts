@@ -110,7 +110,7 @@ export const EventPage = z
 export const EVENT_SCHEMAS = Object.fromEntries(
   [...EVENT_TYPES, TEST_EVENT_TYPE].map((type) => [
     type,
-    envelope(type).meta({ id: `Event_${type.replace(/[^a-z]+/g, '_')}_v${SPEC_VERSION}` }),
+    envelope(type).meta({ id: `Event_${type.replace(/[^A-Za-z]+/g, '_')}_v${SPEC_VERSION}` }),
   ]),
 );
 
