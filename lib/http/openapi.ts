@@ -153,7 +153,7 @@ function eventWebhooks(): Record<string, { post: ZodOpenApiOperationObject }> {
       type,
       {
         post: {
-          operationId: `event_${type.replace(/[^a-z]+/g, '_')}`,
+          operationId: `event_${type.replace(/[^A-Za-z]+/g, '_')}`,
           summary: `The ${type} event`,
           tags: ['Webhooks'],
           // Roster calls the receiver: the receiver checks `webhook-signature`, not a credential of this API.

@@ -26,7 +26,7 @@ describe('GET /local/events', () => {
   it('receives member.invited after an invitation, and nothing for an invitation refused at the seat limit', async () => {
     const t = await api.tenantWithOwner('trial', 'events'); // trial: 1 seat, taken by the owner
     await expect
-      .poll(async () => (await feed(`tenantId=${t.tenantId}`)).items.map((e) => e['detail-type']), { timeout: 10_000 })
+      .poll(async () => (await feed(`tenantId=${t.tenantId}`)).items.map((e) => e['detail-type']), { timeout: 30_000 })
       .toEqual(['tenant.created', 'member.invited', 'member.activated']);
 
     const refused = await api.call('POST', `/v1/tenants/${t.tenantId}/invitations`, {
@@ -48,7 +48,7 @@ describe('GET /local/events', () => {
     });
     expect(invited.status).toBe(201);
 
-    await expect.poll(async () => (await feed(`tenantId=${t.tenantId}`)).items.length, { timeout: 10_000 }).toBe(5);
+    await expect.poll(async () => (await feed(`tenantId=${t.tenantId}`)).items.length, { timeout: 30_000 }).toBe(5);
     const { items } = await feed(`tenantId=${t.tenantId}`);
     // The refused invite left no trace between the owner's activation and the plan change.
     expect(items.map((e) => e['detail-type'])).toEqual([

@@ -2793,7 +2793,7 @@ export type webhooks = {
         get?: never;
         put?: never;
         /** The scimToken.created event */
-        post: operations["event_scim_oken_created"];
+        post: operations["event_scimToken_created"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2810,7 +2810,7 @@ export type webhooks = {
         get?: never;
         put?: never;
         /** The scimToken.revoked event */
-        post: operations["event_scim_oken_revoked"];
+        post: operations["event_scimToken_revoked"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2827,7 +2827,7 @@ export type webhooks = {
         get?: never;
         put?: never;
         /** The scimRoleMappings.updated event */
-        post: operations["event_scim_ole_appings_updated"];
+        post: operations["event_scimRoleMappings_updated"];
         delete?: never;
         options?: never;
         head?: never;
@@ -27173,7 +27173,7 @@ export interface operations {
             };
         };
     };
-    event_scim_oken_created: {
+    event_scimToken_created: {
         parameters: {
             query?: never;
             header: {
@@ -27202,7 +27202,7 @@ export interface operations {
             };
         };
     };
-    event_scim_oken_revoked: {
+    event_scimToken_revoked: {
         parameters: {
             query?: never;
             header: {
@@ -27231,7 +27231,7 @@ export interface operations {
             };
         };
     };
-    event_scim_ole_appings_updated: {
+    event_scimRoleMappings_updated: {
         parameters: {
             query?: never;
             header: {
