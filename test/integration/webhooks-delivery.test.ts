@@ -11,6 +11,7 @@ import { ulid } from 'ulid';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { handler as fanOutHandler } from '../../functions/events/fan-out-webhooks.ts';
 import { handler as retryHandler } from '../../functions/events/retry-webhooks.ts';
+import { startWebhookDispatcher } from '../../infra/local/webhooks.ts';
 import { attemptQueuedRetry, fanOut, type RetryMessage, runDueDeliveries } from '../../lib/app/webhook-delivery.ts';
 import { resetConfig } from '../../lib/config.ts';
 import { newSecret, rotated } from '../../lib/domain/webhooks.ts';
@@ -489,6 +490,54 @@ describe('the retry queue (AWS: SQS, per-message DelaySeconds ≤ 900 s)', () =>
       vi.useRealTimers();
     }
     expect(await getDelivery(t, w.id, e.id)).toMatchObject({ status: 'succeeded', attempt: 2 });
+  });
+});
+
+describe('the local dispatcher (the same delivery code; the retry queue is a timer)', () => {
+  it('makes the 5 s retry when its timer fires, with no sweep in between', async () => {
+    const t = tenant();
+    const answers = [503, 200];
+    const r = await receiver(() => answers.shift() ?? 200);
+    const w = await endpoint(t, r.url);
+    const c = clock();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    // A sweep an hour away: only the retry timer can make attempt 2.
+    const dispatcher = startWebhookDispatcher({ intervalMs: 3_600_000, now: c.now });
+    try {
+      const at = c.now();
+      const id = ulid(at.getTime());
+      dispatcher.onEvent({
+        id,
+        source: 'roster',
+        'detail-type': 'team.created',
+        time: at.toISOString(),
+        detail: {
+          id,
+          tenantId: t,
+          at: at.toISOString(),
+          action: 'team.created',
+          actor: { type: 'user', id: 'u1', name: 'Olive' },
+          target: { type: 'team', id: 'team-1' },
+          before: null,
+          after: { name: 'Support' },
+          version: 1,
+        },
+      });
+      await dispatcher.idle();
+      expect(await getDelivery(t, w.id, id)).toMatchObject({ status: 'pending', attempt: 1, responseStatus: 503 });
+      c.advance(4_999);
+      vi.advanceTimersByTime(4_999);
+      await dispatcher.idle();
+      expect(r.received).toHaveLength(1);
+      c.advance(1);
+      vi.advanceTimersByTime(1);
+      await dispatcher.idle();
+      expect(r.received).toHaveLength(2);
+      expect(await getDelivery(t, w.id, id)).toMatchObject({ status: 'succeeded', attempt: 2 });
+    } finally {
+      await dispatcher.stop();
+      vi.useRealTimers();
+    }
   });
 });
 
