@@ -10,7 +10,6 @@ import type { SQSRecord } from 'aws-lambda';
 import { ulid } from 'ulid';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { handler as fanOutHandler } from '../../functions/events/fan-out-webhooks.ts';
-import { handler as retryHandler } from '../../functions/events/retry-webhooks.ts';
 import { startWebhookDispatcher } from '../../infra/local/webhooks.ts';
 import { attemptQueuedRetry, fanOut, type RetryMessage, runDueDeliveries } from '../../lib/app/webhook-delivery.ts';
 import { resetConfig } from '../../lib/config.ts';
@@ -461,7 +460,7 @@ describe('the retry queue (AWS: SQS, per-message DelaySeconds ≤ 900 s)', () =>
     expect(await getDelivery(t, w.id, d?.id as string)).toMatchObject({ status: 'succeeded', attempt: 2 });
   });
 
-  it('the retry function attempts each message and reports only the message it could not read', async () => {
+  it('the fan-out function attempts each retry message and reports only the message it could not read', async () => {
     const t = tenant();
     const answers = [500, 200];
     const r = await receiver(() => answers.shift() ?? 200);
@@ -475,7 +474,7 @@ describe('the retry queue (AWS: SQS, per-message DelaySeconds ≤ 900 s)', () =>
     const errors = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
     try {
       const message = (messageId: string, body: string) => ({ messageId, body }) as SQSRecord;
-      const out = await retryHandler(
+      const out = await fanOutHandler(
         {
           Records: [
             message('m-1', JSON.stringify(queue.sent[0]?.message)),
