@@ -2,10 +2,10 @@
  * Webhooks on the local stack: the SAME delivery code as in AWS, driven by
  * the local event feed (instead of the bus → queue → fan-out function), the
  * retry queue's port as a timer per retry (instead of an SQS message with
- * DelaySeconds → the retry function) and a sweep timer (instead of the
- * every-minute deliverWebhooks job, every minute here too: the 5 s retry is
- * the retry timer's, as in AWS it is the queue's). Deliveries to receivers on this machine
- * are allowed by WEBHOOK_ALLOW_PRIVATE_TARGETS=true, which the emulators'
+ * DelaySeconds → the fan-out function) and a sweep timer (instead of the
+ * every-minute deliverWebhooks job; every minute here too: the 5 s retry is
+ * the retry timer's, as in AWS it is the queue's). Deliveries to receivers
+ * on this machine are allowed by WEBHOOK_ALLOW_PRIVATE_TARGETS=true, which the emulators'
  * environment sets (never the CDK stack).
  */
 
