@@ -108,9 +108,13 @@ export class RosterStack extends Stack implements TenantHost {
         webAclArn: props.webAclArn && validWebAclArn(props.webAclArn),
       });
     }
-    new RosterJobs(this, 'Jobs', { jobs: JOBS, resources });
+    const jobs = new RosterJobs(this, 'Jobs', { jobs: JOBS, resources });
     new RosterTriggers(this, 'Triggers', { triggers: TRIGGERS, userPool: auth.userPool, resources });
-    const events = new RosterEvents(this, 'Events', { table, resources });
+    const events = new RosterEvents(this, 'Events', {
+      table,
+      resources,
+      webhookSweep: jobs.functions.get('deliverWebhooks'),
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: api.url });
     if (consoleSite) new CfnOutput(this, 'ConsoleUrl', { value: consoleSite.url });

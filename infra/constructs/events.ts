@@ -19,6 +19,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnPipe } from 'aws-cdk-lib/aws-pipes';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { RETRY_QUEUE_URL_VARIABLE } from '../../lib/aws/webhook-retry-queue.ts';
 import {
   AUDIT_ITEM_FILTER,
   DETAIL_TEMPLATE,
@@ -35,6 +36,8 @@ export interface EventsProps {
   readonly table: Table;
   /** For the enrichment function (it uses none of them: only the shared function defaults). */
   readonly resources: FunctionResources;
+  /** The deliverWebhooks job (the due sweep, a role of its own): it also queues the retries it makes. */
+  readonly webhookSweep?: RosterFunction;
 }
 
 export class RosterEvents extends Construct {
@@ -46,6 +49,8 @@ export class RosterEvents extends Construct {
   readonly webhookQueue: Queue;
   readonly webhookDeadLetters: Queue;
   readonly webhookFanOut: RosterFunction;
+  /** Retries due within 15 min: SQS messages with that DelaySeconds → the fan-out function. */
+  readonly webhookRetries: Queue;
 
   constructor(scope: Construct, id: string, props: EventsProps) {
     super(scope, id);
@@ -125,7 +130,8 @@ export class RosterEvents extends Construct {
     this.pipe.node.addDependency(role);
 
     // ── Webhooks: bus → rule → queue → fan-out (one delivery per subscribed endpoint, first attempt at once).
-    // Retries are the deliverWebhooks job's (every minute, from the table's due list): no message waits for them.
+    // Retries due within 15 min (5 s, 5 min) are queued with that delay (below); the deliverWebhooks job (every
+    // minute, from the table's due list) makes the longer ones and any whose message was lost.
     this.webhookDeadLetters = new Queue(this, 'WebhookDeadLetters', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -168,8 +174,30 @@ export class RosterEvents extends Construct {
         maxConcurrency: 20,
       }),
     );
+
+    // ── Webhook retries: a failed attempt whose next retry is due within 15 min is sent here with that
+    // DelaySeconds (per message; the queue adds none) and attempted when it arrives, under the same claim as the sweep.
+    // Its dead letters go to the same DLQ as the fan-out queue's (one alarm; an SQS redrive returns each message to
+    // its own source queue), which also keeps the parent template within its budget (test/infra/areas.test.ts).
+    this.webhookRetries = new Queue(this, 'WebhookRetries', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // A message is useful for minutes: the sweep makes any attempt whose message is late or lost.
+      retentionPeriod: Duration.hours(1),
+      // Six times the consumer's time-out, as the fan-out queue.
+      visibilityTimeout: Duration.minutes(6),
+      deadLetterQueue: { queue: this.webhookDeadLetters, maxReceiveCount: 5 },
+    });
+    // The fan-out function consumes it too (its own role; the message's shape says which kind it is).
+    this.webhookFanOut.fn.addEventSource(
+      new SqsEventSource(this.webhookRetries, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 20 }),
+    );
+    for (const sender of [this.webhookFanOut, ...(props.webhookSweep ? [props.webhookSweep] : [])]) {
+      this.grantRetries(sender);
+    }
     new Alarm(this, 'WebhookDeadLettersAlarm', {
-      alarmDescription: 'Webhook events the fan-out could not process after 5 receipts (docs/operations.md, Webhooks)',
+      alarmDescription:
+        'Webhook events or queued retries the fan-out could not process after 5 receipts (docs/operations.md, Webhooks)',
       metric: this.webhookDeadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
       threshold: 1,
       evaluationPeriods: 1,
@@ -184,5 +212,13 @@ export class RosterEvents extends Construct {
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
+  }
+
+  /** `fn` (a role of its own) may queue retries: SendMessage on the retry queue only, and knows its URL. */
+  private grantRetries(fn: RosterFunction): void {
+    fn.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.webhookRetries.queueArn] }),
+    );
+    fn.fn.addEnvironment(RETRY_QUEUE_URL_VARIABLE, this.webhookRetries.queueUrl);
   }
 }

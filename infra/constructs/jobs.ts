@@ -33,6 +33,7 @@ export class RosterJobs extends Construct {
         description: `Scheduled ${job.schedule}: ${job.id}`,
         // Jobs drain work in batches; they are not bound by API Gateway's 30 s.
         timeout: Duration.minutes(5),
+        ...(job.ownRole ? { ownRole: true as const } : {}),
       });
       new Rule(this, `${job.id}Schedule`, {
         description: `Runs ${job.id} on ${job.schedule}`,

@@ -12,7 +12,15 @@
  * - `runDueDeliveries`: the sweep of deliveries whose next attempt is due,
  *   shared fairly between tenants: each tenant gets its own lane and at most
  *   DUE_PER_TENANT attempts a sweep, so one tenant's dead endpoint (every
- *   attempt waiting out its 15 s) never delays another tenant's deliveries.
+ *   attempt waiting out its 15 s) never delays another tenant's deliveries;
+ * - the retry queue: a failed attempt whose next retry is due within
+ *   MAX_QUEUE_DELAY_S is also handed to `scheduleRetry` (in AWS an SQS
+ *   message with that DelaySeconds, lib/aws/webhook-retry-queue.ts; locally a
+ *   timer), and `attemptQueuedRetry` makes it when the message arrives, so
+ *   "5 s" means 5 s and not "at the next one-minute sweep". The queue and the
+ *   sweep claim an attempt the same way (a conditional update that moves it a
+ *   lease ahead), so exactly one of them sends it; the sweep stays the safety
+ *   net (a lost or refused message) and makes the retries 30 min and more away.
  */
 import { ulid } from 'ulid';
 import { escapeHtml, send } from '../aws/mail.ts';
@@ -55,10 +63,38 @@ export const LANE_CONCURRENCY = 4;
 
 const policy = () => ({ allowPrivate: config().webhookAllowPrivateTargets });
 
+/** SQS's longest per-message delay (DelaySeconds): retries further away are the sweep's. */
+export const MAX_QUEUE_DELAY_S = 900;
+
+/** A retry handed to the retry queue: which delivery, and which attempt the message makes. */
+export interface RetryMessage {
+  tenantId: string;
+  webhookId: string;
+  deliveryId: string;
+  /** The attempt's number (attempts made so far + 1): a message for an attempt already made sends nothing. */
+  attempt: number;
+}
+
+/** The retry queue's port: deliver `message` to `attemptQueuedRetry` in `delaySeconds` (0‥MAX_QUEUE_DELAY_S). */
+export type ScheduleRetry = (message: RetryMessage, delaySeconds: number) => Promise<void>;
+
 export interface DeliveryOptions {
   now: () => Date;
   /** The request time-out (tests shorten it). */
   timeoutMs?: number;
+  /** Where retries due within 15 minutes are queued; without it they wait for the sweep. */
+  scheduleRetry?: ScheduleRetry;
+}
+
+/** The retry queue's message arrived: make its attempt if it is due and still the one to make. */
+export async function attemptQueuedRetry(
+  message: RetryMessage,
+  options: DeliveryOptions,
+): Promise<DeliveryRecord | undefined> {
+  return attemptDelivery(
+    { tenantId: message.tenantId, webhookId: message.webhookId, id: message.deliveryId },
+    { ...options, expectedAttempts: message.attempt - 1 },
+  );
 }
 
 /** One event → its deliveries (one per subscribed enabled endpoint), each attempted now. */
@@ -121,9 +157,9 @@ export function testEvent(endpoint: WebhookRecord, actor: Actor, now: Date): Eve
  */
 export async function attemptDelivery(
   key: Pick<DeliveryRecord, 'tenantId' | 'webhookId' | 'id'>,
-  options: DeliveryOptions & { force?: boolean },
+  options: DeliveryOptions & { force?: boolean; expectedAttempts?: number },
 ): Promise<DeliveryRecord | undefined> {
-  const claimed = await claimAttempt(key, options.now(), options.force);
+  const claimed = await claimAttempt(key, options.now(), options.force, options.expectedAttempts);
   if (!claimed) return undefined;
   const endpoint = await getWebhook(key.tenantId, key.webhookId);
   if (endpoint?.status !== 'enabled') {
@@ -169,8 +205,28 @@ export async function attemptDelivery(
     lastAttemptAt: now.toISOString(),
   };
   await recordOutcome(claimed, { ...done, lastAttemptAt: done.lastAttemptAt as string });
+  await queueRetry(done, now, options.scheduleRetry);
   await afterEndpointOutcome(endpoint, result, next.disableEndpoint, now);
   return done;
+}
+
+/** A retry due within MAX_QUEUE_DELAY_S to the retry queue; if the queue refuses it, the sweep still makes it. */
+async function queueRetry(d: DeliveryRecord, now: Date, scheduleRetry?: ScheduleRetry): Promise<void> {
+  if (!scheduleRetry || d.status !== 'pending' || !d.nextAttemptAt) return;
+  // Rounded up: a message never arrives before its attempt is due.
+  const delaySeconds = Math.max(0, Math.ceil((Date.parse(d.nextAttemptAt) - now.getTime()) / 1000));
+  if (delaySeconds > MAX_QUEUE_DELAY_S) return;
+  const message: RetryMessage = {
+    tenantId: d.tenantId,
+    webhookId: d.webhookId,
+    deliveryId: d.id,
+    attempt: d.attempt + 1,
+  };
+  try {
+    await scheduleRetry(message, delaySeconds);
+  } catch (error) {
+    logger.warn('webhook retry not queued', { ...message, error: String(error) });
+  }
 }
 
 function describe(result: AttemptResult): string | null {

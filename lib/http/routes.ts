@@ -793,6 +793,8 @@ export interface JobDef {
   /** EventBridge schedule expression in AWS; locally every job runs every minute. */
   schedule: string;
   uses: Uses;
+  /** A role of its own (further grants that must not reach the jobs and routes with the same `uses`). */
+  ownRole?: true;
 }
 
 export const JOBS: readonly JobDef[] = [
@@ -822,11 +824,13 @@ export const JOBS: readonly JobDef[] = [
     uses: { table: 'readWrite' },
   },
   {
-    // Webhook retries that are due (issue 21); the first attempt is the fan-out function's.
+    // Webhook retries that are due (issue 21); the first attempt is the fan-out function's, retries within 15 min
+    // the retry queue's. Its own role: it may also send to the retry queue.
     id: 'deliverWebhooks',
     entry: 'functions/jobs/deliver-webhooks.ts',
     schedule: 'rate(1 minute)',
     uses: { table: 'readWrite', mail: true },
+    ownRole: true,
   },
 ];
 

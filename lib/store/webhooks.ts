@@ -252,8 +252,11 @@ export async function claimAttempt(
   d: Pick<DeliveryRecord, 'tenantId' | 'webhookId' | 'id'>,
   now: Date,
   force = false,
+  /** Only if exactly this many attempts were made (a queued retry for an attempt made meanwhile claims nothing). */
+  expectedAttempts?: number,
 ): Promise<DeliveryRecord | undefined> {
   const lease = new Date(now.getTime() + ATTEMPT_LEASE_MS).toISOString();
+  const onlyAttempt = expectedAttempts === undefined ? '' : ' AND attempt = :expected';
   try {
     const out = await dynamo().send(
       new UpdateCommand({
@@ -261,9 +264,10 @@ export async function claimAttempt(
         Key: deliveryKey(d.tenantId, d.webhookId, d.id),
         UpdateExpression:
           'SET attempt = attempt + :one, #status = :pending, nextAttemptAt = :lease, gsi2pk = :due, gsi2sk = :dueAt',
-        ConditionExpression: force
-          ? 'attribute_exists(pk) AND (#status <> :pending OR nextAttemptAt <= :now)'
-          : 'attribute_exists(pk) AND #status = :pending AND nextAttemptAt <= :now',
+        ConditionExpression:
+          (force
+            ? 'attribute_exists(pk) AND (#status <> :pending OR nextAttemptAt <= :now)'
+            : 'attribute_exists(pk) AND #status = :pending AND nextAttemptAt <= :now') + onlyAttempt,
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
           ':one': 1,
@@ -272,6 +276,7 @@ export async function claimAttempt(
           ':now': now.toISOString(),
           ':due': DUE_PARTITION,
           ':dueAt': dueKey(d, lease).gsi2sk,
+          ...(expectedAttempts === undefined ? {} : { ':expected': expectedAttempts }),
         },
         ReturnValues: 'ALL_NEW',
       }),

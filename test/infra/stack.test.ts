@@ -396,9 +396,10 @@ describe('least privilege', () => {
     const kms = actions.filter((a) => a.startsWith('kms:'));
     expect(kms).toEqual(route.uses.senderKey ? ['kms:Decrypt'] : []);
 
-    // Nothing else but writing its own logs.
+    // Nothing else but writing its own logs (and, for the webhook sweep, queueing retries: see 'events').
     const others = actions.filter((a) => !/^(dynamodb|cognito-idp|ses|kms):/.test(a)).sort();
-    expect(others).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    const queued = id === 'deliverWebhooks' ? ['sqs:SendMessage'] : [];
+    expect(others).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', ...queued]);
   });
 
   it('allows no Scan, no BatchWriteItem and no DynamoDB wildcard to any role in the stack', () => {
@@ -596,12 +597,73 @@ describe('events', () => {
     });
     const actions = actionsOf(WEBHOOK_FAN_OUT.id);
     expect(actions).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'ses:SendEmail']));
-    // The queue grant is the fan-out's only: no job or route with the same table and mail grants gets it.
+    // The queue grants are the webhook functions' only: no route, trigger or other job gets any; the sweep
+    // (deliverWebhooks, a role of its own) may only send to the retry queue.
     for (const op of operations)
       expect(
         actionsOf(op.id).filter((a) => a.startsWith('sqs:')),
         op.id,
-      ).toEqual([]);
+      ).toEqual(op.id === 'deliverWebhooks' ? ['sqs:SendMessage'] : []);
+  });
+
+  /** The retry queue: the queue that the fan-out function reads besides the bus's (its URL is the functions'). */
+  function retryQueue(): [string, Resource] {
+    const [, fanOut] = functionOf(WEBHOOK_FAN_OUT.id);
+    const queueId: string = fanOut.Properties.Environment.Variables.WEBHOOK_RETRY_QUEUE_URL?.Ref;
+    const queue = resources[queueId];
+    if (!queue) throw new Error('no retry queue');
+    return [queueId, queue];
+  }
+
+  it('webhook retries due within 15 min: an encrypted SQS queue with per-message delays, a DLQ with an alarm', () => {
+    const [queueId, queue] = retryQueue();
+    // Per-message DelaySeconds (5 s, 300 s) decide: the queue itself adds no delay.
+    expect(queue.Properties.DelaySeconds ?? 0).toBe(0);
+    expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+    expect(queue.Properties.RedrivePolicy).toMatchObject({ maxReceiveCount: 5 });
+    const dlqId: string = queue.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0];
+    expect(resources[dlqId]?.Properties.SqsManagedSseEnabled).toBe(true);
+    // The fan-out function consumes it too (its own role), reporting partial batch failures.
+    const [fanOutId, fanOut] = functionOf(WEBHOOK_FAN_OUT.id);
+    expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * fanOut.Properties.Timeout);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: fanOutId },
+      EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    // Only TLS: a queue policy denies aws:SecureTransport false.
+    const policies = ofType('AWS::SQS::QueuePolicy').filter(([, p]) =>
+      JSON.stringify(p.Properties.Queues).includes(JSON.stringify(ref(queueId))),
+    );
+    expect(JSON.stringify(policies)).toContain('"aws:SecureTransport":"false"');
+    // Messages that could not be processed page someone.
+    const alarms = ofType('AWS::CloudWatch::Alarm').filter(([, a]) =>
+      JSON.stringify(a.Properties.Dimensions ?? []).includes(JSON.stringify({ 'Fn::GetAtt': [dlqId, 'QueueName'] })),
+    );
+    expect(alarms).toHaveLength(1);
+  });
+
+  it('only the functions that make scheduled attempts may send to the retry queue, and only they know its URL', () => {
+    const [queueId] = retryQueue();
+    const arn = { 'Fn::GetAtt': [queueId, 'Arn'] };
+    const senders = [WEBHOOK_FAN_OUT.id, 'deliverWebhooks'];
+    for (const id of senders) {
+      const sends = allowsOf(id).filter((s) => [s.Action].flat().includes('sqs:SendMessage'));
+      expect(sends.length, id).toBeGreaterThan(0);
+      for (const s of sends) expect([s.Resource].flat(), id).toEqual([arn]);
+      expect(functionOf(id)[1].Properties.Environment.Variables.WEBHOOK_RETRY_QUEUE_URL, id).toEqual(ref(queueId));
+    }
+    for (const [, fn] of ofType('AWS::Lambda::Function')) {
+      const name: string = fn.Properties.FunctionName ?? '';
+      if (senders.some((id) => name === `${STACK_NAME}-${id}`)) continue;
+      expect(Object.keys(fn.Properties.Environment?.Variables ?? {}), name).not.toContain('WEBHOOK_RETRY_QUEUE_URL');
+    }
+    // Each sender's role is its own: no other function gets the grant through a shared role.
+    for (const id of senders) {
+      const role = JSON.stringify(functionOf(id)[1].Properties.Role);
+      const sharing = ofType('AWS::Lambda::Function').filter(([, fn]) => JSON.stringify(fn.Properties.Role) === role);
+      expect(sharing, id).toHaveLength(1);
+    }
   });
 
   it('never lets a deployed function send webhooks to private addresses', () => {

@@ -10,7 +10,8 @@ import type { SQSRecord } from 'aws-lambda';
 import { ulid } from 'ulid';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { handler as fanOutHandler } from '../../functions/events/fan-out-webhooks.ts';
-import { fanOut, runDueDeliveries } from '../../lib/app/webhook-delivery.ts';
+import { startWebhookDispatcher } from '../../infra/local/webhooks.ts';
+import { attemptQueuedRetry, fanOut, type RetryMessage, runDueDeliveries } from '../../lib/app/webhook-delivery.ts';
 import { resetConfig } from '../../lib/config.ts';
 import { newSecret, rotated } from '../../lib/domain/webhooks.ts';
 import { type EventEnvelope, SPEC_VERSION } from '../../lib/events/envelope.ts';
@@ -346,6 +347,196 @@ describe('the fan-out function (AWS: bus → SQS → Lambda)', () => {
       actor: { type: 'user', id: 'u1', name: 'Olive' },
       data: { target: { type: 'team', id: 'team-1' }, version: 1 },
     });
+  });
+});
+
+/** The retry queue's port on a fake: what the delivery code would SendMessage, with its DelaySeconds. */
+function fakeRetryQueue() {
+  const sent: { message: RetryMessage; delaySeconds: number }[] = [];
+  return {
+    sent,
+    scheduleRetry: async (message: RetryMessage, delaySeconds: number) => {
+      sent.push({ message, delaySeconds });
+    },
+  };
+}
+
+describe('the retry queue (AWS: SQS, per-message DelaySeconds ≤ 900 s)', () => {
+  it('a retry due within 15 minutes is queued with its delay (5 s → 5, 5 min → 300); later ones are the sweep’s', async () => {
+    const t = tenant();
+    const answers = [500, 500, 500, 200];
+    const r = await receiver(() => answers.shift() ?? 200);
+    const w = await endpoint(t, r.url);
+    const c = clock();
+    const queue = fakeRetryQueue();
+    const options = { now: c.now, scheduleRetry: queue.scheduleRetry };
+    const e = event(t, c.now());
+    await fanOut(e, options);
+    expect(queue.sent).toEqual([
+      { message: { tenantId: t, webhookId: w.id, deliveryId: e.id, attempt: 2 }, delaySeconds: 5 },
+    ]);
+
+    // The message arrives 5 s later: attempt 2, at once (no wait for a sweep).
+    c.set(c.start + 5_000);
+    expect(await attemptQueuedRetry(queue.sent[0]?.message as RetryMessage, options)).toMatchObject({ attempt: 2 });
+    expect(r.received).toHaveLength(2);
+    expect(queue.sent[1]).toEqual({
+      message: { tenantId: t, webhookId: w.id, deliveryId: e.id, attempt: 3 },
+      delaySeconds: 300,
+    });
+    // SQS delivers at least once: the same message again sends nothing.
+    expect(await attemptQueuedRetry(queue.sent[0]?.message as RetryMessage, options)).toBeUndefined();
+    expect(r.received).toHaveLength(2);
+
+    // A message that arrives early sends nothing (the sweep or a later receipt will).
+    c.set(c.start + 5_000 + 299_000);
+    expect(await attemptQueuedRetry(queue.sent[1]?.message as RetryMessage, options)).toBeUndefined();
+    expect(r.received).toHaveLength(2);
+    c.set(c.start + 5_000 + 300_000);
+    expect(await attemptQueuedRetry(queue.sent[1]?.message as RetryMessage, options)).toMatchObject({ attempt: 3 });
+    expect(r.received).toHaveLength(3);
+    // The next retry is 30 min away: beyond SQS's 15-minute delay, so no message; the sweep sends it.
+    expect(queue.sent).toHaveLength(2);
+    c.advance(1_800_000);
+    await runDueDeliveries(options);
+    expect(await getDelivery(t, w.id, e.id)).toMatchObject({ status: 'succeeded', attempt: 4 });
+    for (const q of r.received) expect(verifyReceived(secretOf(w), q)).toEqual(e);
+  });
+
+  it('a queued retry and the sweep never both send it: the attempt’s lease decides; a stale message sends nothing', async () => {
+    const t = tenant();
+    const answers = [500, 200];
+    const r = await receiver(() => answers.shift() ?? 200);
+    const w = await endpoint(t, r.url);
+    const c = clock();
+    const queue = fakeRetryQueue();
+    const options = { now: c.now, scheduleRetry: queue.scheduleRetry };
+    const e = event(t, c.now());
+    await fanOut(e, options);
+    const message = queue.sent[0]?.message as RetryMessage;
+    c.set(c.start + 5_000);
+    const [queued, sweep] = await Promise.all([attemptQueuedRetry(message, options), runDueDeliveries(options)]);
+    expect(r.received).toHaveLength(2);
+    expect((queued ? 1 : 0) + sweep.attempted).toBe(1);
+    expect(await getDelivery(t, w.id, e.id)).toMatchObject({ status: 'succeeded', attempt: 2 });
+
+    // A message for an attempt already made (here by the sweep) sends nothing, even once another is due.
+    const t2 = tenant();
+    const r2 = await receiver(() => 500);
+    const w2 = await endpoint(t2, r2.url);
+    const e2 = event(t2, c.now());
+    const q2 = fakeRetryQueue();
+    await fanOut(e2, { now: c.now, scheduleRetry: q2.scheduleRetry });
+    c.advance(5_000);
+    await runDueDeliveries(c);
+    c.advance(300_000);
+    expect(await attemptQueuedRetry(q2.sent[0]?.message as RetryMessage, options)).toBeUndefined();
+    expect(r2.received).toHaveLength(2);
+    expect(await getDelivery(t2, w2.id, e2.id)).toMatchObject({ status: 'pending', attempt: 2 });
+  });
+
+  it('a queue that refuses the message costs nothing but latency: the delivery stays due for the sweep', async () => {
+    const t = tenant();
+    const answers = [500, 200];
+    const r = await receiver(() => answers.shift() ?? 200);
+    const w = await endpoint(t, r.url);
+    const c = clock();
+    const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    const options = {
+      now: c.now,
+      scheduleRetry: async () => {
+        throw new Error('SQS is down');
+      },
+    };
+    const [d] = await fanOut(event(t, c.now()), options);
+    expect(d).toMatchObject({ status: 'pending', attempt: 1 });
+    expect(warn).toHaveBeenCalledWith(
+      'webhook retry not queued',
+      expect.objectContaining({ error: 'Error: SQS is down' }),
+    );
+    warn.mockRestore();
+    c.advance(5_000);
+    await runDueDeliveries(options);
+    expect(await getDelivery(t, w.id, d?.id as string)).toMatchObject({ status: 'succeeded', attempt: 2 });
+  });
+
+  it('the fan-out function attempts each retry message and reports only the message it could not read', async () => {
+    const t = tenant();
+    const answers = [500, 200];
+    const r = await receiver(() => answers.shift() ?? 200);
+    const w = await endpoint(t, r.url);
+    const queue = fakeRetryQueue();
+    const now = new Date();
+    const e = event(t, now);
+    await fanOut(e, { now: () => now, scheduleRetry: queue.scheduleRetry });
+    // The real clock: the message's 5 s have passed when the handler runs.
+    vi.useFakeTimers({ now: now.getTime() + 5_000, toFake: ['Date'] });
+    const errors = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
+    try {
+      const message = (messageId: string, body: string) => ({ messageId, body }) as SQSRecord;
+      const out = await fanOutHandler(
+        {
+          Records: [
+            message('m-1', JSON.stringify(queue.sent[0]?.message)),
+            message('m-2', JSON.stringify({ tenantId: t })),
+          ],
+        },
+        lambdaContext as never,
+      );
+      expect(out.batchItemFailures).toEqual([{ itemIdentifier: 'm-2' }]);
+    } finally {
+      errors.mockRestore();
+      vi.useRealTimers();
+    }
+    expect(await getDelivery(t, w.id, e.id)).toMatchObject({ status: 'succeeded', attempt: 2 });
+  });
+});
+
+describe('the local dispatcher (the same delivery code; the retry queue is a timer)', () => {
+  it('makes the 5 s retry when its timer fires, with no sweep in between', async () => {
+    const t = tenant();
+    const answers = [503, 200];
+    const r = await receiver(() => answers.shift() ?? 200);
+    const w = await endpoint(t, r.url);
+    const c = clock();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    // A sweep an hour away: only the retry timer can make attempt 2.
+    const dispatcher = startWebhookDispatcher({ intervalMs: 3_600_000, now: c.now });
+    try {
+      const at = c.now();
+      const id = ulid(at.getTime());
+      dispatcher.onEvent({
+        id,
+        source: 'roster',
+        'detail-type': 'team.created',
+        time: at.toISOString(),
+        detail: {
+          id,
+          tenantId: t,
+          at: at.toISOString(),
+          action: 'team.created',
+          actor: { type: 'user', id: 'u1', name: 'Olive' },
+          target: { type: 'team', id: 'team-1' },
+          before: null,
+          after: { name: 'Support' },
+          version: 1,
+        },
+      });
+      await dispatcher.idle();
+      expect(await getDelivery(t, w.id, id)).toMatchObject({ status: 'pending', attempt: 1, responseStatus: 503 });
+      c.advance(4_999);
+      vi.advanceTimersByTime(4_999);
+      await dispatcher.idle();
+      expect(r.received).toHaveLength(1);
+      c.advance(1);
+      vi.advanceTimersByTime(1);
+      await dispatcher.idle();
+      expect(r.received).toHaveLength(2);
+      expect(await getDelivery(t, w.id, id)).toMatchObject({ status: 'succeeded', attempt: 2 });
+    } finally {
+      await dispatcher.stop();
+      vi.useRealTimers();
+    }
   });
 });
 
