@@ -24,7 +24,12 @@ export type UpdateBody = operations['updateMember']['requestBody']['content']['a
 export const STATUSES: readonly MemberStatus[] = ['invited', 'active', 'suspended', 'deactivated', 'expired'];
 export const ROLES: readonly Role[] = ['admin', 'manager', 'agent', 'custom'];
 
-export function useUsers(tenantId: string, filters: UserFilters, options: { enabled?: boolean; limit?: number } = {}) {
+export function useUsers(
+  tenantId: string,
+  filters: UserFilters,
+  /** `fresh`: read again whenever the screen opens (people provisioned or changed elsewhere show at once). */
+  options: { enabled?: boolean; limit?: number; fresh?: boolean } = {},
+) {
   return useQuery({
     queryKey: keys.userList(tenantId, {
       ...filters,
@@ -39,6 +44,7 @@ export function useUsers(tenantId: string, filters: UserFilters, options: { enab
       ),
     placeholderData: keepPreviousData,
     enabled: options.enabled ?? true,
+    ...(options.fresh ? { refetchOnMount: 'always' as const } : {}),
   });
 }
 

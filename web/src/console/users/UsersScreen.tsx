@@ -91,7 +91,9 @@ export function UsersScreen() {
     sort: (query.get('sort') || undefined) as UserFilters['sort'],
     cursor: query.get('cursor') || undefined,
   };
-  const users = useUsers(tenantId, filters);
+  // The Users screen reads the list again each time it opens: someone the directory (SCIM), auto-join or a
+  // colleague added meanwhile is there, not only after the cache goes stale.
+  const users = useUsers(tenantId, filters, { fresh: true });
   const roles = useRoles(tenantId, can('roles:view'));
   const teams = useTeams(tenantId, can('teams:view'));
   const catalogue = usePermissionCatalogue();
