@@ -10,7 +10,7 @@ const Query = Pagination.extend({
   targetId: Id.optional(),
   action: z
     .string()
-    .regex(/^[a-z_]+\.[a-z_]+$/, 'An action such as member.invited')
+    .regex(/^[a-z][A-Za-z_]*\.[a-z_]+$/, 'An action such as member.invited')
     .optional(),
   since: z.iso.datetime().optional(),
   until: z.iso.datetime().optional(),

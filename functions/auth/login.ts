@@ -1,5 +1,7 @@
 import * as z from 'zod';
 import { signInPerson } from '../../lib/app/credentials.ts';
+import { passwordRefusal } from '../../lib/app/sso-policy.ts';
+import { readClaims, tokenClaims } from '../../lib/aws/jwt.ts';
 import { publicRoute } from '../../lib/http/public-route.ts';
 import { ok } from '../../lib/http/reply.ts';
 import { Email } from '../../lib/http/schemas.ts';
@@ -10,8 +12,12 @@ const Body = z.object({ email: Email, password: z.string().min(1).max(256) }).st
 /** Also sets the refresh token as an HttpOnly cookie on `/v1/auth` (lib/http/session-cookie.ts). */
 export const handler = publicRoute('login', {
   body: Body,
-  run: async ({ body, headers }) => {
+  run: async ({ body, headers, now }) => {
     const result = await signInPerson(body.email, body.password);
+    // sso.required: judged after the password (nobody learns more than discovery tells), before any token leaves.
+    const sub = tokenClaims(readClaims('accessToken' in result ? result.accessToken : result.session)).sub;
+    const refusal = sub ? await passwordRefusal(sub, body.email, now) : undefined;
+    if (refusal) throw refusal;
     const token = 'refreshToken' in result ? result.refreshToken : undefined;
     return { ...ok(result), ...(token ? { cookies: [refreshCookie(token, headers)] } : {}) };
   },

@@ -30,6 +30,7 @@ export const API_AREAS: readonly ApiArea[] = [
   { id: 'Tenant', folders: ['tenants', 'audit'], description: 'the tenant, its ownership and its audit trail' },
   { id: 'Platform', folders: ['platform'], description: 'platform operations on tenants' },
   { id: 'Meta', folders: ['meta'], description: 'liveness, the API document and its reference page' },
+  { id: 'Sso', folders: ['sso'], description: 'single sign-on: connections, discovery, start and callback' },
 ];
 
 /** `functions/<folder>/…` → `<folder>`. */

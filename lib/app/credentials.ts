@@ -71,7 +71,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * second would look stale. Such a sign-in
  * waits for the next second (at most one) and signs in again.
  */
-async function freshTokens(identity: IdentityState | undefined, again: () => Promise<SignIn>, first: SignIn) {
+export async function freshTokens(identity: IdentityState | undefined, again: () => Promise<SignIn>, first: SignIn) {
   if (!('accessToken' in first) || !identity) return first;
   const after = freshAfter(identity);
   if (!startedBefore(after, tokenClaims(readClaims(first.accessToken)))) return first;

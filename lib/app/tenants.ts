@@ -7,7 +7,14 @@ import { deleteLogin, ensureLogin } from '../aws/identity.ts';
 import { config } from '../config.ts';
 import { DomainError, forbidden } from '../domain/errors.ts';
 import { isAccepted } from '../domain/identity.ts';
-import { type MemberRecord, memberView, type TenantRecord, tenantView } from '../domain/records.ts';
+import {
+  type MemberRecord,
+  memberView,
+  type SsoSettings,
+  ssoSettingsOf,
+  type TenantRecord,
+  tenantView,
+} from '../domain/records.ts';
 import { type Plan, seatLimitFor } from '../domain/seats.ts';
 import { expiryFrom, issueInvitationToken } from '../domain/tokens.ts';
 import type { Actor } from '../store/audit.ts';
@@ -110,6 +117,8 @@ export interface TenantChanges {
   name?: string;
   /** Days without a sign-in after which the upkeep job suspends a member; null turns it off. */
   autoSuspendInactiveDays?: number | null;
+  /** Either field may be sent alone. */
+  sso?: Partial<SsoSettings>;
   plan?: Plan;
   seatLimit?: number | null;
   /** `closed`: members lose access (404), nothing is deleted; `active` reopens. */
@@ -137,6 +146,7 @@ export async function changeTenant(
     ...(changes.autoSuspendInactiveDays === undefined
       ? {}
       : { autoSuspendInactiveDays: changes.autoSuspendInactiveDays }),
+    ...(changes.sso === undefined ? {} : { sso: { ...ssoSettingsOf(current), ...changes.sso } }),
     plan,
     seatLimitOverride: override,
     seatLimit: limit ?? undefined,
@@ -152,7 +162,17 @@ export async function changeTenant(
  * holds every other permission. Today the auto-suspension period; the
  * domains, SSO, MFA and SCIM settings join this list as they land.
  */
-export const SECURITY_SETTINGS = ['autoSuspendInactiveDays'] as const satisfies readonly (keyof TenantChanges)[];
+export const SECURITY_SETTINGS = ['autoSuspendInactiveDays', 'sso'] as const satisfies readonly (keyof TenantChanges)[];
+
+/** Whether `changes` sends a security setting with a value other than the current one. */
+function touches(key: (typeof SECURITY_SETTINGS)[number], changes: TenantChanges, tenant: TenantRecord): boolean {
+  if (key === 'sso') {
+    if (changes.sso === undefined) return false;
+    const current = ssoSettingsOf(tenant);
+    return Object.entries(changes.sso).some(([k, v]) => v !== undefined && current[k as keyof SsoSettings] !== v);
+  }
+  return changes[key] !== undefined && changes[key] !== (tenant[key] ?? null);
+}
 
 /**
  * PATCH /v1/tenants/{t} by a member (settings:manage): a security setting
@@ -162,13 +182,11 @@ export const SECURITY_SETTINGS = ['autoSuspendInactiveDays'] as const satisfies 
  */
 export async function updateTenantSettings(
   access: TenantAccess,
-  changes: Pick<TenantChanges, 'name' | 'autoSuspendInactiveDays'>,
+  changes: Pick<TenantChanges, 'name' | 'autoSuspendInactiveDays' | 'sso'>,
   now: Date,
   expectedVersion?: number,
 ) {
-  const touched = SECURITY_SETTINGS.filter(
-    (key) => changes[key] !== undefined && changes[key] !== (access.tenant[key] ?? null),
-  );
+  const touched = SECURITY_SETTINGS.filter((key) => touches(key, changes, access.tenant));
   if (touched.length > 0 && access.member.role !== 'admin') {
     throw forbidden(`Only admins can change the tenant's security settings (${touched.join(', ')}).`);
   }

@@ -25,6 +25,9 @@ export const ERROR_CODES = [
   'unsupported-media-type',
   'too-many-requests',
   'service-unavailable',
+  'sso-required',
+  'domain-unverified',
+  'sso-failed',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

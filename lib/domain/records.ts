@@ -29,6 +29,8 @@ export interface TenantRecord {
   roleNames?: Record<string, string>;
   /** Members of this many days without a sign-in are suspended by the upkeep job; absent or null = never. */
   autoSuspendInactiveDays?: number | null;
+  /** Single sign-on (docs/architecture.md, "Single sign-on"); absent = both off. */
+  sso?: SsoSettings;
   createdAt: string;
   updatedAt: string;
   version: number;
@@ -80,6 +82,18 @@ export interface MemberRecord {
   version: number;
 }
 
+/** A tenant's SSO policy: `required` refuses password sign-in to its SSO domains' members (not the owner). */
+export interface SsoSettings {
+  required: boolean;
+  /** First-time SSO users in a verified domain become members (else they must be invited). */
+  jitProvisioning: boolean;
+}
+
+export const ssoSettingsOf = (t: Pick<TenantRecord, 'sso'>): SsoSettings => ({
+  required: t.sso?.required === true,
+  jitProvisioning: t.sso?.jitProvisioning === true,
+});
+
 export interface TenantView {
   id: string;
   name: string;
@@ -89,6 +103,7 @@ export interface TenantView {
   seats: Seats;
   seatLimitOverride: number | null;
   autoSuspendInactiveDays: number | null;
+  sso: SsoSettings;
   /** Custom role id → name (mirrored on the tenant item), so every member reads names, not ids. */
   roleNames: Record<string, string>;
   createdAt: string;
@@ -105,6 +120,7 @@ export function tenantView(t: TenantRecord): TenantView {
     seats: seatsView(t.seatsUsed, t.seatLimit ?? null),
     seatLimitOverride: t.seatLimitOverride,
     autoSuspendInactiveDays: t.autoSuspendInactiveDays ?? null,
+    sso: ssoSettingsOf(t),
     roleNames: { ...(t.roleNames ?? {}) },
     createdAt: t.createdAt,
     updatedAt: t.updatedAt,

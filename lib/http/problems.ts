@@ -26,6 +26,9 @@ export const PROBLEM_STATUS: Readonly<Record<ErrorCode, { status: number; title:
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   'too-many-requests': { status: 429, title: 'Too many requests' },
   'service-unavailable': { status: 503, title: 'Service unavailable' },
+  'sso-required': { status: 403, title: 'Single sign-on required' },
+  'domain-unverified': { status: 409, title: 'Domain not verified' },
+  'sso-failed': { status: 401, title: 'Single sign-on failed' },
 };
 
 /** Problem `type` URIs: stable, absolute, one per code. */

@@ -9,6 +9,7 @@ export const AUDIT_ACTION_GROUPS: { label: string; actions: Record<string, strin
     actions: {
       'member.invited': 'Invited',
       'member.created': 'Created with a password',
+      'member.provisioned': 'Joined by single sign-on',
       'member.activated': 'Joined',
       'member.updated': 'Changed',
       'member.suspended': 'Suspended',
@@ -19,6 +20,14 @@ export const AUDIT_ACTION_GROUPS: { label: string; actions: Record<string, strin
       'member.grant_expired': 'Extra permission ended',
       'member.availability_changed': 'Availability changed',
       'member.working_hours_changed': 'Working hours changed',
+    },
+  },
+  {
+    label: 'Single sign-on',
+    actions: {
+      'ssoConnection.created': 'SSO connection added',
+      'ssoConnection.updated': 'SSO connection changed',
+      'ssoConnection.deleted': 'SSO connection removed',
     },
   },
   {
