@@ -140,7 +140,7 @@ export async function createConnection(access: TenantAccess, input: ConnectionIn
     auditPut({
       tenantId: access.tenant.id,
       actor: actor(access),
-      action: 'ssoConnection.created',
+      action: 'sso.connection_created',
       target: { type: 'ssoConnection', id: connection.id },
       after: { type: connection.type, name: connection.name, domains: connection.domains },
       at,
@@ -193,7 +193,7 @@ export async function updateConnection(access: TenantAccess, id: string, patch: 
     auditPut({
       tenantId: access.tenant.id,
       actor: actor(access),
-      action: 'ssoConnection.updated',
+      action: 'sso.connection_updated',
       target: { type: 'ssoConnection', id },
       before: { name: current.name, domains: current.domains },
       after: {
@@ -215,7 +215,7 @@ export async function deleteConnection(access: TenantAccess, id: string, now: Da
     auditPut({
       tenantId: access.tenant.id,
       actor: actor(access),
-      action: 'ssoConnection.deleted',
+      action: 'sso.connection_deleted',
       target: { type: 'ssoConnection', id },
       before: { type: current.type, name: current.name, domains: current.domains },
       at: now.toISOString(),

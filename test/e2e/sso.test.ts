@@ -86,7 +86,7 @@ describe('SSO connections', () => {
     connectionId = res.body.id;
     expect(res.body.serviceProvider.redirectUri).toMatch(/\/v1\/auth\/sso\/callback$/);
     expect(JSON.stringify(res.body)).not.toContain(idp.clientSecret);
-    const audit = await api.call('GET', `/v1/tenants/${tenantId}/audit-events?action=ssoConnection.created`, {
+    const audit = await api.call('GET', `/v1/tenants/${tenantId}/audit-events?action=sso.connection_created`, {
       token: ownerToken,
     });
     expect(JSON.stringify(audit.body)).toContain(connectionId);

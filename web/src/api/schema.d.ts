@@ -5153,8 +5153,11 @@ export interface operations {
                     name?: string;
                     /** @description Suspend members who have not signed in for this many days (7–3650), hourly; admins only (a custom role with settings:manage may not change it); never the owner or the last active admin, and the admins get a digest email. null turns it off. */
                     autoSuspendInactiveDays?: number | null;
+                    /** @description Single sign-on policy (admins only); either field may be sent alone. */
                     sso?: {
+                        /** @description Refuse password sign-in (403 sso-required) to members whose email is in a domain of this tenant’s SSO connections; the owner keeps theirs (break-glass). */
                         required?: boolean;
+                        /** @description A first SSO sign-in with an email in a verified domain makes the person an active agent (seat permitting); otherwise they must be invited. */
                         jitProvisioning?: boolean;
                     };
                 };
@@ -12517,7 +12520,10 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    /** @constant */
+                    /**
+                     * @description `oidc` (OpenID Connect, code flow with PKCE) or `saml` (SAML 2.0, HTTP-POST binding).
+                     * @constant
+                     */
                     type: "oidc";
                     /** @description The person’s full name, as colleagues see it (1–200 characters; no URLs or domains). */
                     name: string;
@@ -12526,17 +12532,23 @@ export interface operations {
                      * @description The IdP’s issuer; its discovery document is read at save
                      */
                     issuer: string;
+                    /** @description OIDC: the client id of the app registered at the IdP. */
                     clientId: string;
                     /** @description Stored, never returned */
                     clientSecret: string;
+                    /** @description Domains this tenant has verified whose people sign in with this connection (409 domain-unverified otherwise). */
                     domains: string[];
                 } | {
-                    /** @constant */
+                    /**
+                     * @description `oidc` (OpenID Connect, code flow with PKCE) or `saml` (SAML 2.0, HTTP-POST binding).
+                     * @constant
+                     */
                     type: "saml";
                     /** @description The person’s full name, as colleagues see it (1–200 characters; no URLs or domains). */
                     name: string;
                     /** @description The IdP’s SAML 2.0 metadata XML */
                     metadataXml: string;
+                    /** @description Domains this tenant has verified whose people sign in with this connection (409 domain-unverified otherwise). */
                     domains: string[];
                 };
             };
@@ -13055,6 +13067,7 @@ export interface operations {
                 "application/json": {
                     /** @description The person’s full name, as colleagues see it (1–200 characters; no URLs or domains). */
                     name?: string;
+                    /** @description Replaces the domains: each one verified by this tenant (409 domain-unverified otherwise). */
                     domains?: string[];
                     /** @description OIDC: a new secret (never returned) */
                     clientSecret?: string;
@@ -13639,7 +13652,9 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description The IdP’s signed SAML response (base64), posted by the browser. */
                     SAMLResponse: string;
+                    /** @description The state Roster sent with the request: names the sign-in (single use). */
                     RelayState?: string;
                 };
             };

@@ -25,9 +25,9 @@ export const AUDIT_ACTION_GROUPS: { label: string; actions: Record<string, strin
   {
     label: 'Single sign-on',
     actions: {
-      'ssoConnection.created': 'SSO connection added',
-      'ssoConnection.updated': 'SSO connection changed',
-      'ssoConnection.deleted': 'SSO connection removed',
+      'sso.connection_created': 'SSO connection added',
+      'sso.connection_updated': 'SSO connection changed',
+      'sso.connection_deleted': 'SSO connection removed',
     },
   },
   {
