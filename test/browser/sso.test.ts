@@ -13,7 +13,7 @@ import { verifyDomain } from '../support/sso.ts';
 import { checkAccessibility, type Kit, reportAccessibility, startKit, visible } from './support.ts';
 
 const run = Math.random().toString(36).slice(2, 8);
-const domain = `sso-browser-${run}.test`;
+const domain = `sso-browser-${run}.com`;
 let kit: Kit;
 let idp: OidcIdp;
 
@@ -29,7 +29,7 @@ beforeAll(async () => {
   expect(created.status).toBe(201);
   const tenantId = created.body.id as string;
   const ownerToken = await api.acceptAndLogin(ownerEmail, 'Olga Owner', PASSWORD);
-  await verifyDomain(domain, tenantId);
+  await verifyDomain(api.call, tenantId, ownerToken, domain);
   const connection = await api.call('POST', `/v1/tenants/${tenantId}/sso-connections`, {
     token: ownerToken,
     body: {

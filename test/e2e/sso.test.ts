@@ -10,13 +10,13 @@ import { freePort } from '../../infra/local/emulators/process.ts';
 import { type OidcIdp, startOidcIdp } from '../../infra/local/idp/oidc.ts';
 import { startTestGateway, type TestGateway } from '../support/http.ts';
 import { localStack } from '../support/local-stack.ts';
-import { signInAtIdp, tamperNonce, verifyDomain } from '../support/sso.ts';
+import { setTenantMfa, signInAtIdp, tamperNonce, verifyDomain } from '../support/sso.ts';
 import { client, PASSWORD, unique } from './client.ts';
 
 let gw: TestGateway;
 let api: ReturnType<typeof client>;
 let idp: OidcIdp;
-const domain = `sso-${unique()}.test`;
+const domain = `sso-${unique()}.com`;
 let tenantId = '';
 let ownerToken = '';
 let ownerEmail = '';
@@ -35,7 +35,7 @@ beforeAll(async () => {
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   tenantId = created.body.id;
   ownerToken = await api.acceptAndLogin(ownerEmail, 'SSO Owner', PASSWORD);
-  await verifyDomain(domain, tenantId);
+  await verifyDomain(api.call, tenantId, ownerToken, domain);
 });
 afterAll(async () => {
   await idp?.stop();
@@ -66,6 +66,18 @@ describe('SSO connections', () => {
     });
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('domain-unverified');
+    const list = await api.call('GET', `/v1/tenants/${tenantId}/sso-connections`, { token: ownerToken });
+    expect(list.body.items).toEqual([]);
+  });
+
+  it('refuses a SAML connection while SAML is untested (400, writing nothing), even for a verified domain', async () => {
+    const res = await api.call('POST', `/v1/tenants/${tenantId}/sso-connections`, {
+      token: ownerToken,
+      body: { type: 'saml', name: 'SAML IdP', metadataXml: '<EntityDescriptor/>', domains: [domain] },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('validation-failed');
+    expect(res.body.detail).toContain('SAML connections are not available yet');
     const list = await api.call('GET', `/v1/tenants/${tenantId}/sso-connections`, { token: ownerToken });
     expect(list.body.items).toEqual([]);
   });
@@ -135,6 +147,19 @@ describe('SSO sign-in', () => {
     const me = await api.call('GET', `/v1/tenants/${tenantId}/me`, { token: accessToken });
     expect(me.status).toBe(200);
     expect(me.body).toMatchObject({ email: person, status: 'active', role: 'agent' });
+    // The MFA policy: an SSO-made login's sessions are SSO sessions (ssoOnly, read in the one round trip),
+    // exempt unless the tenant includes SSO.
+    const policy = { required: true, graceDays: 0, includeSso: false, requiredAt: '2020-01-01T00:00:00.000Z' };
+    try {
+      await setTenantMfa(tenantId, policy);
+      expect((await api.call('GET', `/v1/tenants/${tenantId}`, { token: accessToken })).status).toBe(200);
+      await setTenantMfa(tenantId, { ...policy, includeSso: true });
+      const refused = await api.call('GET', `/v1/tenants/${tenantId}`, { token: accessToken });
+      expect(refused.status).toBe(403);
+      expect(refused.body.code).toBe('mfa-enrollment-required');
+    } finally {
+      await setTenantMfa(tenantId, undefined);
+    }
   });
 
   it('the same (connection, subject) signs in as the same login the next time', async () => {

@@ -5,9 +5,10 @@
  * following redirects with a cookie jar and posting its login form.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../../lib/store/keys.ts';
 import { sha256 } from '../../lib/store/sso.ts';
+import type { client } from '../e2e/client.ts';
 import { localStack } from './local-stack.ts';
 
 function table() {
@@ -22,21 +23,37 @@ function table() {
   return { doc, name: env.TABLE_NAME };
 }
 
-/** `domain` verified by `tenantId` (the claim item the domains area writes). */
-export async function verifyDomain(domain: string, tenantId: string): Promise<void> {
-  const { doc, name } = table();
-  await doc.send(
-    new PutCommand({
-      TableName: name,
-      Item: { ...keys.domainClaim(domain), entity: 'domainClaim', tenantId, status: 'verified' },
-    }),
-  );
-  doc.destroy();
+/** The e2e client's `call` (test/e2e/client.ts). */
+type Call = ReturnType<typeof client>['call'];
+
+/**
+ * `domain` verified by the tenant through the domains area's own routes: added, its TXT
+ * challenge published on the local DNS server, verified (the claim item is theirs to write).
+ */
+export async function verifyDomain(call: Call, tenantId: string, ownerToken: string, domain: string): Promise<void> {
+  const path = `/v1/tenants/${tenantId}/domains`;
+  const added = await call('POST', path, { token: ownerToken, body: { domain } });
+  if (added.status !== 201) throw new Error(`add ${domain}: ${added.status} ${JSON.stringify(added.body)}`);
+  const { name, value } = added.body.verification;
+  const published = await call('POST', '/local/dns', { body: { name, type: 'TXT', value } });
+  if (published.status !== 201) throw new Error(`publish ${name}: ${published.status}`);
+  const done = await call('POST', `${path}/${domain}/verify`, { token: ownerToken });
+  if (done.body?.status !== 'verified')
+    throw new Error(`verify ${domain}: ${done.status} ${JSON.stringify(done.body)}`);
 }
 
-export async function unverifyDomain(domain: string): Promise<void> {
+/** Writes the tenant's MFA policy straight into its item (no enrolled admin needed); undefined removes it. */
+export async function setTenantMfa(tenantId: string, policy: Record<string, unknown> | undefined): Promise<void> {
   const { doc, name } = table();
-  await doc.send(new DeleteCommand({ TableName: name, Key: keys.domainClaim(domain) }));
+  await doc.send(
+    new UpdateCommand({
+      TableName: name,
+      Key: keys.tenant(tenantId),
+      ...(policy
+        ? { UpdateExpression: 'SET mfa = :m', ExpressionAttributeValues: { ':m': policy } }
+        : { UpdateExpression: 'REMOVE mfa' }),
+    }),
+  );
   doc.destroy();
 }
 

@@ -1684,8 +1684,8 @@ export type paths = {
         get: operations["listSsoConnections"];
         put?: never;
         /**
-         * Connect an OIDC or SAML identity provider for verified domains (admins only)
-         * @description Connect an OIDC or SAML identity provider for verified domains (admins only).
+         * Connect an OIDC identity provider for verified domains (admins only; SAML is not available yet)
+         * @description Connect an OIDC identity provider for verified domains (admins only; SAML is not available yet).
          *
          *     Requires the permission `settings:manage`.
          */
@@ -22820,7 +22820,7 @@ export interface operations {
                  */
                 "application/json": {
                     /**
-                     * @description `oidc` (OpenID Connect, code flow with PKCE) or `saml` (SAML 2.0, HTTP-POST binding).
+                     * @description `oidc` (OpenID Connect, code flow with PKCE). `saml` (SAML 2.0) is refused for now: 400 “SAML connections are not available yet”.
                      * @constant
                      */
                     type: "oidc";
@@ -22839,7 +22839,7 @@ export interface operations {
                     domains: string[];
                 } | {
                     /**
-                     * @description `oidc` (OpenID Connect, code flow with PKCE) or `saml` (SAML 2.0, HTTP-POST binding).
+                     * @description `oidc` (OpenID Connect, code flow with PKCE). `saml` (SAML 2.0) is refused for now: 400 “SAML connections are not available yet”.
                      * @constant
                      */
                     type: "saml";
