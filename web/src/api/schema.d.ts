@@ -2314,6 +2314,91 @@ export type webhooks = {
         patch?: never;
         trace?: never;
     };
+    "member.mfa_reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The member.mfa_reset event */
+        post: operations["event_member_mfa_reset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "member.provisioned": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The member.provisioned event */
+        post: operations["event_member_provisioned"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "member.join_requested": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The member.join_requested event */
+        post: operations["event_member_join_requested"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "member.join_denied": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The member.join_denied event */
+        post: operations["event_member_join_denied"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "member.joined": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The member.joined event */
+        post: operations["event_member_joined"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "invitation.resent": {
         parameters: {
             query?: never;
@@ -2427,6 +2512,23 @@ export type webhooks = {
         put?: never;
         /** The identity.signed_out_everywhere event */
         post: operations["event_identity_signed_out_everywhere"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "identity.mfa_enrolled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The identity.mfa_enrolled event */
+        post: operations["event_identity_mfa_enrolled"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2767,6 +2869,244 @@ export type webhooks = {
         put?: never;
         /** The webhook.disabled event */
         post: operations["event_webhook_disabled"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "api_key.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The api_key.created event */
+        post: operations["event_api_key_created"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "api_key.revoked": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The api_key.revoked event */
+        post: operations["event_api_key_revoked"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "domain.added": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The domain.added event */
+        post: operations["event_domain_added"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "domain.verified": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The domain.verified event */
+        post: operations["event_domain_verified"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "domain.failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The domain.failed event */
+        post: operations["event_domain_failed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "domain.flagged": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The domain.flagged event */
+        post: operations["event_domain_flagged"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "domain.restored": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The domain.restored event */
+        post: operations["event_domain_restored"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "domain.removed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The domain.removed event */
+        post: operations["event_domain_removed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "sso.connection_created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The sso.connection_created event */
+        post: operations["event_sso_connection_created"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "sso.connection_updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The sso.connection_updated event */
+        post: operations["event_sso_connection_updated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "sso.connection_deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The sso.connection_deleted event */
+        post: operations["event_sso_connection_deleted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "scimToken.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The scimToken.created event */
+        post: operations["event_scim_oken_created"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "scimToken.revoked": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The scimToken.revoked event */
+        post: operations["event_scim_oken_revoked"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "scimRoleMappings.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The scimRoleMappings.updated event */
+        post: operations["event_scim_ole_appings_updated"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3237,6 +3577,191 @@ export type components = {
                 after: unknown;
             };
         };
+        Event_member_mfa_reset_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "member.mfa_reset";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_member_provisioned_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "member.provisioned";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_member_join_requested_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "member.join_requested";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_member_join_denied_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "member.join_denied";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_member_joined_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "member.joined";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
         Event_invitation_resent_v1: {
             /**
              * @description The envelope’s version
@@ -3469,6 +3994,43 @@ export type components = {
             id: string;
             /** @constant */
             type: "identity.signed_out_everywhere";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_identity_mfa_enrolled_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "identity.mfa_enrolled";
             /**
              * Format: date-time
              * @example 2026-03-01T09:30:00.000Z
@@ -4209,6 +4771,524 @@ export type components = {
             id: string;
             /** @constant */
             type: "webhook.disabled";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_api_key_created_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "api_key.created";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_api_key_revoked_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "api_key.revoked";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_domain_added_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "domain.added";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_domain_verified_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "domain.verified";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_domain_failed_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "domain.failed";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_domain_flagged_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "domain.flagged";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_domain_restored_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "domain.restored";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_domain_removed_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "domain.removed";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_sso_connection_created_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "sso.connection_created";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_sso_connection_updated_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "sso.connection_updated";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_sso_connection_deleted_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "sso.connection_deleted";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_scim_oken_created_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "scimToken.created";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_scim_oken_revoked_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "scimToken.revoked";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_scim_ole_appings_updated_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "scimRoleMappings.updated";
             /**
              * Format: date-time
              * @example 2026-03-01T09:30:00.000Z
@@ -26950,6 +28030,151 @@ export interface operations {
             };
         };
     };
+    event_member_mfa_reset: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_member_mfa_reset_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_member_provisioned: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_member_provisioned_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_member_join_requested: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_member_join_requested_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_member_join_denied: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_member_join_denied_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_member_joined: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_member_joined_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     event_invitation_resent: {
         parameters: {
             query?: never;
@@ -27141,6 +28366,35 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["Event_identity_signed_out_everywhere_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_identity_mfa_enrolled: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_identity_mfa_enrolled_v1"];
             };
         };
         responses: {
@@ -27721,6 +28975,412 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["Event_webhook_disabled_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_api_key_created: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_api_key_created_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_api_key_revoked: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_api_key_revoked_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_domain_added: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_domain_added_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_domain_verified: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_domain_verified_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_domain_failed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_domain_failed_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_domain_flagged: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_domain_flagged_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_domain_restored: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_domain_restored_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_domain_removed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_domain_removed_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_sso_connection_created: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_sso_connection_created_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_sso_connection_updated: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_sso_connection_updated_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_sso_connection_deleted: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_sso_connection_deleted_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_scim_oken_created: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_scim_oken_created_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_scim_oken_revoked: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_scim_oken_revoked_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_scim_ole_appings_updated: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_scim_ole_appings_updated_v1"];
             };
         };
         responses: {
