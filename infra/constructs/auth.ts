@@ -82,13 +82,7 @@ export class RosterAuth extends Construct {
       // Sign-in goes through the API's auth routes, not the Cognito hosted UI.
       disableOAuth: true,
       // ALLOW_REFRESH_TOKEN_AUTH is always added by CDK.
-      authFlows: {
-        userPassword: true,
-        userSrp: true,
-        adminUserPassword: props.adminAuthFlow ?? false,
-        // SSO sign-ins end in the custom challenge (docs/architecture.md, "Single sign-on").
-        custom: true,
-      },
+      authFlows: { userPassword: true, userSrp: true, adminUserPassword: props.adminAuthFlow ?? false },
       // Unknown email and wrong password look the same (no account enumeration).
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
