@@ -4,8 +4,8 @@
  * keeps, so the local stack behaves as Cognito does there. Nothing else of
  * the emulator changes.
  *
- * - AdminSetUserMFAPreference is not implemented (500 Unsupported): added,
- *   by UserPoolId + Username, with SetUserMFAPreference's own rules (an
+ * - cognito-local lacks AdminSetUserMFAPreference (it answers 500
+ *   Unsupported); this file provides it, by UserPoolId + Username, with SetUserMFAPreference's own rules (an
  *   admin's MFA reset turns software-token MFA off).
  * - RespondToAuthChallenge does not store the refresh token it returns, so
  *   REFRESH_TOKEN_AUTH with it fails: after a successful answer the token is
