@@ -9,13 +9,14 @@ import {
   AutoJoinPatch,
   AutoSuspendDays,
   MfaPolicyBody,
+  SsoSettingsPatch,
   TenantName,
   TenantPath,
 } from '../../lib/http/schemas.ts';
 
 /**
  * settings:manage renames the tenant; its security settings (the auto-suspension
- * period, the MFA policy, auto-join, the API keys' maximum lifetime) are admins' alone.
+ * period, the MFA policy, auto-join, the API keys' maximum lifetime, single sign-on) are admins' alone.
  * Plan and seats belong to the platform routes.
  */
 const Body = z
@@ -25,6 +26,7 @@ const Body = z
     mfa: MfaPolicyBody.optional(),
     autoJoin: AutoJoinPatch.optional(),
     apiKeys: z.object({ maxLifetimeDays: ApiKeyLifetimeDays.nullable() }).strict().optional(),
+    sso: SsoSettingsPatch.optional(),
   })
   .strict()
   .refine((b) => Object.keys(b).length > 0, 'Name at least one field to change');

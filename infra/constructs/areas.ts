@@ -39,6 +39,7 @@ export const API_AREAS: readonly ApiArea[] = [
   },
   { id: 'Enterprise', folders: ['domains', 'auto-join'], description: 'verified domains and auto-join' },
   { id: 'Directory', folders: ['scim'], description: 'directory provisioning (SCIM) and its tokens' },
+  { id: 'Sso', folders: ['sso'], description: 'single sign-on: connections, discovery, start and callback' },
 ];
 
 /** `functions/<folder>/…` → `<folder>`. */

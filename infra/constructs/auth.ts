@@ -82,7 +82,13 @@ export class RosterAuth extends Construct {
       // Sign-in goes through the API's auth routes, not the Cognito hosted UI.
       disableOAuth: true,
       // ALLOW_REFRESH_TOKEN_AUTH is always added by CDK.
-      authFlows: { userPassword: true, userSrp: true, adminUserPassword: props.adminAuthFlow ?? false },
+      authFlows: {
+        userPassword: true,
+        userSrp: true,
+        adminUserPassword: props.adminAuthFlow ?? false,
+        // SSO sign-ins end in the custom challenge (docs/architecture.md, "Single sign-on").
+        custom: true,
+      },
       // Unknown email and wrong password look the same (no account enumeration).
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,

@@ -284,7 +284,9 @@ async function localDns(controlUrl: string, method: string, body: Buffer | undef
   }
   const response = await fetch(controlUrl, {
     method,
-    ...(method === 'GET' ? {} : { body: body ?? Buffer.alloc(0), headers: { 'content-type': 'application/json' } }),
+    ...(method === 'GET'
+      ? {}
+      : { body: (body ?? Buffer.alloc(0)).toString('utf8'), headers: { 'content-type': 'application/json' } }),
   });
   return {
     statusCode: response.status,

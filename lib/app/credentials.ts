@@ -72,7 +72,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * second would look stale. Such a sign-in
  * waits for the next second (at most one) and signs in again.
  */
-async function freshTokens(identity: IdentityState | undefined, again: () => Promise<SignIn>, first: SignIn) {
+export async function freshTokens(identity: IdentityState | undefined, again: () => Promise<SignIn>, first: SignIn) {
   if (!('accessToken' in first) || !identity) return first;
   const after = freshAfter(identity);
   if (!startedBefore(after, tokenClaims(readClaims(first.accessToken)))) return first;
@@ -85,16 +85,26 @@ async function freshTokens(identity: IdentityState | undefined, again: () => Pro
  * Roster's own NEW_PASSWORD_REQUIRED challenge (its session is the access
  * token, good for nothing but that step). Cognito's own challenge never counts.
  */
-export async function signInPerson(email: string, password: string, now: Date = new Date()): Promise<SignIn> {
+export async function signInPerson(
+  email: string,
+  password: string,
+  now: Date = new Date(),
+  refusal?: (loginId: string) => Promise<DomainError | undefined>,
+): Promise<SignIn> {
   const first = await signIn(email, password);
   // The login has TOTP: no tokens before the code (POST /v1/auth/mfa/challenge answers this very sign-in).
   if ('challenge' in first && first.challenge === 'SOFTWARE_TOKEN_MFA') {
     const login = await findLogin(email);
     if (!login) throw badCredentials();
+    // A password the policy refuses (sso.required) gets no challenge either: refused before it is recorded.
+    const refused = await refusal?.(login.id);
+    if (refused) throw refused;
     return rememberChallenge(first, login.id, now);
   }
   if (!('accessToken' in first)) throw badCredentials();
   const { sub } = tokenClaims(readClaims(first.accessToken));
+  const refused = sub ? await refusal?.(sub) : undefined;
+  if (refused) throw refused;
   const identity = sub ? await getIdentity(sub) : undefined;
   const result = await freshTokens(identity, () => signIn(email, password), first);
   if (!('accessToken' in result)) throw badCredentials();

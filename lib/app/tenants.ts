@@ -10,7 +10,14 @@ import { type AutoJoinPatch, type AutoJoinSettings, mergeAutoJoin, sameAutoJoin 
 import { DomainError, forbidden } from '../domain/errors.ts';
 import { isAccepted } from '../domain/identity.ts';
 import { type MfaPolicyInput, mfaEnrollmentRequired, mfaPolicyChanged, nextMfaPolicy } from '../domain/mfa.ts';
-import { type MemberRecord, memberView, type TenantRecord, tenantView } from '../domain/records.ts';
+import {
+  type MemberRecord,
+  memberView,
+  type SsoSettings,
+  ssoSettingsOf,
+  type TenantRecord,
+  tenantView,
+} from '../domain/records.ts';
 import { type Plan, seatLimitFor } from '../domain/seats.ts';
 import { expiryFrom, issueInvitationToken } from '../domain/tokens.ts';
 import type { Actor } from '../store/audit.ts';
@@ -117,6 +124,8 @@ export interface TenantChanges {
   autoJoin?: AutoJoinSettings;
   /** The longest an API key may live, in days; null = no limit. */
   apiKeyMaxLifetimeDays?: number | null;
+  /** Either field may be sent alone. */
+  sso?: Partial<SsoSettings>;
   plan?: Plan;
   seatLimit?: number | null;
   /** `closed`: members lose access (404), nothing is deleted; `active` reopens. */
@@ -149,6 +158,7 @@ export async function changeTenant(
     ...(changes.mfa === undefined ? {} : { mfa: nextMfaPolicy(current.mfa, changes.mfa, now) }),
     ...(changes.autoJoin === undefined ? {} : { autoJoin: changes.autoJoin }),
     ...(changes.apiKeyMaxLifetimeDays === undefined ? {} : { apiKeyMaxLifetimeDays: changes.apiKeyMaxLifetimeDays }),
+    ...(changes.sso === undefined ? {} : { sso: { ...ssoSettingsOf(current), ...changes.sso } }),
     plan,
     seatLimitOverride: override,
     seatLimit: limit ?? undefined,
@@ -169,6 +179,7 @@ export const SECURITY_SETTINGS = [
   'autoSuspendInactiveDays',
   'autoJoin',
   'apiKeyMaxLifetimeDays',
+  'sso',
 ] as const satisfies readonly (keyof TenantChanges)[];
 
 export interface TenantSettingsPatch {
@@ -177,6 +188,8 @@ export interface TenantSettingsPatch {
   autoJoin?: AutoJoinPatch;
   mfa?: MfaPolicyInput;
   apiKeyMaxLifetimeDays?: number | null;
+  /** Either field may be sent alone. */
+  sso?: Partial<SsoSettings>;
 }
 
 /**
@@ -207,6 +220,13 @@ export async function updateTenantSettings(
     if (!sameAutoJoin(merged, access.tenant.autoJoin)) {
       touched.push('autoJoin');
       changes.autoJoin = merged;
+    }
+  }
+  if (changes.sso !== undefined) {
+    const current = ssoSettingsOf(access.tenant);
+    const sso = changes.sso;
+    if (Object.entries(sso).some(([k, v]) => v !== undefined && current[k as keyof SsoSettings] !== v)) {
+      touched.push('sso');
     }
   }
   const mfaChanged = changes.mfa !== undefined && mfaPolicyChanged(access.tenant.mfa, changes.mfa);

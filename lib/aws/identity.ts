@@ -416,3 +416,36 @@ export async function clearTotp(id: string): Promise<void> {
     if (nameOf(error) !== 'UserNotFoundException') throw error;
   }
 }
+/**
+ * An SSO sign-in's last step (docs/architecture.md, "Single sign-on"):
+ * Cognito's custom authentication with the one-time proof the callback stored
+ * for this login — the pool issues its own tokens, exactly as for a password.
+ */
+export async function signInWithProof(id: string, proof: string): Promise<SignIn> {
+  try {
+    const started = await cognito().send(
+      new InitiateAuthCommand({
+        ClientId: config().userPoolClientId,
+        AuthFlow: 'CUSTOM_AUTH',
+        AuthParameters: { USERNAME: id },
+      }),
+    );
+    if (started.ChallengeName !== 'CUSTOM_CHALLENGE' || !started.Session) {
+      throw new Error(`Unexpected Cognito answer to CUSTOM_AUTH: ${started.ChallengeName}`);
+    }
+    const answered = await cognito().send(
+      new RespondToAuthChallengeCommand({
+        ClientId: config().userPoolClientId,
+        ChallengeName: 'CUSTOM_CHALLENGE',
+        Session: started.Session,
+        ChallengeResponses: { USERNAME: started.ChallengeParameters?.USERNAME ?? id, ANSWER: proof },
+      }),
+    );
+    return tokens(answered.AuthenticationResult);
+  } catch (error) {
+    if (nameOf(error) === 'NotAuthorizedException') {
+      throw new DomainError('unauthenticated', 'The single sign-on could not be completed; start again.');
+    }
+    throw authProblem(error) ?? error;
+  }
+}

@@ -29,6 +29,8 @@ export const ERROR_CODES = [
   'service-unavailable',
   'domain-unverified',
   'managed-by-directory',
+  'sso-required',
+  'sso-failed',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -43,6 +43,11 @@ export interface IdentityState {
   mfaEnrolledAt?: string;
   /** Moves with every change of the item (0 = not recorded yet). */
   version: number;
+  /**
+   * The login was made by an SSO sign-in (just-in-time provisioning) and has no password anybody knows:
+   * every session of it is an SSO session (docs/architecture.md, "Single sign-on" — the MFA policy's exemption).
+   */
+  ssoOnly?: boolean;
 }
 
 /** A login nobody has recorded yet (e.g. made before this item existed): managed by no tenant. */

@@ -39,6 +39,8 @@ export interface TenantRecord {
   autoJoin?: AutoJoinSettings;
   /** The longest an API key may live, in days; absent or null = no limit (keys may never expire). */
   apiKeyMaxLifetimeDays?: number | null;
+  /** Single sign-on (docs/architecture.md, "Single sign-on"); absent = both off. */
+  sso?: SsoSettings;
   createdAt: string;
   updatedAt: string;
   version: number;
@@ -94,6 +96,18 @@ export interface MemberRecord {
   version: number;
 }
 
+/** A tenant's SSO policy: `required` refuses password sign-in to its SSO domains' members (not the owner). */
+export interface SsoSettings {
+  required: boolean;
+  /** First-time SSO users in a verified domain become members (else they must be invited). */
+  jitProvisioning: boolean;
+}
+
+export const ssoSettingsOf = (t: Pick<TenantRecord, 'sso'>): SsoSettings => ({
+  required: t.sso?.required === true,
+  jitProvisioning: t.sso?.jitProvisioning === true,
+});
+
 export interface TenantView {
   id: string;
   name: string;
@@ -112,6 +126,7 @@ export interface TenantView {
   };
   autoJoin: AutoJoinSettings;
   apiKeys: { maxLifetimeDays: number | null };
+  sso: SsoSettings;
   /** Custom role id → name (mirrored on the tenant item), so every member reads names, not ids. */
   roleNames: Record<string, string>;
   createdAt: string;
@@ -142,6 +157,7 @@ export function tenantView(t: TenantRecord): TenantView {
     mfa: mfaView(t.mfa),
     autoJoin: { ...(t.autoJoin ?? AUTO_JOIN_OFF) },
     apiKeys: { maxLifetimeDays: t.apiKeyMaxLifetimeDays ?? null },
+    sso: ssoSettingsOf(t),
     roleNames: { ...(t.roleNames ?? {}) },
     createdAt: t.createdAt,
     updatedAt: t.updatedAt,

@@ -24,6 +24,7 @@ export const EVENT_TYPES = [
   'member.availability_changed',
   'member.working_hours_changed',
   'member.mfa_reset',
+  'member.provisioned',
   'member.join_requested',
   'member.join_denied',
   'member.joined',
@@ -66,6 +67,9 @@ export const EVENT_TYPES = [
   'webhook.deleted',
   'webhook.secret_rotated',
   'webhook.disabled',
+  'sso.connection_created',
+  'sso.connection_updated',
+  'sso.connection_deleted',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

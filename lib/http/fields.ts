@@ -82,6 +82,20 @@ export const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'createApiKey.permissions':
     'What the key may do (at least one, each one you hold — for at least as long as the key lives): it acts as a member holding exactly these.',
   'createApiKey.name': 'What the key is for, e.g. `CRM sync`: shown in the list and named in the audit trail.',
+  sso: 'Single sign-on policy (admins only); either field may be sent alone.',
+  'updateTenant.sso.required':
+    'Refuse password sign-in (403 sso-required) to members whose email is in a domain of this tenant’s SSO connections; the owner keeps theirs (break-glass).',
+  'updateTenant.sso.jitProvisioning':
+    'A first SSO sign-in with an email in a verified domain makes the person an active agent (seat permitting); otherwise they must be invited.',
+  'createSsoConnection.type':
+    '`oidc` (OpenID Connect, code flow with PKCE). `saml` (SAML 2.0) is refused for now: 400 “SAML connections are not available yet”.',
+  'createSsoConnection.clientId': 'OIDC: the client id of the app registered at the IdP.',
+  'createSsoConnection.domains':
+    'Domains this tenant has verified whose people sign in with this connection (409 domain-unverified otherwise).',
+  'updateSsoConnection.domains':
+    'Replaces the domains: each one verified by this tenant (409 domain-unverified otherwise).',
+  'ssoCallbackPost.SAMLResponse': 'The IdP’s signed SAML response (base64), posted by the browser.',
+  'ssoCallbackPost.RelayState': 'The state Roster sent with the request: names the sign-in (single use).',
   crmAccess: 'Whether the member may use the CRM (`contacts:*` permissions); always true for admins.',
   teamIds: 'The teams the member belongs to.',
   memberId: 'The member who becomes the owner: an active admin of this tenant.',

@@ -12,7 +12,7 @@ import * as view from './views.ts';
 import { WEBHOOK_OPERATIONS } from './webhook-operations.ts';
 
 export interface SuccessDoc {
-  status: 200 | 201 | 202 | 204;
+  status: 200 | 201 | 202 | 204 | 303;
   description: string;
   /** JSON body (omitted: no body, or `media` says what is sent). */
   schema?: z.ZodType;
@@ -101,7 +101,7 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   },
   login: {
     ok: { status: 200, description: 'Tokens, or a challenge (new password; two-factor code)', schema: view.SignIn },
-    problems: ['unauthenticated', 'too-many-requests'],
+    problems: ['unauthenticated', 'too-many-requests', 'sso-required'],
     requestExample: { email: 'ann@acme.example', password: 'Correct-horse-42' },
   },
   refresh: {
@@ -155,6 +155,55 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
     ifMatch: true,
     problems: ['mfa-enrollment-required'],
     requestExample: { name: 'Acme Customer Care', autoSuspendInactiveDays: 90, mfa: { required: true, graceDays: 7 } },
+  },
+  listSsoConnections: { ok: { status: 200, description: 'The connections', schema: view.SsoConnectionList } },
+  createSsoConnection: {
+    ok: {
+      status: 201,
+      description: 'Created: the values the IdP needs',
+      schema: view.SsoConnectionView,
+      location: true,
+    },
+    problems: ['domain-unverified'],
+    requestExample: {
+      type: 'oidc',
+      name: 'Okta',
+      issuer: 'https://acme.okta.com',
+      clientId: '0oa1b2c3d4',
+      clientSecret: '…',
+      domains: ['acme.example'],
+    },
+  },
+  getSsoConnection: { ok: { status: 200, description: 'The connection', schema: view.SsoConnectionView } },
+  updateSsoConnection: {
+    ok: { status: 200, description: 'The connection', schema: view.SsoConnectionView },
+    problems: ['domain-unverified', 'precondition-failed'],
+    requestExample: { name: 'Okta (EU)' },
+  },
+  deleteSsoConnection: { ok: { status: 204, description: 'Deleted' }, problems: ['precondition-failed'] },
+  ssoDiscover: {
+    ok: { status: 200, description: 'The SSO options for this email', schema: view.SsoDiscovery },
+    requestExample: { email: 'ann@acme.example' },
+  },
+  ssoStart: {
+    ok: { status: 303, description: 'To the identity provider', headers: { location: 'The IdP’s sign-in URL' } },
+    problems: ['not-found'],
+  },
+  ssoCallback: {
+    ok: {
+      status: 303,
+      description: 'Signed in: the session cookie is set and the browser goes to the console',
+      headers: { location: 'The console' },
+    },
+    problems: ['sso-failed', 'seat-limit-reached', 'unauthenticated', 'conflict'],
+  },
+  ssoCallbackPost: {
+    ok: {
+      status: 303,
+      description: 'Signed in: the session cookie is set and the browser goes to the console',
+      headers: { location: 'The console' },
+    },
+    problems: ['sso-failed', 'seat-limit-reached', 'unauthenticated', 'conflict'],
   },
   getMyMembership: {
     ok: { status: 200, description: 'My membership', schema: view.MyMembership, etag: true },

@@ -169,7 +169,7 @@ export function pipeline<P extends AnySchema, Q extends AnySchema, B extends Any
     // Per-invocation log context (function, request id, cold start), reset after each invocation.
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(httpResponse(row.id))
-    .use(httpRequest())
+    .use(httpRequest(row.formBody === true))
     .handler(runRoute);
   // The request schemas travel with the handler, so the OpenAPI document is generated from them.
   const schemas: RouteSchemas = { route: row, params: spec.params, query: spec.query, body: spec.body };

@@ -30,6 +30,8 @@ export const PROBLEM_STATUS: Readonly<Record<ErrorCode, { status: number; title:
   'service-unavailable': { status: 503, title: 'Service unavailable' },
   'domain-unverified': { status: 409, title: 'Domain not verified' },
   'managed-by-directory': { status: 409, title: 'Managed by the directory' },
+  'sso-required': { status: 403, title: 'Single sign-on required' },
+  'sso-failed': { status: 401, title: 'Single sign-on failed' },
 };
 
 /** Problem `type` URIs: stable, absolute, one per code. */

@@ -73,6 +73,8 @@ export interface RouteDef {
    * key is refused with 403. Every user route outside `/v1/tenants/{tenantId}` is such a route anyway.
    */
   personOnly?: true;
+  /** Also takes an `application/x-www-form-urlencoded` body (a browser's form post: the SAML callback). */
+  formBody?: true;
   /** On a generated twin: the row it was generated from (whose handler serves it). */
   twinOf?: string;
   summary: string;
@@ -835,7 +837,12 @@ export const JOBS: readonly JobDef[] = [
 ];
 
 /** Cognito user pool triggers (lower camel case, as in the pool's LambdaConfig). */
-export type CognitoTrigger = 'postAuthentication' | 'customEmailSender';
+export type CognitoTrigger =
+  | 'postAuthentication'
+  | 'customEmailSender'
+  | 'defineAuthChallenge'
+  | 'createAuthChallenge'
+  | 'verifyAuthChallengeResponse';
 
 /**
  * Functions the user pool invokes. The stack attaches each to the pool; the
@@ -861,5 +868,24 @@ export const TRIGGERS: readonly TriggerDef[] = [
     entry: 'functions/triggers/custom-email-sender.ts',
     trigger: 'customEmailSender',
     uses: { mail: true, senderKey: true },
+  },
+  // Cognito's custom authentication: how an SSO sign-in gets the pool's own tokens (docs/architecture.md).
+  {
+    id: 'defineAuthChallenge',
+    entry: 'functions/triggers/define-auth-challenge.ts',
+    trigger: 'defineAuthChallenge',
+    uses: {},
+  },
+  {
+    id: 'createAuthChallenge',
+    entry: 'functions/triggers/create-auth-challenge.ts',
+    trigger: 'createAuthChallenge',
+    uses: {},
+  },
+  {
+    id: 'verifyAuthChallenge',
+    entry: 'functions/triggers/verify-auth-challenge.ts',
+    trigger: 'verifyAuthChallengeResponse',
+    uses: { table: 'readWrite' },
   },
 ];

@@ -171,6 +171,24 @@ export const ApiKeyFields = {
   permissions: permissionList(100),
   expiresAt: z.iso.datetime({ offset: true }).optional(),
 };
+/** A DNS domain name (lower-cased), as SSO connections and verified domains name them. */
+export const DomainName = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(253)
+  .regex(
+    /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/,
+    'A domain name, e.g. acme.com',
+  );
+export const SsoConnectionPath = z
+  .object({ tenantId: TenantId, connectionId: z.string().regex(/^[0-9A-Z]{26}$/, 'A connection id') })
+  .strict();
+/** PATCH /v1/tenants/{t} `sso`: either field alone (admins only). */
+export const SsoSettingsPatch = z
+  .object({ required: z.boolean().optional(), jitProvisioning: z.boolean().optional() })
+  .strict()
+  .refine((s) => Object.keys(s).length > 0, 'Name at least one of required, jitProvisioning');
 /** Conversation ids belong to the inbox product: opaque, URL-safe, at most 128 characters. */
 export const ConversationId = z.string().regex(CONVERSATION_ID, 'Must be 1–128 letters, digits or ._:- (not first)');
 export const ConversationPath = z.object({ tenantId: TenantId, conversationId: ConversationId }).strict();

@@ -84,6 +84,18 @@ export const TenantView = z
         }),
       })
       .meta({ description: 'The tenant’s API key policy (admins change it)' }),
+    sso: z
+      .object({
+        required: z.boolean().meta({
+          description:
+            'Password sign-in is refused (403 sso-required) to members whose email is in a domain of this tenant’s SSO connections; the owner keeps it (break-glass)',
+        }),
+        jitProvisioning: z.boolean().meta({
+          description:
+            'A first SSO sign-in in a verified domain makes the person a member (seat permitting); else they must be invited',
+        }),
+      })
+      .meta({ id: 'SsoSettings' }),
     roleNames: z.record(z.string(), z.string()).meta({
       description: 'The custom roles’ names by id, so a member without roles:view reads role names, not ids',
       example: { '01JNQ7X4M2A8B6C9D0E1F2G3H4': 'Sales lead' },
@@ -688,3 +700,39 @@ export const JoinApproved = z
     status: z.literal('active'),
   })
   .meta({ id: 'JoinApproved' });
+/** An SSO connection as admins see it: never the client secret; the values the IdP needs under `serviceProvider`. */
+export const SsoConnectionView = z
+  .object({
+    id: Id,
+    type: z.enum(['oidc', 'saml']),
+    name: z.string(),
+    domains: z.array(z.string()).meta({ description: 'Verified domains of this tenant whose people it signs in' }),
+    issuer: z.string().optional().meta({ description: 'OIDC: the issuer (discovered at save)' }),
+    clientId: z.string().optional().meta({ description: 'OIDC: the client id at the IdP' }),
+    idpEntityId: z.string().optional().meta({ description: 'SAML: the IdP’s entity id (from its metadata)' }),
+    idpSsoUrl: z.string().optional().meta({ description: 'SAML: the IdP’s single sign-on URL (HTTP-Redirect)' }),
+    serviceProvider: z
+      .object({
+        startUrl: z
+          .string()
+          .meta({ description: 'Where a sign-in with this connection starts (also IdP-side bookmarks)' }),
+        redirectUri: z.string().optional().meta({ description: 'OIDC: the redirect URI to register at the IdP' }),
+        acsUrl: z.string().optional().meta({ description: 'SAML: the Assertion Consumer Service URL (HTTP-POST)' }),
+        entityId: z.string().optional().meta({ description: 'SAML: Roster’s entity id (the audience)' }),
+      })
+      .meta({ id: 'SsoServiceProvider' }),
+    createdAt: Time,
+    updatedAt: Time,
+  })
+  .meta({ id: 'SsoConnection' });
+
+export const SsoConnectionList = z.object({ items: z.array(SsoConnectionView) }).meta({ id: 'SsoConnectionList' });
+
+export const SsoDiscovery = z
+  .object({
+    sso: z.array(z.object({ connectionId: Id, name: z.string(), startUrl: z.string() }).meta({ id: 'SsoOption' })),
+    passwordAllowed: z.boolean().meta({
+      description: 'false: the domain’s tenant requires SSO (its owner may still use a password)',
+    }),
+  })
+  .meta({ id: 'SsoDiscovery' });

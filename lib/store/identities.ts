@@ -28,6 +28,7 @@ export function identityFromItem(item: Record<string, unknown>): IdentityState {
     tenantStampedAt: Number(item.tenantStampedAt ?? 0),
     ...(typeof item.mfaEnrolledAt === 'string' ? { mfaEnrolledAt: item.mfaEnrolledAt } : {}),
     version: Number(item.version ?? 0),
+    ...(item.ssoOnly === true ? { ssoOnly: true } : {}),
   };
 }
 
@@ -46,7 +47,14 @@ export async function getIdentity(id: string): Promise<IdentityState | undefined
 /** A change to one identity item, merged into a single update of the transaction it rides in. */
 export interface IdentityPatch {
   /** Written only when the item is new: who made the login, and its address. */
-  init?: { email: string; managedBy: string | null; hasPassword: boolean; mustChangePassword?: boolean };
+  init?: {
+    email: string;
+    managedBy: string | null;
+    hasPassword: boolean;
+    mustChangePassword?: boolean;
+    /** Made by an SSO sign-in: no password anybody knows (IdentityState.ssoOnly). */
+    ssoOnly?: boolean;
+  };
   /** Memberships gained (+1) or lost (−1). */
   memberships?: number;
   /** The tenant where an accepted membership starts (`add`) or ends (`remove`). */
@@ -126,6 +134,7 @@ export function identityUpdate(id: string, patch: IdentityPatch): TxItem | undef
     set('managedBy', patch.init.managedBy, true);
     if (patch.hasPassword === undefined) set('hasPassword', patch.init.hasPassword, true);
     if (patch.mustChangePassword === undefined) set('mustChangePassword', patch.init.mustChangePassword ?? false, true);
+    if (patch.init.ssoOnly) set('ssoOnly', true, true);
   } else if (patch.email !== undefined) set('email', normaliseEmail(patch.email));
   if (patch.emailProven !== undefined) set('emailProven', normaliseEmail(patch.emailProven));
   if (patch.hasPassword !== undefined) set('hasPassword', patch.hasPassword);

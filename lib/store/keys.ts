@@ -219,6 +219,27 @@ export const keys = {
     sk: `${at}#${eventId}`,
   }),
   auditPartition: (tenantId: string) => `TENANT#${tenantId}#AUDIT`,
+  /** An SSO connection, global so the public start and callback find it by id; GSI1 lists a tenant's. */
+  ssoConnection: (connectionId: string) => ({ pk: `SSO#${connectionId}`, sk: '#CONNECTION' }),
+  ssoConnectionList: (tenantId: string, connectionId: string) => ({
+    gsi1pk: `TENANT#${tenantId}#SSO`,
+    gsi1sk: connectionId,
+  }),
+  ssoConnectionPartition: (tenantId: string) => `TENANT#${tenantId}#SSO`,
+  /** One started SSO sign-in (state, nonce, PKCE verifier / SAML request id), by the hash of its state; TTL. */
+  ssoState: (stateHash: string) => ({ pk: `SSOSTATE#${stateHash}`, sk: '#STATE' }),
+  /** The one-time proof the custom-auth trigger consumes, by its hash; TTL. */
+  ssoProof: (proofHash: string) => ({ pk: `SSOPROOF#${proofHash}`, sk: '#PROOF' }),
+  /** An SSO identity: (connection, subject) → the login (DESIGN §2a rule 13). */
+  ssoSubject: (connectionId: string, subjectHash: string) => ({
+    pk: `SSOSUBJECT#${connectionId}#${subjectHash}`,
+    sk: '#SUBJECT',
+  }),
+  /** A SAML assertion id already used on a connection (replay cache); TTL past the assertion's end. */
+  samlAssertion: (connectionId: string, idHash: string) => ({
+    pk: `SAMLASSERTION#${connectionId}#${idHash}`,
+    sk: '#ASSERTION',
+  }),
 } as const;
 
 export function normaliseEmail(email: string): string {

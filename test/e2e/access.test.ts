@@ -302,7 +302,7 @@ describe('the access review', () => {
     const texts: string[] = [];
     let next: string | null = `${base()}/access-review?limit=${limit}`;
     while (next) {
-      const res = await fetch(`${gw.baseUrl}${next}`, {
+      const res: Response = await fetch(`${gw.baseUrl}${next}`, {
         headers: { authorization: `Bearer ${token}`, accept: 'text/csv' },
       });
       assertConformance();

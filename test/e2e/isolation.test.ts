@@ -300,6 +300,16 @@ function plausibleBodies(): Record<string, fc.Arbitrary<unknown>> {
       fc.record({ group: fc.constantFrom(...victim.teamIds), role: fc.constantFrom('admin', 'manager', 'agent') }),
       { maxLength: 3 },
     ),
+    // SSO connections (admins only): at home a 409 domain-unverified, never the victim's.
+    createSsoConnection: fc.record({
+      type: fc.constant('oidc'),
+      name: freshName,
+      issuer: fc.constant('https://idp.attacker.test'),
+      clientId: fc.constant('attacker-client'),
+      clientSecret: fc.constant('attacker-secret'),
+      domains: fc.constant(['attacker.test']),
+    }),
+    updateSsoConnection: fc.record({ name: freshName }),
     assignConversation: fc.oneof(
       fc.record({ assigneeId: fc.constantFrom(...people) }),
       fc.record({ teamId: fc.constantFrom(...victim.teamIds) }),

@@ -51,8 +51,9 @@ describe('templates', () => {
 
   it('keeps the parent small: the API, its stage and authorizer, the data, identity, jobs and triggers', () => {
     const parent = flat.sizes[0];
-    // Nothing in the parent grows with the number of routes.
-    expect(parent?.resources).toBeLessThan(100);
+    // Nothing in the parent grows with the number of routes. (101 after SSO's three custom-auth triggers:
+    // Cognito's triggers live beside the user pool, in the parent; CloudFormation's cap is 500.)
+    expect(parent?.resources).toBeLessThan(120);
     const inParent = Object.entries(flat.resources).filter(([key]) => !key.includes('/'));
     const types = new Set(inParent.map(([, r]) => r.Type));
     for (const type of ['AWS::ApiGatewayV2::Api', 'AWS::ApiGatewayV2::Stage', 'AWS::ApiGatewayV2::Authorizer'])

@@ -41,6 +41,11 @@ const CREDENTIAL_ROUTES = [
   'acceptInvitation',
   // The sign-in's two-factor code step (lib/http/rows/mfa.ts).
   'answerMfaChallenge',
+  // Single sign-on: discovery, start and the two callbacks reach the table (and the callbacks Cognito).
+  'ssoDiscover',
+  'ssoStart',
+  'ssoCallback',
+  'ssoCallbackPost',
 ];
 
 let app: App;
@@ -495,11 +500,12 @@ describe('user pool', () => {
     });
   });
 
-  it('has a public app client with password, SRP and refresh flows and no hosted-UI OAuth', () => {
+  it('has a public app client with password, SRP, custom (SSO) and refresh flows and no hosted-UI OAuth', () => {
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       GenerateSecret: false,
       ExplicitAuthFlows: Match.arrayEquals([
         'ALLOW_USER_PASSWORD_AUTH',
+        'ALLOW_CUSTOM_AUTH',
         'ALLOW_USER_SRP_AUTH',
         'ALLOW_REFRESH_TOKEN_AUTH',
       ]),

@@ -31,7 +31,18 @@ const userRoutes = routes.filter((r) => r.auth === 'user');
 const keyRoutes = userRoutes.filter((r) => isTenantRoute(r) && !r.personOnly);
 const personRoutes = userRoutes.filter((r) => !isTenantRoute(r) || r.personOnly);
 /** Routes whose use case also wants role admin (rule 14): a key holding their permission is still refused. */
-const ADMIN_ROLE_TOO = new Set(['listDomains', 'addDomain', 'verifyDomain', 'removeDomain']);
+const ADMIN_ROLE_TOO = new Set([
+  'listDomains',
+  'addDomain',
+  'verifyDomain',
+  'removeDomain',
+  // SSO connections: admins only (lib/app/sso.ts assertAdmin).
+  'listSsoConnections',
+  'createSsoConnection',
+  'getSsoConnection',
+  'updateSsoConnection',
+  'deleteSsoConnection',
+]);
 const guarded = keyRoutes.filter((r): r is RouteDef & { permission: Permission } => !!r.permission);
 
 const KEY_ID = '01jkey0000000000000000000a';
@@ -41,6 +52,7 @@ const PARAM_VALUES: Record<string, string> = {
   tenantId: 'acme',
   userId: 'u-2',
   roleId: '01jrole00000000000000000000',
+  connectionId: '01JCONN0000000000000000000',
   keyId: '01jother00000000000000000b',
 };
 

@@ -46,7 +46,18 @@ const ADMINS_ONLY = new Set([
  * Security settings behind a permission the table names (settings:manage) whose use case also wants role
  * admin (rule 14): a custom role holding that permission is refused there, after the same one read.
  */
-const ADMIN_ROLE_TOO = new Set(['listDomains', 'addDomain', 'verifyDomain', 'removeDomain']);
+const ADMIN_ROLE_TOO = new Set([
+  'listDomains',
+  'addDomain',
+  'verifyDomain',
+  'removeDomain',
+  // SSO connections: admins only (lib/app/sso.ts assertAdmin).
+  'listSsoConnections',
+  'createSsoConnection',
+  'getSsoConnection',
+  'updateSsoConnection',
+  'deleteSsoConnection',
+]);
 const open = tenantRoutes.filter((r) => r.permission === null && !ADMINS_ONLY.has(r.id));
 
 /** A value each path parameter accepts; the caller is `u-1`, the target someone else. */
@@ -54,6 +65,7 @@ const PARAM_VALUES: Record<string, string> = {
   tenantId: 'acme',
   userId: 'u-2',
   roleId: '01jrole00000000000000000000',
+  connectionId: '01JCONN0000000000000000000',
   tokenId: '01jtoken000000000000000000',
   keyId: '01jkey0000000000000000000a',
 };

@@ -30,9 +30,19 @@ export const localStack = (): LocalStackInfo => inject('localStack');
 export async function cognitoCode(email: string): Promise<string | undefined> {
   const { cognitoDir, cognito } = localStack();
   const file = join(cognitoDir, '.cognito', 'db', `${cognito.userPoolId}.json`);
-  const db = JSON.parse(await readFile(file, 'utf8')) as {
+  type Db = {
     Users?: Record<string, { Attributes: { Name: string; Value: string }[]; ConfirmationCode?: string }>;
   };
+  // cognito-local rewrites the file in place: a read can catch it half-written; read again until it parses.
+  let db: Db | undefined;
+  for (let attempt = 0; db === undefined; attempt++) {
+    try {
+      db = JSON.parse(await readFile(file, 'utf8')) as Db;
+    } catch (error) {
+      if (!(error instanceof SyntaxError) || attempt >= 50) throw error;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
   const user = Object.values(db.Users ?? {}).find((u) =>
     u.Attributes.some((a) => a.Name === 'email' && a.Value === email),
   );

@@ -28,6 +28,9 @@ const DESIGN_STATUS: Record<string, number> = {
   'mfa-enrollment-required': 403,
   'domain-unverified': 409,
   'managed-by-directory': 409,
+  // Single sign-on: a password sign-in the tenant's SSO policy refuses; an SSO sign-in that failed.
+  'sso-required': 403,
+  'sso-failed': 401,
 };
 const HTTP_STATUS: Record<string, number> = {
   'method-not-allowed': 405,

@@ -40,8 +40,10 @@
  *   cognito-fill.cjs stores it, below).
  * - Not supported (500 `CognitoLocal#Unsupported`): AdminUserGlobalSignOut,
  *   GlobalSignOut, AdminResetUserPassword, AdminRespondToAuthChallenge,
- *   AdminCreateUser MessageAction RESEND, ResendConfirmationCode, SRP and
- *   custom auth flows, user pool domains / hosted UI.
+ *   AdminCreateUser MessageAction RESEND, ResendConfirmationCode, SRP,
+ *   user pool domains / hosted UI. The custom auth flow (CUSTOM_AUTH with the
+ *   Define/Create/VerifyAuthChallenge triggers) is not in cognito-local: it is
+ *   added by cognito-server.ts, which runs cognito-local in-process.
  * - Two-factor authentication (TOTP; read from targets/associateSoftwareToken,
  *   verifySoftwareToken, setUserMFAPreference, initiateAuth,
  *   respondToAuthChallenge and services/totp):
@@ -80,7 +82,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
@@ -88,7 +90,9 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { TRIGGERS } from '../../../lib/http/routes.ts';
 import { LOCAL_SENDER_KEY } from '../kms.ts';
-import { type Child, CREDENTIALS, type EmulatorName, HOST, launch, packageDir, REGION } from './process.ts';
+import { type Child, CREDENTIALS, type EmulatorName, HOST, launch, REGION, resolveModule } from './process.ts';
+
+const SERVER = fileURLToPath(new URL('./cognito-server.ts', import.meta.url));
 
 /** Starts cognito-local on `port`, its state in `cognitoDir` (`.cognito/`). */
 export function launchCognito(
@@ -97,13 +101,17 @@ export function launchCognito(
   env: NodeJS.ProcessEnv,
   onLog?: (source: EmulatorName, line: string) => void,
 ): Child {
+  // cognito-local itself, plus Cognito's CUSTOM_AUTH flow (cognito-server.ts).
   return launch(
     'cognito',
     process.execPath,
     [
+      // cognito-fill.cjs patches cognito-local's targets before cognito-server.ts loads its router.
       '-r',
       fileURLToPath(new URL('./cognito-fill.cjs', import.meta.url)),
-      join(packageDir('cognito-local'), 'lib/bin/start.js'),
+      '--import',
+      pathToFileURL(resolveModule('tsx')).href,
+      SERVER,
     ],
     { cwd: cognitoDir, env: { ...env, HOST, PORT: String(port) } },
     onLog,
@@ -170,7 +178,7 @@ export async function createUserPool(endpoint: string): Promise<[userPoolId: str
         UserPoolId: userPoolId,
         ClientName: 'roster-local',
         GenerateSecret: false,
-        ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_CUSTOM_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
         PreventUserExistenceErrors: 'ENABLED',
         EnableTokenRevocation: true,
         AccessTokenValidity: 60,

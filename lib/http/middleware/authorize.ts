@@ -80,7 +80,9 @@ export async function authorizeTenant(
   // membership is active again — only here: the person's other tenants never read this stamp.
   if (membershipSessionStale(member, caller.token)) throw tenantSessionRevoked();
   // The tenant's MFA policy, judged on the tenant and login items already read (no further round trip).
-  if (!(routeId && MFA_EXEMPT_ROUTES.has(routeId)) && mfaBlocks(tenant.mfa, identity, { sso: caller.sso }, now)) {
+  // A login made by SSO (`ssoOnly`: no password anybody knows) has only SSO sessions.
+  const session = { sso: caller.sso === true || identity.ssoOnly === true };
+  if (!(routeId && MFA_EXEMPT_ROUTES.has(routeId)) && mfaBlocks(tenant.mfa, identity, session, now)) {
     throw mfaEnrollmentRequired();
   }
   // Timed grants are on the member item already read: one expired a moment ago confers nothing now.

@@ -33,8 +33,9 @@ export type Caller =
       tokenUse?: string;
       /**
        * The session came from the tenant's SSO sign-in, not a password: a tenant's MFA policy exempts it
-       * unless the policy sets `includeSso` (lib/domain/mfa.ts). HOOK for the SSO sign-in: set this from
-       * whatever marks its sessions (a token claim it controls); absent = a password session.
+       * unless the policy sets `includeSso` (lib/domain/mfa.ts). Today SSO marks its logins rather than
+       * tokens: authorizeTenant also counts a session of an `ssoOnly` login (made by SSO provisioning, no
+       * password) as SSO. This flag stays for a token claim, should password logins be linked to SSO.
        */
       sso?: boolean;
     };

@@ -31,13 +31,17 @@ function lowerCaseHeaders(headers: APIGatewayProxyEventV2['headers']): Record<st
   return out;
 }
 
-function parseBody(event: APIGatewayProxyEventV2, headers: Record<string, string>): unknown {
+function parseBody(event: APIGatewayProxyEventV2, headers: Record<string, string>, form = false): unknown {
   if (event.body === undefined || event.body === null || event.body === '') return undefined;
   const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) {
     throw new DomainError('payload-too-large', `The request body exceeds ${MAX_BODY_BYTES} bytes.`);
   }
   const type = headers['content-type'];
+  // A browser's form post (the SAML HTTP-POST binding), on the rows that take one: fields as strings.
+  if (form && /^application\/x-www-form-urlencoded\b/i.test(type ?? '')) {
+    return Object.fromEntries(new URLSearchParams(raw));
+  }
   if (type !== undefined && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
     throw new DomainError('unsupported-media-type', 'Send the request body as application/json.');
   }
@@ -76,13 +80,13 @@ export function unpairedSurrogate(value: unknown, path: string): string | undefi
   return undefined;
 }
 
-export function httpRequest(): MiddlewareObj<APIGatewayProxyEventV2> {
+export function httpRequest(form = false): MiddlewareObj<APIGatewayProxyEventV2> {
   return {
     name: 'httpRequest',
     before: function normalise(request) {
       const headers = lowerCaseHeaders(request.event.headers);
       request.event.headers = headers;
-      const parsed = parseBody(request.event, headers);
+      const parsed = parseBody(request.event, headers, form);
       (request.event as unknown as ParsedEvent).body = parsed;
     },
   };

@@ -25,6 +25,13 @@ export async function answerNewPassword(email: string, session: string, newPassw
   startSession(data);
 }
 
+export type SsoDiscovery = components['schemas']['SsoDiscovery'];
+
+/** Home-realm discovery: the SSO connections of this email's verified domain (none: password only). */
+export async function discoverSso(email: string): Promise<SsoDiscovery> {
+  return ok(api.POST('/v1/auth/sso/discover', { body: { email } }));
+}
+
 export async function forgotPassword(email: string): Promise<void> {
   await ok(api.POST('/v1/auth/forgot-password', { body: { email } }));
 }

@@ -3,9 +3,10 @@
  * authenticator app when the login has two-factor authentication, and a new
  * password when the login must choose one, before the person goes on.
  */
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
+import { refreshSession } from '../api/client';
 import { ApiProblem, describe } from '../api/problem';
-import { answerNewPassword, signIn } from '../data/auth';
+import { answerNewPassword, discoverSso, type SsoDiscovery, signIn } from '../data/auth';
 import { answerMfaChallenge } from '../data/mfa';
 import { Link, navigate, useLocation } from '../router';
 import { ErrorText } from '../ui/Dialog';
@@ -19,6 +20,7 @@ const NOTICES: ReadonlyMap<string, string> = new Map([
   ['ended', 'Your session has ended. Sign in again.'],
   ['signedout', 'You are signed out.'],
   ['email', 'Your email was changed. Sign in with your new address.'],
+  ['sso', 'Single sign-on did not complete. Try again, or ask your administrator.'],
 ]);
 
 export const noticeText = (query: URLSearchParams): string | undefined => NOTICES.get(query.get('notice') ?? '');
@@ -54,6 +56,34 @@ export function SignInPage() {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const notice = noticeText(query);
+  const [sso, setSso] = useState<SsoDiscovery['sso']>();
+  const ssoDone = query.get('sso') === 'done';
+
+  // Back from the IdP: the callback set the session cookie; resume it as a new tab does.
+  useEffect(() => {
+    if (!ssoDone) return;
+    void refreshSession().then((resumed) => {
+      if (resumed) navigate(nextPath(query), { replace: true });
+      else navigate('/sign-in?notice=sso', { replace: true });
+    });
+  }, [ssoDone, query]);
+
+  /** "Continue with SSO": the email's domain names its IdP; one connection goes straight there. */
+  async function continueWithSso() {
+    setError(undefined);
+    if (!/^[^\s@<>]+@[^\s@<>]+$/.test(email)) return setError('Enter your work email first.');
+    setBusy(true);
+    try {
+      const found = await discoverSso(email);
+      if (found.sso.length === 0) setError('Single sign-on is not set up for this email’s domain. Use your password.');
+      else if (found.sso.length === 1) globalThis.location.assign((found.sso[0] as { startUrl: string }).startUrl);
+      else setSso(found.sso);
+    } catch (e) {
+      setError(describe(e));
+    } finally {
+      setBusy(false);
+    }
+  }
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -75,6 +105,13 @@ export function SignInPage() {
     }
   }
 
+  if (ssoDone) {
+    return (
+      <PageShell title="Signing you in">
+        <p role="status">Finishing single sign-on…</p>
+      </PageShell>
+    );
+  }
   if (challenge) return <NewPasswordStep email={email} challenge={challenge} next={nextPath(query)} />;
   if (mfa) {
     return (
@@ -110,7 +147,22 @@ export function SignInPage() {
         <button type="submit" className="primary" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
+        <button type="button" onClick={continueWithSso} disabled={busy}>
+          Continue with SSO
+        </button>
       </form>
+      {sso ? (
+        <nav aria-label="Single sign-on">
+          <p>Choose how to sign in:</p>
+          <ul>
+            {sso.map((option) => (
+              <li key={option.connectionId}>
+                <a href={option.startUrl}>Continue with {option.name}</a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      ) : null}
       <p>
         <Link href={`/forgot-password${email ? `?email=${encodeURIComponent(email)}` : ''}`}>
           Forgot your password?

@@ -9,6 +9,7 @@ export const AUDIT_ACTION_GROUPS: { label: string; actions: Record<string, strin
     actions: {
       'member.invited': 'Invited',
       'member.created': 'Created with a password',
+      'member.provisioned': 'Joined by single sign-on',
       'member.activated': 'Joined',
       'member.updated': 'Changed',
       'member.suspended': 'Suspended',
@@ -23,6 +24,14 @@ export const AUDIT_ACTION_GROUPS: { label: string; actions: Record<string, strin
       'member.join_requested': 'Asked to join',
       'member.join_denied': 'Join request denied',
       'member.joined': 'Joined through auto-join',
+    },
+  },
+  {
+    label: 'Single sign-on',
+    actions: {
+      'sso.connection_created': 'SSO connection added',
+      'sso.connection_updated': 'SSO connection changed',
+      'sso.connection_deleted': 'SSO connection removed',
     },
   },
   {

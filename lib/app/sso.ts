@@ -1,0 +1,453 @@
+/**
+ * Single sign-on per tenant (docs/architecture.md, "Single sign-on"; DESIGN
+ * §2a rules 3, 11, 13, 14). Roster is the relying party itself — the OIDC
+ * code flow with PKCE, state and nonce through openid-client — and ends the
+ * sign-in with Cognito's custom authentication challenge, so an SSO session
+ * is the pool's own tokens, under the same revocation rules as a password
+ * session, in AWS and locally alike.
+ */
+import { randomBytes } from 'node:crypto';
+import * as oidc from 'openid-client';
+import { ulid } from 'ulid';
+import { ensureLogin, findLogin, type SignIn, signInWithProof } from '../aws/identity.ts';
+import { config } from '../config.ts';
+import { DomainError, forbidden, notFound } from '../domain/errors.ts';
+import type { IdentityState } from '../domain/identity.ts';
+import { type MemberRecord, ssoSettingsOf, type TenantRecord } from '../domain/records.ts';
+import type { Actor } from '../store/audit.ts';
+import { auditPut } from '../store/audit.ts';
+import { verifiedDomainTenant } from '../store/domains.ts';
+import { getIdentity } from '../store/identities.ts';
+import { getMember, insertMember } from '../store/members.ts';
+import {
+  getSsoConnection,
+  getSsoSubject,
+  listSsoConnections,
+  putSsoProof,
+  putSsoState,
+  type SsoConnection,
+  ssoConnectionDelete,
+  ssoConnectionPut,
+  ssoSubjectPut,
+  takeSsoState,
+} from '../store/sso.ts';
+import { getTenant } from '../store/tenants.ts';
+import { transact } from '../store/transact.ts';
+import { freshTokens } from './credentials.ts';
+import type { TenantAccess } from './tenant-access.ts';
+
+/** A started sign-in must come back within this (the IdP's login page included). */
+const START_TTL_MS = 10 * 60_000;
+/** The proof lives just long enough for the callback's own two Cognito calls. */
+const PROOF_TTL_MS = 60_000;
+
+export const callbackPath = '/v1/auth/sso/callback';
+export const callbackUrl = () => `${config().appUrl}${callbackPath}`;
+export const spEntityId = () => `${config().appUrl}/sso`;
+export const startUrlOf = (connectionId: string) => `${config().appUrl}/v1/auth/sso/${connectionId}/start`;
+
+const domainOf = (email: string) => email.trim().toLowerCase().split('@').at(-1) ?? '';
+
+/** What the console and the IdP's admin see: never the client secret. */
+export function connectionView(c: SsoConnection) {
+  return {
+    id: c.id,
+    type: c.type,
+    name: c.name,
+    domains: c.domains,
+    ...(c.oidc ? { issuer: c.oidc.issuer, clientId: c.oidc.clientId } : {}),
+    ...(c.saml ? { idpEntityId: c.saml.entityId, idpSsoUrl: c.saml.ssoUrl } : {}),
+    serviceProvider: {
+      startUrl: startUrlOf(c.id),
+      ...(c.type === 'oidc' ? { redirectUri: callbackUrl() } : { acsUrl: callbackUrl(), entityId: spEntityId() }),
+    },
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+  };
+}
+
+function assertAdmin(access: TenantAccess): void {
+  if (access.member.role !== 'admin') throw forbidden('Only admins manage SSO connections.');
+}
+
+const actor = (access: TenantAccess): Actor => ({ type: 'user', id: access.member.id });
+
+/** Each domain must be verified by this tenant (409 domain-unverified otherwise). */
+async function assertDomainsVerified(tenantId: string, domains: readonly string[], now: Date): Promise<string[]> {
+  const normalised = [...new Set(domains.map((d) => d.trim().toLowerCase()))];
+  const holders = await Promise.all(normalised.map((d) => verifiedDomainTenant(d, now)));
+  const unverified = normalised.filter((_, i) => holders[i] !== tenantId);
+  if (unverified.length > 0) {
+    throw new DomainError('domain-unverified', `Verify these domains first: ${unverified.join(', ')}.`);
+  }
+  return normalised;
+}
+
+/** http only for a loopback issuer (the local IdPs); everywhere else https. */
+function isLoopback(url: URL): boolean {
+  return ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+}
+
+function oidcOptions(url: URL) {
+  return url.protocol === 'http:' && isLoopback(url) ? { execute: [oidc.allowInsecureRequests] } : undefined;
+}
+
+async function discoverIssuer(issuer: string, clientId: string, clientSecret: string) {
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    throw issuerProblem('Not a URL');
+  }
+  if (url.protocol !== 'https:' && !isLoopback(url)) throw issuerProblem('Must be https');
+  try {
+    const found = await oidc.discovery(url, clientId, clientSecret, undefined, oidcOptions(url));
+    return { ...found.serverMetadata() } as Record<string, unknown>;
+  } catch (error) {
+    throw issuerProblem(`Discovery failed: ${(error as Error).message}`.slice(0, 300));
+  }
+}
+
+const issuerProblem = (message: string) =>
+  new DomainError('validation-failed', 'The issuer’s OpenID configuration could not be read.', {
+    errors: [{ path: 'body.issuer', message }],
+  });
+
+/** Off until lib/app/saml.ts is tested against a SAML IdP (docs/security.md, "Single sign-on"). */
+const SAML_OFFERED = false as boolean;
+const SAML_NOT_AVAILABLE = 'SAML connections are not available yet';
+const samlNotAvailable = () =>
+  new DomainError('validation-failed', `${SAML_NOT_AVAILABLE}; connect the IdP with OpenID Connect (type oidc).`, {
+    errors: [{ path: 'body.type', message: SAML_NOT_AVAILABLE }],
+  });
+
+export type ConnectionInput =
+  | { type: 'oidc'; name: string; issuer: string; clientId: string; clientSecret: string; domains: string[] }
+  | { type: 'saml'; name: string; metadataXml: string; domains: string[] };
+
+export async function createConnection(access: TenantAccess, input: ConnectionInput, now: Date) {
+  assertAdmin(access);
+  // The SAML path (./saml.ts) has never run against an IdP: until it is tested, none is created.
+  if (input.type === 'saml' && !SAML_OFFERED) throw samlNotAvailable();
+  const domains = await assertDomainsVerified(access.tenant.id, input.domains, now);
+  const at = now.toISOString();
+  const base = { id: ulid(), tenantId: access.tenant.id, name: input.name, domains, createdAt: at, updatedAt: at };
+  let connection: SsoConnection;
+  if (input.type === 'oidc') {
+    const metadata = await discoverIssuer(input.issuer, input.clientId, input.clientSecret);
+    connection = {
+      ...base,
+      type: 'oidc',
+      oidc: { issuer: input.issuer, clientId: input.clientId, clientSecret: input.clientSecret, metadata },
+      version: 1,
+    };
+  } else {
+    const { parseIdpMetadata } = await import('./saml.ts');
+    connection = { ...base, type: 'saml', saml: parseIdpMetadata(input.metadataXml), version: 1 };
+  }
+  await transact([
+    ssoConnectionPut(connection),
+    auditPut({
+      tenantId: access.tenant.id,
+      actor: actor(access),
+      action: 'sso.connection_created',
+      target: { type: 'ssoConnection', id: connection.id },
+      after: { type: connection.type, name: connection.name, domains: connection.domains },
+      at,
+    }),
+  ]);
+  return connectionView(connection);
+}
+
+async function tenantConnection(access: TenantAccess, id: string): Promise<SsoConnection> {
+  const connection = await getSsoConnection(id);
+  if (!connection || connection.tenantId !== access.tenant.id) throw notFound('The SSO connection');
+  return connection;
+}
+
+export async function listConnections(access: TenantAccess) {
+  assertAdmin(access);
+  return (await listSsoConnections(access.tenant.id)).map(connectionView);
+}
+
+export async function getConnection(access: TenantAccess, id: string) {
+  assertAdmin(access);
+  return connectionView(await tenantConnection(access, id));
+}
+
+export interface ConnectionPatch {
+  name?: string;
+  domains?: string[];
+  clientSecret?: string;
+  metadataXml?: string;
+}
+
+export async function updateConnection(access: TenantAccess, id: string, patch: ConnectionPatch, now: Date) {
+  assertAdmin(access);
+  const current = await tenantConnection(access, id);
+  const domains = patch.domains ? await assertDomainsVerified(access.tenant.id, patch.domains, now) : current.domains;
+  const next: SsoConnection = {
+    ...current,
+    name: patch.name ?? current.name,
+    domains,
+    updatedAt: now.toISOString(),
+    version: current.version + 1,
+  };
+  if (patch.clientSecret !== undefined && next.oidc) next.oidc = { ...next.oidc, clientSecret: patch.clientSecret };
+  if (patch.metadataXml !== undefined && next.type === 'saml') {
+    const { parseIdpMetadata } = await import('./saml.ts');
+    next.saml = parseIdpMetadata(patch.metadataXml);
+  }
+  await transact([
+    ssoConnectionPut(next, current.version),
+    auditPut({
+      tenantId: access.tenant.id,
+      actor: actor(access),
+      action: 'sso.connection_updated',
+      target: { type: 'ssoConnection', id },
+      before: { name: current.name, domains: current.domains },
+      after: {
+        name: next.name,
+        domains: next.domains,
+        ...(patch.clientSecret !== undefined ? { clientSecret: '(changed)' } : {}),
+      },
+      at: next.updatedAt,
+    }),
+  ]);
+  return connectionView(next);
+}
+
+export async function deleteConnection(access: TenantAccess, id: string, now: Date): Promise<void> {
+  assertAdmin(access);
+  const current = await tenantConnection(access, id);
+  await transact([
+    ssoConnectionDelete(current),
+    auditPut({
+      tenantId: access.tenant.id,
+      actor: actor(access),
+      action: 'sso.connection_deleted',
+      target: { type: 'ssoConnection', id },
+      before: { type: current.type, name: current.name, domains: current.domains },
+      at: now.toISOString(),
+    }),
+  ]);
+}
+
+/** The connections serving an email's domain: only those of the tenant that verified it. */
+export async function connectionsForEmail(email: string, now: Date) {
+  const domain = domainOf(email);
+  const tenantId = domain ? await verifiedDomainTenant(domain, now) : undefined;
+  if (!tenantId) return { tenantId: undefined, connections: [] as SsoConnection[] };
+  const connections = (await listSsoConnections(tenantId)).filter((c) => c.domains.includes(domain));
+  return { tenantId, connections };
+}
+
+/** Home-realm discovery: nothing about any tenant beyond the verified domain's own connections. */
+export async function discover(email: string, now: Date) {
+  const { tenantId, connections } = await connectionsForEmail(email, now);
+  const tenant = tenantId && connections.length > 0 ? await getTenant(tenantId) : undefined;
+  return {
+    sso: connections.map((c) => ({ connectionId: c.id, name: c.name, startUrl: startUrlOf(c.id) })),
+    passwordAllowed: !(tenant && ssoSettingsOf(tenant).required),
+  };
+}
+
+const random = () => randomBytes(32).toString('base64url');
+
+function oidcConfiguration(connection: SsoConnection): oidc.Configuration {
+  const settings = connection.oidc;
+  if (!settings) throw new Error('not an OIDC connection');
+  const cfg = new oidc.Configuration(
+    settings.metadata as unknown as oidc.ServerMetadata,
+    settings.clientId,
+    settings.clientSecret,
+  );
+  const url = new URL(settings.issuer);
+  if (url.protocol === 'http:' && isLoopback(url)) oidc.allowInsecureRequests(cfg);
+  return cfg;
+}
+
+/** Where the browser goes to sign in at the IdP (state, nonce and PKCE verifier kept server-side, single use). */
+export async function startSignIn(connectionId: string, now: Date): Promise<string> {
+  const connection = await getSsoConnection(connectionId);
+  if (!connection) throw notFound('The SSO connection');
+  const state = random();
+  const expiresAt = now.getTime() + START_TTL_MS;
+  if (connection.type === 'saml') {
+    const { samlRedirect } = await import('./saml.ts');
+    const { url, requestId } = await samlRedirect(connection, state);
+    await putSsoState(state, { connectionId, requestId, expiresAt });
+    return url;
+  }
+  const nonce = random();
+  const codeVerifier = oidc.randomPKCECodeVerifier();
+  await putSsoState(state, { connectionId, nonce, codeVerifier, expiresAt });
+  const url = oidc.buildAuthorizationUrl(oidcConfiguration(connection), {
+    redirect_uri: callbackUrl(),
+    scope: 'openid email profile',
+    response_type: 'code',
+    code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
+    code_challenge_method: 'S256',
+    state,
+    nonce,
+  });
+  return url.href;
+}
+
+export const ssoFailed = (detail: string) => new DomainError('sso-failed', detail);
+
+/** What an IdP asserted about the person, once verified. */
+export interface Asserted {
+  subject: string;
+  email?: string;
+  name?: string;
+}
+
+/** The OIDC callback: code exchanged with PKCE, ID token verified (issuer, audience, signature, nonce). */
+export async function verifyOidc(
+  connection: SsoConnection,
+  currentUrl: URL,
+  state: string,
+  nonce?: string,
+  verifier?: string,
+) {
+  if (!nonce || !verifier) throw ssoFailed('This sign-in was not started for OpenID Connect.');
+  try {
+    const result = await oidc.authorizationCodeGrant(oidcConfiguration(connection), currentUrl, {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+      expectedNonce: nonce,
+      idTokenExpected: true,
+    });
+    const claims = result.claims();
+    if (!claims?.sub) throw new Error('no subject');
+    const email = typeof claims.email === 'string' ? claims.email : undefined;
+    const name = typeof claims.name === 'string' ? claims.name : undefined;
+    return { subject: claims.sub, ...(email ? { email } : {}), ...(name ? { name } : {}) } satisfies Asserted;
+  } catch (error) {
+    throw ssoFailed(`The identity provider’s answer was refused: ${(error as Error).message}`.slice(0, 300));
+  }
+}
+
+/** The callback's input: OIDC's query, or SAML's posted form. */
+export interface CallbackInput {
+  state?: string;
+  code?: string;
+  error?: string;
+  samlResponse?: string;
+  /** The URL the IdP sent the browser to (OIDC checks it carries the right parameters). */
+  url: URL;
+}
+
+/**
+ * Verifies the IdP's answer and signs the person in: the identity keyed by
+ * (connection, subject) — never an existing login by email (rule 13) — or a
+ * just-in-time member in the connection tenant's verified domain.
+ */
+export async function completeSignIn(input: CallbackInput, now: Date): Promise<SignIn> {
+  if (!input.state) throw ssoFailed('The answer carries no state: start the sign-in again.');
+  const started = await takeSsoState(input.state, now);
+  if (!started) throw ssoFailed('This sign-in is unknown, used or expired: start it again.');
+  const connection = await getSsoConnection(started.connectionId);
+  if (!connection) throw ssoFailed('The SSO connection no longer exists.');
+  if (input.error) throw ssoFailed(`The identity provider refused the sign-in (${input.error.slice(0, 100)}).`);
+  let asserted: Asserted;
+  if (connection.type === 'oidc') {
+    asserted = await verifyOidc(connection, input.url, input.state, started.nonce, started.codeVerifier);
+  } else {
+    const { verifySaml } = await import('./saml.ts');
+    asserted = await verifySaml(connection, input.samlResponse, started.requestId, now);
+  }
+  const identityId = await resolveIdentity(connection, asserted, now);
+  return issueSession(identityId, now);
+}
+
+/** An SSO sign-in into `tenant` is allowed only for an active membership (rule 11: the tenant's own ending). */
+function assertActive(member: MemberRecord | undefined, tenant: TenantRecord): void {
+  if (!member || member.status !== 'active') {
+    throw ssoFailed(`You have no active membership of ${tenant.name}; ask its admin.`);
+  }
+}
+
+async function resolveIdentity(connection: SsoConnection, asserted: Asserted, now: Date): Promise<string> {
+  const tenant = await getTenant(connection.tenantId);
+  if (!tenant || tenant.status !== 'active') throw ssoFailed('This organisation is not available.');
+  const known = await getSsoSubject(connection.id, asserted.subject);
+  if (known) {
+    assertActive(await getMember(tenant.id, known), tenant);
+    return known;
+  }
+  // A first sign-in: only an email in this connection's domains, verified by this very tenant (rule 13).
+  const email = asserted.email?.trim().toLowerCase();
+  const domain = email ? domainOf(email) : '';
+  if (!email || !connection.domains.includes(domain) || (await verifiedDomainTenant(domain, now)) !== tenant.id) {
+    throw ssoFailed('The identity provider asserted an email outside this organisation’s verified domains.');
+  }
+  if (await findLogin(email)) {
+    // Never linked by email alone (rules 3 and 13): that login's password (or session) is the only proof.
+    throw ssoFailed(
+      'A Roster login with this email already exists. Sign in with your password; linking it to single sign-on needs that proof.',
+    );
+  }
+  if (!ssoSettingsOf(tenant).jitProvisioning) {
+    throw ssoFailed(`You are not a member of ${tenant.name}; ask its admin to invite you.`);
+  }
+  return provision(tenant, connection, asserted, email, now);
+}
+
+/** Just-in-time provisioning: a new login nobody knows a password of, an active agent, the SSO identity — one transaction. */
+async function provision(
+  tenant: TenantRecord,
+  connection: SsoConnection,
+  asserted: Asserted,
+  email: string,
+  now: Date,
+): Promise<string> {
+  if (tenant.seatLimit !== undefined && tenant.seatsUsed >= tenant.seatLimit) {
+    throw new DomainError('seat-limit-reached', `${tenant.name} has no free seat; ask its admin.`, {
+      seats: { used: tenant.seatsUsed, limit: tenant.seatLimit, available: 0 },
+    });
+  }
+  const login = await ensureLogin(email);
+  if (!login.created) throw ssoFailed('A Roster login with this email was created meanwhile; sign in with it.');
+  const at = now.toISOString();
+  const member: MemberRecord = {
+    tenantId: tenant.id,
+    id: login.id,
+    email,
+    name: (asserted.name ?? '').slice(0, 200),
+    status: 'active',
+    role: 'agent',
+    grants: [],
+    crmAccess: true,
+    availability: 'online',
+    openAssignments: 0,
+    teamIds: [],
+    lastLoginAt: null,
+    invitedAt: null,
+    invitedBy: null,
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+  };
+  await insertMember({
+    member,
+    actor: { type: 'system', id: `sso:${connection.id}` },
+    action: 'member.provisioned',
+    identity: { init: { email, managedBy: tenant.id, hasPassword: false, ssoOnly: true } },
+    extra: [ssoSubjectPut(connection.id, asserted.subject, login.id, at)],
+  });
+  return login.id;
+}
+
+/** The pool's own tokens through the custom challenge, answered with a one-time proof stored for this login. */
+async function issueSession(identityId: string, now: Date): Promise<SignIn> {
+  const identity: IdentityState | undefined = await getIdentity(identityId);
+  const once = async () => {
+    const proof = random();
+    await putSsoProof(proof, identityId, Date.now() + PROOF_TTL_MS);
+    return signInWithProof(identityId, proof);
+  };
+  void now;
+  return freshTokens(identity, once, await once());
+}
