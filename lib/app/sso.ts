@@ -88,8 +88,13 @@ function isLoopback(url: URL): boolean {
   return ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
 }
 
+/** An IdP answers discovery and token requests within this many seconds, or the attempt fails (the library's default is 30). */
+const OIDC_TIMEOUT_SECONDS = 5;
+
 function oidcOptions(url: URL) {
-  return url.protocol === 'http:' && isLoopback(url) ? { execute: [oidc.allowInsecureRequests] } : undefined;
+  return url.protocol === 'http:' && isLoopback(url)
+    ? { execute: [oidc.allowInsecureRequests], timeout: OIDC_TIMEOUT_SECONDS }
+    : { timeout: OIDC_TIMEOUT_SECONDS };
 }
 
 async function discoverIssuer(issuer: string, clientId: string, clientSecret: string) {

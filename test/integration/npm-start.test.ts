@@ -126,7 +126,8 @@ describe('npm start', () => {
         spawnedBelow.push(...below);
         const commands = below.map(commandOf).join('\n');
         expect(commands).toMatch(/java .*DynamoDBLocal\.jar/);
-        expect(commands).toMatch(/cognito-local/);
+        // cognito-local, run in-process by the emulator module that adds Cognito's CUSTOM_AUTH flow to it.
+        expect(commands).toMatch(/infra\/local\/emulators\/cognito-server\.ts/);
         expect(commands).toMatch(/aws-ses-v2-local/);
         expect(commands).toMatch(/infra\/local\/lambda\.ts/);
 
