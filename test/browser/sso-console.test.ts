@@ -150,7 +150,7 @@ describe('an admin connects their IdP on Organisation settings and requires SSO'
     await page.locator('input[name="password"]').fill('anything');
     await page.getByRole('button', { name: 'Sign-in' }).click();
     await page.waitForURL((url) => url.origin === kit.gw.baseUrl && !url.pathname.startsWith('/sign-in'));
-    expect(new URL(page.url()).searchParams.get('notice'), await page.locator('main').innerText()).toBeNull();
+    expect(new URL(page.url()).searchParams.get('notice'), String(await page.locator('main').textContent())).toBeNull();
     await page.goto('/profile');
     await visible(page.getByText(colleague).first());
   });
