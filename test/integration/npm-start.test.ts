@@ -92,6 +92,8 @@ async function demoIdpOffered(apiUrl: string, stackFile: string, output: () => s
   const sso = readStackFile(stackFile)?.demo?.sso;
   expect(sso, output()).toBeDefined();
   if (!sso) return;
+  // Loopback only: the demo IdP (any login, any password) is not reachable from elsewhere.
+  expect(new URL(sso.issuer).hostname).toBe('127.0.0.1');
   await until(() => output().includes('Demo IdP'), 'the banner', 10_000);
   expect(output()).toContain(`Demo IdP         ${sso.issuer} — sign in as anyone@${sso.domain} with Continue with SSO`);
   const discovered = await fetch(`${apiUrl}/v1/auth/sso/discover`, {
