@@ -1,13 +1,24 @@
 /**
  * The demo tenant, made the way an operator and its owner would: the platform
  * route creates it and invites the owner, the invitation email is read from
- * SES local, and the owner accepts it with a name and password.
+ * SES local, and the owner accepts it with a name and password. Then, as its
+ * IT admin would, single sign-on: the owner adds the demo domain, publishes
+ * its TXT record (on the local DNS server), verifies it, connects the demo
+ * OIDC IdP (infra/local/idp/oidc.ts) for it and turns JIT provisioning on —
+ * so anyone@<demo domain> can click Continue with SSO.
  */
 export const DEMO = {
   tenant: { name: 'Demo Co', plan: 'growth' },
   email: 'owner@demo.local',
   name: 'Demo Owner',
   password: 'DemoPassw0rd!23',
+  /**
+   * The verified domain the demo IdP signs people in for: under example.org
+   * (IANA-reserved, so no one's real addresses; example.com itself is on the
+   * free-mail list, which refuses it).
+   */
+  ssoDomain: 'demo.example.org',
+  ssoConnectionName: 'Demo IdP',
 } as const;
 
 const MAIL_WAIT_MS = 10_000;
@@ -31,6 +42,43 @@ export async function seedDemo(
   return { tenantId };
 }
 
+export interface DemoSso {
+  domain: string;
+  connectionId: string;
+  startUrl: string;
+}
+
+/** The demo tenant's SSO, through the real routes: domain verified by its TXT record, a connection to `idp`, JIT on. */
+export async function seedDemoSso(
+  apiUrl: string,
+  tenantId: string,
+  idp: { issuer: string; clientId: string; clientSecret: string },
+): Promise<DemoSso> {
+  const login = await call(apiUrl, 'POST', '/v1/auth/login', { body: { email: DEMO.email, password: DEMO.password } });
+  if (typeof login.accessToken !== 'string') throw new Error('POST /v1/auth/login answered without an access token');
+  const auth = { authorization: `Bearer ${login.accessToken}` };
+  const domains = `/v1/tenants/${tenantId}/domains`;
+  const added = await call(apiUrl, 'POST', domains, { headers: auth, body: { domain: DEMO.ssoDomain } });
+  const record = added.verification as { name: string; value: string };
+  await call(apiUrl, 'POST', '/local/dns', { body: { name: record.name, type: 'TXT', value: record.value } });
+  const verified = await call(apiUrl, 'POST', `${domains}/${DEMO.ssoDomain}/verify`, { headers: auth });
+  if (verified.status !== 'verified') throw new Error(`${DEMO.ssoDomain} did not verify: ${JSON.stringify(verified)}`);
+  const connection = await call(apiUrl, 'POST', `/v1/tenants/${tenantId}/sso-connections`, {
+    headers: auth,
+    body: {
+      type: 'oidc',
+      name: DEMO.ssoConnectionName,
+      issuer: idp.issuer,
+      clientId: idp.clientId,
+      clientSecret: idp.clientSecret,
+      domains: [DEMO.ssoDomain],
+    },
+  });
+  await call(apiUrl, 'PATCH', `/v1/tenants/${tenantId}`, { headers: auth, body: { sso: { jitProvisioning: true } } });
+  const provider = connection.serviceProvider as { startUrl: string };
+  return { domain: DEMO.ssoDomain, connectionId: connection.id as string, startUrl: provider.startUrl };
+}
+
 async function call(
   apiUrl: string,
   method: string,
@@ -40,7 +88,7 @@ async function call(
   const response = await fetch(`${apiUrl}${path}`, {
     method,
     headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
+    body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
   if (!response.ok) throw new Error(`${method} ${path} answered ${response.status} ${text.slice(0, 300)}`);

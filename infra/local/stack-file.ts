@@ -20,7 +20,13 @@ export interface StackRecord {
   url: string;
   platformKey: string;
   urls: Record<string, string>;
-  demo?: { email: string; password: string; tenantId: string };
+  demo?: {
+    email: string;
+    password: string;
+    tenantId: string;
+    /** The demo IdP `npm start` runs and the demo tenant's connection to it. */
+    sso?: { issuer: string; domain: string; connectionId: string; startUrl: string };
+  };
 }
 
 export async function writeStackFile(record: StackRecord, path = STACK_FILE): Promise<void> {

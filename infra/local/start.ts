@@ -3,7 +3,9 @@
  * the local Lambda service cognito-local calls the triggers through) and the
  * local gateway, runs every scheduled job each minute, seeds a demo tenant
  * through the API itself (the owner's invitation read from SES local and
- * accepted), prints a banner, and stops everything on Ctrl-C.
+ * accepted), starts the demo OIDC IdP on a free loopback port and connects
+ * the demo tenant to it (a verified demo domain), prints a banner, and stops
+ * everything on Ctrl-C.
  * State is in memory: every start is fresh.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -11,11 +13,13 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { JOBS, TRIGGERS } from '../../lib/http/routes.ts';
 import { type ClientLimits, DEFAULT_CLIENT_LIMITS, validClientLimits } from '../client-limits.ts';
+import { freePort } from './emulators/process.ts';
 import { assertPortFree, type LocalEmulators, LocalStackError, startEmulators } from './emulators.ts';
 import { type EventFeed, startLocalEventFeed } from './events.ts';
 import { type Gateway, LOCAL_DNS_PATH, LOCAL_EVENTS_PATH, REPO_ROOT, startGateway } from './gateway.ts';
 import { ACCOUNT_ID, invokeInContext, lambdaContext } from './gateway-event.ts';
-import { DEMO, seedDemo } from './seed.ts';
+import { type OidcIdp, startOidcIdp } from './idp/oidc.ts';
+import { DEMO, type DemoSso, seedDemo, seedDemoSso } from './seed.ts';
 import { removeStackFile, writeStackFile } from './stack-file.ts';
 import { ensureWebBuilt } from './web-build.ts';
 import { startWebhookDispatcher, type WebhookDispatcher } from './webhooks.ts';
@@ -70,6 +74,7 @@ async function main(): Promise<void> {
   let gateway: Gateway | undefined;
   let events: EventFeed | undefined;
   let webhooks: WebhookDispatcher | undefined;
+  let idp: OidcIdp | undefined;
   let jobTimer: NodeJS.Timeout | undefined;
   let stopping = false;
   const shutdown = async (code: number) => {
@@ -81,6 +86,7 @@ async function main(): Promise<void> {
     await gateway?.close();
     await events?.stop();
     await webhooks?.stop();
+    await idp?.stop();
     await emulators?.stop();
     process.exit(code);
   };
@@ -145,6 +151,21 @@ async function main(): Promise<void> {
     );
     return undefined;
   });
+  // The demo IdP (any login, any password) and the demo tenant's connection to it.
+  let demoSso: DemoSso | undefined;
+  if (demo) {
+    try {
+      idp = await startOidcIdp({
+        port: process.env.IDP_PORT ? port('IDP_PORT', 0) : await freePort(),
+        redirectUri: `${appUrl}/v1/auth/sso/callback`,
+      });
+      demoSso = await seedDemoSso(gateway.url, demo.tenantId, idp);
+    } catch (error) {
+      console.error(
+        `Demo SSO not set up: ${error instanceof Error ? error.message : String(error)} (the stack keeps running).`,
+      );
+    }
+  }
 
   const { urls } = emulators;
   await writeStackFile({
@@ -153,7 +174,16 @@ async function main(): Promise<void> {
     url: gateway.url,
     platformKey,
     urls: { ...urls, docs: `${gateway.url}/docs`, events: `${gateway.url}${LOCAL_EVENTS_PATH}` },
-    ...(demo ? { demo: { email: DEMO.email, password: DEMO.password, tenantId: demo.tenantId } } : {}),
+    ...(demo
+      ? {
+          demo: {
+            email: DEMO.email,
+            password: DEMO.password,
+            tenantId: demo.tenantId,
+            ...(idp && demoSso ? { sso: { issuer: idp.issuer, ...demoSso } } : {}),
+          },
+        }
+      : {}),
   });
   const lines = [
     `Roster local stack ready in ${((performance.now() - started) / 1000).toFixed(1)} s`,
@@ -174,6 +204,9 @@ async function main(): Promise<void> {
     demo
       ? `Demo login       ${DEMO.email} / ${DEMO.password}   (tenant ${demo.tenantId})`
       : 'Demo login       not seeded (see the message above)',
+    idp && demoSso
+      ? `Demo IdP         ${idp.issuer} — sign in as anyone@${demoSso.domain} with Continue with SSO (any password)`
+      : 'Demo IdP         not set up (see the message above)',
     `CLI              npm run tenant -- list   (finds this stack through .local/stack.json)`,
     '',
     'Ctrl-C (or SIGINT/SIGTERM to npm start) stops everything.',

@@ -3,7 +3,9 @@
  * SIGTERM or SIGINT — as a process manager or a test harness sends it, not a
  * terminal's Ctrl-C to the whole process group: Java (DynamoDB Local), the
  * Node emulators and the local Lambda service are all gone afterwards, and
- * the stack file the CLI reads is removed.
+ * the stack file the CLI reads is removed. Before that, the demo IdP it
+ * offers: home-realm discovery for anyone at the demo domain names the demo
+ * tenant's connection, and its start URL sends the browser to the demo IdP.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -85,6 +87,31 @@ async function until(condition: () => boolean, what: string, ms: number): Promis
   }
 }
 
+/** The banner names the demo IdP; discovery finds its connection for the demo domain; start redirects to it. */
+async function demoIdpOffered(apiUrl: string, stackFile: string, output: () => string): Promise<void> {
+  const sso = readStackFile(stackFile)?.demo?.sso;
+  expect(sso, output()).toBeDefined();
+  if (!sso) return;
+  // Loopback only: the demo IdP (any login, any password) is not reachable from elsewhere.
+  expect(new URL(sso.issuer).hostname).toBe('127.0.0.1');
+  await until(() => output().includes('Demo IdP'), 'the banner', 10_000);
+  expect(output()).toContain(`Demo IdP         ${sso.issuer} — sign in as anyone@${sso.domain} with Continue with SSO`);
+  const discovered = await fetch(`${apiUrl}/v1/auth/sso/discover`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: `anyone@${sso.domain}` }),
+  });
+  expect(discovered.status).toBe(200);
+  const body = (await discovered.json()) as { sso: { connectionId: string; name: string; startUrl: string }[] };
+  expect(body.sso).toEqual([expect.objectContaining({ connectionId: sso.connectionId, name: 'Demo IdP' })]);
+  // The start URL is on APP_URL (localhost); the same path on the gateway's own address.
+  const start = await fetch(`${apiUrl}${new URL(body.sso[0]?.startUrl ?? '').pathname}`, { redirect: 'manual' });
+  expect(start.status).toBe(303);
+  const location = new URL(start.headers.get('location') ?? '');
+  expect(location.origin).toBe(sso.issuer);
+  expect(location.searchParams.get('redirect_uri')).toMatch(/\/v1\/auth\/sso\/callback$/);
+}
+
 describe('npm start', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)(
     'stops Java and every emulator when the npm process gets %s',
@@ -122,6 +149,7 @@ describe('npm start', () => {
       try {
         await until(() => readStackFile(stackFile) !== undefined || npm.exitCode !== null, 'the stack', 90_000);
         expect(readStackFile(stackFile), output).toMatchObject({ url: `http://127.0.0.1:${api}` });
+        await demoIdpOffered(`http://127.0.0.1:${api}`, stackFile, () => output);
         const below = descendants(npm.pid as number);
         spawnedBelow.push(...below);
         const commands = below.map(commandOf).join('\n');

@@ -7,6 +7,8 @@ export interface TenantSettings {
   autoSuspendInactiveDays?: number | null;
   /** The MFA policy (admins only; requiring it needs the admin to have set it up). */
   mfa?: { required: boolean; graceDays?: number; includeSso?: boolean };
+  /** The SSO policy (admins only): password sign-in refused to the connections' domains' members (not the owner); JIT provisioning. */
+  sso?: { required?: boolean; jitProvisioning?: boolean };
   autoJoin?: { mode?: 'off' | 'request' | 'automatic'; defaultRole?: 'manager' | 'agent' | 'custom'; roleId?: string };
 }
 

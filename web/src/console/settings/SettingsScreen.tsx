@@ -15,6 +15,7 @@ import { ApiKeysPanel } from './ApiKeysPanel';
 import { EnterpriseSettings } from './EnterpriseSettings';
 import { MfaPanel } from './MfaPanel';
 import { ScimPanel } from './ScimPanel';
+import { SsoPanel } from './SsoPanel';
 import { WebhooksPanel } from './WebhooksPanel';
 
 export const AUTO_SUSPEND_CHOICES = [30, 60, 90, 180, 365] as const;
@@ -38,6 +39,7 @@ export function SettingsScreen() {
       ) : null}
       {can('settings:manage') && isAdmin ? <MfaPanel onDone={setStatus} /> : null}
       <EnterpriseSettings onDone={setStatus} />
+      {can('settings:manage') && isAdmin ? <SsoPanel tenantId={tenantId} onDone={setStatus} /> : null}
       {isAdmin ? <ScimPanel tenantId={tenantId} onDone={setStatus} /> : null}
       {can('integrations:manage') ? <ApiKeysPanel onDone={setStatus} /> : null}
       {can('integrations:manage') ? <WebhooksPanel tenantId={tenantId} onDone={setStatus} /> : null}
