@@ -262,11 +262,19 @@ describe('SAML attacks', () => {
     await expectRefused(res, email, /InResponseTo/);
   });
 
-  it('an unsolicited (IdP-initiated) assertion naming no request', async () => {
+  it('an unsolicited (IdP-initiated) assertion, even inside a Response naming this request', async () => {
     const email = person('unsolicited');
     const started = await startSaml(startUrl());
-    const SAMLResponse = idp.mint({ nameId: email, email });
-    const res = await postToAcs(gw.baseUrl, { SAMLResponse, RelayState: started.relayState });
+    const bare = await postToAcs(gw.baseUrl, {
+      SAMLResponse: idp.mint({ nameId: email, email }),
+      RelayState: started.relayState,
+    });
+    await expectRefused(bare, email, /InResponseTo/);
+    // The Response's InResponseTo is unsigned: set to this sign-in's request, the signed assertion still names none.
+    const again = await startSaml(startUrl());
+    const xml = idp.mintXml({ nameId: email, email });
+    const forged = xml.replace('<samlp:Response ', `<samlp:Response InResponseTo="${again.requestId}" `);
+    const res = await postToAcs(gw.baseUrl, { SAMLResponse: encode(forged), RelayState: again.relayState });
     await expectRefused(res, email, /InResponseTo/);
   });
 
