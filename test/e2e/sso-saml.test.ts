@@ -163,12 +163,19 @@ describe('SAML sign-in', () => {
     expect(res.status, await res.clone().text()).toBe(303);
     expect(sessionCookie(res)).toBeDefined();
   });
+
+  it('a Response signed as well as its assertion (Entra’s “Sign SAML response and assertion”) signs in', async () => {
+    const res = await mintAndPost(person('both-signed'), { signResponse: true });
+    expect(res.status, await res.clone().text()).toBe(303);
+  });
 });
 
 describe('SAML attacks', () => {
-  it('an unsigned assertion', async () => {
+  it('an unsigned assertion, even inside a signed Response', async () => {
     const email = person('unsigned');
     await expectRefused(await mintAndPost(email, { signer: 'none' }), email, /signature/i);
+    // Signed assertions are required (wantAssertionsSigned), not merely a signed envelope.
+    await expectRefused(await mintAndPost(email, { signer: 'none', signResponse: true }), email, /signature/i);
   });
 
   it('an assertion signed by another key (the IdP’s entity id, an attacker’s certificate)', async () => {

@@ -60,6 +60,8 @@ export interface AssertionFields {
 export interface MintOptions extends AssertionFields {
   /** Who signs the Assertion: the IdP's own key (default), another key, or nobody. */
   signer?: 'idp' | 'none' | SigningKey;
+  /** Also sign the whole Response with the IdP's key (Entra's "Sign SAML response and assertion"). */
+  signResponse?: boolean;
 }
 
 export interface SamlIdp {
@@ -192,10 +194,26 @@ export async function startSamlIdp(options: SamlIdpOptions): Promise<SamlIdp> {
     });
   }
 
+  function signResponse(xml: string): string {
+    return samlify.SamlLib.constructSAMLSignature({
+      rawSamlMessage: xml,
+      isMessageSigned: true,
+      privateKey: key.privateKey,
+      signatureAlgorithm: RSA_SHA256,
+      signingCert: key.cert.replace(/-----[^-]+-----|\s+/g, ''),
+      isBase64Output: false,
+      signatureConfig: {
+        prefix: 'ds',
+        location: { reference: "/*[local-name(.)='Response']/*[local-name(.)='Issuer']", action: 'after' },
+      },
+    });
+  }
+
   function mintXml(mint: MintOptions): string {
     const { xml } = responseXml(mint);
     const signer = mint.signer ?? 'idp';
-    return signer === 'none' ? xml : signAssertion(xml, signer);
+    const signed = signer === 'none' ? xml : signAssertion(xml, signer);
+    return mint.signResponse ? signResponse(signed) : signed;
   }
 
   /** Sign-ins waiting at the login form: the AuthnRequest id and RelayState, by a one-off key. */
