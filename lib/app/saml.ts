@@ -129,15 +129,14 @@ function checkSignedAssertion(profile: Record<string, unknown>, connection: SsoC
   const confirmations = (assertion?.Subject?.[0]?.SubjectConfirmation ?? []).flatMap(
     (c) => c.SubjectConfirmationData ?? [],
   );
-  const bound = confirmations.some((d) => d.$?.Recipient === callbackUrl() && d.$?.InResponseTo === requestId);
-  if (!bound)
-    throw new Error('No SubjectConfirmationData for this ACS URL (Recipient) and this request (InResponseTo)');
-  const destination = /^<(?:\w+:)?Response\b[^>]*\sDestination="([^"]*)"/.exec(
-    String(typeof profile.getSamlResponseXml === 'function' ? profile.getSamlResponseXml() : '').replace(
-      /^<\?xml[^>]*>\s*/,
-      '',
-    ),
-  )?.[1];
+  const forRoster = confirmations.filter((d) => d.$?.Recipient === callbackUrl());
+  if (forRoster.length === 0) throw new Error('No SubjectConfirmationData with this ACS URL as Recipient');
+  if (!forRoster.some((d) => d.$?.InResponseTo === requestId)) {
+    throw new Error('The signed SubjectConfirmationData’s InResponseTo is not this sign-in’s request');
+  }
+  const responseXml = typeof profile.getSamlResponseXml === 'function' ? String(profile.getSamlResponseXml()) : '';
+  const root = new DOMParser().parseFromString(responseXml, 'text/xml').documentElement;
+  const destination = root?.hasAttribute('Destination') ? root.getAttribute('Destination') : undefined;
   if (destination !== undefined && destination !== callbackUrl()) throw new Error('Wrong Destination');
   return assertion?.$?.ID;
 }
