@@ -85,6 +85,65 @@ export async function samlRedirect(connection: SsoConnection, state: string) {
   return { url, requestId };
 }
 
+/** The xml2js shape of the signed assertion node-saml hands back (`profile.getAssertion()`). */
+interface ParsedAssertion {
+  Assertion?: {
+    $?: { ID?: string };
+    Issuer?: ({ _?: string } | string)[];
+    Subject?: { SubjectConfirmation?: { SubjectConfirmationData?: { $?: Record<string, string> }[] }[] }[];
+  };
+}
+
+const text = (node: { _?: string } | string | undefined) => (typeof node === 'string' ? node : node?._);
+
+/** Attribute names the IdPs send the email and the display name under (Entra ID's claim URIs, LDAP's OIDs, plain names). */
+const EMAIL_ATTRIBUTES = [
+  'email',
+  'mail',
+  'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress',
+  'urn:oid:0.9.2342.19200300.100.1.3',
+];
+const NAME_ATTRIBUTES = [
+  'displayName',
+  'name',
+  'http://schemas.microsoft.com/identity/claims/displayname',
+  'urn:oid:2.16.840.1.113730.3.1.241',
+];
+
+/**
+ * What node-saml (5.x) does not check on a POST response, checked here on
+ * the assertion whose signature it verified (`getAssertion()`): the
+ * assertion's Issuer is the connection's IdP (node-saml applies `idpIssuer`
+ * to logout messages only), a bearer SubjectConfirmationData names Roster's
+ * ACS URL as Recipient and this sign-in's request as InResponseTo (node-saml
+ * only compares it with the Response's unsigned one, and skips an assertion
+ * that names no request). The Response's own Destination, when present, must
+ * be the ACS URL too.
+ */
+function checkSignedAssertion(profile: Record<string, unknown>, connection: SsoConnection, requestId: string) {
+  const settings = connection.saml as SamlSettings;
+  const parsed = (typeof profile.getAssertion === 'function' ? profile.getAssertion() : {}) as ParsedAssertion;
+  const assertion = parsed.Assertion;
+  const issuer = text(assertion?.Issuer?.[0]);
+  if (issuer !== settings.entityId) throw new Error(`Unknown issuer ${String(issuer).slice(0, 100)}`);
+  const confirmations = (assertion?.Subject?.[0]?.SubjectConfirmation ?? []).flatMap(
+    (c) => c.SubjectConfirmationData ?? [],
+  );
+  const forRoster = confirmations.filter((d) => d.$?.Recipient === callbackUrl());
+  if (forRoster.length === 0) throw new Error('No SubjectConfirmationData with this ACS URL as Recipient');
+  if (!forRoster.some((d) => d.$?.InResponseTo === requestId)) {
+    throw new Error('The signed SubjectConfirmationData’s InResponseTo is not this sign-in’s request');
+  }
+  const responseXml = typeof profile.getSamlResponseXml === 'function' ? String(profile.getSamlResponseXml()) : '';
+  const root = new DOMParser().parseFromString(responseXml, 'text/xml').documentElement;
+  const destination = root?.hasAttribute('Destination') ? root.getAttribute('Destination') : undefined;
+  if (destination !== undefined && destination !== callbackUrl()) throw new Error('Wrong Destination');
+  return assertion?.$?.ID;
+}
+
+const firstString = (profile: Record<string, unknown>, names: readonly string[], test: (v: string) => boolean) =>
+  names.map((n) => profile[n]).find((v): v is string => typeof v === 'string' && test(v));
+
 /** The posted SAMLResponse, verified, as the person it asserts; refused when replayed. */
 export async function verifySaml(
   connection: SsoConnection,
@@ -94,22 +153,21 @@ export async function verifySaml(
 ): Promise<Asserted> {
   if (!samlResponse || !requestId) throw ssoFailed('This sign-in was not started for SAML.');
   let profile: Record<string, unknown> | null;
+  let assertionId: string | undefined;
   try {
     ({ profile } = await samlFor(connection, requestId).validatePostResponseAsync({ SAMLResponse: samlResponse }));
+    if (!profile) throw new Error('No assertion');
+    assertionId = checkSignedAssertion(profile, connection, requestId);
   } catch (error) {
     throw ssoFailed(`The SAML response was refused: ${(error as Error).message}`.slice(0, 300));
   }
-  const subject = typeof profile?.nameID === 'string' ? profile.nameID : '';
-  const assertionXml = typeof profile?.getAssertionXml === 'function' ? String(profile.getAssertionXml()) : '';
-  const assertionId = /<(?:\w+:)?Assertion\b[^>]*\sID="([^"]+)"/.exec(assertionXml)?.[1];
+  const subject = typeof profile.nameID === 'string' ? profile.nameID : '';
   if (!subject || !assertionId) throw ssoFailed('The SAML assertion names nobody.');
   // Replay: an assertion id signs in once (kept past any assertion's lifetime).
   if (!(await firstUseOfAssertion(connection.id, assertionId, now.getTime() + 24 * 3_600_000))) {
     throw ssoFailed('This SAML assertion was already used.');
   }
-  const email = [profile?.email, profile?.mail, profile?.['urn:oid:0.9.2342.19200300.100.1.3'], subject].find(
-    (v): v is string => typeof v === 'string' && v.includes('@'),
-  );
-  const name = typeof profile?.displayName === 'string' ? profile.displayName : undefined;
+  const email = firstString(profile, [...EMAIL_ATTRIBUTES, 'nameID'], (v) => v.includes('@'));
+  const name = firstString(profile, NAME_ATTRIBUTES, (v) => v.trim().length > 0);
   return { subject, ...(email ? { email } : {}), ...(name ? { name } : {}) };
 }

@@ -118,22 +118,12 @@ const issuerProblem = (message: string) =>
     errors: [{ path: 'body.issuer', message }],
   });
 
-/** Off until lib/app/saml.ts is tested against a SAML IdP (docs/security.md, "Single sign-on"). */
-const SAML_OFFERED = false as boolean;
-const SAML_NOT_AVAILABLE = 'SAML connections are not available yet';
-const samlNotAvailable = () =>
-  new DomainError('validation-failed', `${SAML_NOT_AVAILABLE}; connect the IdP with OpenID Connect (type oidc).`, {
-    errors: [{ path: 'body.type', message: SAML_NOT_AVAILABLE }],
-  });
-
 export type ConnectionInput =
   | { type: 'oidc'; name: string; issuer: string; clientId: string; clientSecret: string; domains: string[] }
   | { type: 'saml'; name: string; metadataXml: string; domains: string[] };
 
 export async function createConnection(access: TenantAccess, input: ConnectionInput, now: Date) {
   assertAdmin(access);
-  // The SAML path (./saml.ts) has never run against an IdP: until it is tested, none is created.
-  if (input.type === 'saml' && !SAML_OFFERED) throw samlNotAvailable();
   const domains = await assertDomainsVerified(access.tenant.id, input.domains, now);
   const at = now.toISOString();
   const base = { id: ulid(), tenantId: access.tenant.id, name: input.name, domains, createdAt: at, updatedAt: at };

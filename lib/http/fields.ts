@@ -88,7 +88,7 @@ export const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'updateTenant.sso.jitProvisioning':
     'A first SSO sign-in with an email in a verified domain makes the person an active agent (seat permitting); otherwise they must be invited.',
   'createSsoConnection.type':
-    '`oidc` (OpenID Connect, code flow with PKCE). `saml` (SAML 2.0) is refused for now: 400 “SAML connections are not available yet”.',
+    '`oidc` (OpenID Connect, code flow with PKCE) or `saml` (SAML 2.0: SP-initiated, HTTP-Redirect AuthnRequest, HTTP-POST response with a signed assertion; see docs/sso-saml.md).',
   'createSsoConnection.clientId': 'OIDC: the client id of the app registered at the IdP.',
   'createSsoConnection.domains':
     'Domains this tenant has verified whose people sign in with this connection (409 domain-unverified otherwise).',

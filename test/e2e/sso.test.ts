@@ -70,18 +70,6 @@ describe('SSO connections', () => {
     expect(list.body.items).toEqual([]);
   });
 
-  it('refuses a SAML connection while SAML is untested (400, writing nothing), even for a verified domain', async () => {
-    const res = await api.call('POST', `/v1/tenants/${tenantId}/sso-connections`, {
-      token: ownerToken,
-      body: { type: 'saml', name: 'SAML IdP', metadataXml: '<EntityDescriptor/>', domains: [domain] },
-    });
-    expect(res.status).toBe(400);
-    expect(res.body.code).toBe('validation-failed');
-    expect(res.body.detail).toContain('SAML connections are not available yet');
-    const list = await api.call('GET', `/v1/tenants/${tenantId}/sso-connections`, { token: ownerToken });
-    expect(list.body.items).toEqual([]);
-  });
-
   it('creates an OIDC connection by discovery: the values the IdP needs, never the secret', async () => {
     const res = await api.call('POST', `/v1/tenants/${tenantId}/sso-connections`, {
       token: ownerToken,

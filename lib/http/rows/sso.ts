@@ -34,7 +34,7 @@ export const SSO_ROWS = [
     entry: 'functions/sso/create.ts',
     auth: 'user',
     permission: 'settings:manage',
-    summary: 'Connect an OIDC identity provider for verified domains (admins only; SAML is not available yet)',
+    summary: 'Connect an OIDC or SAML 2.0 identity provider for verified domains (admins only)',
     uses: { table: 'readWrite' },
   },
   {

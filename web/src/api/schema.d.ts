@@ -1684,8 +1684,8 @@ export type paths = {
         get: operations["listSsoConnections"];
         put?: never;
         /**
-         * Connect an OIDC identity provider for verified domains (admins only; SAML is not available yet)
-         * @description Connect an OIDC identity provider for verified domains (admins only; SAML is not available yet).
+         * Connect an OIDC or SAML 2.0 identity provider for verified domains (admins only)
+         * @description Connect an OIDC or SAML 2.0 identity provider for verified domains (admins only).
          *
          *     Requires the permission `settings:manage`.
          */
@@ -23900,7 +23900,7 @@ export interface operations {
                  */
                 "application/json": {
                     /**
-                     * @description `oidc` (OpenID Connect, code flow with PKCE). `saml` (SAML 2.0) is refused for now: 400 “SAML connections are not available yet”.
+                     * @description `oidc` (OpenID Connect, code flow with PKCE) or `saml` (SAML 2.0: SP-initiated, HTTP-Redirect AuthnRequest, HTTP-POST response with a signed assertion; see docs/sso-saml.md).
                      * @constant
                      */
                     type: "oidc";
@@ -23919,7 +23919,7 @@ export interface operations {
                     domains: string[];
                 } | {
                     /**
-                     * @description `oidc` (OpenID Connect, code flow with PKCE). `saml` (SAML 2.0) is refused for now: 400 “SAML connections are not available yet”.
+                     * @description `oidc` (OpenID Connect, code flow with PKCE) or `saml` (SAML 2.0: SP-initiated, HTTP-Redirect AuthnRequest, HTTP-POST response with a signed assertion; see docs/sso-saml.md).
                      * @constant
                      */
                     type: "saml";
