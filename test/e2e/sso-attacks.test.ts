@@ -260,6 +260,23 @@ describe('forged and mis-addressed ID tokens', () => {
     await expectRefused(replayed);
   });
 
+  it('a replayed callback (its state used) is refused even where the IdP would redeem the code again', async () => {
+    idp.redeemCodesAgain(true);
+    try {
+      const claims = person('replay');
+      idp.mint(signed(claims));
+      const { back, browser } = await begin(A.connectionId);
+      expect((await callback(back, browser)).status).toBe(303);
+      await expectRefused(await callback(back, browser));
+      // And without any state at all.
+      const stateless = new URL(back);
+      stateless.searchParams.delete('state');
+      await expectRefused(await callback(stateless, browser));
+    } finally {
+      idp.redeemCodesAgain(false);
+    }
+  });
+
   it('an email the IdP says is unverified (email_verified false) provisions nobody', async () => {
     const claims = { ...person('unverified'), email_verified: false };
     const detail = await expectRefused(await signIn(A.connectionId, signed(claims)), claims.email);

@@ -38,6 +38,8 @@ export interface ForgedIdp {
   clientSecret: string;
   /** Sets what the token endpoint answers next (until set again). */
   mint(minter: Minter): void;
+  /** A careless IdP redeems a code more than once (so only Roster's single-use state stops a replay). */
+  redeemCodesAgain(on: boolean): void;
   stop(): Promise<void>;
 }
 
@@ -101,6 +103,7 @@ export async function startForgedIdp(options: { clientId?: string; clientSecret?
   /** code → the nonce of the authorization request it answers. */
   const codes = new Map<string, string>();
   let minter: Minter | undefined;
+  let reusable = false;
   let issuer = '';
 
   const server: Server = createServer((req, res) => {
@@ -140,7 +143,7 @@ export async function startForgedIdp(options: { clientId?: string; clientSecret?
       req.on('end', async () => {
         const code = new URLSearchParams(body).get('code') ?? '';
         const nonce = codes.get(code);
-        codes.delete(code);
+        if (!reusable) codes.delete(code);
         if (nonce === undefined || !minter) return json(400, { error: 'invalid_grant' });
         const ctx = {
           issuer,
@@ -179,6 +182,9 @@ export async function startForgedIdp(options: { clientId?: string; clientSecret?
     clientSecret,
     mint: (next) => {
       minter = next;
+    },
+    redeemCodesAgain: (on) => {
+      reusable = on;
     },
     stop: () =>
       new Promise<void>((resolve) => {
