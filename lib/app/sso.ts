@@ -126,10 +126,15 @@ async function discoverIssuer(issuer: string, clientId: string, clientSecret: st
     const found = await oidc.discovery(url, clientId, clientSecret, undefined, oidcOptions(url));
     return { ...found.serverMetadata() } as Record<string, unknown>;
   } catch (error) {
-    const cause = (error as Error).cause instanceof Error ? `: ${((error as Error).cause as Error).message}` : '';
-    throw issuerProblem(`Discovery failed: ${(error as Error).message}${cause}`.slice(0, 300));
+    throw issuerProblem(`Discovery failed: ${reasonOf(error)}`.slice(0, 300));
   }
 }
+
+/** An error's message with its cause's (fetch wraps the refusal of a private address in `cause`). */
+const reasonOf = (error: unknown) => {
+  const { message, cause } = error as Error;
+  return cause instanceof Error ? `${message}: ${cause.message}` : message;
+};
 
 const issuerProblem = (message: string) =>
   new DomainError('validation-failed', 'The issuer’s OpenID configuration could not be read.', {
@@ -319,16 +324,22 @@ export async function startSignIn(connectionId: string, now: Date, browser?: str
     expiresAt,
     ...(browser ? { browser: sha256(browser) } : {}),
   });
-  const url = oidc.buildAuthorizationUrl(oidcConfiguration(connection), {
-    redirect_uri: callbackUrl(),
-    scope: 'openid email profile',
-    response_type: 'code',
-    code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
-    code_challenge_method: 'S256',
-    state,
-    nonce,
-  });
-  return url.href;
+  const challenge = await oidc.calculatePKCECodeChallenge(codeVerifier);
+  try {
+    const url = oidc.buildAuthorizationUrl(oidcConfiguration(connection), {
+      redirect_uri: callbackUrl(),
+      scope: 'openid email profile',
+      response_type: 'code',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      state,
+      nonce,
+    });
+    return url.href;
+  } catch (error) {
+    // E.g. a plain-http IdP saved under the local allowance, met under AWS's rules: a refusal, not a 500.
+    throw ssoFailed(`This connection’s identity provider cannot be used: ${(error as Error).message}`.slice(0, 300));
+  }
 }
 
 export const ssoFailed = (detail: string) => new DomainError('sso-failed', detail);
@@ -363,7 +374,7 @@ export async function verifyOidc(
     const name = typeof claims.name === 'string' ? claims.name : undefined;
     return { subject: claims.sub, ...(email ? { email } : {}), ...(name ? { name } : {}) } satisfies Asserted;
   } catch (error) {
-    throw ssoFailed(`The identity provider’s answer was refused: ${(error as Error).message}`.slice(0, 300));
+    throw ssoFailed(`The identity provider’s answer was refused: ${reasonOf(error)}`.slice(0, 300));
   }
 }
 

@@ -26,7 +26,7 @@ import {
 } from '../support/forged-idp.ts';
 import { startTestGateway, type TestGateway } from '../support/http.ts';
 import { localStack } from '../support/local-stack.ts';
-import { cookiesSetBy, plantProof, verifyDomain } from '../support/sso.ts';
+import { cookiesSetBy, plantProof, setConnectionEndpoint, verifyDomain } from '../support/sso.ts';
 import { client, PASSWORD, unique } from './client.ts';
 
 let gw: TestGateway;
@@ -87,11 +87,14 @@ afterAll(async () => {
 });
 
 /** A browser's trip: Roster's start, the IdP (answers at once), and the URL it sends the browser back to. */
-async function begin(connectionId: string) {
+async function begin(connectionId: string, toForgedIdp = false) {
   const start = await fetch(`${gw.baseUrl}/v1/auth/sso/${connectionId}/start`, { redirect: 'manual' });
   expect(start.status, await start.clone().text()).toBe(303);
   const authorize = new URL(start.headers.get('location') as string);
-  const atIdp = await fetch(authorize, { redirect: 'manual' });
+  // `toForgedIdp`: the authorization endpoint names another host; the browser ends up at the forged IdP anyway.
+  const atIdp = await fetch(toForgedIdp ? `${idp.issuer}/authorize${authorize.search}` : authorize, {
+    redirect: 'manual',
+  });
   expect(atIdp.status).toBe(302);
   return { back: new URL(atIdp.headers.get('location') as string), browser: cookiesSetBy(start), authorize };
 }
@@ -177,6 +180,39 @@ describe('domains', () => {
     await expectRefused(await signIn(A.connectionId, signed(claims)));
     expect(await membersNamed(A, claims.email as string)).toEqual([]);
     expect(await membersNamed(B, claims.email as string)).toEqual([]);
+  });
+});
+
+describe('who may manage connections', () => {
+  it('an agent cannot create, change or delete a connection (403), and another tenant’s admin cannot reach it (404)', async () => {
+    const agentEmail = `agent-${unique()}@${domainA}`;
+    const made = await api.call('POST', `/v1/tenants/${A.tenantId}/users`, {
+      token: A.ownerToken,
+      body: { email: agentEmail, name: 'Ann Agent', role: 'agent', password: PASSWORD, temporaryPassword: false },
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    const agent = await api.login(agentEmail, PASSWORD);
+    const path = `/v1/tenants/${A.tenantId}/sso-connections`;
+    const body = {
+      type: 'oidc',
+      name: 'Agent IdP',
+      issuer: idp.issuer,
+      clientId: idp.clientId,
+      clientSecret: idp.clientSecret,
+      domains: [domainA],
+    };
+    expect((await api.call('POST', path, { token: agent, body })).status).toBe(403);
+    expect((await api.call('GET', path, { token: agent })).status).toBe(403);
+    const own = `${path}/${A.connectionId}`;
+    expect((await api.call('PATCH', own, { token: agent, body: { name: 'Mine now' } })).status).toBe(403);
+    expect((await api.call('DELETE', own, { token: agent })).status).toBe(403);
+    // Tenant B's admin, naming A's connection under B's own tenant path.
+    const foreign = `/v1/tenants/${B.tenantId}/sso-connections/${A.connectionId}`;
+    expect((await api.call('GET', foreign, { token: B.ownerToken })).status).toBe(404);
+    expect((await api.call('PATCH', foreign, { token: B.ownerToken, body: { domains: [domainB] } })).status).toBe(404);
+    expect((await api.call('DELETE', foreign, { token: B.ownerToken })).status).toBe(404);
+    const still = await api.call('GET', own, { token: A.ownerToken });
+    expect(still.body).toMatchObject({ name: 'Forged A', domains: [domainA] });
   });
 });
 
@@ -480,6 +516,33 @@ describe('SSRF through the issuer, with AWS’s rules (SSO_ALLOW_PRIVATE_ISSUERS
   afterAll(() => {
     process.env.SSO_ALLOW_PRIVATE_ISSUERS = 'true';
     resetConfig();
+  });
+
+  /** A connection saved under the local allowance (the loopback IdP), then used under AWS's rules. */
+  async function connectWhileAllowed(name: string, domain: string): Promise<string> {
+    process.env.SSO_ALLOW_PRIVATE_ISSUERS = 'true';
+    resetConfig();
+    try {
+      return await connect(A, name, domain);
+    } finally {
+      process.env.SSO_ALLOW_PRIVATE_ISSUERS = 'false';
+      resetConfig();
+    }
+  }
+
+  it('a saved connection whose IdP names a private token endpoint gets no request sent there at sign-in', async () => {
+    const shifty = await connectWhileAllowed('Shifty', domainA);
+    // A plain-http IdP saved under the local allowance cannot even be started under AWS's rules.
+    const start = await fetch(`${gw.baseUrl}/v1/auth/sso/${shifty}/start`, { redirect: 'manual' });
+    await expectRefused(start);
+    // With https endpoints (the browser's authorization endpoint is never fetched by Roster), the
+    // token request to a private address is refused as it is made.
+    await setConnectionEndpoint(shifty, 'authorization_endpoint', 'https://idp.example.com/authorize');
+    await setConnectionEndpoint(shifty, 'token_endpoint', 'https://127.0.0.1:1/token');
+    idp.mint(signed(person('shifty')));
+    const { back, browser } = await begin(shifty, true);
+    const detail = await expectRefused(await callback(back, browser));
+    expect(detail.detail).toMatch(/private or reserved/);
   });
 
   const ISSUERS = [

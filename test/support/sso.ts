@@ -69,6 +69,21 @@ export async function plantProof(proof: string, identityId: string, expiresAt: n
   doc.destroy();
 }
 
+/** Overwrites one endpoint in a connection's stored discovery document (an IdP whose metadata changed). */
+export async function setConnectionEndpoint(connectionId: string, name: string, url: string): Promise<void> {
+  const { doc, name: tableName } = table();
+  await doc.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: keys.ssoConnection(connectionId),
+      UpdateExpression: 'SET oidc.metadata.#e = :u',
+      ExpressionAttributeNames: { '#e': name },
+      ExpressionAttributeValues: { ':u': url },
+    }),
+  );
+  doc.destroy();
+}
+
 /** Overwrites the nonce a started sign-in expects (an ID token minted for another sign-in). */
 export async function tamperNonce(state: string, nonce: string): Promise<void> {
   const { doc, name } = table();
