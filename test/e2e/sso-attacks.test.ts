@@ -184,11 +184,23 @@ describe('domains', () => {
 });
 
 describe('who may manage connections', () => {
-  it('an agent cannot create, change or delete a connection (403), and another tenant’s admin cannot reach it (404)', async () => {
-    const agentEmail = `agent-${unique()}@${domainA}`;
+  it('a non-admin, even one whose custom role has settings:manage, cannot manage a connection (403); another tenant’s admin cannot reach it (404)', async () => {
+    const role = await api.call('POST', `/v1/tenants/${A.tenantId}/roles`, {
+      token: A.ownerToken,
+      body: { name: `Settings ${unique()}`, permissions: ['settings:view', 'settings:manage'] },
+    });
+    expect(role.status, JSON.stringify(role.body)).toBe(201);
+    const agentEmail = `settings-${unique()}@${domainA}`;
     const made = await api.call('POST', `/v1/tenants/${A.tenantId}/users`, {
       token: A.ownerToken,
-      body: { email: agentEmail, name: 'Ann Agent', role: 'agent', password: PASSWORD, temporaryPassword: false },
+      body: {
+        email: agentEmail,
+        name: 'Sam Settings',
+        role: 'custom',
+        roleId: role.body.id,
+        password: PASSWORD,
+        temporaryPassword: false,
+      },
     });
     expect(made.status, JSON.stringify(made.body)).toBe(201);
     const agent = await api.login(agentEmail, PASSWORD);
