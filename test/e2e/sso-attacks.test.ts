@@ -458,6 +458,32 @@ describe('identities across connections, tenants and lifecycles', () => {
     expect((await signIn(A.connectionId, signed(claims))).status).toBe(303);
   });
 
+  it('a directory (SCIM) deactivation ends a JIT member’s SSO access; the directory’s reactivation restores it', async () => {
+    const claims = person('directory');
+    expect((await signIn(A.connectionId, signed(claims))).status).toBe(303);
+    const token = await api.call('POST', `/v1/tenants/${A.tenantId}/scim/tokens`, {
+      token: A.ownerToken,
+      body: { name: 'Directory' },
+    });
+    expect(token.status, JSON.stringify(token.body)).toBe(201);
+    const scim = (method: string, path: string, body?: unknown) =>
+      api.call(method, `/scim/v2${path}`, {
+        headers: { authorization: `Bearer ${token.body.token}`, 'content-type': 'application/scim+json' },
+        body,
+      });
+    const found = await scim('GET', `/Users?filter=${encodeURIComponent(`userName eq "${claims.email}"`)}`);
+    const id = found.body.Resources?.[0]?.id as string;
+    expect(id, JSON.stringify(found.body)).toBeTruthy();
+    const active = (value: boolean) => ({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'replace', path: 'active', value }],
+    });
+    expect((await scim('PATCH', `/Users/${id}`, active(false))).status).toBe(200);
+    await expectRefused(await signIn(A.connectionId, signed(claims)));
+    expect((await scim('PATCH', `/Users/${id}`, active(true))).status).toBe(200);
+    expect((await signIn(A.connectionId, signed(claims))).status).toBe(303);
+  });
+
   it('a connection deleted between start and callback ends the sign-in', async () => {
     const doomed = await connect(A, 'Doomed', domainA);
     const claims = person('deleted');
