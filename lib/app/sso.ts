@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import * as oidc from 'openid-client';
 import { ulid } from 'ulid';
 import { ensureLogin, findLogin, type SignIn, signInWithProof } from '../aws/identity.ts';
-import { refusedTarget } from '../aws/webhook-sender.ts';
+import { idpFetch } from '../aws/idp-fetch.ts';
 import { config } from '../config.ts';
 import { DomainError, forbidden, notFound } from '../domain/errors.ts';
 import type { IdentityState } from '../domain/identity.ts';
@@ -90,17 +90,13 @@ async function assertDomainsVerified(tenantId: string, domains: readonly string[
  * Where Roster's requests to an IdP may go (SSRF, docs/security.md): https to public
  * addresses only — the issuer and every endpoint its discovery document names, each
  * request checked as it is made — unless SSO_ALLOW_PRIVATE_ISSUERS (the local stack's
- * IdPs on loopback; the CDK stack never sets it). The webhook sender's checks.
+ * IdPs on loopback; the CDK stack never sets it). The webhook sender's checks, the
+ * connection pinned to the addresses checked (lib/aws/idp-fetch.ts).
  */
 const issuerPolicy = () => ({ allowPrivate: config().ssoAllowPrivateIssuers });
 const plainHttpAllowed = (url: URL) => url.protocol === 'http:' && config().ssoAllowPrivateIssuers;
 
-const guardedFetch: oidc.CustomFetch = async (url, options) => {
-  const policy = issuerPolicy();
-  const refused = refusedUrl(url, policy) ?? (await refusedTarget(url, policy));
-  if (refused) throw new Error(`${new URL(url).host} refused: ${refused}`);
-  return fetch(url, { ...(options as RequestInit), redirect: 'manual' });
-};
+const guardedFetch: oidc.CustomFetch = (url, options) => idpFetch(url, options, issuerPolicy());
 
 /** An IdP answers discovery and token requests within this many seconds, or the attempt fails (the library's default is 30). */
 const OIDC_TIMEOUT_SECONDS = 5;

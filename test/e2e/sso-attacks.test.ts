@@ -41,7 +41,7 @@ const B = { tenantId: '', ownerId: '', ownerEmail: `owner@${domainB}`, ownerToke
 async function tenantInDomain(t: typeof A | typeof B, domain: string, label: string) {
   const created = await api.call('POST', '/v1/platform/tenants', {
     headers: api.platform,
-    body: { name: `${label} Co`, plan: 'scale', owner: { email: t.ownerEmail, name: `${label} Owner` } },
+    body: { name: `${label} Co`, plan: 'enterprise', owner: { email: t.ownerEmail, name: `${label} Owner` } },
   });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   t.tenantId = created.body.id;
