@@ -42,6 +42,8 @@ export type Config = {
   domainGraceDays: number;
   /** WEBHOOK_ALLOW_PRIVATE_TARGETS=true (local only): http and private addresses allowed for webhooks. */
   webhookAllowPrivateTargets: boolean;
+  /** SSO_ALLOW_PRIVATE_ISSUERS=true (local only): OIDC issuers may be plain http on loopback or private addresses. */
+  ssoAllowPrivateIssuers: boolean;
 };
 
 /**
@@ -72,6 +74,12 @@ const Tuning = z.object({
    * watch deliveries arrive on their machine. Off: https only, public addresses only.
    */
   WEBHOOK_ALLOW_PRIVATE_TARGETS: z.enum(['true', 'false']).optional(),
+  /**
+   * Local stack and tests only (never set by the CDK stack): an OIDC issuer — and every
+   * endpoint its discovery document names — may be plain http and on loopback or a
+   * private address (the local IdPs). Off: https only, public addresses only.
+   */
+  SSO_ALLOW_PRIVATE_ISSUERS: z.enum(['true', 'false']).optional(),
 });
 
 let cached: Config | undefined;
@@ -110,6 +118,7 @@ export function config(): Config {
       .filter(Boolean),
     domainGraceDays: env.DOMAIN_GRACE_DAYS,
     webhookAllowPrivateTargets: env.WEBHOOK_ALLOW_PRIVATE_TARGETS === 'true',
+    ssoAllowPrivateIssuers: env.SSO_ALLOW_PRIVATE_ISSUERS === 'true',
     get senderKeyArn() {
       return env.SENDER_KEY_ARN ?? missing('SENDER_KEY_ARN');
     },

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { callbackUrl } from '../../lib/app/sso.ts';
 import { publicRoute } from '../../lib/http/public-route.ts';
+import { ssoBindingFromCookies } from '../../lib/http/sso-cookie.ts';
 import { finishSso } from './finish.ts';
 
 const Body = z
@@ -13,6 +14,15 @@ const Body = z
 /** SAML HTTP-POST binding: the browser posts the IdP's response here; RelayState is the sign-in's state. */
 export const handler = publicRoute('ssoCallbackPost', {
   body: Body,
-  run: async ({ body, headers, now }) =>
-    finishSso({ state: body.RelayState, samlResponse: body.SAMLResponse, url: new URL(callbackUrl()) }, headers, now),
+  run: async ({ body, headers, cookies, now }) =>
+    finishSso(
+      {
+        state: body.RelayState,
+        samlResponse: body.SAMLResponse,
+        url: new URL(callbackUrl()),
+        browser: ssoBindingFromCookies(cookies),
+      },
+      headers,
+      now,
+    ),
 });

@@ -9,6 +9,7 @@ import { type CallbackInput, completeSignIn } from '../../lib/app/sso.ts';
 import { config } from '../../lib/config.ts';
 import type { Reply } from '../../lib/http/reply.ts';
 import { refreshCookie } from '../../lib/http/session-cookie.ts';
+import { clearedSsoBindingCookie } from '../../lib/http/sso-cookie.ts';
 
 export async function finishSso(
   input: CallbackInput,
@@ -20,6 +21,6 @@ export async function finishSso(
   return {
     status: 303,
     headers: { location: `${config().appUrl}/sign-in?sso=done`, 'cache-control': 'no-store' },
-    ...(token ? { cookies: [refreshCookie(token, headers)] } : {}),
+    cookies: [...(token ? [refreshCookie(token, headers)] : []), clearedSsoBindingCookie(headers)],
   };
 }

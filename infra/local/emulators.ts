@@ -154,6 +154,8 @@ export async function startEmulators(options: EmulatorOptions): Promise<LocalEmu
     INVITATION_TTL_SECONDS: String(options.invitationTtlSeconds ?? 604_800),
     // Local only (the CDK stack never sets it): webhooks may go to receivers on this machine.
     WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+    // Local only (the CDK stack never sets it): OIDC issuers may be the IdPs on this machine (plain http, loopback).
+    SSO_ALLOW_PRIVATE_ISSUERS: 'true',
   };
 
   try {

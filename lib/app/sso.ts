@@ -10,10 +10,12 @@ import { randomBytes } from 'node:crypto';
 import * as oidc from 'openid-client';
 import { ulid } from 'ulid';
 import { ensureLogin, findLogin, type SignIn, signInWithProof } from '../aws/identity.ts';
+import { idpFetch } from '../aws/idp-fetch.ts';
 import { config } from '../config.ts';
 import { DomainError, forbidden, notFound } from '../domain/errors.ts';
 import type { IdentityState } from '../domain/identity.ts';
 import { type MemberRecord, ssoSettingsOf, type TenantRecord } from '../domain/records.ts';
+import { refusedUrl } from '../domain/webhooks.ts';
 import type { Actor } from '../store/audit.ts';
 import { auditPut } from '../store/audit.ts';
 import { verifiedDomainTenant } from '../store/domains.ts';
@@ -26,6 +28,7 @@ import {
   putSsoProof,
   putSsoState,
   type SsoConnection,
+  sha256,
   ssoConnectionDelete,
   ssoConnectionPut,
   ssoSubjectPut,
@@ -83,18 +86,27 @@ async function assertDomainsVerified(tenantId: string, domains: readonly string[
   return normalised;
 }
 
-/** http only for a loopback issuer (the local IdPs); everywhere else https. */
-function isLoopback(url: URL): boolean {
-  return ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-}
+/**
+ * Where Roster's requests to an IdP may go (SSRF, docs/security.md): https to public
+ * addresses only — the issuer and every endpoint its discovery document names, each
+ * request checked as it is made — unless SSO_ALLOW_PRIVATE_ISSUERS (the local stack's
+ * IdPs on loopback; the CDK stack never sets it). The webhook sender's checks, the
+ * connection pinned to the addresses checked (lib/aws/idp-fetch.ts).
+ */
+const issuerPolicy = () => ({ allowPrivate: config().ssoAllowPrivateIssuers });
+const plainHttpAllowed = (url: URL) => url.protocol === 'http:' && config().ssoAllowPrivateIssuers;
+
+const guardedFetch: oidc.CustomFetch = (url, options) => idpFetch(url, options, issuerPolicy());
 
 /** An IdP answers discovery and token requests within this many seconds, or the attempt fails (the library's default is 30). */
 const OIDC_TIMEOUT_SECONDS = 5;
 
 function oidcOptions(url: URL) {
-  return url.protocol === 'http:' && isLoopback(url)
-    ? { execute: [oidc.allowInsecureRequests], timeout: OIDC_TIMEOUT_SECONDS }
-    : { timeout: OIDC_TIMEOUT_SECONDS };
+  return {
+    timeout: OIDC_TIMEOUT_SECONDS,
+    [oidc.customFetch]: guardedFetch,
+    ...(plainHttpAllowed(url) ? { execute: [oidc.allowInsecureRequests] } : {}),
+  };
 }
 
 async function discoverIssuer(issuer: string, clientId: string, clientSecret: string) {
@@ -104,14 +116,21 @@ async function discoverIssuer(issuer: string, clientId: string, clientSecret: st
   } catch {
     throw issuerProblem('Not a URL');
   }
-  if (url.protocol !== 'https:' && !isLoopback(url)) throw issuerProblem('Must be https');
+  const refused = refusedUrl(issuer, issuerPolicy());
+  if (refused) throw issuerProblem(refused);
   try {
     const found = await oidc.discovery(url, clientId, clientSecret, undefined, oidcOptions(url));
     return { ...found.serverMetadata() } as Record<string, unknown>;
   } catch (error) {
-    throw issuerProblem(`Discovery failed: ${(error as Error).message}`.slice(0, 300));
+    throw issuerProblem(`Discovery failed: ${reasonOf(error)}`.slice(0, 300));
   }
 }
+
+/** An error's message with its cause's (fetch wraps the refusal of a private address in `cause`). */
+const reasonOf = (error: unknown) => {
+  const { message, cause } = error as Error;
+  return cause instanceof Error ? `${message}: ${cause.message}` : message;
+};
 
 const issuerProblem = (message: string) =>
   new DomainError('validation-failed', 'The issuer’s OpenID configuration could not be read.', {
@@ -257,13 +276,21 @@ function oidcConfiguration(connection: SsoConnection): oidc.Configuration {
     settings.clientId,
     settings.clientSecret,
   );
-  const url = new URL(settings.issuer);
-  if (url.protocol === 'http:' && isLoopback(url)) oidc.allowInsecureRequests(cfg);
+  cfg[oidc.customFetch] = guardedFetch;
+  // The ID token's signature is checked against the IdP's published keys even though it came
+  // straight from the token endpoint (OIDC Core 3.1.3.7 would allow TLS alone): a token endpoint
+  // answering a token the IdP never signed is refused.
+  oidc.enableNonRepudiationChecks(cfg);
+  if (plainHttpAllowed(new URL(settings.issuer))) oidc.allowInsecureRequests(cfg);
   return cfg;
 }
 
-/** Where the browser goes to sign in at the IdP (state, nonce and PKCE verifier kept server-side, single use). */
-export async function startSignIn(connectionId: string, now: Date): Promise<string> {
+/**
+ * Where the browser goes to sign in at the IdP (state, nonce and PKCE verifier kept server-side, single use).
+ * `browser`: the random value the start's cookie carries (functions/sso/start.ts); an OIDC sign-in
+ * completes only in the browser holding it (login CSRF).
+ */
+export async function startSignIn(connectionId: string, now: Date, browser?: string): Promise<string> {
   const connection = await getSsoConnection(connectionId);
   if (!connection) throw notFound('The SSO connection');
   const state = random();
@@ -276,17 +303,29 @@ export async function startSignIn(connectionId: string, now: Date): Promise<stri
   }
   const nonce = random();
   const codeVerifier = oidc.randomPKCECodeVerifier();
-  await putSsoState(state, { connectionId, nonce, codeVerifier, expiresAt });
-  const url = oidc.buildAuthorizationUrl(oidcConfiguration(connection), {
-    redirect_uri: callbackUrl(),
-    scope: 'openid email profile',
-    response_type: 'code',
-    code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
-    code_challenge_method: 'S256',
-    state,
+  await putSsoState(state, {
+    connectionId,
     nonce,
+    codeVerifier,
+    expiresAt,
+    ...(browser ? { browser: sha256(browser) } : {}),
   });
-  return url.href;
+  const challenge = await oidc.calculatePKCECodeChallenge(codeVerifier);
+  try {
+    const url = oidc.buildAuthorizationUrl(oidcConfiguration(connection), {
+      redirect_uri: callbackUrl(),
+      scope: 'openid email profile',
+      response_type: 'code',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      state,
+      nonce,
+    });
+    return url.href;
+  } catch (error) {
+    // E.g. a plain-http IdP saved under the local allowance, met under AWS's rules: a refusal, not a 500.
+    throw ssoFailed(`This connection’s identity provider cannot be used: ${(error as Error).message}`.slice(0, 300));
+  }
 }
 
 export const ssoFailed = (detail: string) => new DomainError('sso-failed', detail);
@@ -316,11 +355,12 @@ export async function verifyOidc(
     });
     const claims = result.claims();
     if (!claims?.sub) throw new Error('no subject');
-    const email = typeof claims.email === 'string' ? claims.email : undefined;
+    // An email the IdP itself says it has not verified is no email (it could provision no one).
+    const email = typeof claims.email === 'string' && claims.email_verified !== false ? claims.email : undefined;
     const name = typeof claims.name === 'string' ? claims.name : undefined;
     return { subject: claims.sub, ...(email ? { email } : {}), ...(name ? { name } : {}) } satisfies Asserted;
   } catch (error) {
-    throw ssoFailed(`The identity provider’s answer was refused: ${(error as Error).message}`.slice(0, 300));
+    throw ssoFailed(`The identity provider’s answer was refused: ${reasonOf(error)}`.slice(0, 300));
   }
 }
 
@@ -332,6 +372,8 @@ export interface CallbackInput {
   samlResponse?: string;
   /** The URL the IdP sent the browser to (OIDC checks it carries the right parameters). */
   url: URL;
+  /** The sign-in cookie this browser holds (set by the start), if any. */
+  browser?: string;
 }
 
 /**
@@ -343,6 +385,10 @@ export async function completeSignIn(input: CallbackInput, now: Date): Promise<S
   if (!input.state) throw ssoFailed('The answer carries no state: start the sign-in again.');
   const started = await takeSsoState(input.state, now);
   if (!started) throw ssoFailed('This sign-in is unknown, used or expired: start it again.');
+  // Login CSRF: an OIDC answer is accepted only in the browser that started the sign-in.
+  if (started.nonce && (!started.browser || !input.browser || sha256(input.browser) !== started.browser)) {
+    throw ssoFailed('This sign-in was started in another browser: start it again here.');
+  }
   const connection = await getSsoConnection(started.connectionId);
   if (!connection) throw ssoFailed('The SSO connection no longer exists.');
   if (input.error) throw ssoFailed(`The identity provider refused the sign-in (${input.error.slice(0, 100)}).`);
@@ -376,7 +422,7 @@ async function resolveIdentity(connection: SsoConnection, asserted: Asserted, no
   const email = asserted.email?.trim().toLowerCase();
   const domain = email ? domainOf(email) : '';
   if (!email || !connection.domains.includes(domain) || (await verifiedDomainTenant(domain, now)) !== tenant.id) {
-    throw ssoFailed('The identity provider asserted an email outside this organisation’s verified domains.');
+    throw ssoFailed('The identity provider asserted no verified email in this organisation’s verified domains.');
   }
   if (await findLogin(email)) {
     // Never linked by email alone (rules 3 and 13): that login's password (or session) is the only proof.

@@ -186,8 +186,12 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
     requestExample: { email: 'ann@acme.example' },
   },
   ssoStart: {
-    ok: { status: 303, description: 'To the identity provider', headers: { location: 'The IdP’s sign-in URL' } },
-    problems: ['not-found'],
+    ok: {
+      status: 303,
+      description: 'To the identity provider; an HttpOnly cookie binds the sign-in to this browser',
+      headers: { location: 'The IdP’s sign-in URL' },
+    },
+    problems: ['not-found', 'sso-failed'],
   },
   ssoCallback: {
     ok: {

@@ -19,7 +19,7 @@ export const COOKIE_HEADER = 'x-roster-session';
 const MAX_AGE_SECONDS = 30 * 86_400;
 
 /** `Secure` everywhere but plain http on localhost (the local stack), where a browser would drop it. */
-function secure(headers: Record<string, string | undefined>): boolean {
+export function secure(headers: Record<string, string | undefined>): boolean {
   const host = (headers.host ?? '').toLowerCase().replace(/:\d+$/, '');
   const local = host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
   const proto = (headers['x-forwarded-proto'] ?? (local ? 'http' : 'https')).toLowerCase();

@@ -119,6 +119,8 @@ export interface SsoStart {
   nonce?: string;
   codeVerifier?: string;
   requestId?: string;
+  /** OIDC: the hash of the starting browser's sign-in cookie (login CSRF). */
+  browser?: string;
   expiresAt: number;
 }
 
@@ -149,6 +151,7 @@ export async function takeSsoState(state: string, now: Date): Promise<SsoStart |
       ...(typeof Attributes.nonce === 'string' ? { nonce: Attributes.nonce } : {}),
       ...(typeof Attributes.codeVerifier === 'string' ? { codeVerifier: Attributes.codeVerifier } : {}),
       ...(typeof Attributes.requestId === 'string' ? { requestId: Attributes.requestId } : {}),
+      ...(typeof Attributes.browser === 'string' ? { browser: Attributes.browser } : {}),
       expiresAt: Number(Attributes.expiresAt),
     };
   } catch (error) {

@@ -10,7 +10,7 @@ import { freePort } from '../../infra/local/emulators/process.ts';
 import { type OidcIdp, startOidcIdp } from '../../infra/local/idp/oidc.ts';
 import { startTestGateway, type TestGateway } from '../support/http.ts';
 import { localStack } from '../support/local-stack.ts';
-import { setTenantMfa, signInAtIdp, tamperNonce, verifyDomain } from '../support/sso.ts';
+import { type IdpAnswer, setTenantMfa, signInAtIdp, tamperNonce, verifyDomain } from '../support/sso.ts';
 import { client, PASSWORD, unique } from './client.ts';
 
 let gw: TestGateway;
@@ -42,8 +42,9 @@ afterAll(async () => {
   await gw?.close();
 });
 
-/** The gateway's answer to the callback URL the IdP sent the browser to. */
-const callback = (url: URL) => fetch(`${gw.baseUrl}${url.pathname}${url.search}`, { redirect: 'manual' });
+/** The gateway's answer to the callback URL the IdP sent the browser to, in the browser that started it. */
+const callback = (url: IdpAnswer) =>
+  fetch(`${gw.baseUrl}${url.pathname}${url.search}`, { redirect: 'manual', headers: { cookie: url.browser } });
 const startUrl = () => `${gw.baseUrl}/v1/auth/sso/${connectionId}/start`;
 const sessionCookie = (res: Response) => res.headers.getSetCookie().find((c) => c.startsWith('roster_refresh='));
 
@@ -175,7 +176,7 @@ describe('SSO sign-in', () => {
 
   it('an answer without state, or with a state already used, is refused', async () => {
     const back = await signInAtIdp(startUrl(), person);
-    const stateless = new URL(back);
+    const stateless = Object.assign(new URL(back), { browser: back.browser });
     stateless.searchParams.delete('state');
     expect((await callback(stateless)).status).toBe(401);
     expect((await callback(back)).status).toBe(303);

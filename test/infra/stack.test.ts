@@ -677,6 +677,12 @@ describe('events', () => {
       expect(Object.keys(fn.Properties.Environment?.Variables ?? {})).not.toContain('WEBHOOK_ALLOW_PRIVATE_TARGETS');
     }
   });
+
+  it('never lets a deployed function fetch an OIDC issuer on a private address or over plain http', () => {
+    for (const [, fn] of ofType('AWS::Lambda::Function')) {
+      expect(Object.keys(fn.Properties.Environment?.Variables ?? {})).not.toContain('SSO_ALLOW_PRIVATE_ISSUERS');
+    }
+  });
 });
 
 describe('outputs', () => {

@@ -5,7 +5,7 @@
  * following redirects with a cookie jar and posting its login form.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../../lib/store/keys.ts';
 import { sha256 } from '../../lib/store/sso.ts';
 import type { client } from '../e2e/client.ts';
@@ -57,6 +57,33 @@ export async function setTenantMfa(tenantId: string, policy: Record<string, unkn
   doc.destroy();
 }
 
+/** Writes an SSO proof for `identityId` straight into the table (what the callback writes before its Cognito calls). */
+export async function plantProof(proof: string, identityId: string, expiresAt: number): Promise<void> {
+  const { doc, name } = table();
+  await doc.send(
+    new PutCommand({
+      TableName: name,
+      Item: { ...keys.ssoProof(sha256(proof)), entity: 'ssoProof', identityId, expiresAt },
+    }),
+  );
+  doc.destroy();
+}
+
+/** Overwrites one endpoint in a connection's stored discovery document (an IdP whose metadata changed). */
+export async function setConnectionEndpoint(connectionId: string, name: string, url: string): Promise<void> {
+  const { doc, name: tableName } = table();
+  await doc.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: keys.ssoConnection(connectionId),
+      UpdateExpression: 'SET oidc.metadata.#e = :u',
+      ExpressionAttributeNames: { '#e': name },
+      ExpressionAttributeValues: { ':u': url },
+    }),
+  );
+  doc.destroy();
+}
+
 /** Overwrites the nonce a started sign-in expects (an ID token minted for another sign-in). */
 export async function tamperNonce(state: string, nonce: string): Promise<void> {
   const { doc, name } = table();
@@ -85,13 +112,25 @@ class Jar {
   }
 }
 
+/** The URL the IdP sent the browser back to, with the cookies Roster's start set in that browser. */
+export type IdpAnswer = URL & { browser: string };
+
+/** The `Cookie` header carrying what a response set (`name=value; …`). */
+export const cookiesSetBy = (res: Response) =>
+  res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+
 /**
  * From Roster's start URL through the IdP's login page as `login`, up to the
- * URL the IdP sends the browser back to (Roster's callback, not yet called).
+ * URL the IdP sends the browser back to (Roster's callback, not yet called),
+ * carrying the cookie the start bound the sign-in to (`browser`).
  */
-export async function signInAtIdp(startUrl: string, login: string): Promise<URL> {
+export async function signInAtIdp(startUrl: string, login: string): Promise<IdpAnswer> {
   const start = await fetch(startUrl, { redirect: 'manual' });
   if (start.status !== 303) throw new Error(`start answered ${start.status}: ${await start.text()}`);
+  const browser = cookiesSetBy(start);
   const jar = new Jar();
   let url = new URL(start.headers.get('location') as string);
   const idp = url.origin;
@@ -100,7 +139,7 @@ export async function signInAtIdp(startUrl: string, login: string): Promise<URL>
     jar.take(res);
     if (res.status >= 300 && res.status < 400) {
       const next = new URL(res.headers.get('location') as string, url);
-      if (next.origin !== idp) return next;
+      if (next.origin !== idp) return Object.assign(next, { browser });
       url = next;
       continue;
     }

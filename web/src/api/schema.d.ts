@@ -24765,7 +24765,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description To the identity provider */
+            /** @description To the identity provider; an HttpOnly cookie binds the sign-in to this browser */
             303: {
                 headers: {
                     /** @description The IdP’s sign-in URL */
@@ -24783,6 +24783,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
                         code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `sso-failed` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "sso-failed";
                     } & {
                         [key: string]: unknown;
                     });
