@@ -25,7 +25,7 @@ const Body = z.discriminatedUnion('type', [
     .object({
       type: z.literal('saml'),
       name: Name,
-      metadataXml: z.string().min(1).max(200_000).meta({ description: 'The IdP’s SAML 2.0 metadata XML' }),
+      metadataXml: z.string().min(1).max(60_000).meta({ description: 'The IdP’s SAML 2.0 metadata XML' }),
       domains: Domains,
     })
     .strict(),

@@ -9,7 +9,7 @@ const Body = z
     name: z.string().trim().min(1).max(100).optional(),
     domains: z.array(DomainName).min(1).max(20).optional(),
     clientSecret: z.string().min(1).max(1000).optional().meta({ description: 'OIDC: a new secret (never returned)' }),
-    metadataXml: z.string().min(1).max(200_000).optional().meta({ description: 'SAML: new IdP metadata' }),
+    metadataXml: z.string().min(1).max(60_000).optional().meta({ description: 'SAML: new IdP metadata' }),
   })
   .strict()
   .refine((b) => Object.keys(b).length > 0, 'Name at least one field to change');

@@ -17,6 +17,7 @@ export interface JsonSchema {
   enum?: unknown[];
   const?: unknown;
   anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
   allOf?: JsonSchema[];
   pattern?: string;
   format?: string;
@@ -98,7 +99,9 @@ export type Hints = Readonly<Record<string, fc.Arbitrary<unknown>>>;
 export function arbitraryOf(schema: JsonSchema, hints: Hints = {}): fc.Arbitrary<unknown> {
   if ('const' in schema) return fc.constant(schema.const);
   if (schema.enum) return fc.constantFrom(...schema.enum);
-  if (schema.anyOf) return fc.oneof(...schema.anyOf.map((s) => arbitraryOf(s, hints)));
+  // zod writes a union as anyOf and a discriminated union as oneOf (its branches exclude each other).
+  const branches = schema.anyOf ?? schema.oneOf;
+  if (branches) return fc.oneof(...branches.map((s) => arbitraryOf(s, hints)));
   switch (schema.type) {
     case 'object': {
       const properties = schema.properties ?? {};
@@ -139,7 +142,13 @@ function stringOf(schema: JsonSchema): fc.Arbitrary<string> {
       .date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2200-01-01T00:00:00Z'), noInvalidDate: true })
       .map((d) => d.toISOString());
   }
-  if (schema.pattern) return fc.stringMatching(new RegExp(schema.pattern)).filter(fits);
+  if (schema.format === 'uri') return fc.webUrl({ withQueryParameters: true }).filter(fits);
+  if (schema.pattern) {
+    // fast-check cannot generate from lookaheads (e.g. a domain's overall length): generate without them, keep the matches.
+    const full = new RegExp(schema.pattern);
+    const generating = new RegExp(schema.pattern.replace(/\(\?[=!](?:[^()\\]|\\.)*\)/g, ''));
+    return fc.stringMatching(generating).filter((s) => fits(s) && full.test(s));
+  }
   if (schema.allOf) {
     // Each pattern matched once, then filler: e.g. a password with a lower, an upper and a digit.
     const parts = schema.allOf.map((p) => fc.stringMatching(new RegExp(`^(?:${p.pattern})$`)));
