@@ -187,7 +187,7 @@ describe('attacks: never linked by email alone', () => {
     await linkTokenFor(a.ownerEmail);
   });
 
-  it('an API client keeps the 401 problem, and no pending link is made for it', async () => {
+  it('an API client keeps the 401 problem (the browser alone is sent to the confirm step)', async () => {
     const res = await callback(await signInAtIdp(startUrl(), a.ownerEmail), false);
     expect(res.status).toBe(401);
     const body = (await res.json()) as { code: string; detail: string };
