@@ -214,7 +214,7 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
       schema: view.SignIn,
     },
     problems: ['sso-failed', 'unauthenticated', 'mfa-required', 'too-many-requests', 'conflict'],
-    requestExample: { linkToken: '…from the sign-in page…', password: 'Correct-horse-42' },
+    requestExample: { linkToken: 'Xk3vQ9mZ2pL7wR4tY8uB1nC6dF0gH5jK2sA9eW3qT7o', password: 'Correct-horse-42' },
   },
   getMyMembership: {
     ok: { status: 200, description: 'My membership', schema: view.MyMembership, etag: true },

@@ -25197,11 +25197,12 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "linkToken": "…from the sign-in page…",
+                 *       "linkToken": "Xk3vQ9mZ2pL7wR4tY8uB1nC6dF0gH5jK2sA9eW3qT7o",
                  *       "password": "Correct-horse-42"
                  *     }
                  */
                 "application/json": {
+                    /** @description The pending link the SSO callback handed the sign-in page (`#link=…`): single use, 10 minutes, 5 wrong passwords. */
                     linkToken: string;
                     /** @description A password: at least 12 characters with a lower-case letter, an upper-case letter and a digit. */
                     password: string;
