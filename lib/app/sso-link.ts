@@ -85,7 +85,7 @@ export async function linkExistingLogin(
     getIdentity(loginId),
     loginBoundOn(connection.id, loginId),
   ]);
-  if (!member || member.status !== 'active') {
+  if (member?.status !== 'active') {
     throw tagged(
       ssoFailed(
         `A Roster login with this email exists, but it has no active membership of ${tenant.name}; ask its admin.`,
@@ -206,7 +206,7 @@ async function assertStillLinkable(link: PendingLink): Promise<void> {
   if (!connection || connection.tenantId !== link.tenantId || !tenant || tenant.status !== 'active') {
     throw tagged(ssoFailed('This organisation’s single sign-on is no longer available.'), 'unavailable');
   }
-  if (!member || member.status !== 'active') {
+  if (member?.status !== 'active') {
     throw tagged(ssoFailed(`You have no active membership of ${tenant.name}; ask its admin.`), 'not-member');
   }
   if (known || bound) {

@@ -53,7 +53,7 @@ export async function getPendingLink(token: string, now: Date): Promise<PendingL
   const { Item } = await dynamo().send(
     new GetCommand({ TableName: table(), Key: keys.ssoLink(sha256(token)), ConsistentRead: true }),
   );
-  if (!Item || Item.entity !== 'ssoLink') return undefined;
+  if (Item?.entity !== 'ssoLink') return undefined;
   const link: PendingLink = {
     tenantId: String(Item.tenantId),
     connectionId: String(Item.connectionId),
