@@ -37,6 +37,7 @@ import {
 import { getTenant } from '../store/tenants.ts';
 import { transact } from '../store/transact.ts';
 import { freshTokens } from './credentials.ts';
+import { linkExistingLogin, tagged } from './sso-link.ts';
 import type { TenantAccess } from './tenant-access.ts';
 
 /** A started sign-in must come back within this (the IdP's login page included). */
@@ -381,17 +382,19 @@ export interface CallbackInput {
  * (connection, subject) — never an existing login by email (rule 13) — or a
  * just-in-time member in the connection tenant's verified domain.
  */
-export async function completeSignIn(input: CallbackInput, now: Date): Promise<SignIn> {
-  if (!input.state) throw ssoFailed('The answer carries no state: start the sign-in again.');
+export async function completeSignIn(input: CallbackInput, now: Date, offerLink = false): Promise<SignIn> {
+  if (!input.state) throw tagged(ssoFailed('The answer carries no state: start the sign-in again.'), 'expired');
   const started = await takeSsoState(input.state, now);
-  if (!started) throw ssoFailed('This sign-in is unknown, used or expired: start it again.');
+  if (!started) throw tagged(ssoFailed('This sign-in is unknown, used or expired: start it again.'), 'expired');
   // Login CSRF: an OIDC answer is accepted only in the browser that started the sign-in.
   if (started.nonce && (!started.browser || !input.browser || sha256(input.browser) !== started.browser)) {
-    throw ssoFailed('This sign-in was started in another browser: start it again here.');
+    throw tagged(ssoFailed('This sign-in was started in another browser: start it again here.'), 'expired');
   }
   const connection = await getSsoConnection(started.connectionId);
-  if (!connection) throw ssoFailed('The SSO connection no longer exists.');
-  if (input.error) throw ssoFailed(`The identity provider refused the sign-in (${input.error.slice(0, 100)}).`);
+  if (!connection) throw tagged(ssoFailed('The SSO connection no longer exists.'), 'unavailable');
+  if (input.error) {
+    throw tagged(ssoFailed(`The identity provider refused the sign-in (${input.error.slice(0, 100)}).`), 'idp');
+  }
   let asserted: Asserted;
   if (connection.type === 'oidc') {
     asserted = await verifyOidc(connection, input.url, input.state, started.nonce, started.codeVerifier);
@@ -399,20 +402,27 @@ export async function completeSignIn(input: CallbackInput, now: Date): Promise<S
     const { verifySaml } = await import('./saml.ts');
     asserted = await verifySaml(connection, input.samlResponse, started.requestId, now);
   }
-  const identityId = await resolveIdentity(connection, asserted, now);
+  const identityId = await resolveIdentity(connection, asserted, now, offerLink);
   return issueSession(identityId, now);
 }
 
 /** An SSO sign-in into `tenant` is allowed only for an active membership (rule 11: the tenant's own ending). */
 function assertActive(member: MemberRecord | undefined, tenant: TenantRecord): void {
   if (!member || member.status !== 'active') {
-    throw ssoFailed(`You have no active membership of ${tenant.name}; ask its admin.`);
+    throw tagged(ssoFailed(`You have no active membership of ${tenant.name}; ask its admin.`), 'not-member');
   }
 }
 
-async function resolveIdentity(connection: SsoConnection, asserted: Asserted, now: Date): Promise<string> {
+async function resolveIdentity(
+  connection: SsoConnection,
+  asserted: Asserted,
+  now: Date,
+  offerLink: boolean,
+): Promise<string> {
   const tenant = await getTenant(connection.tenantId);
-  if (!tenant || tenant.status !== 'active') throw ssoFailed('This organisation is not available.');
+  if (!tenant || tenant.status !== 'active') {
+    throw tagged(ssoFailed('This organisation is not available.'), 'unavailable');
+  }
   const known = await getSsoSubject(connection.id, asserted.subject);
   if (known) {
     assertActive(await getMember(tenant.id, known), tenant);
@@ -422,16 +432,16 @@ async function resolveIdentity(connection: SsoConnection, asserted: Asserted, no
   const email = asserted.email?.trim().toLowerCase();
   const domain = email ? domainOf(email) : '';
   if (!email || !connection.domains.includes(domain) || (await verifiedDomainTenant(domain, now)) !== tenant.id) {
-    throw ssoFailed('The identity provider asserted no verified email in this organisation’s verified domains.');
-  }
-  if (await findLogin(email)) {
-    // Never linked by email alone (rules 3 and 13): that login's password (or session) is the only proof.
-    throw ssoFailed(
-      'A Roster login with this email already exists. Sign in with your password; linking it to single sign-on needs that proof.',
+    throw tagged(
+      ssoFailed('The identity provider asserted an email outside this organisation’s verified domains.'),
+      'domain',
     );
   }
+  const existing = await findLogin(email);
+  // Never linked by email alone (rules 3 and 13): a login the tenant manages, or the login's password (./sso-link.ts).
+  if (existing) return linkExistingLogin(tenant, connection, asserted, existing.id, now, offerLink);
   if (!ssoSettingsOf(tenant).jitProvisioning) {
-    throw ssoFailed(`You are not a member of ${tenant.name}; ask its admin to invite you.`);
+    throw tagged(ssoFailed(`You are not a member of ${tenant.name}; ask its admin to invite you.`), 'not-member');
   }
   return provision(tenant, connection, asserted, email, now);
 }
@@ -482,7 +492,7 @@ async function provision(
 }
 
 /** The pool's own tokens through the custom challenge, answered with a one-time proof stored for this login. */
-async function issueSession(identityId: string, now: Date): Promise<SignIn> {
+export async function issueSession(identityId: string, now: Date): Promise<SignIn> {
   const identity: IdentityState | undefined = await getIdentity(identityId);
   const once = async () => {
     const proof = random();

@@ -95,6 +95,8 @@ export const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'updateSsoConnection.domains':
     'Replaces the domains: each one verified by this tenant (409 domain-unverified otherwise).',
   'ssoCallbackPost.SAMLResponse': 'The IdP’s signed SAML response (base64), posted by the browser.',
+  'ssoLink.linkToken':
+    'The pending link the SSO callback handed the sign-in page (`#link=…`): single use, 10 minutes, 5 wrong passwords.',
   'ssoCallbackPost.RelayState': 'The state Roster sent with the request: names the sign-in (single use).',
   crmAccess: 'Whether the member may use the CRM (`contacts:*` permissions); always true for admins.',
   teamIds: 'The teams the member belongs to.',

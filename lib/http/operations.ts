@@ -196,18 +196,29 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   ssoCallback: {
     ok: {
       status: 303,
-      description: 'Signed in: the session cookie is set and the browser goes to the console',
-      headers: { location: 'The console' },
+      description:
+        'Signed in: the session cookie is set and the browser goes to the console. A browser (Accept: text/html) is sent to the sign-in page on a refusal too: `?sso=failed&reason=<code>` (domain, not-member, expired, idp, unavailable, bound, failed), or `?sso=link#link=<token>` to confirm an existing login with its password (POST /v1/auth/sso/link); other clients get the problem',
+      headers: { location: 'The console, or the sign-in page with the refusal’s reason or the confirm-password step' },
     },
     problems: ['sso-failed', 'seat-limit-reached', 'unauthenticated', 'conflict'],
   },
   ssoCallbackPost: {
     ok: {
       status: 303,
-      description: 'Signed in: the session cookie is set and the browser goes to the console',
-      headers: { location: 'The console' },
+      description:
+        'Signed in: the session cookie is set and the browser goes to the console. A browser (Accept: text/html) is sent to the sign-in page on a refusal too: `?sso=failed&reason=<code>` (domain, not-member, expired, idp, unavailable, bound, failed), or `?sso=link#link=<token>` to confirm an existing login with its password (POST /v1/auth/sso/link); other clients get the problem',
+      headers: { location: 'The console, or the sign-in page with the refusal’s reason or the confirm-password step' },
     },
     problems: ['sso-failed', 'seat-limit-reached', 'unauthenticated', 'conflict'],
+  },
+  ssoLink: {
+    ok: {
+      status: 200,
+      description: 'Linked and signed in: the same tokens and session cookie as the SSO callback',
+      schema: view.SignIn,
+    },
+    problems: ['sso-failed', 'unauthenticated', 'mfa-required', 'too-many-requests', 'conflict'],
+    requestExample: { linkToken: 'Xk3vQ9mZ2pL7wR4tY8uB1nC6dF0gH5jK2sA9eW3qT7o', password: 'Correct-horse-42' },
   },
   getMyMembership: {
     ok: { status: 200, description: 'My membership', schema: view.MyMembership, etag: true },

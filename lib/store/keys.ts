@@ -235,6 +235,13 @@ export const keys = {
     pk: `SSOSUBJECT#${connectionId}#${subjectHash}`,
     sk: '#SUBJECT',
   }),
+  /** A pending SSO link (lib/app/sso-link.ts): (connection, subject, login) awaiting the login's password; TTL. */
+  ssoLink: (tokenHash: string) => ({ pk: `SSOLINK#${tokenHash}`, sk: '#LINK' }),
+  /** The subject a login is bound to on a connection: one SSO identity per login and connection. */
+  ssoLoginBinding: (connectionId: string, identityId: string) => ({
+    pk: `SSOLOGIN#${connectionId}#${identityId}`,
+    sk: '#BINDING',
+  }),
   /** A SAML assertion id already used on a connection (replay cache); TTL past the assertion's end. */
   samlAssertion: (connectionId: string, idHash: string) => ({
     pk: `SAMLASSERTION#${connectionId}#${idHash}`,

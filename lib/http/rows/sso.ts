@@ -104,4 +104,13 @@ export const SSO_ROWS = [
     uses: CALLBACK_USES,
     formBody: true,
   },
+  {
+    id: 'ssoLink',
+    method: 'POST',
+    path: '/v1/auth/sso/link',
+    entry: 'functions/sso/link.ts',
+    auth: 'public',
+    summary: 'Confirm an SSO sign-in that met an existing login: its password (and code) link it, then signed in',
+    uses: CALLBACK_USES,
+  },
 ] as const satisfies readonly RouteDef[];

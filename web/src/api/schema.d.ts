@@ -1794,6 +1794,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/auth/sso/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm an SSO sign-in that met an existing login: its password (and code) link it, then signed in
+         * @description Confirm an SSO sign-in that met an existing login: its password (and code) link it, then signed in.
+         */
+        post: operations["ssoLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/auth/mfa/totp/setup": {
         parameters: {
             query?: never;
@@ -24908,10 +24928,10 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Signed in: the session cookie is set and the browser goes to the console */
+            /** @description Signed in: the session cookie is set and the browser goes to the console. A browser (Accept: text/html) is sent to the sign-in page on a refusal too: `?sso=failed&reason=<code>` (domain, not-member, expired, idp, unavailable, bound, failed), or `?sso=link#link=<token>` to confirm an existing login with its password (POST /v1/auth/sso/link); other clients get the problem */
             303: {
                 headers: {
-                    /** @description The console */
+                    /** @description The console, or the sign-in page with the refusal’s reason or the confirm-password step */
                     location: string;
                     [name: string]: unknown;
                 };
@@ -25053,10 +25073,10 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Signed in: the session cookie is set and the browser goes to the console */
+            /** @description Signed in: the session cookie is set and the browser goes to the console. A browser (Accept: text/html) is sent to the sign-in page on a refusal too: `?sso=failed&reason=<code>` (domain, not-member, expired, idp, unavailable, bound, failed), or `?sso=link#link=<token>` to confirm an existing login with its password (POST /v1/auth/sso/link); other clients get the problem */
             303: {
                 headers: {
-                    /** @description The console */
+                    /** @description The console, or the sign-in page with the refusal’s reason or the confirm-password step */
                     location: string;
                     [name: string]: unknown;
                 };
@@ -25133,6 +25153,173 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
                         code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `internal-error`; API Gateway: the function failed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal-error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `service-unavailable`; API Gateway: the function did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service-unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    ssoLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "linkToken": "Xk3vQ9mZ2pL7wR4tY8uB1nC6dF0gH5jK2sA9eW3qT7o",
+                 *       "password": "Correct-horse-42"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The pending link the SSO callback handed the sign-in page (`#link=…`): single use, 10 minutes, 5 wrong passwords. */
+                    linkToken: string;
+                    /** @description A password: at least 12 characters with a lower-case letter, an upper-case letter and a digit. */
+                    password: string;
+                    /** @description The code the password-reset email carried. */
+                    code?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Linked and signed in: the same tokens and session cookie as the SSO callback */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignIn"];
+                };
+            };
+            /** @description `validation-failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "validation-failed";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `sso-failed`, `unauthenticated`, `mfa-required` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "sso-failed" | "unauthenticated" | "mfa-required";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `conflict` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "conflict";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `payload-too-large`; API Gateway: the body exceeds API Gateway’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "payload-too-large";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "unsupported-media-type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `too-many-requests` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "too-many-requests";
                     } & {
                         [key: string]: unknown;
                     });

@@ -32,6 +32,16 @@ export async function discoverSso(email: string): Promise<SsoDiscovery> {
   return ok(api.POST('/v1/auth/sso/discover', { body: { email } }));
 }
 
+/**
+ * The confirm-password step of an SSO sign-in that met an existing login: its password (and two-factor code)
+ * link single sign-on to it, and the person is signed in.
+ */
+export async function confirmSsoLink(linkToken: string, password: string, code?: string): Promise<void> {
+  const data = await ok(api.POST('/v1/auth/sso/link', { body: { linkToken, password, ...(code ? { code } : {}) } }));
+  if ('challenge' in data) throw new Error('Sign-in asks for another step. Continue with SSO again.');
+  startSession(data);
+}
+
 export async function forgotPassword(email: string): Promise<void> {
   await ok(api.POST('/v1/auth/forgot-password', { body: { email } }));
 }

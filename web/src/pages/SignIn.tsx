@@ -6,7 +6,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { refreshSession } from '../api/client';
 import { ApiProblem, describe } from '../api/problem';
-import { answerNewPassword, discoverSso, type SsoDiscovery, signIn } from '../data/auth';
+import { answerNewPassword, confirmSsoLink, discoverSso, type SsoDiscovery, signIn } from '../data/auth';
 import { answerMfaChallenge } from '../data/mfa';
 import { Link, navigate, useLocation } from '../router';
 import { ErrorText } from '../ui/Dialog';
@@ -23,7 +23,44 @@ const NOTICES: ReadonlyMap<string, string> = new Map([
   ['sso', 'Single sign-on did not complete. Try again, or ask your administrator.'],
 ]);
 
-export const noticeText = (query: URLSearchParams): string | undefined => NOTICES.get(query.get('notice') ?? '');
+/** Why single sign-on was refused (the callback's `?sso=failed&reason=…`), in words. A Map, as above. */
+const SSO_REASONS: ReadonlyMap<string, string> = new Map([
+  [
+    'domain',
+    'Your identity provider signed you in with an email outside the domains your organisation verified with Roster. Ask your administrator.',
+  ],
+  ['not-member', 'You have no active membership of this organisation in Roster. Ask its administrator.'],
+  ['expired', 'That single sign-on took too long or was already used. Continue with SSO again.'],
+  ['idp', 'Your identity provider did not sign you in. Try again, or ask your administrator.'],
+  ['unavailable', 'Single sign-on for this organisation is not available right now. Ask your administrator.'],
+  [
+    'bound',
+    'Your Roster login is already linked to another account at this identity provider. Ask your administrator.',
+  ],
+]);
+
+export function noticeText(query: URLSearchParams): string | undefined {
+  if (query.get('sso') === 'failed') {
+    return (
+      SSO_REASONS.get(query.get('reason') ?? '') ??
+      'Single sign-on did not complete. Try again, or ask your administrator.'
+    );
+  }
+  return NOTICES.get(query.get('notice') ?? '');
+}
+
+/** The pending link's token from the fragment (`#link=…`): never sent to a server, removed from the address bar. */
+function takeLinkToken(): string | undefined {
+  const hash = globalThis.location?.hash ?? '';
+  const token = new URLSearchParams(hash.slice(1)).get('link') ?? '';
+  if (!/^[A-Za-z0-9_-]{32,256}$/.test(token)) return undefined;
+  globalThis.history?.replaceState(
+    globalThis.history.state,
+    '',
+    `${globalThis.location.pathname}${globalThis.location.search}`,
+  );
+  return token;
+}
 
 /**
  * Where to go after signing in: a path of this origin only. Resolved as the
@@ -58,6 +95,7 @@ export function SignInPage() {
   const notice = noticeText(query);
   const [sso, setSso] = useState<SsoDiscovery['sso']>();
   const ssoDone = query.get('sso') === 'done';
+  const [linkToken] = useState(() => (query.get('sso') === 'link' ? takeLinkToken() : undefined));
 
   // Back from the IdP: the callback set the session cookie; resume it as a new tab does.
   useEffect(() => {
@@ -112,6 +150,7 @@ export function SignInPage() {
       </PageShell>
     );
   }
+  if (linkToken) return <LinkStep linkToken={linkToken} next={nextPath(query)} />;
   if (challenge) return <NewPasswordStep email={email} challenge={challenge} next={nextPath(query)} />;
   if (mfa) {
     return (
@@ -127,6 +166,11 @@ export function SignInPage() {
 
   return (
     <PageShell title="Sign in to Roster">
+      {query.get('sso') === 'link' && !linkToken ? (
+        <p className="notice" role="status">
+          That confirmation link is no longer here. Continue with SSO again.
+        </p>
+      ) : null}
       {notice ? (
         <p className="notice" role="status">
           {notice}
@@ -288,6 +332,69 @@ function MfaStep({
         </button>{' '}
         · Lost your device? Ask an admin of your organisation to reset your two-factor authentication.
       </p>
+    </PageShell>
+  );
+}
+
+/**
+ * An SSO sign-in met the person's existing Roster login: their password (and the code from their app, when the
+ * login has two-factor authentication) proves it is theirs; single sign-on is linked to it from then on.
+ */
+function LinkStep({ linkToken, next }: { linkToken: string; next: string }) {
+  const [error, setError] = useState<string>();
+  const [needsCode, setNeedsCode] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const password = String(form.get('password') ?? '');
+    const code = String(form.get('code') ?? '').replace(/\s/g, '');
+    if (needsCode && !/^\d{6}$/.test(code)) return setError('Enter the six digits your authenticator app shows.');
+    setError(undefined);
+    setBusy(true);
+    try {
+      await confirmSsoLink(linkToken, password, needsCode ? code : undefined);
+      navigate(next, { replace: true });
+    } catch (e) {
+      if (e instanceof ApiProblem && e.code === 'mfa-required') {
+        setError(needsCode ? 'That code is not correct. Try the current code.' : undefined);
+        setNeedsCode(true);
+      } else if (e instanceof ApiProblem && e.code === 'unauthenticated') {
+        setError('That password is not correct.');
+      } else setError(describe(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <PageShell title="Confirm it’s you">
+      <p>
+        Your organisation signs you in with single sign-on, and you already have a Roster login. Enter your Roster
+        password to use single sign-on from now on.
+      </p>
+      <form onSubmit={submit}>
+        <TextField label="Roster password" name="password" type="password" autoComplete="current-password" required />
+        {needsCode ? (
+          <>
+            <p>Your login has two-factor authentication: enter the code your authenticator app shows too.</p>
+            <TextField
+              label="Code from the app"
+              name="code"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              pattern="[0-9 ]*"
+              maxLength={7}
+              required
+            />
+          </>
+        ) : null}
+        {error ? <ErrorText>{error}</ErrorText> : null}
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? 'Checking…' : 'Confirm and sign in'}
+        </button>
+      </form>
     </PageShell>
   );
 }

@@ -46,6 +46,7 @@ export const AUDIT_ACTION_GROUPS: { label: string; actions: Record<string, strin
     label: 'Logins',
     actions: {
       'identity.linked': 'Login linked',
+      'identity.sso_linked': 'Login linked to single sign-on',
       'identity.password_changed': 'Password changed',
       'identity.password_recovered': 'Password recovered',
       'identity.signed_out_everywhere': 'Signed out everywhere',

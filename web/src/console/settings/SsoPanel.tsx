@@ -123,7 +123,7 @@ function SsoPolicyForm({ tenantId, onDone }: { tenantId: string; onDone: (s: str
         name="required"
         checked={required}
         onChange={(e) => setRequired(e.target.checked)}
-        hint="Members whose address is in a domain of a connection below can no longer sign in with a password. The owner keeps theirs as the break-glass way in, should the identity provider be down or misconfigured. A login made with a password is not linked to single sign-on yet: members who joined with a password can't sign in while this is on."
+        hint="Members whose address is in a domain of a connection below can no longer sign in with a password. The owner keeps theirs as the break-glass way in, should the identity provider be down or misconfigured. Members who joined with a password move over at their first “Continue with SSO”: a login your organisation created is linked at once; any other confirms once with its Roster password."
       />
       <CheckboxField
         label="Create members at their first SSO sign-in"
