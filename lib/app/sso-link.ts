@@ -24,7 +24,7 @@ import type { TenantRecord } from '../domain/records.ts';
 import { type Actor, auditPut } from '../store/audit.ts';
 import { getIdentity } from '../store/identities.ts';
 import { keys } from '../store/keys.ts';
-import { getMember } from '../store/members.ts';
+import { getMember, writeMemberChange } from '../store/members.ts';
 import { getSsoConnection, getSsoSubject, type SsoConnection, ssoSubjectPut } from '../store/sso.ts';
 import {
   countLinkAttempt,
@@ -85,6 +85,27 @@ export async function linkExistingLogin(
     getIdentity(loginId),
     loginBoundOn(connection.id, loginId),
   ]);
+  if (member?.status === 'invited' && recorded && !bound && !recorded.ssoOnly && tenant.ownerId !== loginId) {
+    if (tenantManages(recorded, tenant.id)) {
+      // Invited by this tenant (by an admin or its directory) to a login it made and manages: the tenant's own
+      // IdP, in the tenant's own verified domain, accepts the invitation for it — the membership activated and
+      // the subject bound in one transaction, conditional on the login being unchanged (rule 2 still holding).
+      const at = now.toISOString();
+      const active = { ...member, status: 'active' as const, updatedAt: at, version: member.version + 1 };
+      delete active.invitation;
+      await writeMemberChange({
+        current: member,
+        next: active,
+        actor: { type: 'system', id: `sso:${connection.id}` },
+        action: 'member.activated',
+        at,
+        reason: 'sso-sign-in',
+        identity: { expectVersion: recorded.version },
+        extra: bindingItems(recorded, tenant.id, connection.id, asserted.subject, 'managed', now),
+      });
+      return loginId;
+    }
+  }
   if (member?.status !== 'active') {
     throw tagged(
       ssoFailed(
@@ -97,7 +118,7 @@ export async function linkExistingLogin(
   // One SSO identity per login and connection: a second subject asserting the same email is somebody else.
   if (bound || identity.ssoOnly) {
     throw tagged(
-      ssoFailed('This login already signs in through another identity of this provider; ask your admin.'),
+      ssoFailed('This login already signs in through another single sign-on identity; ask your admin.'),
       'bound',
     );
   }

@@ -443,7 +443,7 @@ describe('identities across connections, tenants and lifecycles', () => {
     expect((await signIn(A.connectionId, signed(claims))).status).toBe(303);
     const other = { ...claims, sub: `another-${claims.sub}` };
     const detail = await expectRefused(await signIn(A.second, signed(other)));
-    expect(detail.detail).toMatch(/already exists/);
+    expect(detail.detail).toMatch(/already signs in through another single sign-on identity/);
     expect(await membersNamed(A, claims.email as string)).toHaveLength(1);
   });
 

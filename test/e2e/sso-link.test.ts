@@ -13,7 +13,7 @@ import { freePort } from '../../infra/local/emulators/process.ts';
 import { type OidcIdp, startOidcIdp } from '../../infra/local/idp/oidc.ts';
 import { startTestGateway, type TestGateway } from '../support/http.ts';
 import { localStack } from '../support/local-stack.ts';
-import { signInAtIdp, verifyDomain } from '../support/sso.ts';
+import { type IdpAnswer, signInAtIdp, verifyDomain } from '../support/sso.ts';
 import { client, PASSWORD, unique } from './client.ts';
 
 let gw: TestGateway;
@@ -58,10 +58,13 @@ async function managedMemberOfA(email: string): Promise<string> {
 
 const startUrl = () => `${gw.baseUrl}/v1/auth/sso/${connectionId}/start`;
 /** The callback as a browser calls it (Accept: text/html), or as an API client. */
-const callback = (url: URL, browser = true) =>
+const callback = (url: IdpAnswer, browser = true) =>
   fetch(`${gw.baseUrl}${url.pathname}${url.search}`, {
     redirect: 'manual',
-    headers: browser ? { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } : {},
+    headers: {
+      cookie: url.browser,
+      ...(browser ? { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } : {}),
+    },
   });
 const sessionCookie = (res: Response) => res.headers.getSetCookie().find((c) => c.startsWith('roster_refresh='));
 const location = (res: Response) => new URL(res.headers.get('location') ?? '', 'http://x');
@@ -157,9 +160,59 @@ describe('a login the tenant manages is bound at the first SSO sign-in', () => {
     expect(await refusedReason(email.replace(/^t/, 'T'))).toBe('bound');
     expect(await linkedAudits(a.tenantId, a.ownerToken, id)).toHaveLength(1);
   });
+  it('a person the directory (SCIM) created signs in by SSO, bound to that very membership', async () => {
+    const email = at('scim');
+    const token = await api.call('POST', `/v1/tenants/${a.tenantId}/scim/tokens`, {
+      token: a.ownerToken,
+      body: { name: 'Directory' },
+    });
+    expect(token.status, JSON.stringify(token.body)).toBe(201);
+    const made = await api.call('POST', '/scim/v2/Users', {
+      headers: { authorization: `Bearer ${token.body.token}`, 'content-type': 'application/scim+json' },
+      body: {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+        userName: email,
+        name: { givenName: 'Dee', familyName: 'Rectory' },
+        emails: [{ primary: true, value: email, type: 'work' }],
+        active: true,
+      },
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    const res = await callback(await signInAtIdp(startUrl(), email));
+    expect(location(res).searchParams.get('sso')).toBe('done');
+    expect(sessionCookie(res)).toBeDefined();
+    expect(await linkedAudits(a.tenantId, a.ownerToken, made.body.id)).toEqual([
+      expect.objectContaining({ after: { connectionId, method: 'managed' } }),
+    ]);
+    const member = await api.call('GET', `/v1/tenants/${a.tenantId}/users/${made.body.id}`, { token: a.ownerToken });
+    expect(member.body.status).toBe('active');
+    // The mailed invitation died with the activation: its link no longer opens.
+    const late = await api.call('POST', '/v1/invitations/accept', {
+      body: { token: await api.invitationToken(email), password: PASSWORD, name: 'Dee Rectory' },
+    });
+    expect(late.status).toBeGreaterThanOrEqual(400);
+  });
 });
 
 describe('attacks: never linked by email alone', () => {
+  it('an invitation to a login another tenant manages is never accepted by SSO: the invitee must accept it', async () => {
+    const email = at('invited-elsewhere');
+    const made = await api.call('POST', `/v1/tenants/${b.tenantId}/users`, {
+      token: b.ownerToken,
+      body: { email, name: 'B Person', role: 'agent', password: PASSWORD, temporaryPassword: false },
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    const invited = await api.call('POST', `/v1/tenants/${a.tenantId}/users`, {
+      token: a.ownerToken,
+      body: { email, name: 'B Person', role: 'agent' },
+    });
+    expect(invited.status, JSON.stringify(invited.body)).toBe(201);
+    expect(await refusedReason(email)).toBe('not-member');
+    const still = await api.call('GET', `/v1/tenants/${a.tenantId}/users/${invited.body.id}`, { token: a.ownerToken });
+    expect(still.body.status).toBe('invited');
+    expect(await linkedAudits(a.tenantId, a.ownerToken, invited.body.id)).toEqual([]);
+  });
+
   it('a login managed by ANOTHER tenant (joined this one with its password) is never auto-linked', async () => {
     const email = at('elsewhere');
     const id = await sharedMemberOfA(email);
