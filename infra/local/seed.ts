@@ -5,7 +5,9 @@
  * IT admin would, single sign-on: the owner adds the demo domain, publishes
  * its TXT record (on the local DNS server), verifies it, connects the demo
  * OIDC IdP (infra/local/idp/oidc.ts) for it and turns JIT provisioning on —
- * so anyone@<demo domain> can click Continue with SSO.
+ * so anyone@<demo domain> can click Continue with SSO. A second domain is
+ * connected the same way to the demo SAML IdP (infra/local/idp/saml.ts), by
+ * the metadata XML an IT admin would paste.
  */
 export const DEMO = {
   tenant: { name: 'Demo Co', plan: 'growth' },
@@ -19,6 +21,9 @@ export const DEMO = {
    */
   ssoDomain: 'demo.example.org',
   ssoConnectionName: 'Demo IdP',
+  /** The verified domain the demo SAML IdP signs people in for. */
+  samlDomain: 'saml.demo.example.org',
+  samlConnectionName: 'Demo SAML IdP',
 } as const;
 
 const MAIL_WAIT_MS = 10_000;
@@ -54,15 +59,8 @@ export async function seedDemoSso(
   tenantId: string,
   idp: { issuer: string; clientId: string; clientSecret: string },
 ): Promise<DemoSso> {
-  const login = await call(apiUrl, 'POST', '/v1/auth/login', { body: { email: DEMO.email, password: DEMO.password } });
-  if (typeof login.accessToken !== 'string') throw new Error('POST /v1/auth/login answered without an access token');
-  const auth = { authorization: `Bearer ${login.accessToken}` };
-  const domains = `/v1/tenants/${tenantId}/domains`;
-  const added = await call(apiUrl, 'POST', domains, { headers: auth, body: { domain: DEMO.ssoDomain } });
-  const record = added.verification as { name: string; value: string };
-  await call(apiUrl, 'POST', '/local/dns', { body: { name: record.name, type: 'TXT', value: record.value } });
-  const verified = await call(apiUrl, 'POST', `${domains}/${DEMO.ssoDomain}/verify`, { headers: auth });
-  if (verified.status !== 'verified') throw new Error(`${DEMO.ssoDomain} did not verify: ${JSON.stringify(verified)}`);
+  const auth = await ownerAuth(apiUrl);
+  await verifyDemoDomain(apiUrl, tenantId, auth, DEMO.ssoDomain);
   const connection = await call(apiUrl, 'POST', `/v1/tenants/${tenantId}/sso-connections`, {
     headers: auth,
     body: {
@@ -77,6 +75,35 @@ export async function seedDemoSso(
   await call(apiUrl, 'PATCH', `/v1/tenants/${tenantId}`, { headers: auth, body: { sso: { jitProvisioning: true } } });
   const provider = connection.serviceProvider as { startUrl: string };
   return { domain: DEMO.ssoDomain, connectionId: connection.id as string, startUrl: provider.startUrl };
+}
+
+/** The demo SAML IdP's connection: its own verified domain, created from the IdP's metadata XML. */
+export async function seedDemoSaml(apiUrl: string, tenantId: string, metadataXml: string): Promise<DemoSso> {
+  const auth = await ownerAuth(apiUrl);
+  await verifyDemoDomain(apiUrl, tenantId, auth, DEMO.samlDomain);
+  const connection = await call(apiUrl, 'POST', `/v1/tenants/${tenantId}/sso-connections`, {
+    headers: auth,
+    body: { type: 'saml', name: DEMO.samlConnectionName, metadataXml, domains: [DEMO.samlDomain] },
+  });
+  await call(apiUrl, 'PATCH', `/v1/tenants/${tenantId}`, { headers: auth, body: { sso: { jitProvisioning: true } } });
+  const provider = connection.serviceProvider as { startUrl: string };
+  return { domain: DEMO.samlDomain, connectionId: connection.id as string, startUrl: provider.startUrl };
+}
+
+async function ownerAuth(apiUrl: string): Promise<Record<string, string>> {
+  const login = await call(apiUrl, 'POST', '/v1/auth/login', { body: { email: DEMO.email, password: DEMO.password } });
+  if (typeof login.accessToken !== 'string') throw new Error('POST /v1/auth/login answered without an access token');
+  return { authorization: `Bearer ${login.accessToken}` };
+}
+
+/** Adds `domain`, publishes its TXT record on the local DNS server and verifies it, as the IT admin would. */
+async function verifyDemoDomain(apiUrl: string, tenantId: string, auth: Record<string, string>, domain: string) {
+  const domains = `/v1/tenants/${tenantId}/domains`;
+  const added = await call(apiUrl, 'POST', domains, { headers: auth, body: { domain } });
+  const record = added.verification as { name: string; value: string };
+  await call(apiUrl, 'POST', '/local/dns', { body: { name: record.name, type: 'TXT', value: record.value } });
+  const verified = await call(apiUrl, 'POST', `${domains}/${domain}/verify`, { headers: auth });
+  if (verified.status !== 'verified') throw new Error(`${domain} did not verify: ${JSON.stringify(verified)}`);
 }
 
 async function call(

@@ -26,6 +26,8 @@ export interface StackRecord {
     tenantId: string;
     /** The demo IdP `npm start` runs and the demo tenant's connection to it. */
     sso?: { issuer: string; domain: string; connectionId: string; startUrl: string };
+    /** The demo SAML IdP `npm start` runs and the demo tenant's connection to it. */
+    saml?: { metadataUrl: string; domain: string; connectionId: string; startUrl: string };
   };
 }
 

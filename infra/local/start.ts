@@ -4,7 +4,8 @@
  * local gateway, runs every scheduled job each minute, seeds a demo tenant
  * through the API itself (the owner's invitation read from SES local and
  * accepted), starts the demo OIDC IdP on a free loopback port and connects
- * the demo tenant to it (a verified demo domain), prints a banner, and stops
+ * the demo tenant to it (a verified demo domain), does the same with the demo
+ * SAML IdP (a second demo domain), prints a banner, and stops
  * everything on Ctrl-C.
  * State is in memory: every start is fresh.
  */
@@ -19,7 +20,8 @@ import { type EventFeed, startLocalEventFeed } from './events.ts';
 import { type Gateway, LOCAL_DNS_PATH, LOCAL_EVENTS_PATH, REPO_ROOT, startGateway } from './gateway.ts';
 import { ACCOUNT_ID, invokeInContext, lambdaContext } from './gateway-event.ts';
 import { type OidcIdp, startOidcIdp } from './idp/oidc.ts';
-import { DEMO, type DemoSso, seedDemo, seedDemoSso } from './seed.ts';
+import { type SamlIdp, startSamlIdp } from './idp/saml.ts';
+import { DEMO, type DemoSso, seedDemo, seedDemoSaml, seedDemoSso } from './seed.ts';
 import { removeStackFile, writeStackFile } from './stack-file.ts';
 import { ensureWebBuilt } from './web-build.ts';
 import { startWebhookDispatcher, type WebhookDispatcher } from './webhooks.ts';
@@ -75,6 +77,7 @@ async function main(): Promise<void> {
   let events: EventFeed | undefined;
   let webhooks: WebhookDispatcher | undefined;
   let idp: OidcIdp | undefined;
+  let samlIdp: SamlIdp | undefined;
   let jobTimer: NodeJS.Timeout | undefined;
   let stopping = false;
   const shutdown = async (code: number) => {
@@ -87,6 +90,7 @@ async function main(): Promise<void> {
     await events?.stop();
     await webhooks?.stop();
     await idp?.stop();
+    await samlIdp?.stop();
     await emulators?.stop();
     process.exit(code);
   };
@@ -153,6 +157,7 @@ async function main(): Promise<void> {
   });
   // The demo IdP (any login, any password) and the demo tenant's connection to it.
   let demoSso: DemoSso | undefined;
+  let demoSaml: DemoSso | undefined;
   if (demo) {
     try {
       idp = await startOidcIdp({
@@ -163,6 +168,18 @@ async function main(): Promise<void> {
     } catch (error) {
       console.error(
         `Demo SSO not set up: ${error instanceof Error ? error.message : String(error)} (the stack keeps running).`,
+      );
+    }
+    try {
+      samlIdp = await startSamlIdp({
+        port: process.env.SAML_IDP_PORT ? port('SAML_IDP_PORT', 0) : await freePort(),
+        acsUrl: `${appUrl}/v1/auth/sso/callback`,
+        spEntityId: `${appUrl}/sso`,
+      });
+      demoSaml = await seedDemoSaml(gateway.url, demo.tenantId, samlIdp.metadataXml);
+    } catch (error) {
+      console.error(
+        `Demo SAML not set up: ${error instanceof Error ? error.message : String(error)} (the stack keeps running).`,
       );
     }
   }
@@ -181,6 +198,7 @@ async function main(): Promise<void> {
             password: DEMO.password,
             tenantId: demo.tenantId,
             ...(idp && demoSso ? { sso: { issuer: idp.issuer, ...demoSso } } : {}),
+            ...(samlIdp && demoSaml ? { saml: { metadataUrl: samlIdp.metadataUrl, ...demoSaml } } : {}),
           },
         }
       : {}),
@@ -207,6 +225,9 @@ async function main(): Promise<void> {
     idp && demoSso
       ? `Demo IdP         ${idp.issuer} — sign in as anyone@${demoSso.domain} with Continue with SSO (any password)`
       : 'Demo IdP         not set up (see the message above)',
+    samlIdp && demoSaml
+      ? `Demo SAML IdP    ${samlIdp.metadataUrl} — sign in as anyone@${demoSaml.domain} with Continue with SSO (any password)`
+      : 'Demo SAML IdP    not set up (see the message above)',
     `CLI              npm run tenant -- list   (finds this stack through .local/stack.json)`,
     '',
     'Ctrl-C (or SIGINT/SIGTERM to npm start) stops everything.',

@@ -17,6 +17,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../infra/local/gateway.ts';
 import { readStackFile } from '../../infra/local/stack-file.ts';
+import { postToAcs, signInAtSamlIdp } from '../support/saml.ts';
 
 const started: ChildProcess[] = [];
 const spawnedBelow: number[] = [];
@@ -112,6 +113,34 @@ async function demoIdpOffered(apiUrl: string, stackFile: string, output: () => s
   expect(location.searchParams.get('redirect_uri')).toMatch(/\/v1\/auth\/sso\/callback$/);
 }
 
+/**
+ * The banner names the demo SAML IdP; discovery finds its connection for its domain; a person signs in
+ * through its login page and the posted assertion ends signed in (a session cookie), provisioned just in time.
+ */
+async function demoSamlSignsIn(apiUrl: string, stackFile: string, output: () => string): Promise<void> {
+  const saml = readStackFile(stackFile)?.demo?.saml;
+  expect(saml, output()).toBeDefined();
+  if (!saml) return;
+  expect(new URL(saml.metadataUrl).hostname).toBe('127.0.0.1');
+  await until(() => output().includes('Demo SAML IdP'), 'the banner', 10_000);
+  expect(output()).toContain(`Demo SAML IdP    ${saml.metadataUrl} — sign in as anyone@${saml.domain}`);
+  const discovered = await fetch(`${apiUrl}/v1/auth/sso/discover`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: `newcomer@${saml.domain}` }),
+  });
+  const body = (await discovered.json()) as { sso: { connectionId: string; name: string; startUrl: string }[] };
+  expect(body.sso).toEqual([expect.objectContaining({ connectionId: saml.connectionId, name: 'Demo SAML IdP' })]);
+  const form = await signInAtSamlIdp(
+    `${apiUrl}${new URL(body.sso[0]?.startUrl ?? '').pathname}`,
+    `newcomer@${saml.domain}`,
+  );
+  const done = await postToAcs(apiUrl, form);
+  expect(done.status, await done.clone().text()).toBe(303);
+  expect(new URL(done.headers.get('location') ?? '').searchParams.get('sso')).toBe('done');
+  expect(done.headers.getSetCookie().some((c) => c.startsWith('roster_refresh='))).toBe(true);
+}
+
 describe('npm start', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)(
     'stops Java and every emulator when the npm process gets %s',
@@ -150,6 +179,7 @@ describe('npm start', () => {
         await until(() => readStackFile(stackFile) !== undefined || npm.exitCode !== null, 'the stack', 90_000);
         expect(readStackFile(stackFile), output).toMatchObject({ url: `http://127.0.0.1:${api}` });
         await demoIdpOffered(`http://127.0.0.1:${api}`, stackFile, () => output);
+        await demoSamlSignsIn(`http://127.0.0.1:${api}`, stackFile, () => output);
         const below = descendants(npm.pid as number);
         spawnedBelow.push(...below);
         const commands = below.map(commandOf).join('\n');
