@@ -46,6 +46,8 @@ const CREDENTIAL_ROUTES = [
   'ssoStart',
   'ssoCallback',
   'ssoCallbackPost',
+  // Confirming an existing login for SSO with its password (and code): Cognito checks it.
+  'ssoLink',
 ];
 
 let app: App;
