@@ -36,6 +36,7 @@ export const EVENT_TYPES = [
   'identity.password_recovered',
   'identity.signed_out_everywhere',
   'identity.mfa_enrolled',
+  'identity.sso_linked',
   'role.created',
   'role.updated',
   'role.deleted',

@@ -206,6 +206,7 @@ const MAX_DIFF_RATIO = 0.005;
  * mismatch the actual image and the diff are left in .local/visual/.
  */
 export async function matchesBaseline(page: Page, name: string, mask: Locator[] = []): Promise<void> {
+  await steadyTimes(page);
   const shot = await page.screenshot({ animations: 'disabled', caret: 'hide', mask, maskColor: '#8a8f98' });
   const file = join(BASELINES, `${name}.png`);
   if (process.env.UPDATE_BASELINES === '1') {
@@ -240,6 +241,25 @@ export async function matchesBaseline(page: Page, name: string, mask: Locator[] 
     ratio,
     `${name}: ${(ratio * 100).toFixed(2)}% of pixels differ from the baseline (see ${out}; \`npm run baselines\` if intended)`,
   ).toBeLessThanOrEqual(MAX_DIFF_RATIO);
+}
+
+/**
+ * The clock's text, written as one fixed instant before a screenshot: masked regions hide what a time says,
+ * but not how wide it is — "Dec 7, 2026, 6:49 AM" and "Dec 17, 2026, 10:31 AM" would move every column after
+ * it, so a baseline would hold only at the hour of day it was made. Only text the masks cover is touched.
+ */
+async function steadyTimes(page: Page): Promise<void> {
+  await page.evaluate(`(() => {
+    const dateTime = /\\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \\d{1,2}, \\d{4}, \\d{1,2}:\\d{2}(?::\\d{2})?\\s?[AP]M/g;
+    const date = /\\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \\d{1,2}, \\d{4}\\b/g;
+    const time = /\\b\\d{1,2}:\\d{2}(?::\\d{2})?\\s?[AP]M\\b/g;
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.nodeValue ?? '';
+      const steady = text.replace(dateTime, 'Dec 17, 2026, 10:30 AM').replace(date, 'Dec 17, 2026').replace(time, '10:30 AM');
+      if (steady !== text) node.nodeValue = steady;
+    }
+  })()`);
 }
 
 /** Text that changes from run to run (times and dates), to mask in screenshots. */

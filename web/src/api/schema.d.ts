@@ -2555,6 +2555,23 @@ export type webhooks = {
         patch?: never;
         trace?: never;
     };
+    "identity.sso_linked": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The identity.sso_linked event */
+        post: operations["event_identity_sso_linked"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "role.created": {
         parameters: {
             query?: never;
@@ -4051,6 +4068,43 @@ export type components = {
             id: string;
             /** @constant */
             type: "identity.mfa_enrolled";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            occurredAt: string;
+            tenantId: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "apiKey" | "scim" | "platform" | "system";
+                id: string;
+                /** @description As recorded when the change was made */
+                name: string | null;
+            };
+            data: {
+                target: {
+                    /** @example member */
+                    type: string;
+                    id: string;
+                };
+                /** @description The resource’s version after the change */
+                version: number | null;
+                /** @description The changed fields before (null when created) */
+                before: unknown;
+                /** @description The changed fields after (null when deleted) */
+                after: unknown;
+            };
+        };
+        Event_identity_sso_linked_v1: {
+            /**
+             * @description The envelope’s version
+             * @constant
+             */
+            specversion: "1";
+            /** @description Unique and stable: the `webhook-id` header, the receiver’s idempotency key */
+            id: string;
+            /** @constant */
+            type: "identity.sso_linked";
             /**
              * Format: date-time
              * @example 2026-03-01T09:30:00.000Z
@@ -28596,6 +28650,35 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["Event_identity_mfa_enrolled_v1"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 s: delivered. Anything else is retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_identity_sso_linked: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_identity_sso_linked_v1"];
             };
         };
         responses: {

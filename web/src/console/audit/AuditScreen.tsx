@@ -135,7 +135,9 @@ export function AuditScreen() {
             ) : null}
             {audit.data?.items.map((e) => (
               <tr key={e.id}>
-                <td>{when(e.at)}</td>
+                <td>
+                  <span className="stamp">{when(e.at)}</span>
+                </td>
                 <td>{name(e.actor.type, e.actor.id, 'name' in e.actor ? e.actor.name : undefined)}</td>
                 <td>
                   <code>{e.action}</code>

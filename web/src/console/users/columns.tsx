@@ -47,7 +47,7 @@ export const COLUMNS: readonly Column[] = [
     header: 'Last login',
     cell: (m, l) => (
       <>
-        {when(m.lastLoginAt)}
+        <span className="stamp">{when(m.lastLoginAt)}</span>
         <InactiveBadge member={m} now={l.now ?? Date.now()} />
       </>
     ),
