@@ -20,7 +20,7 @@ import { isDomainError } from '../../lib/domain/errors.ts';
 import { preferredMedia } from '../../lib/http/negotiate.ts';
 import type { Reply } from '../../lib/http/reply.ts';
 import { refreshCookie } from '../../lib/http/session-cookie.ts';
-import { clearedSsoBindingCookie } from '../../lib/http/sso-cookie.ts';
+import { clearedSsoBindingCookies } from '../../lib/http/sso-cookie.ts';
 
 const toPage = (location: string): Reply => ({
   status: 303,
@@ -46,6 +46,6 @@ export async function finishSso(
   const token = 'refreshToken' in result ? result.refreshToken : undefined;
   return {
     ...toPage(`${config().appUrl}/sign-in?sso=done`),
-    cookies: [...(token ? [refreshCookie(token, headers)] : []), clearedSsoBindingCookie(headers)],
+    cookies: [...(token ? [refreshCookie(token, headers)] : []), ...clearedSsoBindingCookies(headers)],
   };
 }

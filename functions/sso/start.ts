@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
 import { startSignIn } from '../../lib/app/sso.ts';
 import { publicRoute } from '../../lib/http/public-route.ts';
-import { ssoBindingCookie } from '../../lib/http/sso-cookie.ts';
+import { ssoBindingCookies } from '../../lib/http/sso-cookie.ts';
 
 const Params = z.object({ connectionId: z.string().regex(/^[0-9A-Z]{26}$/, 'A connection id') }).strict();
 
@@ -14,7 +14,7 @@ export const handler = publicRoute('ssoStart', {
     return {
       status: 303,
       headers: { location: await startSignIn(params.connectionId, now, browser), 'cache-control': 'no-store' },
-      cookies: [ssoBindingCookie(browser, headers)],
+      cookies: ssoBindingCookies(browser, headers),
     };
   },
 });

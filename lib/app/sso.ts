@@ -288,8 +288,8 @@ function oidcConfiguration(connection: SsoConnection): oidc.Configuration {
 
 /**
  * Where the browser goes to sign in at the IdP (state, nonce and PKCE verifier kept server-side, single use).
- * `browser`: the random value the start's cookie carries (functions/sso/start.ts); an OIDC sign-in
- * completes only in the browser holding it (login CSRF).
+ * `browser`: the random value the start's cookies carry (functions/sso/start.ts); a sign-in (OIDC or
+ * SAML) completes only in the browser holding it (login CSRF).
  */
 export async function startSignIn(connectionId: string, now: Date, browser?: string): Promise<string> {
   const connection = await getSsoConnection(connectionId);
@@ -299,7 +299,7 @@ export async function startSignIn(connectionId: string, now: Date, browser?: str
   if (connection.type === 'saml') {
     const { samlRedirect } = await import('./saml.ts');
     const { url, requestId } = await samlRedirect(connection, state);
-    await putSsoState(state, { connectionId, requestId, expiresAt });
+    await putSsoState(state, { connectionId, requestId, expiresAt, ...(browser ? { browser: sha256(browser) } : {}) });
     return url;
   }
   const nonce = random();
@@ -386,8 +386,8 @@ export async function completeSignIn(input: CallbackInput, now: Date, offerLink 
   if (!input.state) throw tagged(ssoFailed('The answer carries no state: start the sign-in again.'), 'expired');
   const started = await takeSsoState(input.state, now);
   if (!started) throw tagged(ssoFailed('This sign-in is unknown, used or expired: start it again.'), 'expired');
-  // Login CSRF: an OIDC answer is accepted only in the browser that started the sign-in.
-  if (started.nonce && (!started.browser || !input.browser || sha256(input.browser) !== started.browser)) {
+  // Login CSRF: an answer (OIDC's redirect, SAML's form post) is accepted only in the browser that started it.
+  if (!started.browser || !input.browser || sha256(input.browser) !== started.browser) {
     throw tagged(ssoFailed('This sign-in was started in another browser: start it again here.'), 'expired');
   }
   const connection = await getSsoConnection(started.connectionId);

@@ -8,11 +8,19 @@
  *
  * SameSite=Lax: the IdP sends the browser back by a top-level GET navigation
  * from another site, which Lax lets the cookie ride along on (Strict would not).
+ * A SAML IdP sends it back by a cross-site form POST, which carries no Lax
+ * cookie: the same value rides in a second cookie, `roster_sso_post`
+ * (SameSite=None, so always Secure — browsers take Secure cookies from
+ * http://localhost too), scoped to the callback alone. Either one binds: the
+ * value is this browser's own, so a cross-site POST an attacker makes carries
+ * a binding that matches no sign-in of theirs.
  */
 import { secure } from './session-cookie.ts';
 
 export const SSO_COOKIE = 'roster_sso';
+export const SSO_POST_COOKIE = 'roster_sso_post';
 const PATH = '/v1/auth/sso';
+const POST_PATH = '/v1/auth/sso/callback';
 /** As long as a started sign-in lives (lib/app/sso.ts START_TTL_MS). */
 const MAX_AGE_SECONDS = 600;
 
@@ -22,16 +30,28 @@ function cookie(value: string, maxAge: number, headers: Record<string, string | 
   return parts.join('; ');
 }
 
-export const ssoBindingCookie = (value: string, headers: Record<string, string | undefined>) =>
-  cookie(value, MAX_AGE_SECONDS, headers);
+const postCookie = (value: string, maxAge: number) =>
+  [`${SSO_POST_COOKIE}=${value}`, `Path=${POST_PATH}`, `Max-Age=${maxAge}`, 'HttpOnly', 'SameSite=None', 'Secure'].join(
+    '; ',
+  );
 
-export const clearedSsoBindingCookie = (headers: Record<string, string | undefined>) => cookie('', 0, headers);
+/** Both cookies of a started sign-in: the Lax one (OIDC's GET callback) and the cross-site one (SAML's POST). */
+export const ssoBindingCookies = (value: string, headers: Record<string, string | undefined>) => [
+  cookie(value, MAX_AGE_SECONDS, headers),
+  postCookie(value, MAX_AGE_SECONDS),
+];
 
-/** The binding the browser sent (API Gateway v2 `cookies`: `name=value` each), if any. */
+export const clearedSsoBindingCookies = (headers: Record<string, string | undefined>) => [
+  cookie('', 0, headers),
+  postCookie('', 0),
+];
+
+/** The binding the browser sent (API Gateway v2 `cookies`: `name=value` each), if any: either cookie. */
 export function ssoBindingFromCookies(cookies: readonly string[] | undefined): string | undefined {
+  const found: Record<string, string> = {};
   for (const entry of cookies ?? []) {
     const at = entry.indexOf('=');
-    if (at > 0 && entry.slice(0, at).trim() === SSO_COOKIE) return entry.slice(at + 1).trim() || undefined;
+    if (at > 0) found[entry.slice(0, at).trim()] = entry.slice(at + 1).trim();
   }
-  return undefined;
+  return found[SSO_COOKIE] || found[SSO_POST_COOKIE] || undefined;
 }

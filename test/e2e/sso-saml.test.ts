@@ -14,6 +14,7 @@ import { startTestGateway, type TestGateway } from '../support/http.ts';
 import { localStack } from '../support/local-stack.ts';
 import {
   alteredUnsigned,
+  browserOf,
   encode,
   injectAssertion,
   postToAcs,
@@ -217,6 +218,34 @@ describe('SAML attacks', () => {
     expect(res.status).toBe(401);
     expect(body).toMatchObject({ code: 'sso-failed', detail: expect.stringMatching(/already used/) });
     expect(sessionCookie(res)).toBeUndefined();
+  });
+
+  it('login CSRF: an answer posted from a browser that did not start the sign-in is refused', async () => {
+    // The attacker signs in at the IdP as themselves and makes the victim's browser post the answer: the
+    // victim's browser holds no binding for that sign-in (none at all, or its own for another sign-in).
+    const email = person('csrf');
+    const attackers = await startSaml(startUrl());
+    const SAMLResponse = idp.mint({ nameId: email, email, inResponseTo: attackers.requestId });
+    const form = { SAMLResponse, RelayState: attackers.relayState };
+    await expectRefused(await postToAcs(gw.baseUrl, form, ''), email, /another browser/);
+    const victims = await startSaml(startUrl());
+    const victimBrowser = browserOf(victims.relayState) ?? '';
+    expect(victimBrowser).toContain('roster_sso_post=');
+    const fresh = await startSaml(startUrl());
+    const again = idp.mint({ nameId: email, email, inResponseTo: fresh.requestId });
+    await expectRefused(
+      await postToAcs(gw.baseUrl, { SAMLResponse: again, RelayState: fresh.relayState }, victimBrowser),
+      email,
+      /another browser/,
+    );
+    // Control: the cross-site cookie alone (what a browser sends on the IdP's form post) is the binding.
+    const own = await startSaml(startUrl());
+    const post = (browserOf(own.relayState) ?? '').split('; ').filter((c) => c.startsWith('roster_sso_post='));
+    expect(post).toHaveLength(1);
+    const ok = idp.mint({ nameId: email, email, inResponseTo: own.requestId });
+    const res = await postToAcs(gw.baseUrl, { SAMLResponse: ok, RelayState: own.relayState }, post.join('; '));
+    expect(res.status, await res.clone().text()).toBe(303);
+    expect(sessionCookie(res)).toBeDefined();
   });
 
   it('a wrong audience', async () => {

@@ -12,6 +12,7 @@ import { DOMParser, XMLSerializer } from '@xmldom/xmldom';
 import { keys } from '../../lib/store/keys.ts';
 import { sha256 } from '../../lib/store/sso.ts';
 import { localStack } from './local-stack.ts';
+import { cookiesSetBy } from './sso.ts';
 
 /** A sign-in started at Roster: where the browser goes, the AuthnRequest's id and the RelayState. */
 export interface Started {
@@ -20,10 +21,20 @@ export interface Started {
   relayState: string;
 }
 
+/**
+ * The cookies each started sign-in's browser holds, by RelayState: what the browser that started it sends
+ * with the IdP's form post (the binding against login CSRF). postToAcs sends them unless told otherwise.
+ */
+const browsers = new Map<string, string>();
+
+/** The cookie header the browser that started the sign-in of `relayState` holds. */
+export const browserOf = (relayState: string) => browsers.get(relayState);
+
 export async function startSaml(startUrl: string): Promise<Started> {
   const res = await fetch(startUrl, { redirect: 'manual' });
   if (res.status !== 303) throw new Error(`start answered ${res.status}: ${await res.text()}`);
   const idpUrl = new URL(res.headers.get('location') as string);
+  browsers.set(idpUrl.searchParams.get('RelayState') ?? '', cookiesSetBy(res));
   const request = inflateRawSync(Buffer.from(idpUrl.searchParams.get('SAMLRequest') ?? '', 'base64')).toString();
   const requestId = /\sID="([^"]+)"/.exec(request)?.[1];
   if (!requestId) throw new Error(`no AuthnRequest in ${idpUrl.href}`);
@@ -62,12 +73,19 @@ export async function signInAtSamlIdp(startUrl: string, email: string, name = 'S
   return { action: action.replace(/&amp;/g, '&'), SAMLResponse, RelayState: hidden(page, 'RelayState') ?? '' };
 }
 
-/** What the browser's form post does, at `baseUrl`'s gateway. */
-export function postToAcs(baseUrl: string, form: { SAMLResponse: string; RelayState: string }): Promise<Response> {
+/**
+ * What the browser's form post does, at `baseUrl`'s gateway: from the browser that started the sign-in
+ * (its cookies), or from `browser` — another browser's cookie header, or '' for a browser holding none.
+ */
+export function postToAcs(
+  baseUrl: string,
+  form: { SAMLResponse: string; RelayState: string },
+  browser = browsers.get(form.RelayState) ?? '',
+): Promise<Response> {
   return fetch(`${baseUrl}/v1/auth/sso/callback`, {
     method: 'POST',
     redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(browser ? { cookie: browser } : {}) },
     body: new URLSearchParams({ SAMLResponse: form.SAMLResponse, RelayState: form.RelayState }),
   });
 }
