@@ -15,8 +15,8 @@ import { cognito, dynamo } from '../../lib/aws/clients.ts';
 import { config } from '../../lib/config.ts';
 import { keys } from '../../lib/store/keys.ts';
 import { startTestGateway, type TestGateway } from '../support/http.ts';
-import { localStack } from '../support/local-stack.ts';
-import { type IdpAnswer, signInAtIdp, verifyDomain } from '../support/sso.ts';
+import { cognitoCode, localStack } from '../support/local-stack.ts';
+import { type IdpAnswer, setTenantMfa, signInAtIdp, verifyDomain } from '../support/sso.ts';
 import { client, PASSWORD, unique } from './client.ts';
 
 let gw: TestGateway;
@@ -145,6 +145,38 @@ describe('the pending link’s password step', () => {
   });
 });
 
+describe('a pending link outlived by what made it', () => {
+  it('a link made through a connection deleted since is refused with the right password, writing nothing', async () => {
+    const email = at('orphan');
+    const id = await sharedMemberOfA(email);
+    const second = await api.call('POST', `/v1/tenants/${a.tenantId}/sso-connections`, {
+      token: a.ownerToken,
+      body: {
+        type: 'oidc',
+        name: 'Short-lived IdP',
+        issuer: idp.issuer,
+        clientId: idp.clientId,
+        clientSecret: idp.clientSecret,
+        domains: [domain],
+      },
+    });
+    expect(second.status, JSON.stringify(second.body)).toBe(201);
+    const answer = await signInAtIdp(`${gw.baseUrl}/v1/auth/sso/${second.body.id}/start`, email);
+    const to = location(await callback(answer));
+    expect(to.searchParams.get('sso')).toBe('link');
+    const token = new URLSearchParams(to.hash.slice(1)).get('link') ?? '';
+    const deleted = await api.call('DELETE', `/v1/tenants/${a.tenantId}/sso-connections/${second.body.id}`, {
+      token: a.ownerToken,
+    });
+    expect(deleted.status).toBe(204);
+    const res = await link({ linkToken: token, password: PASSWORD });
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe('sso-failed');
+    expect(res.headers.getSetCookie()).toEqual([]);
+    expect(await audits(a.tenantId, a.ownerToken, 'identity.sso_linked', id)).toEqual([]);
+  });
+});
+
 describe('an invited member activated by the tenant’s own IdP', () => {
   /** A login tenant A creates by inviting it (A manages it): the member is invited. */
   async function invitedByA(email: string, role = 'agent'): Promise<string> {
@@ -192,5 +224,41 @@ describe('an invited member activated by the tenant’s own IdP', () => {
     const activated = await audits(a.tenantId, a.ownerToken, 'member.activated', id);
     expect(activated).toEqual([expect.objectContaining({ after: expect.objectContaining({ reason: 'sso-sign-in' }) })]);
     expect(await audits(a.tenantId, a.ownerToken, 'identity.sso_linked', id)).toHaveLength(1);
+  });
+});
+
+describe('a login made by SSO (JIT) that later gets a password', () => {
+  it('its password sessions are no SSO sessions: the MFA policy’s SSO exemption does not cover them', async () => {
+    // (Tokens carry no SSO mark: once the login has a password, its SSO sessions are judged as a linked
+    // login's are — as password sessions. The stricter side; docs/security.md, round 5.)
+    const patched = await api.call('PATCH', `/v1/tenants/${a.tenantId}`, {
+      token: a.ownerToken,
+      body: { sso: { jitProvisioning: true } },
+    });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    const email = at('jit-escape');
+    const jit = await callback(await signInAtIdp(startUrl(), email));
+    expect(location(jit).searchParams.get('sso')).toBe('done');
+    // The person recovers a password for their SSO-made login (the code comes to their own mailbox)…
+    expect((await api.call('POST', '/v1/auth/forgot-password', { body: { email } })).status).toBe(202);
+    const recovered = await api.call('POST', '/v1/auth/confirm-forgot-password', {
+      body: { email, code: await cognitoCode(email), newPassword: 'Own-Chosen-Passw0rd' },
+    });
+    expect(recovered.status, JSON.stringify(recovered.body)).toBe(204);
+    // …and signs in with it: a password session, which the tenant's MFA policy must judge as one.
+    const token = await api.login(email, 'Own-Chosen-Passw0rd');
+    const policy = { required: true, graceDays: 0, includeSso: false, requiredAt: '2020-01-01T00:00:00.000Z' };
+    try {
+      await setTenantMfa(a.tenantId, policy);
+      const refused = await api.call('GET', `/v1/tenants/${a.tenantId}`, { token });
+      expect(refused.status).toBe(403);
+      expect(refused.body.code).toBe('mfa-enrollment-required');
+    } finally {
+      await setTenantMfa(a.tenantId, undefined);
+    }
+    // No longer `ssoOnly`, yet still one SSO identity per login: another subject with its email is refused.
+    const second = await callback(await signInAtIdp(startUrl(), email.replace(/^j/, 'J')));
+    expect(sessionCookie(second)).toBeUndefined();
+    expect(location(second).searchParams.get('reason')).toBe('bound');
   });
 });
