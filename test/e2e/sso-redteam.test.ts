@@ -209,6 +209,39 @@ describe('an invited member activated by the tenant’s own IdP', () => {
     expect(await audits(a.tenantId, a.ownerToken, 'identity.sso_linked', id)).toEqual([]);
   });
 
+  it('a directory-made invitee the directory deactivated (invitation withdrawn) is not activated by SSO', async () => {
+    const email = at('scim-gone');
+    const made = await api.call('POST', `/v1/tenants/${a.tenantId}/scim/tokens`, {
+      token: a.ownerToken,
+      body: { name: 'Directory' },
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    const scim = (method: string, path: string, body: unknown) =>
+      api.call(method, `/scim/v2${path}`, {
+        headers: { authorization: `Bearer ${made.body.token}`, 'content-type': 'application/scim+json' },
+        body,
+      });
+    const user = await scim('POST', '/Users', {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: email,
+      name: { givenName: 'Gone', familyName: 'Person' },
+      emails: [{ primary: true, value: email, type: 'work' }],
+      active: true,
+    });
+    expect(user.status, JSON.stringify(user.body)).toBe(201);
+    const off = await scim('PATCH', `/Users/${user.body.id}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'replace', path: 'active', value: false }],
+    });
+    expect(off.status, JSON.stringify(off.body)).toBe(200);
+    const res = await callback(await signInAtIdp(startUrl(), email));
+    expect(sessionCookie(res)).toBeUndefined();
+    expect(location(res).searchParams.get('reason')).toBe('not-member');
+    const member = await api.call('GET', `/v1/tenants/${a.tenantId}/users/${user.body.id}`, { token: a.ownerToken });
+    expect(member.body.status).toBe('expired');
+    expect(await audits(a.tenantId, a.ownerToken, 'identity.sso_linked', user.body.id)).toEqual([]);
+  });
+
   it('a live invitation is activated: the seat it held is kept (none taken), one audited activation and binding', async () => {
     const email = at('admin-invitee');
     const before = await api.call('GET', `/v1/tenants/${a.tenantId}`, { token: a.ownerToken });
