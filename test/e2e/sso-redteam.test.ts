@@ -7,7 +7,7 @@
  * login page and the email is that, lowercased. Each attack fails without the
  * check its title names.
  */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/local/emulators/process.ts';
 import { type OidcIdp, startOidcIdp } from '../../infra/local/idp/oidc.ts';
@@ -242,11 +242,17 @@ describe('an invited member activated by the tenant’s own IdP', () => {
     expect(await audits(a.tenantId, a.ownerToken, 'identity.sso_linked', user.body.id)).toEqual([]);
   });
 
-  it('a live invitation is activated: the seat it held is kept (none taken), one audited activation and binding', async () => {
+  it('a live invitation is activated: the seat it held is kept (none taken), the active-admin counter moves, one audited activation and binding', async () => {
     const email = at('admin-invitee');
     const before = await api.call('GET', `/v1/tenants/${a.tenantId}`, { token: a.ownerToken });
     const id = await invitedByA(email, 'admin');
     const invited = await api.call('GET', `/v1/tenants/${a.tenantId}`, { token: a.ownerToken });
+    const activeAdmins = async () =>
+      Number(
+        (await dynamo().send(new GetCommand({ TableName: config().tableName, Key: keys.tenant(a.tenantId) }))).Item
+          ?.activeAdmins,
+      );
+    const adminsBefore = await activeAdmins();
     const res = await callback(await signInAtIdp(startUrl(), email));
     expect(location(res).searchParams.get('sso')).toBe('done');
     expect(sessionCookie(res)).toBeDefined();
@@ -254,6 +260,8 @@ describe('an invited member activated by the tenant’s own IdP', () => {
     // Invited already held the seat: activation takes none more.
     expect(after.body.seats.used).toBe(invited.body.seats.used);
     expect(invited.body.seats.used).toBe(before.body.seats.used + 1);
+    // An invited admin becomes an active admin: the counter the last-admin rule reads moves with it.
+    expect(await activeAdmins()).toBe(adminsBefore + 1);
     const activated = await audits(a.tenantId, a.ownerToken, 'member.activated', id);
     expect(activated).toEqual([expect.objectContaining({ after: expect.objectContaining({ reason: 'sso-sign-in' }) })]);
     expect(await audits(a.tenantId, a.ownerToken, 'identity.sso_linked', id)).toHaveLength(1);
