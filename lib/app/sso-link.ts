@@ -104,6 +104,17 @@ export async function linkExistingLogin(
         at,
         reason: 'sso-sign-in',
         identity: { expectVersion: recorded.version },
+        // Not while an accept through the invitation's link holds it (it is setting the login's password now):
+        // that accept activates the member, and the next SSO sign-in binds the then-active managed login.
+        condition: {
+          expression: 'attribute_not_exists(invitation.acceptingUntil) OR invitation.acceptingUntil < :now',
+          values: { ':now': at },
+        },
+        onStale: () =>
+          tagged(
+            ssoFailed('This invitation is being accepted (or changed) right now; continue with SSO again in a moment.'),
+            'failed',
+          ),
         extra: bindingItems(recorded, tenant.id, connection.id, asserted.subject, 'managed', now),
       });
       return loginId;

@@ -209,6 +209,26 @@ describe('an invited member activated by the tenant’s own IdP', () => {
     expect(await audits(a.tenantId, a.ownerToken, 'identity.sso_linked', id)).toEqual([]);
   });
 
+  it('an invitation being accepted through its link right now (a live claim) is not activated by SSO meanwhile', async () => {
+    const email = at('claimed');
+    const id = await invitedByA(email);
+    // The accept's claim (lib/store/members.ts claimInvitation): it is setting the login's password now.
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: config().tableName,
+        Key: keys.member(a.tenantId, id),
+        UpdateExpression: 'SET invitation.acceptingId = :id, invitation.acceptingUntil = :until',
+        ExpressionAttributeValues: { ':id': 'claim-in-flight', ':until': new Date(Date.now() + 30_000).toISOString() },
+      }),
+    );
+    const res = await callback(await signInAtIdp(startUrl(), email));
+    expect(sessionCookie(res)).toBeUndefined();
+    expect(location(res).searchParams.get('sso')).toBe('failed');
+    const member = await api.call('GET', `/v1/tenants/${a.tenantId}/users/${id}`, { token: a.ownerToken });
+    expect(member.body.status).toBe('invited');
+    expect(await audits(a.tenantId, a.ownerToken, 'identity.sso_linked', id)).toEqual([]);
+  });
+
   it('a directory-made invitee the directory deactivated (invitation withdrawn) is not activated by SSO', async () => {
     const email = at('scim-gone');
     const made = await api.call('POST', `/v1/tenants/${a.tenantId}/scim/tokens`, {
