@@ -9,7 +9,7 @@
  *   anyway, so this gives it no new power;
  * - any other login of an active member is bound only once the person proves
  *   it is theirs (rule 3): the callback stores a pending link (connection,
- *   subject, login — single use, 10 minutes, 5 wrong passwords) and the
+ *   subject, login — single use, 10 minutes, 5 password tries) and the
  *   browser confirms with the login's password (and its two-factor code,
  *   when it has one) at POST /v1/auth/sso/link.
  *
@@ -85,7 +85,10 @@ export async function linkExistingLogin(
     getIdentity(loginId),
     loginBoundOn(connection.id, loginId),
   ]);
-  if (member?.status === 'invited' && recorded && !bound && !recorded.ssoOnly && tenant.ownerId !== loginId) {
+  // A live invitation only: one past its expiry (not yet swept to `expired`) is no offer any more, as at accept.
+  const invitationLive =
+    member?.status === 'invited' && !!member.invitation && Date.parse(member.invitation.expiresAt) > now.getTime();
+  if (member && invitationLive && recorded && !bound && !recorded.ssoOnly && tenant.ownerId !== loginId) {
     if (tenantManages(recorded, tenant.id)) {
       // Invited by this tenant (by an admin or its directory) to a login it made and manages: the tenant's own
       // IdP, in the tenant's own verified domain, accepts the invitation for it — the membership activated and
@@ -101,6 +104,17 @@ export async function linkExistingLogin(
         at,
         reason: 'sso-sign-in',
         identity: { expectVersion: recorded.version },
+        // Not while an accept through the invitation's link holds it (it is setting the login's password now):
+        // that accept activates the member, and the next SSO sign-in binds the then-active managed login.
+        condition: {
+          expression: 'attribute_not_exists(invitation.acceptingUntil) OR invitation.acceptingUntil < :now',
+          values: { ':now': at },
+        },
+        onStale: () =>
+          tagged(
+            ssoFailed('This invitation is being accepted (or changed) right now; continue with SSO again in a moment.'),
+            'failed',
+          ),
         extra: bindingItems(recorded, tenant.id, connection.id, asserted.subject, 'managed', now),
       });
       return loginId;
@@ -235,19 +249,21 @@ async function assertStillLinkable(link: PendingLink): Promise<void> {
   }
 }
 
-/** Cognito checks the password (and the code): a wrong one counts against the link, writing nothing else. */
+/**
+ * Cognito checks the password (and the code). Every try takes one of the link's attempts BEFORE Cognito is
+ * asked (a conditional counter), so requests sent at once check no more than `MAX_LINK_ATTEMPTS` passwords
+ * between them; the right one spends the link in the binding's transaction.
+ */
 async function provePassword(
   input: { linkToken: string; password: string; code?: string },
   link: PendingLink,
 ): Promise<{ refreshToken?: string }> {
+  if (!(await countLinkAttempt(input.linkToken))) throw spent();
   let first: SignIn;
   try {
     first = await signIn(link.identityId, input.password);
   } catch (error) {
-    if (error instanceof DomainError && error.code === 'unauthenticated') {
-      if (!(await countLinkAttempt(input.linkToken))) throw spent();
-      throw wrongPassword();
-    }
+    if (error instanceof DomainError && error.code === 'unauthenticated') throw wrongPassword();
     throw error;
   }
   if ('accessToken' in first) return { refreshToken: first.refreshToken };
@@ -258,10 +274,7 @@ async function provePassword(
     const done = await answerTotpChallenge(link.identityId, first.session, input.code);
     return 'accessToken' in done ? { refreshToken: done.refreshToken } : {};
   } catch (error) {
-    if (error instanceof DomainError && error.code === 'mfa-required') {
-      if (!(await countLinkAttempt(input.linkToken))) throw spent();
-      throw wrongCode();
-    }
+    if (error instanceof DomainError && error.code === 'mfa-required') throw wrongCode();
     throw error;
   }
 }

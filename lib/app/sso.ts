@@ -34,6 +34,7 @@ import {
   ssoSubjectPut,
   takeSsoState,
 } from '../store/sso.ts';
+import { loginBindingPut } from '../store/sso-link.ts';
 import { getTenant } from '../store/tenants.ts';
 import { transact } from '../store/transact.ts';
 import { freshTokens } from './credentials.ts';
@@ -486,7 +487,11 @@ async function provision(
     actor: { type: 'system', id: `sso:${connection.id}` },
     action: 'member.provisioned',
     identity: { init: { email, managedBy: tenant.id, hasPassword: false, ssoOnly: true } },
-    extra: [ssoSubjectPut(connection.id, asserted.subject, login.id, at)],
+    // The login's binding too: should it ever get a password (no longer `ssoOnly`), no second subject binds to it.
+    extra: [
+      ssoSubjectPut(connection.id, asserted.subject, login.id, at),
+      loginBindingPut(connection.id, login.id, asserted.subject, at),
+    ],
   });
   return login.id;
 }

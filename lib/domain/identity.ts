@@ -46,6 +46,7 @@ export interface IdentityState {
   /**
    * The login was made by an SSO sign-in (just-in-time provisioning) and has no password anybody knows:
    * every session of it is an SSO session (docs/architecture.md, "Single sign-on" — the MFA policy's exemption).
+   * Cleared once a password is set (recovered, or set by an admin): its password sessions are no SSO sessions.
    */
   ssoOnly?: boolean;
 }

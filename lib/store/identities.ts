@@ -138,6 +138,11 @@ export function identityUpdate(id: string, patch: IdentityPatch): TxItem | undef
   } else if (patch.email !== undefined) set('email', normaliseEmail(patch.email));
   if (patch.emailProven !== undefined) set('emailProven', normaliseEmail(patch.emailProven));
   if (patch.hasPassword !== undefined) set('hasPassword', patch.hasPassword);
+  // A password somebody knows now (recovered, set by an admin): the login's sessions are no longer all SSO ones.
+  if (patch.hasPassword === true && !patch.init?.ssoOnly) {
+    names['#ssoOnly'] = 'ssoOnly';
+    removes.push('#ssoOnly');
+  }
   if (patch.mustChangePassword !== undefined) set('mustChangePassword', patch.mustChangePassword);
   if (patch.revokeSessionsAt !== undefined) set('tokensValidAfter', patch.revokeSessionsAt);
   if (patch.tenantStampAt !== undefined) set('tenantStampedAt', patch.tenantStampAt);

@@ -2,7 +2,7 @@
  * Pending SSO links and login bindings (lib/app/sso-link.ts; DESIGN §2a
  * rules 3 and 13). A pending link is stored by the hash of its token, for one
  * (connection, subject, login), single use, 10 minutes, at most
- * `MAX_LINK_ATTEMPTS` wrong passwords. A binding records which subject a login
+ * `MAX_LINK_ATTEMPTS` password tries (each counted before Cognito is asked). A binding records which subject a login
  * signs in as on a connection, so a second subject with the same email is
  * never bound to it.
  */
@@ -19,7 +19,7 @@ const table = () => config().tableName;
 const epoch = (ms: number) => Math.ceil(ms / 1000);
 const conditionFailed = (error: unknown) => (error as { name?: string }).name === 'ConditionalCheckFailedException';
 
-/** Wrong passwords (or codes) one pending link takes before it is spent. */
+/** Password (and code) tries one pending link takes, each counted before Cognito checks it. */
 export const MAX_LINK_ATTEMPTS = 5;
 
 export interface PendingLink {
@@ -66,7 +66,7 @@ export async function getPendingLink(token: string, now: Date): Promise<PendingL
   return link;
 }
 
-/** Counts a wrong password against the link; false when it was already spent (or gone). */
+/** Takes one try of the link before its password is checked; false when none is left (or the link is gone). */
 export async function countLinkAttempt(token: string): Promise<boolean> {
   try {
     await dynamo().send(
@@ -88,12 +88,15 @@ export async function countLinkAttempt(token: string): Promise<boolean> {
 const linkSpent = () =>
   new DomainError('sso-failed', 'This confirmation was used or has expired: continue with SSO again.');
 
-/** Consumes the pending link in the binding's transaction: only once, only unexpired, only for its login. */
+/**
+ * Consumes the pending link in the binding's transaction: only once, only unexpired, only for its login. The
+ * try that proved the password has already counted itself (countLinkAttempt), so the last allowed try binds.
+ */
 export function pendingLinkSpend(token: string, link: PendingLink, now: Date): TxItem {
   return remove(
     {
       Key: keys.ssoLink(sha256(token)),
-      ConditionExpression: 'identityId = :id AND expiresAt > :now AND attempts < :max',
+      ConditionExpression: 'identityId = :id AND expiresAt > :now AND attempts <= :max',
       ExpressionAttributeValues: { ':id': link.identityId, ':now': now.getTime(), ':max': MAX_LINK_ATTEMPTS },
     },
     linkSpent,
