@@ -297,10 +297,11 @@ export async function startSignIn(connectionId: string, now: Date, browser?: str
   if (!connection) throw notFound('The SSO connection');
   const state = random();
   const expiresAt = now.getTime() + START_TTL_MS;
+  const binding = browser ? { browser: sha256(browser) } : {};
   if (connection.type === 'saml') {
     const { samlRedirect } = await import('./saml.ts');
     const { url, requestId } = await samlRedirect(connection, state);
-    await putSsoState(state, { connectionId, requestId, expiresAt, ...(browser ? { browser: sha256(browser) } : {}) });
+    await putSsoState(state, { connectionId, requestId, expiresAt, ...binding });
     return url;
   }
   const nonce = random();
@@ -310,7 +311,7 @@ export async function startSignIn(connectionId: string, now: Date, browser?: str
     nonce,
     codeVerifier,
     expiresAt,
-    ...(browser ? { browser: sha256(browser) } : {}),
+    ...binding,
   });
   const challenge = await oidc.calculatePKCECodeChallenge(codeVerifier);
   try {

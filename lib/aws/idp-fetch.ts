@@ -8,12 +8,10 @@
  * are never followed (openid-client treats a 3xx as a failure); a response
  * body over 1 MB is cut off. The shape is openid-client's `customFetch`.
  */
-import type { LookupAddress } from 'node:dns';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { LookupFunction } from 'node:net';
 import { refusedUrl, type TargetPolicy } from '../domain/webhooks.ts';
-import { resolveChecked, TargetRefused } from './webhook-sender.ts';
+import { pinnedLookup, resolveChecked, TargetRefused } from './webhook-sender.ts';
 
 /** Discovery documents and key sets are small; anything larger is not an IdP's answer. */
 const MAX_BODY_BYTES = 1_000_000;
@@ -23,14 +21,6 @@ export interface IdpRequest {
   headers?: Record<string, string>;
   body?: unknown;
   signal?: AbortSignal | null;
-}
-
-function pinnedLookup(addresses: LookupAddress[]): LookupFunction {
-  return ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
-    const [first] = addresses as [LookupAddress];
-    if (options?.all) callback(null, addresses);
-    else callback(null, first.address, first.family);
-  }) as unknown as LookupFunction;
 }
 
 export async function idpFetch(url: string, init: IdpRequest, policy: TargetPolicy): Promise<Response> {

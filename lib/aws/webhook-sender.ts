@@ -53,7 +53,7 @@ export async function refusedTarget(url: string, policy: TargetPolicy): Promise<
 }
 
 /** A lookup that answers only with the addresses already checked (the socket connects to one of those). */
-function pinnedLookup(addresses: LookupAddress[]): LookupFunction {
+export function pinnedLookup(addresses: LookupAddress[]): LookupFunction {
   return ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
     const [first] = addresses as [LookupAddress];
     if (options?.all) callback(null, addresses);

@@ -45,14 +45,14 @@ export const refreshCookie = (token: string, headers: Record<string, string | un
 /** The Set-Cookie value removing it (sign-out). */
 export const clearedRefreshCookie = (headers: Record<string, string | undefined>) => cookie('', 0, headers);
 
-/** The refresh token the browser sent (API Gateway v2 `cookies`: `name=value` each), if any. */
-export function refreshFromCookies(cookies: readonly string[] | undefined): string | undefined {
+/** The value of cookie `name` the browser sent (API Gateway v2 `cookies`: `name=value` each), if any and not empty. */
+export function cookieValue(cookies: readonly string[] | undefined, name: string): string | undefined {
   for (const entry of cookies ?? []) {
     const at = entry.indexOf('=');
-    if (at > 0 && entry.slice(0, at).trim() === REFRESH_COOKIE) {
-      const value = entry.slice(at + 1).trim();
-      return value === '' ? undefined : value;
-    }
+    if (at > 0 && entry.slice(0, at).trim() === name) return entry.slice(at + 1).trim() || undefined;
   }
   return undefined;
 }
+
+/** The refresh token the browser sent, if any. */
+export const refreshFromCookies = (cookies: readonly string[] | undefined) => cookieValue(cookies, REFRESH_COOKIE);

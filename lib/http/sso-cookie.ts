@@ -15,7 +15,7 @@
  * value is this browser's own, so a cross-site POST an attacker makes carries
  * a binding that matches no sign-in of theirs.
  */
-import { secure } from './session-cookie.ts';
+import { cookieValue, secure } from './session-cookie.ts';
 
 export const SSO_COOKIE = 'roster_sso';
 export const SSO_POST_COOKIE = 'roster_sso_post';
@@ -46,12 +46,6 @@ export const clearedSsoBindingCookies = (headers: Record<string, string | undefi
   postCookie('', 0),
 ];
 
-/** The binding the browser sent (API Gateway v2 `cookies`: `name=value` each), if any: either cookie. */
-export function ssoBindingFromCookies(cookies: readonly string[] | undefined): string | undefined {
-  const found: Record<string, string> = {};
-  for (const entry of cookies ?? []) {
-    const at = entry.indexOf('=');
-    if (at > 0) found[entry.slice(0, at).trim()] = entry.slice(at + 1).trim();
-  }
-  return found[SSO_COOKIE] || found[SSO_POST_COOKIE] || undefined;
-}
+/** The binding the browser sent, if any: either cookie. */
+export const ssoBindingFromCookies = (cookies: readonly string[] | undefined) =>
+  cookieValue(cookies, SSO_COOKIE) ?? cookieValue(cookies, SSO_POST_COOKIE);

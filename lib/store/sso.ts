@@ -119,7 +119,7 @@ export interface SsoStart {
   nonce?: string;
   codeVerifier?: string;
   requestId?: string;
-  /** OIDC: the hash of the starting browser's sign-in cookie (login CSRF). */
+  /** The hash of the starting browser's sign-in cookie (login CSRF; OIDC and SAML). */
   browser?: string;
   expiresAt: number;
 }
